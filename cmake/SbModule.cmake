@@ -1,0 +1,44 @@
+# sb_module(): one library per folder under src/, with the allowed dependency graph written once.
+# A module that links a module not listed as allowed for it fails at configure time, so a
+# layering violation never compiles (the CMake analogue of Envoy's Bazel visibility rules).
+#
+#   sb_module(NAME core SOURCES a.cc b.cc DEPS base [EXTERNAL Some::lib])
+#   sb_module_test(NAME core SOURCES a_test.cc [DEPS extra])
+
+set(SB_ALLOWED_base "")
+set(SB_ALLOWED_core "base")
+set(SB_ALLOWED_wfm "base")
+set(SB_ALLOWED_sim "core;wfm;base")
+# config turns TOML into the plain settings structs that core, sim and wfm declare.
+set(SB_ALLOWED_config "core;sim;wfm;base")
+set(SB_ALLOWED_server "config;sim;wfm;core;base")
+
+function(sb_module)
+  cmake_parse_arguments(M "" "NAME" "SOURCES;DEPS;EXTERNAL" ${ARGN})
+  if(NOT DEFINED SB_ALLOWED_${M_NAME})
+    message(FATAL_ERROR "module '${M_NAME}' is not in the module graph (cmake/SbModule.cmake)")
+  endif()
+  foreach(dep IN LISTS M_DEPS)
+    if(NOT dep IN_LIST SB_ALLOWED_${M_NAME})
+      message(FATAL_ERROR "module '${M_NAME}' may not depend on '${dep}' "
+                          "(allowed: ${SB_ALLOWED_${M_NAME}}); see cmake/SbModule.cmake")
+    endif()
+  endforeach()
+  add_library(sb_${M_NAME} STATIC ${M_SOURCES})
+  target_include_directories(sb_${M_NAME} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  list(TRANSFORM M_DEPS PREPEND sb_ OUTPUT_VARIABLE dep_targets)
+  target_link_libraries(sb_${M_NAME} PUBLIC ${dep_targets} ${M_EXTERNAL})
+endfunction()
+
+function(sb_module_test)
+  cmake_parse_arguments(T "" "NAME" "SOURCES;DEPS" ${ARGN})
+  add_executable(${T_NAME}_test ${T_SOURCES})
+  list(TRANSFORM T_DEPS PREPEND sb_ OUTPUT_VARIABLE dep_targets)
+  target_link_libraries(${T_NAME}_test PRIVATE sb_${T_NAME} ${dep_targets} GTest::gtest
+                        GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${T_NAME}_test PRIVATE
+                             SB_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared"
+                             SB_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  include(GoogleTest)
+  gtest_discover_tests(${T_NAME}_test DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${T_NAME})
+endfunction()

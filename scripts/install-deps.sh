@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build and the tests need. Idempotent: packages that are
+# already installed are skipped, so a second run does nothing and needs no network.
+# Usage: scripts/install-deps.sh [--help]
+set -euo pipefail
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
+  sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+
+packages=(
+  g++ cmake make git pkg-config
+  libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
+  libtomlplusplus-dev                           # configuration (TOML with line numbers)
+  nlohmann-json3-dev                            # JSON output and reference-case tests
+  libcli11-dev                                  # command line with --help on every command
+  libglpk-dev                                   # MIP solver for shift scheduling
+  python3                                       # small test drivers
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

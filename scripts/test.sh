@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds and runs every test: the release build with warnings as errors, then the same suite
+# under AddressSanitizer + UndefinedBehaviorSanitizer. Installs missing Debian packages first.
+# Usage: scripts/test.sh [--quick]   (--quick: skip the sanitizer build)
+set -euo pipefail
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
+  sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/check-purity.sh
+
+scripts/build.sh ci
+ctest --preset ci -j2
+
+if [[ "${1:-}" != "--quick" ]]; then
+  scripts/build.sh ci-asan
+  ctest --preset ci-asan -j2
+fi
+echo "test.sh: all tests passed"
