@@ -1,0 +1,130 @@
+// Engine: construction, replay, queries. Input handling is in engine_inputs.cc.
+
+#include "core/engine.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+
+#include "core/internal/state.h"
+
+namespace sb::core {
+namespace {
+
+// Reasons the engine itself uses; appended when the configuration does not name them, and
+// "logged in" always last (AgentLoggedIn relies on it).
+void EnsureReasons(std::vector<std::string>& reasons) {
+  for (const char* r : {"no answer", "declined"}) {
+    if (std::find(reasons.begin(), reasons.end(), r) == reasons.end()) reasons.push_back(r);
+  }
+  reasons.erase(std::remove(reasons.begin(), reasons.end(), "logged in"), reasons.end());
+  reasons.push_back("logged in");
+}
+
+}  // namespace
+
+Engine::Engine(std::unique_ptr<internal::State> state) : state_(std::move(state)) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::Create(EngineSettings settings, Time start) {
+  SB_RETURN_IF_ERROR(ValidateSettings(settings));
+  EnsureReasons(settings.not_ready_reasons);
+  if (settings.not_ready_reasons.size() > 250) {
+    return InvalidArgument("at most 250 not-ready reasons");
+  }
+  auto state = std::make_unique<internal::State>();
+  state->settings = std::move(settings);
+  state->now = start;
+  internal::BuildIndexes(*state);
+  return std::unique_ptr<Engine>(new Engine(std::move(state)));
+}
+
+Result<std::unique_ptr<Engine>> Engine::Replay(EngineSettings settings, Time start,
+                                               std::span<const Event> events) {
+  SB_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Create(std::move(settings), start));
+  internal::State& s = *engine->state_;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (EventTime(events[i]) < s.now) {
+      return OutOfRange("event " + std::to_string(i) + " (" + std::string(EventName(events[i])) +
+                        ") is earlier than the one before it");
+    }
+    internal::Apply(s, events[i]);
+  }
+  return engine;
+}
+
+Time Engine::NextDeadline() const {
+  // Drops stale timers from the top; they carry no state, so this is not a logical change.
+  auto& timers = state_->timers;
+  while (!timers.empty() && !internal::TimerLive(*state_, timers.top())) timers.pop();
+  return timers.empty() ? kNever : timers.top().at;
+}
+
+Time Engine::now() const { return state_->now; }
+
+Result<std::uint32_t> Engine::Position(ContactId id) const {
+  auto it = state_->contacts.find(id);
+  if (it == state_->contacts.end()) return NotFound("no contact " + std::to_string(id.value));
+  if (it->second.phase != internal::ContactPhase::kWaiting) {
+    return FailedPrecondition("contact " + std::to_string(id.value) + " is not waiting");
+  }
+  const auto& w = state_->queues[it->second.queue.value].waiting;
+  return static_cast<std::uint32_t>(std::find(w.begin(), w.end(), id) - w.begin());
+}
+
+Result<WaitEstimate> Engine::EstimateWait(ContactId id) const {
+  SB_ASSIGN_OR_RETURN(std::uint32_t position, Position(id));
+  return internal::EstimateAt(*state_, state_->contacts.at(id).queue, position);
+}
+
+AgentState Engine::agent_state(AgentId a) const {
+  return a.value < state_->agents.size() ? state_->agents[a.value].state : AgentState::kLoggedOut;
+}
+
+std::size_t Engine::waiting(QueueId q) const {
+  return q.value < state_->queues.size() ? state_->queues[q.value].waiting.size() : 0;
+}
+
+std::size_t Engine::contacts() const { return state_->contacts.size(); }
+
+const EngineSettings& Engine::settings() const { return state_->settings; }
+
+std::string Engine::StateDigest() const {
+  const internal::State& s = *state_;
+  std::string out;
+  char buf[256];
+  auto ms = [](Time t) { return static_cast<long long>(ToMillis(t)); };
+  for (std::size_t i = 0; i < s.agents.size(); ++i) {
+    const internal::AgentRt& a = s.agents[i];
+    std::snprintf(buf, sizeof buf, "A%zu %d %lld %lld c%" PRIu64 " r%d n%u w%lld\n", i,
+                  static_cast<int>(a.state), ms(a.since), ms(a.ready_since), a.contact.value,
+                  a.reason, a.contacts_today, ms(a.wrap_until));
+    out += buf;
+  }
+  for (std::size_t i = 0; i < s.queues.size(); ++i) {
+    const internal::QueueRt& q = s.queues[i];
+    std::snprintf(buf, sizeof buf, "Q%zu rr%u h%a ab%a ex%a :", i, q.round_robin_next,
+                  q.handle_seconds, q.abandons, q.exposure_seconds);
+    out += buf;
+    for (ContactId c : q.waiting) out += " " + std::to_string(c.value);
+    out += "\n";
+  }
+  std::vector<ContactId> ids;
+  for (const auto& [id, c] : s.contacts) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  for (ContactId id : ids) {
+    const internal::ContactRt& c = s.contacts.at(id);
+    std::snprintf(buf, sizeof buf, "C%" PRIu64 " q%u k%d p%d pr%d a%lld qa%lld l%u o%u ag%u cb%d r",
+                  id.value, c.queue.value, static_cast<int>(c.kind), static_cast<int>(c.phase),
+                  c.priority, ms(c.arrival), ms(c.queued_at), c.relax_level, c.offer,
+                  c.agent.value, c.callback_offered ? 1 : 0);
+    out += buf;
+    for (AgentId a : c.ringing) out += " " + std::to_string(a.value);
+    out += "\n";
+  }
+  std::snprintf(buf, sizeof buf, "next %lld\n", ms(NextDeadline()));
+  out += buf;
+  return out;
+}
+
+}  // namespace sb::core

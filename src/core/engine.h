@@ -1,0 +1,70 @@
+#pragma once
+// Engine: the routing core. A deterministic state machine: typed inputs (inputs.h) go in, an
+// ordered list of typed events (events.h) comes out. It does no I/O, reads no clock (time is in
+// every input), starts no thread and allocates nothing per decision once warmed up. The same
+// engine runs in the live server, in the simulator and in a replay of a day's event log.
+//
+// Thread safety: none; an Engine belongs to one thread (the control loop or the simulator).
+// Errors: an input that is invalid now (unknown id, wrong state, time going backwards) returns a
+// Status and changes nothing, apart from the deadlines that fell due before its time.
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "base/status.h"
+#include "core/events.h"
+#include "core/inputs.h"
+#include "core/settings.h"
+
+namespace sb::core {
+
+namespace internal {
+struct State;
+}
+
+class Engine {
+ public:
+  // Builds an engine at time `start` with every agent logged out and no contacts.
+  // InvalidArgument if the settings fail ValidateSettings().
+  static Result<std::unique_ptr<Engine>> Create(EngineSettings settings, Time start);
+
+  // Rebuilds the state reached after `events` (an engine's output, in order) by applying them.
+  // The result continues exactly as the original would (same state, same deadlines).
+  static Result<std::unique_ptr<Engine>> Replay(EngineSettings settings, Time start,
+                                                std::span<const Event> events);
+
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Processes the deadlines due up to the input's time, then the input. Appends the events
+  // produced to *out (deadline events too, even when the input itself is refused).
+  Status Handle(const Input& input, std::vector<Event>* out);
+
+  // The earliest time at which a Tick produces events (an offer expiring, a requirement
+  // relaxing, a wrap-up ending, a maximum wait reached); kNever when nothing is pending.
+  Time NextDeadline() const;
+  Time now() const;
+
+  // The expected wait of a waiting contact from now, with an 80 % band (see wait_estimate.h).
+  Result<WaitEstimate> EstimateWait(ContactId contact) const;
+  // Place of a waiting contact in its queue (0 = next to be served).
+  Result<std::uint32_t> Position(ContactId contact) const;
+
+  AgentState agent_state(AgentId agent) const;
+  std::size_t waiting(QueueId queue) const;
+  std::size_t contacts() const;  // contacts in the engine (waiting, ringing or connected)
+  const EngineSettings& settings() const;
+
+  // A canonical text of the whole routing state; equal digests mean equal states.
+  std::string StateDigest() const;
+
+ private:
+  explicit Engine(std::unique_ptr<internal::State> state);
+  std::unique_ptr<internal::State> state_;
+};
+
+}  // namespace sb::core

@@ -1,0 +1,217 @@
+// Engine::Handle: each input is checked against the current state first, and only a valid
+// input emits events, so a refused input changes nothing.
+
+#include <algorithm>
+#include <string>
+
+#include "core/engine.h"
+#include "core/internal/state.h"
+
+namespace sb::core {
+namespace {
+
+using internal::ContactPhase;
+using internal::ContactRt;
+using internal::State;
+
+std::string Name(const State& s, AgentId a) { return "agent '" + s.settings.agents[a.value].name + "'"; }
+std::string Name(ContactId c) { return "contact " + std::to_string(c.value); }
+
+Status StateError(const State& s, AgentId a, std::string_view what) {
+  return FailedPrecondition(Name(s, a) + " is " +
+                            std::string(AgentStateName(s.agents[a.value].state)) + ": " +
+                            std::string(what));
+}
+
+struct InputHandler {
+  State& s;
+
+  Status CheckAgent(AgentId a) const {
+    if (!a.valid() || a.value >= s.agents.size()) {
+      return NotFound("no agent with id " + std::to_string(a.value));
+    }
+    return Status::Ok();
+  }
+  Result<ContactRt*> FindContact(ContactId id) const {
+    auto it = s.contacts.find(id);
+    if (it == s.contacts.end()) return NotFound("no " + Name(id) + " in the engine");
+    return &it->second;
+  }
+  AgentState StateOf(AgentId a) const { return s.agents[a.value].state; }
+
+  Status operator()(const Tick&) { return Status::Ok(); }
+
+  Status operator()(const Login& in) {
+    SB_RETURN_IF_ERROR(CheckAgent(in.agent));
+    if (StateOf(in.agent) != AgentState::kLoggedOut) return StateError(s, in.agent, "already logged in");
+    Emit(s, AgentLoggedIn{s.now, in.agent});
+    return Status::Ok();
+  }
+  Status operator()(const Logout& in) {
+    SB_RETURN_IF_ERROR(CheckAgent(in.agent));
+    const AgentState st = StateOf(in.agent);
+    if (st == AgentState::kLoggedOut) return Status::Ok();
+    if (st == AgentState::kReserved || st == AgentState::kOnContact) {
+      return StateError(s, in.agent, "finish or decline the contact before logging out");
+    }
+    Emit(s, AgentLoggedOut{s.now, in.agent});
+    return Status::Ok();
+  }
+  Status operator()(const SetReady& in) {
+    SB_RETURN_IF_ERROR(CheckAgent(in.agent));
+    const AgentState st = StateOf(in.agent);
+    if (st == AgentState::kReady) return Status::Ok();
+    if (st != AgentState::kNotReady && st != AgentState::kWrapUp) {
+      return StateError(s, in.agent, "cannot become ready now");
+    }
+    Emit(s, AgentReady{s.now, in.agent});
+    MatchAgent(s, in.agent);
+    return Status::Ok();
+  }
+  Status operator()(const SetNotReady& in) {
+    SB_RETURN_IF_ERROR(CheckAgent(in.agent));
+    if (in.reason + 1u >= s.settings.not_ready_reasons.size()) {
+      return InvalidArgument("not-ready reason " + std::to_string(in.reason) + " is not configured");
+    }
+    const AgentState st = StateOf(in.agent);
+    if (st != AgentState::kReady && st != AgentState::kWrapUp && st != AgentState::kNotReady) {
+      return StateError(s, in.agent, "cannot go not-ready now");
+    }
+    Emit(s, AgentNotReady{s.now, in.agent, in.reason});
+    return Status::Ok();
+  }
+  Status operator()(const ExtendWrapUp& in) {
+    SB_RETURN_IF_ERROR(CheckAgent(in.agent));
+    if (StateOf(in.agent) != AgentState::kWrapUp) return StateError(s, in.agent, "not in wrap-up");
+    if (in.extra <= Duration{0}) return InvalidArgument("a wrap-up extension must be positive");
+    const internal::AgentRt& a = s.agents[in.agent.value];
+    const Time until = std::min(a.wrap_until + in.extra, a.wrap_limit);
+    if (until <= a.wrap_until) return StateError(s, in.agent, "wrap-up is at its maximum");
+    Emit(s, WrapUpExtended{s.now, in.agent, until});
+    return Status::Ok();
+  }
+  Status operator()(const Enqueue& in) {
+    if (s.contacts.count(in.contact) != 0) return InvalidArgument(Name(in.contact) + " already exists");
+    if (!in.queue.valid() || in.queue.value >= s.queues.size()) {
+      return NotFound("no queue with id " + std::to_string(in.queue.value));
+    }
+    internal::QueueContact(s, in.contact, in.queue, in.priority, s.now, ContactKind::kCall,
+                           in.queue, 0);
+    return Status::Ok();
+  }
+  Status operator()(const RequestCallback& in) {
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(in.contact));
+    if (c->phase != ContactPhase::kWaiting || c->kind != ContactKind::kCall) {
+      return FailedPrecondition(Name(in.contact) + " is not a call waiting in a queue");
+    }
+    Emit(s, CallbackRequested{s.now, in.contact});
+    return Status::Ok();
+  }
+  Status operator()(const Abandon& in) {
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(in.contact));
+    if (c->phase == ContactPhase::kConnected) {
+      return FailedPrecondition(Name(in.contact) + " is connected: end it with Hangup");
+    }
+    const std::vector<AgentId> ringing = c->ringing;
+    const QueueId q = c->queue;
+    for (AgentId a : ringing) Emit(s, OfferCancelled{s.now, in.contact, a});
+    Emit(s, ContactEnded{s.now, in.contact, q, AgentId{}, EndReason::kAbandoned, s.now});
+    for (AgentId a : ringing) MatchAgent(s, a);
+    return Status::Ok();
+  }
+  Status CheckOffer(ContactId id, AgentId agent, std::uint32_t offer, ContactRt** out) {
+    SB_RETURN_IF_ERROR(CheckAgent(agent));
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(id));
+    const bool live = c->phase == ContactPhase::kOffered && c->offer == offer &&
+                      std::find(c->ringing.begin(), c->ringing.end(), agent) != c->ringing.end();
+    if (!live) {
+      return FailedPrecondition("offer " + std::to_string(offer) + " of " + Name(id) + " to " +
+                                Name(s, agent) + " is no longer live (expired, cancelled or taken)");
+    }
+    *out = c;
+    return Status::Ok();
+  }
+  Status operator()(const Accept& in) {
+    ContactRt* c = nullptr;
+    SB_RETURN_IF_ERROR(CheckOffer(in.contact, in.agent, in.offer, &c));
+    std::vector<AgentId> others = c->ringing;
+    others.erase(std::find(others.begin(), others.end(), in.agent));
+    Emit(s, OfferAccepted{s.now, in.contact, in.agent});
+    for (AgentId a : others) Emit(s, OfferCancelled{s.now, in.contact, a});
+    for (AgentId a : others) MatchAgent(s, a);
+    return Status::Ok();
+  }
+  Status operator()(const Decline& in) {
+    ContactRt* c = nullptr;
+    SB_RETURN_IF_ERROR(CheckOffer(in.contact, in.agent, in.offer, &c));
+    Emit(s, OfferDeclined{s.now, in.contact, in.agent});
+    MatchContact(s, in.contact);
+    return Status::Ok();
+  }
+  Status operator()(const Hangup& in) {
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(in.contact));
+    if (c->phase != ContactPhase::kConnected) {
+      return FailedPrecondition(Name(in.contact) + " is not connected: a waiting caller abandons");
+    }
+    EndHandled(*c, EndReason::kCompleted, s.now + s.settings.queues[c->queue.value].wrap_up);
+    return Status::Ok();
+  }
+  Status operator()(const Transfer& in) {
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(in.contact));
+    if (!in.to.valid() || in.to.value >= s.queues.size()) {
+      return NotFound("no queue with id " + std::to_string(in.to.value));
+    }
+    if (in.to == c->queue) return InvalidArgument(Name(in.contact) + " is already in that queue");
+    if (c->phase == ContactPhase::kOffered) {
+      return FailedPrecondition(Name(in.contact) + " is ringing an agent; transfer after answer");
+    }
+    if (!s.settings.calendars.empty() &&
+        !s.settings.calendars[s.settings.queues[in.to.value].calendar].IsOpen(s.now)) {
+      return FailedPrecondition("queue '" + s.settings.queues[in.to.value].name + "' is closed");
+    }
+    AgentId agent;
+    Time wrap_until = s.now;
+    if (c->phase == ContactPhase::kConnected) {
+      agent = c->agent;
+      wrap_until = s.now + s.settings.queues[c->queue.value].wrap_up;
+    }
+    internal::MoveContact(s, *c, in.to, MoveReason::kTransfer, agent, wrap_until);
+    return Status::Ok();
+  }
+  Status operator()(const CallbackResult& in) {
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(in.contact));
+    if (c->phase != ContactPhase::kConnected || c->kind != ContactKind::kCallback) {
+      return FailedPrecondition(Name(in.contact) + " is not a callback being dialled");
+    }
+    if (!in.reached) EndHandled(*c, EndReason::kCallbackUnreached, s.now);
+    return Status::Ok();
+  }
+
+  void EndHandled(ContactRt& c, EndReason reason, Time wrap_until) {
+    const AgentId agent = c.agent;
+    Emit(s, ContactEnded{s.now, c.id, c.queue, agent, reason, wrap_until});
+    if (wrap_until <= s.now) {
+      Emit(s, AgentReady{s.now, agent});
+      MatchAgent(s, agent);
+    }
+  }
+};
+
+}  // namespace
+
+Status Engine::Handle(const Input& input, std::vector<Event>* out) {
+  State& s = *state_;
+  const Time at = InputTime(input);
+  if (at < s.now) {
+    return OutOfRange("input at " + FormatTime(at) + " is earlier than the engine's time " +
+                      FormatTime(s.now) + "; inputs must arrive in time order");
+  }
+  s.out = out;
+  internal::RunDueTimers(s, at);
+  s.now = at;
+  Status status = std::visit(InputHandler{s}, input);
+  s.out = nullptr;
+  return status;
+}
+
+}  // namespace sb::core

@@ -1,0 +1,160 @@
+// Matching: who talks to whom. Two entry points keep the invariant "no ready agent could take
+// a waiting contact": MatchContact when a contact starts waiting or becomes eligible for more
+// agents, MatchAgent when an agent becomes free. Each input can only create new pairs that
+// involve what it changed, so targeted matching is complete.
+
+#include <algorithm>
+
+#include "core/internal/state.h"
+
+namespace sb::core::internal {
+namespace {
+
+constexpr std::int8_t kGroupTier = 9;  // agents added by a relax step come after every member
+
+// Inserts `cand` into the best-first `top` list (fixed size, no allocation).
+void Keep(Explanation& why, const RankedCandidate& cand, bool (*before)(const RankedCandidate&,
+                                                                        const RankedCandidate&)) {
+  int n = why.shown;
+  if (n == Explanation::kShown && !before(cand, why.top[n - 1])) return;
+  int i = std::min(n, Explanation::kShown - 1);
+  while (i > 0 && before(cand, why.top[i - 1])) {
+    why.top[i] = why.top[i - 1];
+    --i;
+  }
+  why.top[i] = cand;
+  if (n < Explanation::kShown) ++why.shown;
+}
+
+bool AgentBefore(const RankedCandidate& a, const RankedCandidate& b) {
+  if (a.tier != b.tier) return a.tier < b.tier;
+  if (a.score != b.score) return a.score > b.score;
+  if (a.idle_seconds != b.idle_seconds) return a.idle_seconds > b.idle_seconds;
+  return a.agent < b.agent;
+}
+
+// For contacts competing for one agent: lower tier, then longer weighted wait, then service order.
+bool ContactBefore(const RankedCandidate& a, const RankedCandidate& b) {
+  if (a.tier != b.tier) return a.tier < b.tier;
+  if (a.score != b.score) return a.score > b.score;
+  return a.contact < b.contact;
+}
+
+int WeakestProficiency(const State& s, AgentId a, const std::vector<SkillRequirement>& reqs) {
+  int weakest = 5;
+  for (const SkillRequirement& r : reqs) weakest = std::min(weakest, s.Proficiency(a, r.skill));
+  return reqs.empty() ? 0 : weakest;
+}
+
+void Offer(State& s, ContactRt& c, const RankedCandidate* agents, std::size_t n,
+           const Explanation& why) {
+  const QueueSettings& q = s.settings.queues[c.queue.value];
+  const std::uint32_t offer = c.offer + 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    Emit(s, ContactOffered{s.now, c.id, agents[i].agent, c.queue, offer, s.now + q.offer_timeout,
+                           c.kind, why});
+  }
+}
+
+}  // namespace
+
+bool Eligible(const State& s, AgentId a, const ContactRt& c) {
+  const QueueRt& q = s.queues[c.queue.value];
+  for (const SkillRequirement& r : q.requirements_at[c.relax_level]) {
+    if (s.Proficiency(a, r.skill) < r.min_proficiency) return false;
+  }
+  return true;
+}
+
+void MatchContact(State& s, ContactId id) {
+  auto it = s.contacts.find(id);
+  if (it == s.contacts.end() || it->second.phase != ContactPhase::kWaiting) return;
+  ContactRt& c = it->second;
+  const QueueSettings& qs = s.settings.queues[c.queue.value];
+  const QueueRt& q = s.queues[c.queue.value];
+  const auto& reqs = q.requirements_at[c.relax_level];
+  const bool ring_all = qs.strategy == StrategyKind::kRingAll;
+  StrategyContext ctx{c.id, s.settings.seed, static_cast<std::uint32_t>(q.members.size()),
+                      q.round_robin_next, qs.best_match};
+  Explanation why;
+  why.rule = ring_all ? Rule::kRingAll : Rule::kAgentForContact;
+  why.strategy = static_cast<std::uint8_t>(qs.strategy);
+  why.relax_level = c.relax_level;
+  if (ring_all) s.ring_scratch.clear();
+
+  auto consider = [&](AgentId a, std::int8_t tier, std::uint32_t member_index) {
+    const AgentRt& ag = s.agents[a.value];
+    Candidate cand{a, tier, static_cast<std::int8_t>(WeakestProficiency(s, a, reqs)),
+                   s.now - ag.ready_since, ag.contacts_today, member_index};
+    RankedCandidate r{a, c.id, c.queue, tier, cand.proficiency,
+                      static_cast<std::int32_t>(cand.idle.count() / 1000),
+                      Score(qs.strategy, cand, ctx)};
+    ++why.considered;
+    Keep(why, r, AgentBefore);
+    if (ring_all) s.ring_scratch.push_back(r);
+  };
+
+  for (std::uint32_t i = 0; i < q.members.size(); ++i) {
+    const AgentId a = q.members[i];
+    if (s.agents[a.value].state != AgentState::kReady) continue;
+    if (!Eligible(s, a, c)) {
+      ++why.excluded;
+      continue;
+    }
+    consider(a, q.member_tier[i], i);
+  }
+  // Groups opened by relax steps already reached: their agents join behind every member.
+  for (std::uint16_t step = 0; step < c.relax_level && step < qs.relax.size(); ++step) {
+    if (qs.relax[step].kind != RelaxStep::Kind::kAddGroup) continue;
+    for (AgentId a : s.group_members[qs.relax[step].group.value]) {
+      const AgentRt& ag = s.agents[a.value];
+      if (ag.state != AgentState::kReady) continue;
+      const bool member = std::any_of(ag.serves.begin(), ag.serves.end(), [&](const Serve& sv) {
+        return sv.queue == c.queue && sv.min_level == 0;
+      });
+      if (!member) consider(a, kGroupTier, 0);
+    }
+  }
+  if (why.shown == 0) return;
+  if (ring_all) {
+    std::sort(s.ring_scratch.begin(), s.ring_scratch.end(), AgentBefore);
+    const std::size_t n = std::min<std::size_t>(s.ring_scratch.size(), qs.ring_all_max);
+    Offer(s, c, s.ring_scratch.data(), n, why);
+  } else {
+    Offer(s, c, &why.top[0], 1, why);
+  }
+}
+
+void MatchAgent(State& s, AgentId id) {
+  const AgentRt& a = s.agents[id.value];
+  if (a.state != AgentState::kReady) return;
+  Explanation why;
+  why.rule = Rule::kContactForAgent;
+  for (const Serve& sv : a.serves) {
+    const QueueRt& q = s.queues[sv.queue.value];
+    const QueueSettings& qs = s.settings.queues[sv.queue.value];
+    for (ContactId cid : q.waiting) {
+      const ContactRt& c = s.contacts.at(cid);
+      const bool ok = sv.min_level == 0 ? Eligible(s, id, c) : c.relax_level >= sv.min_level;
+      if (!ok) {
+        ++why.excluded;
+        continue;
+      }
+      const double weighted_wait = Seconds(s.now - c.arrival) * qs.priority;
+      RankedCandidate r{id, cid, sv.queue, sv.tier,
+                        static_cast<std::int8_t>(WeakestProficiency(s, id, q.requirements_at[c.relax_level])),
+                        static_cast<std::int32_t>(weighted_wait), weighted_wait};
+      ++why.considered;
+      Keep(why, r, ContactBefore);
+      break;  // the first eligible contact is this queue's best; later ones wait behind it
+    }
+  }
+  if (why.shown == 0) return;
+  ContactRt& c = s.contacts.at(why.top[0].contact);
+  const QueueSettings& qs = s.settings.queues[c.queue.value];
+  why.strategy = static_cast<std::uint8_t>(qs.strategy);
+  why.relax_level = c.relax_level;
+  Offer(s, c, &why.top[0], 1, why);
+}
+
+}  // namespace sb::core::internal

@@ -1,0 +1,150 @@
+#pragma once
+// The engine's events: every state change of the routing core is one of these typed facts,
+// appended in order to the event log. Applying them in order to an empty engine rebuilds its
+// state (Engine::Replay); statistics and reports are computed from them (statistics.h).
+// Events are small values with no heap memory, so emitting one never allocates.
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <variant>
+
+#include "base/ids.h"
+#include "base/time.h"
+
+namespace sb::core {
+
+enum class AgentState : std::uint8_t {
+  kLoggedOut,
+  kReady,
+  kReserved,   // a contact is being offered to this agent (ringing)
+  kOnContact,  // talking, or dialling a callback
+  kWrapUp,
+  kNotReady,
+};
+std::string_view AgentStateName(AgentState s);
+
+enum class ContactKind : std::uint8_t { kCall, kCallback };
+
+enum class EndReason : std::uint8_t {
+  kCompleted,          // handled by an agent
+  kAbandoned,          // the caller hung up while waiting or ringing
+  kMessageClosed,      // the queue was closed: message played, call ended
+  kMessageFull,        // the queue was full
+  kMessageMaxWait,     // waited longer than the queue allows
+  kCallbackUnreached,  // a callback was dialled and nobody answered
+};
+std::string_view EndReasonName(EndReason r);
+
+enum class MoveReason : std::uint8_t {
+  kRelaxOverflow,  // a relax step sent it on
+  kClosed,         // arrived at a closed queue whose fallback is another queue
+  kFull,
+  kMaxWait,
+  kTransfer,
+};
+std::string_view MoveReasonName(MoveReason r);
+
+enum class DeflectCause : std::uint8_t { kClosed, kFull, kMaxWait };
+
+// Why a routing decision went the way it did (Explainable routing).
+enum class Rule : std::uint8_t {
+  kAgentForContact,  // a contact arrived or became eligible; strategy ranked free agents
+  kContactForAgent,  // an agent became free; the longest weighted wait among its queues won
+  kRingAll,          // every candidate rung at once, first to accept wins
+};
+std::string_view RuleName(Rule r);
+
+struct RankedCandidate {
+  AgentId agent;
+  ContactId contact;     // for kContactForAgent: the contact considered
+  QueueId queue;
+  std::int8_t tier = 0;  // agent's tier for the queue (lower first)
+  std::int8_t proficiency = 0;
+  std::int32_t idle_seconds = 0;  // agent idle time, or contact weighted wait for kContactForAgent
+  double score = 0;               // the strategy's score (higher wins within a tier)
+};
+
+struct Explanation {
+  static constexpr int kShown = 4;
+  Rule rule = Rule::kAgentForContact;
+  std::uint8_t strategy = 0;  // StrategyKind of the queue
+  std::uint16_t relax_level = 0;
+  std::uint32_t considered = 0;  // candidates that met every requirement
+  std::uint32_t excluded = 0;    // ready members that failed a skill requirement
+  std::uint8_t shown = 0;        // entries of `top` in use, best first
+  std::array<RankedCandidate, kShown> top{};
+};
+
+struct WaitEstimate {
+  Duration mean{0};
+  Duration low{0};   // 10th percentile
+  Duration high{0};  // 90th percentile
+};
+
+// --- agent events ---
+struct AgentLoggedIn { Time at; AgentId agent; };
+struct AgentLoggedOut { Time at; AgentId agent; };
+struct AgentReady { Time at; AgentId agent; };
+struct AgentNotReady { Time at; AgentId agent; std::uint8_t reason; };
+struct WrapUpExtended { Time at; AgentId agent; Time until; };
+
+// --- contact events ---
+struct ContactQueued {
+  Time at;
+  ContactId contact;
+  QueueId queue;
+  QueueId requested;  // the queue asked for; differs when a closed/full queue overflowed
+  ContactKind kind;
+  std::int32_t priority;
+  Time arrival;       // the caller's arrival, kept across moves when configured
+  std::uint32_t position;  // 0 = at the front
+  WaitEstimate estimate;
+};
+struct ContactMoved {
+  Time at;
+  ContactId contact;
+  QueueId from;
+  QueueId to;
+  MoveReason reason;
+  Time arrival;  // arrival that counts in the new queue
+  AgentId agent;     // kTransfer of a connected contact: the agent who transferred it
+  Time wrap_until;   // ... and the end of that agent's wrap-up
+};
+struct RequirementRelaxed { Time at; ContactId contact; QueueId queue; std::uint16_t level; };
+struct CallbackOffered { Time at; ContactId contact; QueueId queue; DeflectCause cause; };
+struct CallbackRequested { Time at; ContactId contact; };
+struct ContactOffered {
+  Time at;
+  ContactId contact;
+  AgentId agent;
+  QueueId queue;
+  std::uint32_t offer;  // offer number of this contact; an accept must name the live one
+  Time expires;
+  ContactKind kind;     // kCallback: the agent is reserved and an outbound call is requested
+  Explanation why;
+};
+struct OfferAccepted { Time at; ContactId contact; AgentId agent; };
+struct OfferCancelled { Time at; ContactId contact; AgentId agent; };  // agent back to ready
+struct OfferTimedOut { Time at; ContactId contact; AgentId agent; };   // agent not ready
+struct OfferDeclined { Time at; ContactId contact; AgentId agent; };   // agent not ready
+struct ContactEnded {
+  Time at;
+  ContactId contact;
+  QueueId queue;
+  AgentId agent;  // invalid unless handled
+  EndReason reason;
+  Time wrap_until;  // agent's wrap-up end when handled
+};
+
+using Event = std::variant<AgentLoggedIn, AgentLoggedOut, AgentReady, AgentNotReady,
+                           WrapUpExtended, ContactQueued, ContactMoved, RequirementRelaxed,
+                           CallbackOffered, CallbackRequested, ContactOffered, OfferAccepted,
+                           OfferCancelled, OfferTimedOut, OfferDeclined, ContactEnded>;
+
+// Name of the event's type, e.g. "ContactOffered".
+std::string_view EventName(const Event& e);
+// The event's time.
+Time EventTime(const Event& e);
+
+}  // namespace sb::core

@@ -1,0 +1,42 @@
+#pragma once
+// The engine's inputs: what the outside world (telephony, the agent desktop, the simulator)
+// tells the routing core. Each carries its time; the engine never reads a clock. An input that
+// is invalid in the current state is refused with a Status and changes nothing.
+
+#include <cstdint>
+#include <variant>
+
+#include "base/ids.h"
+#include "base/time.h"
+#include "core/events.h"
+
+namespace sb::core {
+
+struct Tick { Time at; };  // time passes: offers expire, requirements relax, wrap-ups end
+struct Login { Time at; AgentId agent; };
+struct Logout { Time at; AgentId agent; };
+struct SetReady { Time at; AgentId agent; };
+struct SetNotReady { Time at; AgentId agent; std::uint8_t reason; };
+struct ExtendWrapUp { Time at; AgentId agent; Duration extra; };
+
+struct Enqueue {
+  Time at;
+  ContactId contact;
+  QueueId queue;
+  std::int32_t priority = 0;  // higher is served first within the queue
+};
+struct RequestCallback { Time at; ContactId contact; };  // keeps the contact's place
+struct Abandon { Time at; ContactId contact; };          // caller hung up (waiting or ringing)
+struct Accept { Time at; ContactId contact; AgentId agent; std::uint32_t offer; };
+struct Decline { Time at; ContactId contact; AgentId agent; std::uint32_t offer; };
+struct Hangup { Time at; ContactId contact; };  // a connected contact ended: agent to wrap-up
+struct Transfer { Time at; ContactId contact; QueueId to; };
+struct CallbackResult { Time at; ContactId contact; bool reached; };
+
+using Input = std::variant<Tick, Login, Logout, SetReady, SetNotReady, ExtendWrapUp, Enqueue,
+                           RequestCallback, Abandon, Accept, Decline, Hangup, Transfer,
+                           CallbackResult>;
+
+Time InputTime(const Input& in);
+
+}  // namespace sb::core

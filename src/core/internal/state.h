@@ -1,0 +1,134 @@
+#pragma once
+// The engine's private state and the functions that work on it. Only core's own .cc files
+// include this. Entities live in flat vectors indexed by typed ids; contacts, whose ids come
+// from outside, live in a hash map.
+//
+// Two kinds of function touch the state: Apply(event) is the only one that changes it (so a
+// replay of the events rebuilds it exactly); the decision functions read it and Emit() events.
+
+#include <cstdint>
+#include <queue>
+#include <unordered_map>
+#include <vector>
+
+#include "core/events.h"
+#include "core/settings.h"
+#include "core/strategy.h"
+
+namespace sb::core::internal {
+
+// A queue an agent can take contacts from: as a member, or through a relax step's group.
+struct Serve {
+  QueueId queue;
+  std::int8_t tier = 1;
+  std::uint16_t min_level = 0;  // relax level a contact must have reached (group access)
+  std::uint32_t member_index = 0;
+};
+
+struct AgentRt {
+  AgentState state = AgentState::kLoggedOut;
+  Time since{};        // when the current state began
+  Time ready_since{};  // start of the current idle period (fairness clock)
+  ContactId contact;   // reserved for / connected to
+  std::uint8_t reason = 0;
+  std::uint32_t contacts_today = 0;
+  std::int64_t day = 0;  // UTC day number of contacts_today
+  Time wrap_started{};
+  Time wrap_until{};
+  Time wrap_limit{};  // latest end of this wrap-up, extensions included
+  std::uint32_t wrap_seq = 0;
+  std::vector<Serve> serves;
+};
+
+enum class ContactPhase : std::uint8_t { kWaiting, kOffered, kConnected };
+
+struct ContactRt {
+  ContactId id;
+  QueueId queue;
+  ContactKind kind = ContactKind::kCall;
+  ContactPhase phase = ContactPhase::kWaiting;
+  std::int32_t priority = 0;
+  Time arrival{};    // counts for ordering and service level
+  Time queued_at{};  // entered the current queue
+  std::uint64_t seq = 0;        // arrival order tie-break
+  std::uint32_t entry = 0;      // increments on every (re)entry into a queue; stale timers check it
+  std::uint16_t relax_level = 0;
+  std::uint32_t offer = 0;      // number of the live offer
+  Time offer_expires{};
+  std::vector<AgentId> ringing;  // agents holding the live offer (ring-all: several)
+  AgentId agent;                 // connected agent
+  Time connected_at{};
+  bool callback_offered = false;
+};
+
+struct QueueRt {
+  std::vector<ContactId> waiting;  // service order: priority desc, arrival asc, seq asc
+  std::vector<AgentId> members;    // member_index order
+  std::vector<std::int8_t> member_tier;
+  // Effective requirements at each relax level (index 0 = as configured).
+  std::vector<std::vector<SkillRequirement>> requirements_at;
+  std::uint32_t round_robin_next = 0;
+  double handle_seconds = 300;  // EWMA of talk + wrap-up
+  double abandons = 0;          // decayed count of abandons
+  double exposure_seconds = 0;  // decayed waiting time of contacts that left the queue
+};
+
+enum class TimerKind : std::uint8_t { kOffer, kRelax, kMaxWait, kWrapUp };
+
+struct Timer {
+  Time at;
+  TimerKind kind;
+  std::uint64_t id;    // contact or agent id
+  std::uint32_t seq;   // offer number, queue entry or wrap-up sequence it belongs to
+  bool operator>(const Timer& o) const {
+    if (at != o.at) return at > o.at;
+    if (kind != o.kind) return kind > o.kind;
+    return id > o.id;
+  }
+};
+
+struct State {
+  EngineSettings settings;
+  Time now{};
+  std::uint64_t next_seq = 0;
+  std::vector<AgentRt> agents;
+  std::vector<QueueRt> queues;
+  std::vector<std::vector<AgentId>> group_members;
+  std::vector<std::int8_t> proficiency;  // [agent * skills + skill], 0 = lacks the skill
+  std::unordered_map<ContactId, ContactRt> contacts;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
+  std::vector<Event>* out = nullptr;  // where Emit() appends; null during replay
+  std::vector<RankedCandidate> ring_scratch;  // reused by ring-all, so decisions do not allocate
+
+  int Proficiency(AgentId a, SkillId s) const {
+    return proficiency[static_cast<std::size_t>(a.value) * settings.skills.size() + s.value];
+  }
+};
+
+// engine_build.cc
+void BuildIndexes(State& s);
+// engine_apply.cc: the only place that changes the state.
+void Apply(State& s, const Event& e);
+inline void Emit(State& s, const Event& e) {
+  Apply(s, e);
+  if (s.out != nullptr) s.out->push_back(e);
+}
+void InsertWaiting(State& s, ContactRt& c);
+void RemoveWaiting(State& s, const ContactRt& c);
+// engine_match.cc: decisions.
+void MatchContact(State& s, ContactId id);
+void MatchAgent(State& s, AgentId id);
+bool Eligible(const State& s, AgentId a, const ContactRt& c);
+// engine_timers.cc
+void RunDueTimers(State& s, Time until);
+bool TimerLive(const State& s, const Timer& t);
+// engine_contacts.cc: moving contacts between queues and ending them.
+void QueueContact(State& s, ContactId id, QueueId q, std::int32_t priority, Time arrival,
+                  ContactKind kind, QueueId requested, int depth);
+void MoveContact(State& s, ContactRt& c, QueueId to, MoveReason reason, AgentId agent,
+                 Time wrap_until);
+void ApplyFallback(State& s, ContactRt& c, const Fallback& f, DeflectCause cause);
+// wait_estimate.cc
+WaitEstimate EstimateAt(const State& s, QueueId q, std::uint32_t position);
+
+}  // namespace sb::core::internal

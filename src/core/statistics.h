@@ -1,0 +1,94 @@
+#pragma once
+// Contact-center statistics computed from the event log alone, so the live wallboard, the
+// simulator and a report over last month's stored events all agree by construction.
+//
+// Definitions (the same words mean one thing everywhere in Switchboard):
+//  offered          contacts that entered the queue (deflected on arrival included)
+//  answered         offers accepted by an agent; abandoned: callers who hung up before that
+//  service level    answered within the queue's threshold / (answered + abandoned); short
+//                   abandons count as failures (erlang_a.sl_answered_within_t_over_offered)
+//  ASA              mean wait of answered contacts, from the arrival that counts in the queue
+//  AHT              mean of talk + wrap-up over handled contacts
+//  occupancy        agent time reserved, on contact or in wrap-up / that plus time ready
+// Contacts count in the interval of their arrival; agent time is split across intervals.
+// Thread safety: none; feed it from one thread.
+
+#include <cstdint>
+#include <map>
+#include <unordered_map>
+#include <vector>
+
+#include "core/events.h"
+#include "core/settings.h"
+
+namespace sb::core {
+
+struct IntervalStats {
+  Time start{};
+  QueueId queue;  // invalid: every queue together
+  std::int64_t offered = 0;
+  std::int64_t answered = 0;
+  std::int64_t answered_within = 0;
+  std::int64_t abandoned = 0;
+  std::int64_t deflected = 0;   // message on arrival or after the maximum wait
+  std::int64_t moved_out = 0;   // overflowed or transferred to another queue
+  std::int64_t handled = 0;     // completed by an agent
+  double wait_answered_seconds = 0;
+  double talk_seconds = 0;
+  double wrap_seconds = 0;
+  Duration longest_wait{0};
+  double busy_seconds = 0;   // agents reserved, on contact, wrap-up (all-queue rows only)
+  double ready_seconds = 0;  // agents ready (all-queue rows only)
+
+  double ServiceLevel() const;  // NaN when nothing was answered or abandoned
+  double Asa() const;
+  double Aht() const;
+  double Occupancy() const;
+  void Merge(const IntervalStats& o);
+};
+
+struct AgentStats {
+  AgentId agent;
+  std::int64_t handled = 0;
+  std::int64_t offers_missed = 0;  // timed out or declined
+  double seconds[6] = {0, 0, 0, 0, 0, 0};  // by AgentState
+  double Occupancy() const;
+};
+
+class Statistics {
+ public:
+  Statistics(const EngineSettings& settings, Duration interval);
+
+  void Add(const Event& e);
+  // Closes every open agent-state span at `end` (call once, at the end of the period).
+  void Finish(Time end);
+
+  // Rows sorted by start; per queue, or every queue together when `per_queue` is false.
+  std::vector<IntervalStats> Intervals(bool per_queue) const;
+  // Sum over all intervals, for one queue or (invalid id) every queue.
+  IntervalStats Total(QueueId queue) const;
+  std::vector<AgentStats> Agents() const { return agents_; }
+  Duration interval() const { return interval_; }
+
+ private:
+  struct ContactTrack {
+    QueueId queue;
+    Time arrival{};
+    Time answered_at{};
+    AgentId agent;
+  };
+  IntervalStats& Row(Time t, QueueId q);
+  void AgentEnters(AgentId a, AgentState st, Time at);
+  void ContactLeaves(ContactId c);
+
+  std::vector<Duration> thresholds_;
+  Duration interval_;
+  std::map<std::pair<std::int64_t, std::uint32_t>, IntervalStats> rows_;
+  std::unordered_map<ContactId, ContactTrack> contacts_;
+  std::vector<AgentStats> agents_;
+  std::vector<AgentState> agent_state_;
+  std::vector<Time> agent_since_;
+  std::vector<std::pair<std::int64_t, std::uint32_t>> last_row_;  // where wrap-up time goes
+};
+
+}  // namespace sb::core

@@ -1,0 +1,29 @@
+#pragma once
+// Expected wait for a contact at a given place in its queue.
+//
+// Open-source ACDs announce a queue-wide average (or nothing). We use the queue-length
+// predictor of Whitt (1999) with abandonment (Ibrahim & Whitt, 2009): a contact with k callers
+// ahead needs k + 1 departures from the head; with N agents serving the queue at rate mu each
+// and each caller ahead abandoning at rate theta, the j-th step takes an exponential time of
+// rate N*mu + j*theta. The wait is a sum of independent exponentials:
+//   mean = sum_{j=0..k} 1 / (N mu + j theta),  var = sum 1 / (N mu + j theta)^2,
+// and the band is the 10th..90th percentile of a lognormal with that mean and variance.
+// N counts staffed agents, each shared agent in proportion to the queues it serves that have
+// callers waiting; mu and theta are learnt from the queue's recent handle times and abandons.
+
+#include <cstdint>
+
+#include "core/events.h"
+
+namespace sb::core {
+
+struct WaitModel {
+  double agents = 0;           // effective agents serving the queue
+  double handle_seconds = 300;  // mean talk + wrap-up
+  double abandon_rate = 0;     // per second, per waiting caller
+};
+
+// The estimate for a contact with `ahead` callers in front of it.
+WaitEstimate EstimateWait(const WaitModel& model, std::uint32_t ahead);
+
+}  // namespace sb::core
