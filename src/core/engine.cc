@@ -85,6 +85,8 @@ std::size_t Engine::waiting(QueueId q) const {
   return q.value < state_->queues.size() ? state_->queues[q.value].waiting.size() : 0;
 }
 
+std::size_t Engine::waiting_total() const { return state_->waiting_total; }
+
 std::size_t Engine::contacts() const { return state_->contacts.size(); }
 
 const EngineSettings& Engine::settings() const { return state_->settings; }
@@ -96,9 +98,9 @@ std::string Engine::StateDigest() const {
   auto ms = [](Time t) { return static_cast<long long>(ToMillis(t)); };
   for (std::size_t i = 0; i < s.agents.size(); ++i) {
     const internal::AgentRt& a = s.agents[i];
-    std::snprintf(buf, sizeof buf, "A%zu %d %lld %lld c%" PRIu64 " r%d n%u w%lld\n", i,
+    std::snprintf(buf, sizeof buf, "A%zu %d %lld %lld c%" PRIu64 " r%d p%d n%u w%lld\n", i,
                   static_cast<int>(a.state), ms(a.since), ms(a.ready_since), a.contact.value,
-                  a.reason, a.contacts_today, ms(a.wrap_until));
+                  a.reason, a.pending, a.contacts_today, ms(a.wrap_until));
     out += buf;
   }
   for (std::size_t i = 0; i < s.queues.size(); ++i) {

@@ -56,6 +56,7 @@ class Engine {
 
   AgentState agent_state(AgentId agent) const;
   std::size_t waiting(QueueId queue) const;
+  std::size_t waiting_total() const;  // in every queue
   std::size_t contacts() const;  // contacts in the engine (waiting, ringing or connected)
   const EngineSettings& settings() const;
 

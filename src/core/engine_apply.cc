@@ -86,15 +86,19 @@ struct Applier {
   }
   void operator()(const AgentLoggedOut& e) {
     SetAgent(s.agents[e.agent.value], AgentState::kLoggedOut, e.at);
+    s.agents[e.agent.value].pending = -1;
   }
+  void operator()(const AgentNotReadyPending& e) { s.agents[e.agent.value].pending = e.reason; }
   void operator()(const AgentReady& e) {
     AgentRt& a = s.agents[e.agent.value];
     if (a.state != AgentState::kReserved) a.ready_since = e.at;
     SetAgent(a, AgentState::kReady, e.at);
     a.contact = ContactId{};
+    a.pending = -1;
   }
   void operator()(const AgentNotReady& e) {
     AgentRt& a = s.agents[e.agent.value];
+    a.pending = -1;
     SetAgent(a, AgentState::kNotReady, e.at);
     a.reason = e.reason;
     a.contact = ContactId{};
@@ -214,13 +218,17 @@ void InsertWaiting(State& s, ContactRt& c) {
     return ServiceOrder(s.contacts.at(id), s.contacts.at(other));
   });
   w.insert(pos, c.id);
+  ++s.waiting_total;
 }
 
 void RemoveWaiting(State& s, const ContactRt& c) {
   auto& w = s.queues[c.queue.value].waiting;
   auto it = std::find(w.begin(), w.end(), c.id);
   SB_DCHECK(it != w.end(), "a waiting contact is in its queue's list");
-  if (it != w.end()) w.erase(it);
+  if (it != w.end()) {
+    w.erase(it);
+    --s.waiting_total;
+  }
 }
 
 void Apply(State& s, const Event& e) {

@@ -79,10 +79,7 @@ void MoveContact(State& s, ContactRt& c, QueueId to, MoveReason reason, AgentId 
   const Time arrival = s.settings.queues[to.value].transfer_keeps_arrival ? c.arrival : s.now;
   const ContactId id = c.id;
   Emit(s, ContactMoved{s.now, id, c.queue, to, reason, arrival, agent, wrap_until});
-  if (agent.valid() && wrap_until <= s.now) {
-    Emit(s, AgentReady{s.now, agent});
-    MatchAgent(s, agent);
-  }
+  if (agent.valid() && wrap_until <= s.now) FreeAgent(s, agent);
   MatchContact(s, id);
 }
 

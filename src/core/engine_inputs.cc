@@ -52,7 +52,8 @@ struct InputHandler {
     const AgentState st = StateOf(in.agent);
     if (st == AgentState::kLoggedOut) return Status::Ok();
     if (st == AgentState::kReserved || st == AgentState::kOnContact) {
-      return StateError(s, in.agent, "finish or decline the contact before logging out");
+      Emit(s, AgentNotReadyPending{s.now, in.agent, kPendingLogout});  // after this contact
+      return Status::Ok();
     }
     Emit(s, AgentLoggedOut{s.now, in.agent});
     return Status::Ok();
@@ -74,8 +75,10 @@ struct InputHandler {
       return InvalidArgument("not-ready reason " + std::to_string(in.reason) + " is not configured");
     }
     const AgentState st = StateOf(in.agent);
-    if (st != AgentState::kReady && st != AgentState::kWrapUp && st != AgentState::kNotReady) {
-      return StateError(s, in.agent, "cannot go not-ready now");
+    if (st == AgentState::kLoggedOut) return StateError(s, in.agent, "log in first");
+    if (st == AgentState::kReserved || st == AgentState::kOnContact) {
+      Emit(s, AgentNotReadyPending{s.now, in.agent, in.reason});  // after this contact
+      return Status::Ok();
     }
     Emit(s, AgentNotReady{s.now, in.agent, in.reason});
     return Status::Ok();
@@ -116,7 +119,7 @@ struct InputHandler {
     const QueueId q = c->queue;
     for (AgentId a : ringing) Emit(s, OfferCancelled{s.now, in.contact, a});
     Emit(s, ContactEnded{s.now, in.contact, q, AgentId{}, EndReason::kAbandoned, s.now});
-    for (AgentId a : ringing) MatchAgent(s, a);
+    for (AgentId a : ringing) internal::AfterCancel(s, a);
     return Status::Ok();
   }
   Status CheckOffer(ContactId id, AgentId agent, std::uint32_t offer, ContactRt** out) {
@@ -138,7 +141,7 @@ struct InputHandler {
     others.erase(std::find(others.begin(), others.end(), in.agent));
     Emit(s, OfferAccepted{s.now, in.contact, in.agent});
     for (AgentId a : others) Emit(s, OfferCancelled{s.now, in.contact, a});
-    for (AgentId a : others) MatchAgent(s, a);
+    for (AgentId a : others) internal::AfterCancel(s, a);
     return Status::Ok();
   }
   Status operator()(const Decline& in) {
@@ -190,10 +193,7 @@ struct InputHandler {
   void EndHandled(ContactRt& c, EndReason reason, Time wrap_until) {
     const AgentId agent = c.agent;
     Emit(s, ContactEnded{s.now, c.id, c.queue, agent, reason, wrap_until});
-    if (wrap_until <= s.now) {
-      Emit(s, AgentReady{s.now, agent});
-      MatchAgent(s, agent);
-    }
+    if (wrap_until <= s.now) internal::FreeAgent(s, agent);
   }
 };
 

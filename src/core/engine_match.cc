@@ -125,6 +125,29 @@ void MatchContact(State& s, ContactId id) {
   }
 }
 
+void FreeAgent(State& s, AgentId id) {
+  const std::int16_t pending = s.agents[id.value].pending;
+  if (pending == kPendingLogout) {
+    Emit(s, AgentLoggedOut{s.now, id});
+  } else if (pending >= 0) {
+    Emit(s, AgentNotReady{s.now, id, static_cast<std::uint8_t>(pending)});
+  } else {
+    Emit(s, AgentReady{s.now, id});
+    MatchAgent(s, id);
+  }
+}
+
+void AfterCancel(State& s, AgentId id) {
+  const std::int16_t pending = s.agents[id.value].pending;
+  if (pending == kPendingLogout) {
+    Emit(s, AgentLoggedOut{s.now, id});
+  } else if (pending >= 0) {
+    Emit(s, AgentNotReady{s.now, id, static_cast<std::uint8_t>(pending)});
+  } else {
+    MatchAgent(s, id);
+  }
+}
+
 void MatchAgent(State& s, AgentId id) {
   const AgentRt& a = s.agents[id.value];
   if (a.state != AgentState::kReady) return;

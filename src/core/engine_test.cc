@@ -335,6 +335,28 @@ TEST(Engine, WrapUpCanBeExtendedUpToItsMaximum) {
             StatusCode::kFailedPrecondition);
 }
 
+TEST(Engine, NotReadyAndLogoutAskedDuringAContactApplyWhenItEnds) {
+  CoreHarness h;
+  ASSERT_TRUE(h.Login("a1").ok());
+  ASSERT_TRUE(h.Enqueue(1, "sales").ok());
+  ASSERT_TRUE(h.Enqueue(2, "sales").ok());
+  ASSERT_TRUE(h.Accept(1, "a1").ok());
+  ASSERT_TRUE(h.NotReady("a1", 0).ok());
+  EXPECT_EQ(h.engine().agent_state(h.agent("a1")), AgentState::kOnContact);
+  ASSERT_TRUE(h.Hangup(1).ok());
+  h.Advance(10s);
+  ASSERT_TRUE(h.Tick().ok());  // wrap-up over: not ready, contact 2 is not offered
+  EXPECT_EQ(h.engine().agent_state(h.agent("a1")), AgentState::kNotReady);
+  EXPECT_EQ(h.OfferedTo(2), "");
+  ASSERT_TRUE(h.Ready("a1").ok());
+  ASSERT_TRUE(h.Accept(2, "a1").ok());
+  ASSERT_TRUE(h.Send(Logout{h.now(), h.agent("a1")}).ok());
+  ASSERT_TRUE(h.Hangup(2).ok());
+  h.Advance(10s);
+  ASSERT_TRUE(h.Tick().ok());
+  EXPECT_EQ(h.engine().agent_state(h.agent("a1")), AgentState::kLoggedOut);
+}
+
 TEST(BadInput, IsRefusedWithAClearErrorAndChangesNothing) {
   CoreHarness h;
   ASSERT_TRUE(h.Login("a1").ok());
@@ -350,7 +372,7 @@ TEST(BadInput, IsRefusedWithAClearErrorAndChangesNothing) {
             StatusCode::kFailedPrecondition);
   EXPECT_EQ(h.Send(SetNotReady{h.now(), h.agent("a2"), 200}).code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(h.Send(Logout{h.now(), h.agent("a1")}).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(h.Send(Logout{h.now(), AgentId{77}}).code(), StatusCode::kNotFound);
   const Status past = h.Send(Tick{h.now() - 1s});
   EXPECT_EQ(past.code(), StatusCode::kOutOfRange);
   EXPECT_NE(past.message().find("time order"), std::string::npos);

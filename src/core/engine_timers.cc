@@ -65,8 +65,7 @@ void RunDueTimers(State& s, Time until) {
     if (!TimerLive(s, t)) continue;
     if (t.at > s.now) s.now = t.at;
     if (t.kind == TimerKind::kWrapUp) {
-      Emit(s, AgentReady{s.now, AgentId{static_cast<std::uint32_t>(t.id)}});
-      MatchAgent(s, AgentId{static_cast<std::uint32_t>(t.id)});
+      FreeAgent(s, AgentId{static_cast<std::uint32_t>(t.id)});
       continue;
     }
     ContactRt& c = s.contacts.at(ContactId{t.id});

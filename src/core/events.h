@@ -88,6 +88,9 @@ struct AgentLoggedOut { Time at; AgentId agent; };
 struct AgentReady { Time at; AgentId agent; };
 struct AgentNotReady { Time at; AgentId agent; std::uint8_t reason; };
 struct WrapUpExtended { Time at; AgentId agent; Time until; };
+// Asked while busy: the agent goes not-ready (or logs out) when the current contact is done.
+struct AgentNotReadyPending { Time at; AgentId agent; std::uint8_t reason; };
+inline constexpr std::uint8_t kPendingLogout = 0xff;
 
 // --- contact events ---
 struct ContactQueued {
@@ -138,7 +141,7 @@ struct ContactEnded {
 };
 
 using Event = std::variant<AgentLoggedIn, AgentLoggedOut, AgentReady, AgentNotReady,
-                           WrapUpExtended, ContactQueued, ContactMoved, RequirementRelaxed,
+                           WrapUpExtended, AgentNotReadyPending, ContactQueued, ContactMoved, RequirementRelaxed,
                            CallbackOffered, CallbackRequested, ContactOffered, OfferAccepted,
                            OfferCancelled, OfferTimedOut, OfferDeclined, ContactEnded>;
 

@@ -54,11 +54,12 @@ double AgentStats::Occupancy() const {
   return t <= 0 ? kNaN : busy / t;
 }
 
-Statistics::Statistics(const EngineSettings& settings, Duration interval)
+Statistics::Statistics(const EngineSettings& settings, Duration interval, Time start)
     : interval_(interval <= Duration{0} ? Duration(30min) : interval),
       agents_(settings.agents.size()),
       agent_state_(settings.agents.size(), AgentState::kLoggedOut),
-      agent_since_(settings.agents.size()),
+      agent_since_(settings.agents.size(), start),
+      started_(start != kTimeZero),
       last_row_(settings.agents.size(), {0, kAll}) {
   for (const QueueSettings& q : settings.queues) thresholds_.push_back(q.service_level_threshold);
   for (std::size_t i = 0; i < agents_.size(); ++i) agents_[i].agent = AgentId{static_cast<std::uint32_t>(i)};
@@ -97,6 +98,10 @@ void Statistics::AgentEnters(AgentId a, AgentState st, Time at) {
 }
 
 void Statistics::Add(const Event& event) {
+  if (!started_) {
+    started_ = true;
+    std::fill(agent_since_.begin(), agent_since_.end(), EventTime(event));
+  }
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;

@@ -57,7 +57,8 @@ struct AgentStats {
 
 class Statistics {
  public:
-  Statistics(const EngineSettings& settings, Duration interval);
+  // Agent time counts from `start`, or from the first event when start is the epoch.
+  Statistics(const EngineSettings& settings, Duration interval, Time start = kTimeZero);
 
   void Add(const Event& e);
   // Closes every open agent-state span at `end` (call once, at the end of the period).
@@ -88,6 +89,7 @@ class Statistics {
   std::vector<AgentStats> agents_;
   std::vector<AgentState> agent_state_;
   std::vector<Time> agent_since_;
+  bool started_ = false;
   std::vector<std::pair<std::int64_t, std::uint32_t>> last_row_;  // where wrap-up time goes
 };
 

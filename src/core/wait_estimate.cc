@@ -36,9 +36,11 @@ WaitEstimate EstimateAt(const State& s, QueueId qid, std::uint32_t position) {
   WaitModel m;
   m.handle_seconds = q.handle_seconds;
   m.abandon_rate = q.exposure_seconds > 0 ? q.abandons / q.exposure_seconds : 0;
+  std::uint32_t ready = 0;
   for (AgentId a : q.members) {
     const AgentRt& ag = s.agents[a.value];
     if (ag.state == AgentState::kLoggedOut || ag.state == AgentState::kNotReady) continue;
+    if (ag.state == AgentState::kReady) ++ready;
     // Share of this agent: 1 / (queues it is a member of that have someone waiting, this one
     // included), so an agent shared with a busy queue counts for half.
     int busy_queues = 1;
@@ -49,6 +51,8 @@ WaitEstimate EstimateAt(const State& s, QueueId qid, std::uint32_t position) {
     }
     m.agents += 1.0 / busy_queues;
   }
+  // Enough free agents for everyone up to this place: answered at once.
+  if (ready > position) return WaitEstimate{};
   return EstimateWait(m, position);
 }
 

@@ -31,6 +31,7 @@ struct AgentRt {
   Time ready_since{};  // start of the current idle period (fairness clock)
   ContactId contact;   // reserved for / connected to
   std::uint8_t reason = 0;
+  std::int16_t pending = -1;  // reason to apply when free (kPendingLogout: log out); -1 none
   std::uint32_t contacts_today = 0;
   std::int64_t day = 0;  // UTC day number of contacts_today
   Time wrap_started{};
@@ -91,6 +92,7 @@ struct State {
   EngineSettings settings;
   Time now{};
   std::uint64_t next_seq = 0;
+  std::size_t waiting_total = 0;  // contacts waiting in every queue
   std::vector<AgentRt> agents;
   std::vector<QueueRt> queues;
   std::vector<std::vector<AgentId>> group_members;
@@ -118,6 +120,10 @@ void RemoveWaiting(State& s, const ContactRt& c);
 // engine_match.cc: decisions.
 void MatchContact(State& s, ContactId id);
 void MatchAgent(State& s, AgentId id);
+// The agent's contact is done: ready and matched, or the pending not-ready/logout applies.
+void FreeAgent(State& s, AgentId id);
+// After an offer was cancelled: match the agent again, or apply its pending request.
+void AfterCancel(State& s, AgentId id);
 bool Eligible(const State& s, AgentId a, const ContactRt& c);
 // engine_timers.cc
 void RunDueTimers(State& s, Time until);

@@ -1,0 +1,131 @@
+#include "sim/simulator.h"
+
+#include <gtest/gtest.h>
+
+#include "core/testing/harness.h"
+
+namespace sb::sim {
+namespace {
+
+SimSettings Small() {
+  SimSettings s;
+  s.engine = core::testing::CoreHarness::DefaultSettings();
+  s.engine.queues[0].wrap_up = 0s;
+  Stream st;
+  st.name = "sales";
+  st.queue = QueueId{0};
+  st.arrivals.interval = 30min;
+  st.arrivals.calls.assign(48, 10.0);  // 480 calls a day
+  st.handle_time = {Distribution::Kind::kExponential, 240s, 1};
+  s.streams = {st};
+  s.always_on = {AgentId{0}, AgentId{1}, AgentId{2}};
+  s.length = 24h;
+  s.seed = 11;
+  return s;
+}
+
+TEST(Sim, IsReproducibleForASeed) {
+  auto a = sim::Run(Small());
+  auto b = sim::Run(Small());
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->replications[0].total.offered, b->replications[0].total.offered);
+  EXPECT_EQ(a->replications[0].total.wait_answered_seconds,
+            b->replications[0].total.wait_answered_seconds);
+  SimSettings other = Small();
+  other.seed = 12;
+  auto c = sim::Run(other);
+  ASSERT_TRUE(c.ok());
+  EXPECT_NE(a->replications[0].total.wait_answered_seconds,
+            c->replications[0].total.wait_answered_seconds);
+}
+
+TEST(Sim, PoissonArrivalsFollowTheProfile) {
+  SimSettings s = Small();
+  // Nothing at night, 100 calls per half hour from 12:00 to 14:00.
+  s.streams[0].arrivals.calls.assign(48, 0.0);
+  for (int i = 24; i < 28; ++i) s.streams[0].arrivals.calls[i] = 100;
+  s.replications = 5;
+  auto r = sim::Run(s);
+  ASSERT_TRUE(r.ok());
+  for (const auto& rep : r->replications) {
+    EXPECT_EQ(rep.rejected_inputs, 0u);
+    for (std::size_t i = 0; i < rep.intervals.size(); ++i) {
+      if (i < 24 || i >= 28) {
+        EXPECT_EQ(rep.intervals[i].stats.offered, 0) << i;
+      }
+    }
+  }
+  // 400 expected a day: the 95 % interval of the mean over 5 runs is about +-18.
+  EXPECT_NEAR(r->summary.offered_per_day.mean, 400, 45);
+  EXPECT_GT(r->summary.offered_per_day.half_width, 0);
+}
+
+TEST(Sim, ShiftsAndBreaksDecideWhoIsThere) {
+  SimSettings s = Small();
+  s.always_on.clear();
+  Shift day;
+  day.agent = AgentId{0};
+  day.start_minute = 8 * 60;
+  day.length_minutes = 8 * 60;
+  day.breaks = {{4 * 60, 30}};
+  s.shifts = {day};
+  auto r = sim::Run(s);
+  ASSERT_TRUE(r.ok());
+  const auto& agents = r->replications[0].agents;
+  const double logged_out = agents[0].seconds[static_cast<int>(core::AgentState::kLoggedOut)];
+  const double not_ready = agents[0].seconds[static_cast<int>(core::AgentState::kNotReady)];
+  EXPECT_NEAR(logged_out, 16 * 3600.0, 600);  // shift end waits for the last call to end
+  EXPECT_NEAR(not_ready, 30 * 60.0, 600);
+  EXPECT_EQ(agents[1].handled, 0);
+  // Callers who arrive before the 08:00 shift wait for it: those of 00:00-00:30 over 7.5 hours.
+  EXPECT_GT(r->replications[0].intervals[0].stats.Asa(), 7.5 * 3600);
+  EXPECT_GT(r->replications[0].intervals[0].max_waiting, 0);
+}
+
+TEST(Sim, AbandonmentAndWaitEstimateAccuracyAreMeasured) {
+  SimSettings s = Small();
+  s.streams[0].arrivals.calls.assign(48, 20.0);
+  s.streams[0].patience = {Distribution::Kind::kExponential, 120s, 1};
+  s.replications = 3;
+  auto r = sim::Run(s);
+  ASSERT_TRUE(r.ok());
+  EXPECT_GT(r->replications[0].total.abandoned, 0);
+  EXPECT_GT(r->replications[0].estimate.samples, 100);
+  EXPECT_GT(r->summary.wait_band_coverage.mean, 0.3);
+  EXPECT_LT(r->summary.wait_mae.mean, 600);
+}
+
+TEST(Sim, BadSettingsAreRejected) {
+  SimSettings s = Small();
+  s.streams[0].arrivals.calls[3] = -1;
+  EXPECT_EQ(sim::Run(s).status().code(), StatusCode::kInvalidArgument);
+  s = Small();
+  s.streams[0].handle_time.mean = 0s;
+  EXPECT_FALSE(sim::Run(s).ok());
+  s = Small();
+  s.replications = 0;
+  EXPECT_FALSE(sim::Run(s).ok());
+  s = Small();
+  s.streams[0].queue = QueueId{4};
+  EXPECT_FALSE(sim::Run(s).ok());
+}
+
+TEST(Sim, EventsOfTheFirstReplicationReplayToTheSameCounts) {
+  SimSettings s = Small();
+  std::vector<core::Event> events;
+  RunOptions opts;
+  opts.events = [&](const core::Event& e) { events.push_back(e); };
+  double last_progress = 0;
+  opts.progress = [&](double f) { last_progress = f; };
+  auto r = sim::Run(s, opts);
+  ASSERT_TRUE(r.ok());
+  EXPECT_DOUBLE_EQ(last_progress, 1.0);
+  core::Statistics stats(s.engine, 30min);
+  for (const auto& e : events) stats.Add(e);
+  EXPECT_EQ(stats.Total(QueueId{}).answered, r->replications[0].total.answered);
+  auto replay = core::Engine::Replay(s.engine, s.start, events);
+  EXPECT_TRUE(replay.ok());
+}
+
+}  // namespace
+}  // namespace sb::sim
