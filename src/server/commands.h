@@ -1,15 +1,14 @@
 #pragma once
 // The `switchboard` command line: each subcommand lives in its own cmd_*.cc and registers
-// itself on the CLI11 app. A command's callback returns through ExitCode (process exit status).
+// itself on the CLI11 app. A command's callback sets ExitCode() (the process exit status).
 
 #include <CLI/CLI.hpp>
 
 namespace sb::server {
 
-// Exit status a subcommand wants; set by its callback, read by main().
 int& ExitCode();
 
-void RegisterErlangCommand(CLI::App& app);
-void RegisterStaffCommand(CLI::App& app);
+void RegisterSimCommand(CLI::App& app);
+void RegisterCheckConfigCommand(CLI::App& app);
 
 }  // namespace sb::server

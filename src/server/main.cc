@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
                "switchboard"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "switchboard 0.1.0");
-  sb::server::RegisterErlangCommand(app);
-  sb::server::RegisterStaffCommand(app);
+  sb::server::RegisterSimCommand(app);
+  sb::server::RegisterCheckConfigCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,89 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace sb::config {
+namespace {
+
+const std::string kDir = std::string(SB_SOURCE_DIR) + "/configs/";
+
+TEST(Config, DemoLoadsWithItsQueuesAgentsAndTraffic) {
+  auto s = LoadSimSettings(kDir + "demo.toml");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->engine.queues.size(), 2u);
+  EXPECT_EQ(s->engine.queues[0].strategy, core::StrategyKind::kBestMatch);
+  EXPECT_EQ(s->engine.queues[0].relax.size(), 2u);
+  EXPECT_EQ(s->engine.queues[1].when_closed.action, core::Fallback::Action::kOverflowQueue);
+  EXPECT_EQ(s->engine.agents.size(), 96u);
+  EXPECT_EQ(s->engine.agents[0].name, "sup-001");
+  double per_day = 0;
+  for (const auto& st : s->streams) {
+    for (double c : st.arrivals.calls) per_day += c;
+  }
+  EXPECT_NEAR(per_day, 6500, 1e-6);
+  EXPECT_EQ(s->shifts.size(), 96u);
+  EXPECT_DOUBLE_EQ(s->engine.calendars[1].WeeklyOpenHours(), 50.0);
+}
+
+struct Bad {
+  const char* file;
+  const char* fragment;
+};
+
+TEST(Config, BrokenFilesNameFileLineAndField) {
+  for (const Bad& b : {Bad{"unknown_key.toml", "unknown_key.toml:7: queue 'support': service_levle: unknown key"},
+                       Bad{"bad_service_level.toml", "bad_service_level.toml:6: queue 'other': service_level: expected a number in"},
+                       Bad{"unknown_overflow.toml", "unknown_overflow.toml:3: queue 'support': when_closed: queue: no queue named 'nowhere'"},
+                       Bad{"syntax.toml", "syntax.toml:2"},
+                       Bad{"bad_strategy.toml", "strategy: expected longest_idle"}}) {
+    auto s = LoadEngineSettings(kDir + "bad/" + b.file);
+    ASSERT_FALSE(s.ok()) << b.file;
+    EXPECT_NE(s.status().message().find(b.fragment), std::string::npos) << s.status().message();
+  }
+  EXPECT_EQ(LoadEngineSettings(kDir + "missing.toml").status().code(), StatusCode::kNotFound);
+}
+
+TEST(Config, DurationsClocksAndZones) {
+  EXPECT_EQ(*ParseDuration("20s"), 20s);
+  EXPECT_EQ(*ParseDuration("1h30m"), 90min);
+  EXPECT_EQ(*ParseDuration("250ms"), 250ms);
+  EXPECT_EQ(*ParseDuration("45"), 45s);
+  EXPECT_FALSE(ParseDuration("5 weeks").ok());
+  EXPECT_FALSE(ParseDuration("").ok());
+  EXPECT_EQ(*ParseClock("08:30"), 510);
+  EXPECT_FALSE(ParseClock("25:00").ok());
+  EXPECT_EQ(ParseZone("+01:00")->initial_offset_seconds, 3600);
+  EXPECT_EQ(ParseZone("UTC-05:30")->initial_offset_seconds, -19800);
+  EXPECT_FALSE(ParseZone("Mars/Olympus").ok());
+}
+
+TEST(Config, GarbledFilesNeverCrash) {
+  std::string demo;
+  {
+    auto s = LoadSimSettings(kDir + "demo.toml");
+    ASSERT_TRUE(s.ok());
+  }
+  std::FILE* f = std::fopen((kDir + "demo.toml").c_str(), "rb");
+  ASSERT_NE(f, nullptr);
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) demo.append(buf, n);
+  std::fclose(f);
+  std::mt19937 rng(5);
+  int ok = 0;
+  for (int i = 0; i < 300; ++i) {
+    std::string text = demo.substr(0, rng() % demo.size());
+    for (int k = 0; k < 3; ++k) text[rng() % (text.size() + 1 > 1 ? text.size() : 1)] = static_cast<char>(rng() % 128);
+    auto s = SimSettingsFromString(text, "garbled.toml");
+    ok += s.ok() ? 1 : 0;
+    if (!s.ok()) {
+      EXPECT_FALSE(s.status().message().empty());
+    }
+  }
+  EXPECT_LT(ok, 300);
+}
+
+}  // namespace
+}  // namespace sb::config

@@ -1,0 +1,45 @@
+// switchboard check-config FILE: loads and validates a configuration, prints a summary.
+
+#include <cstdio>
+
+#include "config/config.h"
+#include "server/commands.h"
+
+namespace sb::server {
+
+void RegisterCheckConfigCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("check-config", "Validate a configuration file and summarise it");
+  auto file = std::make_shared<std::string>();
+  cmd->add_option("FILE", *file, "TOML configuration (see docs/design/config.md)")->required();
+  cmd->callback([file] {
+    auto engine = config::LoadEngineSettings(*file);
+    if (!engine.ok()) {
+      std::fprintf(stderr, "error: %s\nFix the line named above and run check-config again.\n",
+                   engine.status().message().c_str());
+      ExitCode() = 2;
+      return;
+    }
+    std::printf("%s: OK\n", file->c_str());
+    for (const auto& q : engine->queues) {
+      std::printf("  queue %-16s strategy %-20s SL %.0f%% in %llds, calendar %s\n", q.name.c_str(),
+                  std::string(core::StrategyName(q.strategy)).c_str(), q.service_level_target * 100,
+                  static_cast<long long>(q.service_level_threshold.count() / 1000),
+                  engine->calendars.empty() ? "always" : engine->calendars[q.calendar].name.c_str());
+    }
+    std::printf("  %zu agents, %zu skills, %zu calendars\n", engine->agents.size(),
+                engine->skills.size(), engine->calendars.size());
+    auto sim = config::LoadSimSettings(*file);
+    if (sim.ok()) {
+      double calls = 0;
+      for (const auto& st : sim->streams) {
+        for (double c : st.arrivals.calls) calls += c;
+      }
+      std::printf("  simulation: %zu streams, %.0f calls a day, %zu shifts\n", sim->streams.size(),
+                  calls, sim->shifts.size());
+    } else if (engine.ok()) {
+      std::printf("  simulation: %s\n", sim.status().message().c_str());
+    }
+  });
+}
+
+}  // namespace sb::server
