@@ -9,9 +9,11 @@ set(SB_ALLOWED_base "")
 set(SB_ALLOWED_core "base")
 set(SB_ALLOWED_wfm "base")
 set(SB_ALLOWED_sim "core;wfm;base")
+# The event log on disk (JSON Lines); core itself never serialises.
+set(SB_ALLOWED_eventlog "core;base")
 # config turns TOML into the plain settings structs that core, sim and wfm declare.
 set(SB_ALLOWED_config "core;sim;wfm;base")
-set(SB_ALLOWED_server "config;sim;wfm;core;base")
+set(SB_ALLOWED_server "config;eventlog;sim;wfm;core;base")
 
 function(sb_module)
   cmake_parse_arguments(M "" "NAME" "SOURCES;DEPS;EXTERNAL" ${ARGN})

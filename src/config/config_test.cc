@@ -23,7 +23,7 @@ TEST(Config, DemoLoadsWithItsQueuesAgentsAndTraffic) {
     for (double c : st.arrivals.calls) per_day += c;
   }
   EXPECT_NEAR(per_day, 6500, 1e-6);
-  EXPECT_EQ(s->shifts.size(), 96u);
+  EXPECT_EQ(s->shifts.size(), 96u);  // one per agent
   EXPECT_DOUBLE_EQ(s->engine.calendars[1].WeeklyOpenHours(), 50.0);
 }
 

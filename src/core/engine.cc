@@ -105,8 +105,8 @@ std::string Engine::StateDigest() const {
   }
   for (std::size_t i = 0; i < s.queues.size(); ++i) {
     const internal::QueueRt& q = s.queues[i];
-    std::snprintf(buf, sizeof buf, "Q%zu rr%u h%a ab%a ex%a :", i, q.round_robin_next,
-                  q.handle_seconds, q.abandons, q.exposure_seconds);
+    std::snprintf(buf, sizeof buf, "Q%zu rr%u h%a an%a ab%a ex%a :", i, q.round_robin_next,
+                  q.handle_seconds, q.answer_seconds, q.abandons, q.exposure_seconds);
     out += buf;
     for (ContactId c : q.waiting) out += " " + std::to_string(c.value);
     out += "\n";

@@ -139,6 +139,7 @@ struct Applier {
       c.phase = ContactPhase::kOffered;
       c.offer = e.offer;
       c.offer_expires = e.expires;
+      c.offered_at = e.at;
       c.ringing.clear();
       s.timers.push({e.expires, TimerKind::kOffer, c.id.value, e.offer});
     }
@@ -155,6 +156,8 @@ struct Applier {
   void operator()(const OfferAccepted& e) {
     ContactRt& c = s.contacts[e.contact];
     LeaveQueueStats(s, c, e.at, false);
+    QueueRt& q = s.queues[c.queue.value];
+    q.answer_seconds += kHandleAlpha * (Seconds(e.at - c.offered_at) - q.answer_seconds);
     c.phase = ContactPhase::kConnected;
     c.agent = e.agent;
     c.connected_at = e.at;

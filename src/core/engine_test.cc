@@ -410,5 +410,39 @@ TEST(WaitEstimate, GrowsWithPositionAndShrinksWithAgents) {
             StatusCode::kFailedPrecondition);
 }
 
+TEST(WaitEstimate, AnOverflowStepBoundsTheWaitAndRingTimeIsLearnt) {
+  EngineSettings s = CoreHarness::DefaultSettings();
+  QueueSettings spill;
+  spill.name = "spill";
+  s.queues.push_back(spill);
+  s.queues[0].relax = {{60s, RelaxStep::Kind::kOverflow, {}, 1, {}, QueueId{1}}};
+  s.agents.push_back(MakeAgent(s, "s1", {"spill"}));
+  CoreHarness h(s);
+  ASSERT_TRUE(h.Login("a1").ok());
+  ASSERT_TRUE(h.Login("s1").ok());
+  ASSERT_TRUE(h.Enqueue(100, "sales").ok());
+  h.Advance(4s);  // the agent answers after 4 s of ringing
+  ASSERT_TRUE(h.Accept(100, "a1").ok());
+  for (std::uint64_t c = 1; c <= 5; ++c) ASSERT_TRUE(h.Enqueue(c, "sales").ok());
+  const auto queued = Only<ContactQueued>(h.Events());
+  // Without the overflow: 5 x 300 s. With it: 60 s, then answered at once by the free agent of
+  // "spill" (plus that queue's ring time, not learnt yet: 0).
+  EXPECT_EQ(queued.back().estimate.mean, 60s);
+}
+
+TEST(WaitEstimate, IncludesTheLearntRingTimeWhenAnAgentIsFree) {
+  CoreHarness h;
+  ASSERT_TRUE(h.Login("a1").ok());
+  ASSERT_TRUE(h.Login("a2").ok());
+  ASSERT_TRUE(h.Enqueue(1, "sales").ok());
+  h.Advance(4s);
+  ASSERT_TRUE(h.Accept(1, h.OfferedTo(1)).ok());
+  h.TakeEvents();
+  ASSERT_TRUE(h.Enqueue(2, "sales").ok());
+  const auto queued = Only<ContactQueued>(h.Events());
+  ASSERT_EQ(queued.size(), 1u);
+  EXPECT_EQ(queued[0].estimate.mean, 200ms);  // EWMA weight 0.05 x 4 s seen once
+}
+
 }  // namespace
 }  // namespace sb::core

@@ -11,7 +11,7 @@ WaitEstimate EstimateWait(const WaitModel& m, std::uint32_t ahead) {
   const double service_rate = m.agents / std::max(m.handle_seconds, 1.0);
   if (service_rate <= 0) {
     // Nobody staffed: the wait depends on when agents come back. Say so with a wide band.
-    const double mean = (ahead + 1) * std::max(m.handle_seconds, 1.0);
+    const double mean = (ahead + 1) * std::max(m.handle_seconds, 1.0) + m.answer_seconds;
     return {FromSeconds(mean), FromSeconds(0), FromSeconds(mean * 3)};
   }
   double mean = 0;
@@ -25,35 +25,59 @@ WaitEstimate EstimateWait(const WaitModel& m, std::uint32_t ahead) {
   const double sigma2 = std::log1p(var / (mean * mean));
   const double mu = std::log(mean) - sigma2 / 2;
   const double sigma = std::sqrt(sigma2);
-  return {FromSeconds(mean), FromSeconds(std::exp(mu - 1.2816 * sigma)),
-          FromSeconds(std::exp(mu + 1.2816 * sigma))};
+  return {FromSeconds(mean + m.answer_seconds),
+          FromSeconds(std::exp(mu - 1.2816 * sigma) + m.answer_seconds),
+          FromSeconds(std::exp(mu + 1.2816 * sigma) + m.answer_seconds)};
 }
 
 namespace internal {
 
-WaitEstimate EstimateAt(const State& s, QueueId qid, std::uint32_t position) {
+WaitEstimate EstimateAt(const State& s, QueueId qid, std::uint32_t position, int depth) {
   const QueueRt& q = s.queues[qid.value];
   WaitModel m;
   m.handle_seconds = q.handle_seconds;
   m.abandon_rate = q.exposure_seconds > 0 ? q.abandons / q.exposure_seconds : 0;
+  m.answer_seconds = q.answer_seconds;
   std::uint32_t ready = 0;
   for (AgentId a : q.members) {
     const AgentRt& ag = s.agents[a.value];
     if (ag.state == AgentState::kLoggedOut || ag.state == AgentState::kNotReady) continue;
+    if (ag.pending >= 0) continue;  // going on break or logging out after this contact
     if (ag.state == AgentState::kReady) ++ready;
-    // Share of this agent: 1 / (queues it is a member of that have someone waiting, this one
-    // included), so an agent shared with a busy queue counts for half.
+    // Share of this agent: 1 / (queues it serves first or as readily as this one that have
+    // someone waiting, this one included): an agent shared equally with a busy queue counts
+    // for half; a queue the agent serves only when its own is empty counts for nothing.
+    int tier = 9;
+    for (const Serve& sv : ag.serves) tier = sv.queue == qid ? sv.tier : tier;
     int busy_queues = 1;
     for (const Serve& sv : ag.serves) {
-      if (sv.queue != qid && sv.min_level == 0 && !s.queues[sv.queue.value].waiting.empty()) {
+      if (sv.queue != qid && sv.min_level == 0 && sv.tier <= tier &&
+          !s.queues[sv.queue.value].waiting.empty()) {
         ++busy_queues;
       }
     }
     m.agents += 1.0 / busy_queues;
   }
   // Enough free agents for everyone up to this place: answered at once.
-  if (ready > position) return WaitEstimate{};
-  return EstimateWait(m, position);
+  if (ready > position) {
+    const Duration ring = FromSeconds(m.answer_seconds);
+    return {ring, ring, ring};
+  }
+  WaitEstimate e = EstimateWait(m, position);
+  // A relax step that overflows after T bounds the wait here: after T the caller joins the
+  // target queue at its back (one level deep, so chains of overflows cannot recurse).
+  const QueueSettings& qs = s.settings.queues[qid.value];
+  for (const RelaxStep& step : qs.relax) {
+    if (step.kind != RelaxStep::Kind::kOverflow || depth > 0) continue;
+    const WaitEstimate there = EstimateAt(s, step.queue,
+                                          static_cast<std::uint32_t>(s.queues[step.queue.value].waiting.size()), 1);
+    const WaitEstimate capped{step.after + there.mean, step.after + there.low, step.after + there.high};
+    if (capped.mean < e.mean) e.mean = capped.mean;
+    if (capped.high < e.high) e.high = capped.high;
+    if (capped.low < e.low) e.low = capped.low;
+    break;
+  }
+  return e;
 }
 
 }  // namespace internal

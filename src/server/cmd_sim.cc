@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.h"
+#include "eventlog/eventlog.h"
 #include "server/commands.h"
 #include "sim/simulator.h"
 
@@ -37,10 +38,12 @@ void RegisterSimCommand(CLI::App& app) {
   auto file = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto reps = std::make_shared<int>(0);
+  auto events = std::make_shared<std::string>();
   cmd->add_option("CONFIG", *file, "TOML configuration with a [sim] section")->required();
   cmd->add_option("--out", *out, "directory for intervals.csv and summary.json");
   cmd->add_option("--replications", *reps, "override [sim] replications");
-  cmd->callback([file, out, reps] {
+  cmd->add_option("--events", *events, "write the first replication's event log (JSON Lines) here");
+  cmd->callback([file, out, reps, events] {
     auto settings = config::LoadSimSettings(*file);
     if (!settings.ok()) {
       std::fprintf(stderr, "error: %s\nRun `switchboard check-config %s` after fixing it.\n",
@@ -51,6 +54,16 @@ void RegisterSimCommand(CLI::App& app) {
     if (*reps > 0) settings->replications = *reps;
     sim::RunOptions opts;
     if (isatty(STDERR_FILENO)) opts.progress = Bar;
+    std::ofstream log;
+    if (!events->empty()) {
+      log.open(*events);
+      if (!log) {
+        std::fprintf(stderr, "error: cannot write %s\n", events->c_str());
+        ExitCode() = 2;
+        return;
+      }
+      opts.events = [&log](const core::Event& e) { log << eventlog::Encode(e) << '\n'; };
+    }
     auto result = sim::Run(*settings, opts);
     if (!result.ok()) {
       std::fprintf(stderr, "error: %s\n", result.status().message().c_str());
@@ -87,6 +100,13 @@ void RegisterSimCommand(CLI::App& app) {
     line("  actual inside 80% band", s.wait_band_coverage, 100, "%");
     line("queue-average baseline: MAE", s.baseline_mae, 1, "s");
     line("  within +-30 s", s.baseline_within_30s, 100, "%");
+    std::printf("Callers who found no free agent (%.1f%% of answered): they hear the announcement\n",
+                s.queued_share * 100);
+    line("Switchboard estimate: mean abs error", s.queued_wait_mae, 1, "s");
+    line("  within +-30 s", s.queued_wait_within_30s, 100, "%");
+    line("  actual inside 80% band", s.queued_band_coverage, 100, "%");
+    line("queue-average baseline: MAE", s.queued_baseline_mae, 1, "s");
+    line("  within +-30 s", s.queued_baseline_within_30s, 100, "%");
     if (r0.rejected_inputs > 0) {
       std::printf("warning: the engine refused %llu simulated inputs\n",
                   static_cast<unsigned long long>(r0.rejected_inputs));
@@ -111,6 +131,9 @@ void RegisterSimCommand(CLI::App& app) {
       j["wait_estimate"] = {{"mae_seconds", est(s.wait_mae)}, {"within_30s", est(s.wait_within_30s)},
                             {"band_coverage", est(s.wait_band_coverage)}};
       j["baseline"] = {{"mae_seconds", est(s.baseline_mae)}, {"within_30s", est(s.baseline_within_30s)}};
+      j["queued_callers"] = {{"share", s.queued_share},
+                             {"estimate", {{"mae_seconds", est(s.queued_wait_mae)}, {"within_30s", est(s.queued_wait_within_30s)}, {"band_coverage", est(s.queued_band_coverage)}}},
+                             {"baseline", {{"mae_seconds", est(s.queued_baseline_mae)}, {"within_30s", est(s.queued_baseline_within_30s)}}}};
       std::ofstream(*out + "/summary.json") << j.dump(2) << '\n';
       if (!csv) {
         std::fprintf(stderr, "error: cannot write into %s; create the directory first\n", out->c_str());

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "switchboard 0.1.0");
   sb::server::RegisterSimCommand(app);
   sb::server::RegisterCheckConfigCommand(app);
+  sb::server::RegisterExplainCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

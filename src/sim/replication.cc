@@ -194,6 +194,11 @@ void Replication::Observe(const core::Event& e) {
       it->second.estimate = q->estimate;
     }
   } else if (const auto* o = std::get_if<core::ContactOffered>(&e)) {
+    auto it = contacts_.find(o->contact.value);
+    if (it != contacts_.end() && !it->second.offered) {
+      it->second.offered = true;
+      it->second.immediate = o->at == it->second.arrival;
+    }
     Schedule(o->at + settings_.ring_time, Happening::kAnswer,
              (static_cast<std::uint64_t>(o->agent.value) << 32) | o->contact.value, o->offer);
   } else if (const auto* a = std::get_if<core::OfferAccepted>(&e)) {
@@ -210,6 +215,10 @@ void Replication::Observe(const core::Event& e) {
       result_.estimate.Add(est - actual, in_band);
       row.baseline.Add(c.baseline_seconds - actual, false);
       result_.baseline.Add(c.baseline_seconds - actual, false);
+      if (!c.immediate) {
+        result_.estimate_queued.Add(est - actual, in_band);
+        result_.baseline_queued.Add(c.baseline_seconds - actual, false);
+      }
     }
     // The PBX baseline: a running average of hold times, (old * 3 + new) / 4 per answered call.
     double& hold = baseline_hold_[settings_.streams[c.stream].queue.value];

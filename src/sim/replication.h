@@ -33,6 +33,8 @@ struct SimContact {
   Duration handle{0};
   bool answered = false;
   bool estimated = false;
+  bool offered = false;
+  bool immediate = false;  // an agent was free on arrival: no announcement would be played
   core::WaitEstimate estimate;
   double baseline_seconds = 0;
 };

@@ -15,6 +15,8 @@ std::uint64_t ReplicationSeed(std::uint64_t seed, int rep) {
 
 SimSummary Summarise(const std::vector<ReplicationResult>& reps, const SimSettings& s) {
   std::vector<double> sl, asa, aht, ab, occ, offered, mae, w30, cov, bmae, b30;
+  std::vector<double> qmae, q30, qcov, qbmae, qb30;
+  double queued = 0, answered = 0;
   const double days = Seconds(s.length) / 86400.0;
   for (const ReplicationResult& r : reps) {
     const core::IntervalStats& t = r.total;
@@ -30,6 +32,13 @@ SimSummary Summarise(const std::vector<ReplicationResult>& reps, const SimSettin
     cov.push_back(r.estimate.band_coverage);
     bmae.push_back(r.baseline.mean_absolute_error);
     b30.push_back(r.baseline.within_30s);
+    qmae.push_back(r.estimate_queued.mean_absolute_error);
+    q30.push_back(r.estimate_queued.within_30s);
+    qcov.push_back(r.estimate_queued.band_coverage);
+    qbmae.push_back(r.baseline_queued.mean_absolute_error);
+    qb30.push_back(r.baseline_queued.within_30s);
+    queued += static_cast<double>(r.estimate_queued.samples);
+    answered += static_cast<double>(r.estimate.samples);
   }
   SimSummary out;
   out.service_level = Summarize(sl);
@@ -43,6 +52,12 @@ SimSummary Summarise(const std::vector<ReplicationResult>& reps, const SimSettin
   out.wait_band_coverage = Summarize(cov);
   out.baseline_mae = Summarize(bmae);
   out.baseline_within_30s = Summarize(b30);
+  out.queued_wait_mae = Summarize(qmae);
+  out.queued_wait_within_30s = Summarize(q30);
+  out.queued_band_coverage = Summarize(qcov);
+  out.queued_baseline_mae = Summarize(qbmae);
+  out.queued_baseline_within_30s = Summarize(qb30);
+  out.queued_share = answered > 0 ? queued / answered : 0;
   return out;
 }
 

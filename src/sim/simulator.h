@@ -42,6 +42,9 @@ struct ReplicationResult {
   std::vector<core::AgentStats> agents;
   WaitAccuracy estimate;
   WaitAccuracy baseline;
+  // The same over callers who found no free agent: those who would hear an announcement.
+  WaitAccuracy estimate_queued;
+  WaitAccuracy baseline_queued;
   std::uint64_t engine_events = 0;
   std::uint64_t sim_events = 0;
   std::uint64_t rejected_inputs = 0;  // inputs the engine refused (should be 0)
@@ -56,6 +59,9 @@ struct Estimate {
 struct SimSummary {
   Estimate service_level, asa, aht, abandon_rate, occupancy, offered_per_day;
   Estimate wait_mae, wait_within_30s, wait_band_coverage, baseline_mae, baseline_within_30s;
+  Estimate queued_wait_mae, queued_wait_within_30s, queued_band_coverage, queued_baseline_mae,
+      queued_baseline_within_30s;
+  double queued_share = 0;  // share of answered calls that found no free agent
 };
 
 struct SimResult {

@@ -56,6 +56,7 @@ struct ContactRt {
   std::uint16_t relax_level = 0;
   std::uint32_t offer = 0;      // number of the live offer
   Time offer_expires{};
+  Time offered_at{};  // first ring of the live offer
   std::vector<AgentId> ringing;  // agents holding the live offer (ring-all: several)
   AgentId agent;                 // connected agent
   Time connected_at{};
@@ -70,6 +71,7 @@ struct QueueRt {
   std::vector<std::vector<SkillRequirement>> requirements_at;
   std::uint32_t round_robin_next = 0;
   double handle_seconds = 300;  // EWMA of talk + wrap-up
+  double answer_seconds = 0;    // EWMA of offer-to-answer (ring) time
   double abandons = 0;          // decayed count of abandons
   double exposure_seconds = 0;  // decayed waiting time of contacts that left the queue
 };
@@ -135,6 +137,7 @@ void MoveContact(State& s, ContactRt& c, QueueId to, MoveReason reason, AgentId 
                  Time wrap_until);
 void ApplyFallback(State& s, ContactRt& c, const Fallback& f, DeflectCause cause);
 // wait_estimate.cc
-WaitEstimate EstimateAt(const State& s, QueueId q, std::uint32_t position);
+// depth: overflow levels already followed (callers pass 0).
+WaitEstimate EstimateAt(const State& s, QueueId q, std::uint32_t position, int depth = 0);
 
 }  // namespace sb::core::internal
