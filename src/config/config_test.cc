@@ -16,14 +16,14 @@ TEST(Config, DemoLoadsWithItsQueuesAgentsAndTraffic) {
   EXPECT_EQ(s->engine.queues[0].strategy, core::StrategyKind::kBestMatch);
   EXPECT_EQ(s->engine.queues[0].relax.size(), 2u);
   EXPECT_EQ(s->engine.queues[1].when_closed.action, core::Fallback::Action::kOverflowQueue);
-  EXPECT_EQ(s->engine.agents.size(), 96u);
+  EXPECT_EQ(s->engine.agents.size(), 108u);
   EXPECT_EQ(s->engine.agents[0].name, "sup-001");
   double per_day = 0;
   for (const auto& st : s->streams) {
     for (double c : st.arrivals.calls) per_day += c;
   }
   EXPECT_NEAR(per_day, 6500, 1e-6);
-  EXPECT_EQ(s->shifts.size(), 96u);  // one per agent
+  EXPECT_EQ(s->shifts.size(), 108u);  // one per agent
   EXPECT_DOUBLE_EQ(s->engine.calendars[1].WeeklyOpenHours(), 50.0);
 }
 

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "eventlog/eventlog.h"
 #include "server/commands.h"
+#include "server/svg_chart.h"
 #include "sim/simulator.h"
 
 namespace sb::server {
@@ -40,7 +41,7 @@ void RegisterSimCommand(CLI::App& app) {
   auto reps = std::make_shared<int>(0);
   auto events = std::make_shared<std::string>();
   cmd->add_option("CONFIG", *file, "TOML configuration with a [sim] section")->required();
-  cmd->add_option("--out", *out, "directory for intervals.csv and summary.json");
+  cmd->add_option("--out", *out, "directory for intervals.csv, summary.json and chart.svg");
   cmd->add_option("--replications", *reps, "override [sim] replications");
   cmd->add_option("--events", *events, "write the first replication's event log (JSON Lines) here");
   cmd->callback([file, out, reps, events] {
@@ -135,6 +136,22 @@ void RegisterSimCommand(CLI::App& app) {
                              {"estimate", {{"mae_seconds", est(s.queued_wait_mae)}, {"within_30s", est(s.queued_wait_within_30s)}, {"band_coverage", est(s.queued_band_coverage)}}},
                              {"baseline", {{"mae_seconds", est(s.queued_baseline_mae)}, {"within_30s", est(s.queued_baseline_within_30s)}}}};
       std::ofstream(*out + "/summary.json") << j.dump(2) << '\n';
+      Chart chart;
+      chart.title = "Service level and callers waiting, replication 1";
+      chart.line.name = "service level (%)";
+      chart.bars.name = "callers waiting (mean)";
+      chart.line_target = settings->engine.queues[0].service_level_target * 100;
+      for (const auto& row : r0.intervals) {
+        const auto t = std::chrono::floor<std::chrono::minutes>(settings->zone.ToLocal(row.stats.start));
+        const auto hm = std::chrono::hh_mm_ss(t - std::chrono::floor<std::chrono::days>(t));
+        char label[16];
+        std::snprintf(label, sizeof label, "%02ld:%02ld", static_cast<long>(hm.hours().count()),
+                      static_cast<long>(hm.minutes().count()));
+        chart.labels.push_back(label);
+        chart.line.values.push_back(row.stats.ServiceLevel() * 100);
+        chart.bars.values.push_back(row.mean_waiting);
+      }
+      std::ofstream(*out + "/chart.svg") << RenderSvg(chart);
       if (!csv) {
         std::fprintf(stderr, "error: cannot write into %s; create the directory first\n", out->c_str());
         ExitCode() = 1;
