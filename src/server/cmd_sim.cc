@@ -144,7 +144,7 @@ void RegisterSimCommand(CLI::App& app) {
       for (const auto& row : r0.intervals) {
         const auto t = std::chrono::floor<std::chrono::minutes>(settings->zone.ToLocal(row.stats.start));
         const auto hm = std::chrono::hh_mm_ss(t - std::chrono::floor<std::chrono::days>(t));
-        char label[16];
+        char label[48];
         std::snprintf(label, sizeof label, "%02ld:%02ld", static_cast<long>(hm.hours().count()),
                       static_cast<long>(hm.minutes().count()));
         chart.labels.push_back(label);

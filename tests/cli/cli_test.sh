@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `switchboard` command line: real binary, real files.
+# Usage: cli_test.sh SWITCHBOARD SOURCE_DIR
+set -u
+bin="$1"
+src="$2"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() {  # check NAME CONDITION...
+  local name="$1"
+  shift
+  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fail=1; fi
+}
+
+"$bin" --help >"$tmp/help" 2>&1
+check "--help lists the commands" grep -q "sim" "$tmp/help"
+for cmd in sim check-config explain; do
+  "$bin" "$cmd" --help >"$tmp/h_$cmd" 2>&1
+  check "$cmd --help" grep -qi "usage" "$tmp/h_$cmd"
+done
+
+"$bin" check-config "$src/configs/demo.toml" >"$tmp/cc" 2>&1
+check "check-config accepts the demo" grep -q "OK" "$tmp/cc"
+"$bin" check-config "$src/configs/bad/unknown_key.toml" >"$tmp/bad" 2>&1
+code=$?
+check "check-config rejects a typo with exit 2" test "$code" -eq 2
+check "  and names file, line and key" grep -q "unknown_key.toml:7: queue 'support': service_levle" "$tmp/bad"
+
+"$bin" sim "$src/configs/demo.toml" --out "$tmp" --events "$tmp/day.jsonl" >"$tmp/sim" 2>&1
+check "sim runs the demo" grep -q "service level" "$tmp/sim"
+check "sim writes intervals.csv (48 half-hours + header)" test "$(wc -l <"$tmp/intervals.csv")" -eq 49
+check "sim writes summary.json" grep -q '"service_level"' "$tmp/summary.json"
+check "sim writes chart.svg" grep -q "<svg" "$tmp/chart.svg"
+check "sim writes the event log" test "$(wc -l <"$tmp/day.jsonl")" -gt 10000
+
+answered=$(grep -m1 '"type":"OfferAccepted"' "$tmp/day.jsonl" | grep -o '"contact":[0-9]*' | cut -d: -f2)
+"$bin" explain "$tmp/day.jsonl" --contact "$answered" --config "$src/configs/demo.toml" >"$tmp/explain" 2>&1
+check "explain tells a contact's story" grep -q "ContactQueued" "$tmp/explain"
+check "  with the decision's rule" grep -q "rule " "$tmp/explain"
+
+echo '{"type":"Bogus"}' >"$tmp/bad.jsonl"
+"$bin" explain "$tmp/bad.jsonl" --contact 1 >"$tmp/explain_bad" 2>&1
+code=$?
+check "explain rejects a bad log with its line" test "$code" -eq 2
+check "  naming line 1" grep -q "bad.jsonl:1" "$tmp/explain_bad"
+
+"$bin" sim "$src/configs/missing.toml" >"$tmp/missing" 2>&1
+code=$?
+check "sim on a missing file fails cleanly" test "$code" -eq 2
+
+exit $fail
