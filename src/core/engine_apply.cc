@@ -222,6 +222,9 @@ void InsertWaiting(State& s, ContactRt& c) {
   });
   w.insert(pos, c.id);
   ++s.waiting_total;
+  if (w.size() == 1) {
+    for (std::uint32_t n : s.queues[c.queue.value].neighbours) s.queues[n].agents_valid = false;
+  }
 }
 
 void RemoveWaiting(State& s, const ContactRt& c) {
@@ -231,12 +234,66 @@ void RemoveWaiting(State& s, const ContactRt& c) {
   if (it != w.end()) {
     w.erase(it);
     --s.waiting_total;
+    if (w.empty()) {
+      for (std::uint32_t n : s.queues[c.queue.value].neighbours) s.queues[n].agents_valid = false;
+    }
+  }
+}
+
+bool Staffed(const AgentRt& a) {
+  return a.state != AgentState::kLoggedOut && a.state != AgentState::kNotReady && a.pending < 0;
+}
+
+void AgentStateChanged(State& s, AgentId id, AgentState before, bool staffed_before) {
+  AgentRt& a = s.agents[id.value];
+  const bool was_ready = before == AgentState::kReady;
+  const bool is_ready = a.state == AgentState::kReady;
+  if (was_ready != is_ready) {
+    for (Serve& sv : a.serves) {
+      if (sv.min_level != 0) continue;
+      auto& ready = s.queues[sv.queue.value].ready;
+      if (is_ready) {
+        sv.ready_pos = static_cast<std::int32_t>(ready.size());
+        ready.push_back(sv.member_index);
+      } else if (sv.ready_pos >= 0) {
+        // Swap-remove: move the last entry into the hole and fix its agent's position.
+        const std::uint32_t last = ready.back();
+        ready[static_cast<std::size_t>(sv.ready_pos)] = last;
+        ready.pop_back();
+        if (last != sv.member_index) {
+          const AgentId moved = s.queues[sv.queue.value].members[last];
+          for (Serve& other : s.agents[moved.value].serves) {
+            if (other.queue == sv.queue && other.min_level == 0) other.ready_pos = sv.ready_pos;
+          }
+        }
+        sv.ready_pos = -1;
+      }
+    }
+  }
+  if (staffed_before != Staffed(a)) {
+    for (const Serve& sv : a.serves) s.queues[sv.queue.value].agents_valid = false;
   }
 }
 
 void Apply(State& s, const Event& e) {
   s.now = std::max(s.now, EventTime(e));
+  const AgentId agent = std::visit(
+      [](const auto& v) -> AgentId {
+        if constexpr (requires { v.agent; }) {
+          return v.agent;
+        } else {
+          return AgentId{};
+        }
+      },
+      e);
+  if (!agent.valid() || agent.value >= s.agents.size()) {
+    std::visit(Applier{s}, e);
+    return;
+  }
+  const AgentState before = s.agents[agent.value].state;
+  const bool staffed = Staffed(s.agents[agent.value]);
   std::visit(Applier{s}, e);
+  AgentStateChanged(s, agent, before, staffed);
 }
 
 }  // namespace sb::core::internal

@@ -57,6 +57,19 @@ void BuildIndexes(State& s) {
       }
     }
   }
+  // Queues sharing members: an emptiness change in one changes shares counted by the others.
+  for (const AgentRt& a : s.agents) {
+    for (const Serve& x : a.serves) {
+      for (const Serve& y : a.serves) {
+        auto& n = s.queues[x.queue.value].neighbours;
+        if (std::find(n.begin(), n.end(), y.queue.value) == n.end()) n.push_back(y.queue.value);
+      }
+    }
+  }
+  for (std::uint32_t qi = 0; qi < s.queues.size(); ++qi) {
+    auto& n = s.queues[qi].neighbours;
+    if (std::find(n.begin(), n.end(), qi) == n.end()) n.push_back(qi);
+  }
   // Lower tiers first, so an agent looks at its first-choice queues first.
   for (AgentRt& a : s.agents) {
     std::stable_sort(a.serves.begin(), a.serves.end(),

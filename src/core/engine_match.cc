@@ -94,9 +94,8 @@ void MatchContact(State& s, ContactId id) {
     if (ring_all) s.ring_scratch.push_back(r);
   };
 
-  for (std::uint32_t i = 0; i < q.members.size(); ++i) {
+  for (const std::uint32_t i : q.ready) {
     const AgentId a = q.members[i];
-    if (s.agents[a.value].state != AgentState::kReady) continue;
     if (!Eligible(s, a, c)) {
       ++why.excluded;
       continue;

@@ -1,6 +1,7 @@
 #include "core/settings.h"
 
 #include <array>
+#include <unordered_set>
 #include <string>
 #include <utility>
 
@@ -45,7 +46,6 @@ Status CheckQueue(const EngineSettings& s, std::size_t qi) {
   const QueueSettings& q = s.queues[qi];
   const std::string where = "queue '" + q.name + "'";
   if (q.name.empty()) return Bad("queue #" + std::to_string(qi), "a queue needs a name");
-  if (IndexOf(s.queues, q.name) != qi) return Bad(where, "the name is used twice");
   if (q.priority < 1 || q.priority > 100) return Bad(where, "priority must be 1..100");
   if (q.service_level_target <= 0 || q.service_level_target > 1) {
     return Bad(where, "service_level_target must be in (0, 1]");
@@ -178,10 +178,17 @@ Status ValidateSettings(const EngineSettings& s) {
       }
     }
   }
-  for (std::size_t i = 0; i < s.queues.size(); ++i) SB_RETURN_IF_ERROR(CheckQueue(s, i));
+  std::unordered_set<std::string_view> names;
+  for (std::size_t i = 0; i < s.queues.size(); ++i) {
+    SB_RETURN_IF_ERROR(CheckQueue(s, i));
+    if (!names.insert(s.queues[i].name).second) {
+      return Bad("queue '" + s.queues[i].name + "'", "the name is used twice");
+    }
+  }
+  names.clear();
   for (std::size_t i = 0; i < s.agents.size(); ++i) {
     SB_RETURN_IF_ERROR(CheckAgent(s, i));
-    if (IndexOf(s.agents, s.agents[i].name) != i) {
+    if (!names.insert(s.agents[i].name).second) {
       return InvalidArgument("agent '" + s.agents[i].name + "' is declared twice");
     }
   }

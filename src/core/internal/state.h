@@ -23,6 +23,7 @@ struct Serve {
   std::int8_t tier = 1;
   std::uint16_t min_level = 0;  // relax level a contact must have reached (group access)
   std::uint32_t member_index = 0;
+  std::int32_t ready_pos = -1;  // index in the queue's ready list while ready (members only)
 };
 
 struct AgentRt {
@@ -74,6 +75,15 @@ struct QueueRt {
   double answer_seconds = 0;    // EWMA of offer-to-answer (ring) time
   double abandons = 0;          // decayed count of abandons
   double exposure_seconds = 0;  // decayed waiting time of contacts that left the queue
+  // Members in the ready state, as member indices: decisions scan these, not every member.
+  std::vector<std::uint32_t> ready;
+  // Queues sharing a member with this one (itself included): their emptiness changes the
+  // share of shared agents counted by the wait estimate.
+  std::vector<std::uint32_t> neighbours;
+  // Cache of the wait estimate's effective agents; invalid after a member's staffing or a
+  // neighbour's emptiness changed. Derived data: not part of the state digest.
+  mutable double agents_cache = 0;
+  mutable bool agents_valid = false;
 };
 
 enum class TimerKind : std::uint8_t { kOffer, kRelax, kMaxWait, kWrapUp };
@@ -117,6 +127,9 @@ inline void Emit(State& s, const Event& e) {
   Apply(s, e);
   if (s.out != nullptr) s.out->push_back(e);
 }
+// Keeps the ready lists and the estimate cache in step with an agent's state change.
+void AgentStateChanged(State& s, AgentId id, AgentState before, bool staffed_before);
+bool Staffed(const AgentRt& a);
 void InsertWaiting(State& s, ContactRt& c);
 void RemoveWaiting(State& s, const ContactRt& c);
 // engine_match.cc: decisions.
