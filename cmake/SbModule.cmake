@@ -13,6 +13,8 @@ set(SB_ALLOWED_sim "core;wfm;base")
 set(SB_ALLOWED_directory "base")
 # The store: event log, CDRs, cases, audit, users, configuration versions (SQLite, PostgreSQL).
 set(SB_ALLOWED_store "eventlog;core;base")
+# Cases: lifecycle, dispositions, follow-ups, confirmation numbers, versioned edits.
+set(SB_ALLOWED_cases "store;eventlog;core;base")
 # The event log on disk (JSON Lines); core itself never serialises.
 set(SB_ALLOWED_eventlog "core;base")
 # config turns TOML into the plain settings structs that core, sim and wfm declare.
