@@ -11,5 +11,6 @@ int& ExitCode();
 void RegisterSimCommand(CLI::App& app);
 void RegisterCheckConfigCommand(CLI::App& app);
 void RegisterExplainCommand(CLI::App& app);
+void RegisterReportCommand(CLI::App& app);
 
 }  // namespace sb::server

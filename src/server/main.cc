@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   sb::server::RegisterSimCommand(app);
   sb::server::RegisterCheckConfigCommand(app);
   sb::server::RegisterExplainCommand(app);
+  sb::server::RegisterReportCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -39,6 +39,15 @@ answered=$(grep -m1 '"type":"OfferAccepted"' "$tmp/day.jsonl" | grep -o '"contac
 check "explain tells a contact's story" grep -q "ContactQueued" "$tmp/explain"
 check "  with the decision's rule" grep -q "rule " "$tmp/explain"
 
+"$bin" report --events "$tmp/day.jsonl" --config "$src/configs/demo.toml" --format csv --interval 15 >"$tmp/report.csv" 2>&1
+accepted=$(grep -c '"type":"OfferAccepted"' "$tmp/day.jsonl")
+reported=$(awk -F, 'NR > 1 { s += $3 } END { print s }' "$tmp/report.csv")
+check "report's answered calls equal the log's accepted offers ($accepted)" test "$accepted" = "$reported"
+check "report has 15-minute intervals" grep -q "T00:15:00" "$tmp/report.csv"
+"$bin" report --events "$tmp/day.jsonl" --config "$src/configs/demo.toml" --interval 20 >"$tmp/r20" 2>&1
+code=$?
+check "report refuses a 20-minute interval" test "$code" -eq 2
+
 echo '{"type":"Bogus"}' >"$tmp/bad.jsonl"
 "$bin" explain "$tmp/bad.jsonl" --contact 1 >"$tmp/explain_bad" 2>&1
 code=$?
