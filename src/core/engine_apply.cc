@@ -68,8 +68,7 @@ void LeaveQueueStats(State& s, const ContactRt& c, Time at, bool abandoned) {
 
 // Ringing ended for `agent`; if nobody rings any more the contact waits again, in its place.
 void StopRinging(State& s, ContactRt& c, AgentId agent) {
-  auto it = std::find(c.ringing.begin(), c.ringing.end(), agent);
-  if (it != c.ringing.end()) c.ringing.erase(it);
+  c.ringing.remove(agent);
   if (c.phase == ContactPhase::kOffered && c.ringing.empty()) {
     c.phase = ContactPhase::kWaiting;
     InsertWaiting(s, c);
@@ -161,8 +160,7 @@ struct Applier {
     c.phase = ContactPhase::kConnected;
     c.agent = e.agent;
     c.connected_at = e.at;
-    auto it = std::find(c.ringing.begin(), c.ringing.end(), e.agent);
-    if (it != c.ringing.end()) c.ringing.erase(it);
+    c.ringing.remove(e.agent);
     AgentRt& a = s.agents[e.agent.value];
     SetAgent(a, AgentState::kOnContact, e.at);
     a.contact = e.contact;

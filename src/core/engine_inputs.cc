@@ -115,7 +115,7 @@ struct InputHandler {
     if (c->phase == ContactPhase::kConnected) {
       return FailedPrecondition(Name(in.contact) + " is connected: end it with Hangup");
     }
-    const std::vector<AgentId> ringing = c->ringing;
+    const internal::AgentList ringing = c->ringing;
     const QueueId q = c->queue;
     for (AgentId a : ringing) Emit(s, OfferCancelled{s.now, in.contact, a});
     Emit(s, ContactEnded{s.now, in.contact, q, AgentId{}, EndReason::kAbandoned, s.now});
@@ -126,7 +126,7 @@ struct InputHandler {
     SB_RETURN_IF_ERROR(CheckAgent(agent));
     SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(id));
     const bool live = c->phase == ContactPhase::kOffered && c->offer == offer &&
-                      std::find(c->ringing.begin(), c->ringing.end(), agent) != c->ringing.end();
+                      c->ringing.contains(agent);
     if (!live) {
       return FailedPrecondition("offer " + std::to_string(offer) + " of " + Name(id) + " to " +
                                 Name(s, agent) + " is no longer live (expired, cancelled or taken)");
@@ -137,8 +137,8 @@ struct InputHandler {
   Status operator()(const Accept& in) {
     ContactRt* c = nullptr;
     SB_RETURN_IF_ERROR(CheckOffer(in.contact, in.agent, in.offer, &c));
-    std::vector<AgentId> others = c->ringing;
-    others.erase(std::find(others.begin(), others.end(), in.agent));
+    internal::AgentList others = c->ringing;
+    others.remove(in.agent);
     Emit(s, OfferAccepted{s.now, in.contact, in.agent});
     for (AgentId a : others) Emit(s, OfferCancelled{s.now, in.contact, a});
     for (AgentId a : others) internal::AfterCancel(s, a);

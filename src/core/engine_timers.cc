@@ -14,7 +14,7 @@ const ContactRt* FindContact(const State& s, std::uint64_t id) {
 
 void FireOffer(State& s, ContactRt& c) {
   // Copy: every OfferTimedOut shrinks the ringing list.
-  const std::vector<AgentId> ringing = c.ringing;
+  const AgentList ringing = c.ringing;
   const ContactId id = c.id;
   for (AgentId a : ringing) Emit(s, OfferTimedOut{s.now, id, a});
   MatchContact(s, id);

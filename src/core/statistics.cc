@@ -200,8 +200,10 @@ std::vector<IntervalStats> Statistics::Intervals(bool per_queue) const {
   for (const auto& [key, row] : rows_) {
     if ((key.second == kAll) != per_queue) out.push_back(row);
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const IntervalStats& a, const IntervalStats& b) { return a.start < b.start; });
+  std::sort(out.begin(), out.end(), [](const IntervalStats& a, const IntervalStats& b) {
+    if (a.start != b.start) return a.start < b.start;
+    return a.queue < b.queue;
+  });
   return out;
 }
 
@@ -212,7 +214,9 @@ IntervalStats Statistics::Total(QueueId queue) const {
   for (const auto& [key, row] : rows_) {
     if (key.second == want) total.Merge(row);
   }
-  if (!rows_.empty()) total.start = rows_.begin()->second.start;
+  for (const auto& [key, row] : rows_) {
+    if (key.second == want && (total.start == Time{} || row.start < total.start)) total.start = row.start;
+  }
   return total;
 }
 

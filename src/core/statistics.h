@@ -14,7 +14,6 @@
 // Thread safety: none; feed it from one thread.
 
 #include <cstdint>
-#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -84,7 +83,12 @@ class Statistics {
 
   std::vector<Duration> thresholds_;
   Duration interval_;
-  std::map<std::pair<std::int64_t, std::uint32_t>, IntervalStats> rows_;
+  struct KeyHash {
+    std::size_t operator()(const std::pair<std::int64_t, std::uint32_t>& k) const noexcept {
+      return std::hash<std::int64_t>{}(k.first * 1000003 + k.second);
+    }
+  };
+  std::unordered_map<std::pair<std::int64_t, std::uint32_t>, IntervalStats, KeyHash> rows_;
   std::unordered_map<ContactId, ContactTrack> contacts_;
   std::vector<AgentStats> agents_;
   std::vector<AgentState> agent_state_;

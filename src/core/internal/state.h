@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/events.h"
+#include "core/internal/agent_list.h"
 #include "core/settings.h"
 #include "core/strategy.h"
 
@@ -58,7 +59,7 @@ struct ContactRt {
   std::uint32_t offer = 0;      // number of the live offer
   Time offer_expires{};
   Time offered_at{};  // first ring of the live offer
-  std::vector<AgentId> ringing;  // agents holding the live offer (ring-all: several)
+  AgentList ringing;  // agents holding the live offer (ring-all: several)
   AgentId agent;                 // connected agent
   Time connected_at{};
   bool callback_offered = false;
