@@ -252,15 +252,14 @@ void AgentStateChanged(State& s, AgentId id, AgentState before, bool staffed_bef
       auto& ready = s.queues[sv.queue.value].ready;
       if (is_ready) {
         sv.ready_pos = static_cast<std::int32_t>(ready.size());
-        ready.push_back(sv.member_index);
+        ready.push_back({sv.member_index, id, sv.tier, a.contacts_today, a.ready_since});
       } else if (sv.ready_pos >= 0) {
         // Swap-remove: move the last entry into the hole and fix its agent's position.
-        const std::uint32_t last = ready.back();
+        const ReadyEntry last = ready.back();
         ready[static_cast<std::size_t>(sv.ready_pos)] = last;
         ready.pop_back();
-        if (last != sv.member_index) {
-          const AgentId moved = s.queues[sv.queue.value].members[last];
-          for (Serve& other : s.agents[moved.value].serves) {
+        if (last.agent != id) {
+          for (Serve& other : s.agents[last.agent.value].serves) {
             if (other.queue == sv.queue && other.min_level == 0) other.ready_pos = sv.ready_pos;
           }
         }

@@ -57,18 +57,16 @@ void BuildIndexes(State& s) {
       }
     }
   }
-  // Queues sharing members: an emptiness change in one changes shares counted by the others.
+  // Whether queue x has callers waiting changes the share, in queue y's wait estimate, of every
+  // agent who serves x at the same or a better tier than y (wait_estimate.cc).
   for (const AgentRt& a : s.agents) {
     for (const Serve& x : a.serves) {
       for (const Serve& y : a.serves) {
+        if (x.queue == y.queue || x.min_level != 0 || y.min_level != 0 || x.tier > y.tier) continue;
         auto& n = s.queues[x.queue.value].neighbours;
         if (std::find(n.begin(), n.end(), y.queue.value) == n.end()) n.push_back(y.queue.value);
       }
     }
-  }
-  for (std::uint32_t qi = 0; qi < s.queues.size(); ++qi) {
-    auto& n = s.queues[qi].neighbours;
-    if (std::find(n.begin(), n.end(), qi) == n.end()) n.push_back(qi);
   }
   // Lower tiers first, so an agent looks at its first-choice queues first.
   for (AgentRt& a : s.agents) {

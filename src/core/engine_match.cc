@@ -82,10 +82,10 @@ void MatchContact(State& s, ContactId id) {
   why.relax_level = c.relax_level;
   if (ring_all) s.ring_scratch.clear();
 
-  auto consider = [&](AgentId a, std::int8_t tier, std::uint32_t member_index) {
-    const AgentRt& ag = s.agents[a.value];
+  auto consider = [&](AgentId a, std::int8_t tier, std::uint32_t member_index,
+                      Time ready_since, std::uint32_t contacts_today) {
     Candidate cand{a, tier, static_cast<std::int8_t>(WeakestProficiency(s, a, reqs)),
-                   s.now - ag.ready_since, ag.contacts_today, member_index};
+                   s.now - ready_since, contacts_today, member_index};
     RankedCandidate r{a, c.id, c.queue, tier, cand.proficiency,
                       static_cast<std::int32_t>(cand.idle.count() / 1000),
                       Score(qs.strategy, cand, ctx)};
@@ -94,13 +94,12 @@ void MatchContact(State& s, ContactId id) {
     if (ring_all) s.ring_scratch.push_back(r);
   };
 
-  for (const std::uint32_t i : q.ready) {
-    const AgentId a = q.members[i];
-    if (!Eligible(s, a, c)) {
+  for (const ReadyEntry& r : q.ready) {
+    if (!Eligible(s, r.agent, c)) {
       ++why.excluded;
       continue;
     }
-    consider(a, q.member_tier[i], i);
+    consider(r.agent, r.tier, r.member_index, r.ready_since, r.contacts_today);
   }
   // Groups opened by relax steps already reached: their agents join behind every member.
   for (std::uint16_t step = 0; step < c.relax_level && step < qs.relax.size(); ++step) {
@@ -111,7 +110,7 @@ void MatchContact(State& s, ContactId id) {
       const bool member = std::any_of(ag.serves.begin(), ag.serves.end(), [&](const Serve& sv) {
         return sv.queue == c.queue && sv.min_level == 0;
       });
-      if (!member) consider(a, kGroupTier, 0);
+      if (!member) consider(a, kGroupTier, 0, ag.ready_since, ag.contacts_today);
     }
   }
   if (why.shown == 0) return;

@@ -12,5 +12,7 @@ void RegisterSimCommand(CLI::App& app);
 void RegisterCheckConfigCommand(CLI::App& app);
 void RegisterExplainCommand(CLI::App& app);
 void RegisterReportCommand(CLI::App& app);
+void RegisterErlangCommand(CLI::App& app);
+void RegisterStaffCommand(CLI::App& app);
 
 }  // namespace sb::server

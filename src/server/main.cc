@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   sb::server::RegisterCheckConfigCommand(app);
   sb::server::RegisterExplainCommand(app);
   sb::server::RegisterReportCommand(app);
+  sb::server::RegisterErlangCommand(app);
+  sb::server::RegisterStaffCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -65,6 +65,16 @@ struct ContactRt {
   bool callback_offered = false;
 };
 
+// A ready member, with what strategies need copied in, so a decision reads this list and the
+// proficiency table but not the agents' records (fewer cache misses with thousands of agents).
+struct ReadyEntry {
+  std::uint32_t member_index = 0;
+  AgentId agent;
+  std::int8_t tier = 1;
+  std::uint32_t contacts_today = 0;
+  Time ready_since{};
+};
+
 struct QueueRt {
   std::vector<ContactId> waiting;  // service order: priority desc, arrival asc, seq asc
   std::vector<AgentId> members;    // member_index order
@@ -77,9 +87,9 @@ struct QueueRt {
   double abandons = 0;          // decayed count of abandons
   double exposure_seconds = 0;  // decayed waiting time of contacts that left the queue
   // Members in the ready state, as member indices: decisions scan these, not every member.
-  std::vector<std::uint32_t> ready;
-  // Queues sharing a member with this one (itself included): their emptiness changes the
-  // share of shared agents counted by the wait estimate.
+  std::vector<ReadyEntry> ready;
+  // Queues whose wait estimate counts a shared agent's share by whether this queue has callers
+  // waiting (the agent serves this queue at the same or a better tier).
   std::vector<std::uint32_t> neighbours;
   // Cache of the wait estimate's effective agents; invalid after a member's staffing or a
   // neighbour's emptiness changed. Derived data: not part of the state digest.
