@@ -67,9 +67,15 @@ Statistics::Statistics(const EngineSettings& settings, Duration interval, Time s
 
 IntervalStats& Statistics::Row(Time t, QueueId q) {
   const std::int64_t idx = ToMillis(t) / interval_.count() - (ToMillis(t) < 0 ? 1 : 0);
-  IntervalStats& row = rows_[{idx, q.valid() ? q.value : kAll}];
+  const std::pair<std::int64_t, std::uint32_t> key{idx, q.valid() ? q.value : kAll};
+  // Most events land in the current interval of a few queues: a small direct-mapped cache of
+  // row pointers (stable: unordered_map never moves its elements) saves the hash lookups.
+  RowCache& slot = row_cache_[(static_cast<std::size_t>(key.second) * 7 + static_cast<std::size_t>(idx)) % row_cache_.size()];
+  if (slot.row != nullptr && slot.key == key) return *slot.row;
+  IntervalStats& row = rows_[key];
   row.start = FromMillis(idx * interval_.count());
   row.queue = q;
+  slot = {key, &row};
   return row;
 }
 

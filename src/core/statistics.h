@@ -13,6 +13,7 @@
 // Contacts count in the interval of their arrival; agent time is split across intervals.
 // Thread safety: none; feed it from one thread.
 
+#include <array>
 #include <cstdint>
 #include <unordered_map>
 #include <vector>
@@ -58,6 +59,11 @@ class Statistics {
  public:
   // Agent time counts from `start`, or from the first event when start is the epoch.
   Statistics(const EngineSettings& settings, Duration interval, Time start = kTimeZero);
+  // Not copyable: the row cache points into this object's map. Moves keep the map's nodes.
+  Statistics(const Statistics&) = delete;
+  Statistics& operator=(const Statistics&) = delete;
+  Statistics(Statistics&&) = default;
+  Statistics& operator=(Statistics&&) = default;
 
   void Add(const Event& e);
   // Closes every open agent-state span at `end` (call once, at the end of the period).
@@ -89,6 +95,11 @@ class Statistics {
     }
   };
   std::unordered_map<std::pair<std::int64_t, std::uint32_t>, IntervalStats, KeyHash> rows_;
+  struct RowCache {
+    std::pair<std::int64_t, std::uint32_t> key{};
+    IntervalStats* row = nullptr;
+  };
+  std::array<RowCache, 64> row_cache_{};
   std::unordered_map<ContactId, ContactTrack> contacts_;
   std::vector<AgentStats> agents_;
   std::vector<AgentState> agent_state_;
