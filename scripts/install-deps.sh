@@ -16,6 +16,7 @@ packages=(
   libcli11-dev                                  # command line with --help on every command
   libglpk-dev                                   # MIP solver for shift scheduling
   python3                                       # small test drivers
+  tzdata                                        # named time zones in calendars
 )
 
 missing=()

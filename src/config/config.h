@@ -25,7 +25,7 @@ Result<sim::SimSettings> SimSettingsFromString(std::string_view toml, std::strin
 Result<Duration> ParseDuration(std::string_view text);
 // "08:00" -> 480 (minutes after midnight); "24:00" allowed as an end.
 Result<int> ParseClock(std::string_view text);
-// A fixed UTC offset zone: "UTC", "+01:00", "-05:30".
+// A zone: "UTC", a fixed offset "+01:00" / "UTC-05:30", or a tz database name "Europe/Paris".
 Result<core::TimeZone> ParseZone(std::string_view text);
 
 }  // namespace sb::config

@@ -140,7 +140,8 @@ Status ReadSim(const std::string& file, const toml::table& root, sim::SimSetting
     return r.Error(r.Get("start"), "start", "expected a date \"YYYY-MM-DD\"");
   }
   const Time local_midnight = Time(std::chrono::sys_days(std::chrono::year(y) / mo / d));
-  s->start = local_midnight - std::chrono::seconds(s->zone.initial_offset_seconds);
+  // Local midnight in UTC: the offset in force then (looked up at the guess, for DST days).
+  s->start = local_midnight - s->zone.OffsetAt(local_midnight - s->zone.OffsetAt(local_midnight));
   std::int64_t days = 1, seed = 42, reps = 1;
   SB_RETURN_IF_ERROR(r.Int("days", 1, 731, &days));
   s->length = std::chrono::hours(24 * days);

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "config/config.h"
+#include "config/tzfile.h"
 
 namespace sb::config {
 
@@ -55,8 +56,10 @@ Result<core::TimeZone> ParseZone(std::string_view text) {
       return z;
     }
   }
-  return InvalidArgument("expected a time zone as \"UTC\" or a fixed offset like \"+01:00\", got \"" +
-                         std::string(text) + "\" (named zones such as Europe/Paris are not supported yet)");
+  if (t.size() > 0 && (t[0] == '+' || t[0] == '-')) {
+    return InvalidArgument("expected a fixed offset like \"+01:00\", got \"" + std::string(text) + "\"");
+  }
+  return LoadZone(text);
 }
 
 }  // namespace sb::config
