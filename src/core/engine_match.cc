@@ -123,27 +123,29 @@ void MatchContact(State& s, ContactId id) {
   }
 }
 
-void FreeAgent(State& s, AgentId id) {
+namespace {
+
+// Applies a not-ready or logout the agent asked for while busy; false if none was pending.
+bool ApplyPending(State& s, AgentId id) {
   const std::int16_t pending = s.agents[id.value].pending;
   if (pending == kPendingLogout) {
     Emit(s, AgentLoggedOut{s.now, id});
   } else if (pending >= 0) {
     Emit(s, AgentNotReady{s.now, id, static_cast<std::uint8_t>(pending)});
-  } else {
-    Emit(s, AgentReady{s.now, id});
-    MatchAgent(s, id);
   }
+  return pending >= 0;
+}
+
+}  // namespace
+
+void FreeAgent(State& s, AgentId id) {
+  if (ApplyPending(s, id)) return;
+  Emit(s, AgentReady{s.now, id});
+  MatchAgent(s, id);
 }
 
 void AfterCancel(State& s, AgentId id) {
-  const std::int16_t pending = s.agents[id.value].pending;
-  if (pending == kPendingLogout) {
-    Emit(s, AgentLoggedOut{s.now, id});
-  } else if (pending >= 0) {
-    Emit(s, AgentNotReady{s.now, id, static_cast<std::uint8_t>(pending)});
-  } else {
-    MatchAgent(s, id);
-  }
+  if (!ApplyPending(s, id)) MatchAgent(s, id);
 }
 
 void MatchAgent(State& s, AgentId id) {

@@ -4,14 +4,8 @@
 set -u
 bin="$1"
 src="$2"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() {  # check NAME CONDITION...
-  local name="$1"
-  shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fail=1; fi
-}
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 for sub in "erlang b" "erlang c" "erlang a" "staff"; do
   $bin $sub --help >"$tmp/help" 2>&1
