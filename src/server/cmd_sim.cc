@@ -40,11 +40,13 @@ void RegisterSimCommand(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto reps = std::make_shared<int>(0);
   auto events = std::make_shared<std::string>();
+  auto days = std::make_shared<int>(0);
   cmd->add_option("CONFIG", *file, "TOML configuration with a [sim] section")->required();
   cmd->add_option("--out", *out, "directory for intervals.csv, summary.json and chart.svg");
   cmd->add_option("--replications", *reps, "override [sim] replications");
   cmd->add_option("--events", *events, "write the first replication's event log (JSON Lines) here");
-  cmd->callback([file, out, reps, events] {
+  cmd->add_option("--days", *days, "override [sim] days (1..731)");
+  cmd->callback([file, out, reps, events, days] {
     auto settings = config::LoadSimSettings(*file);
     if (!settings.ok()) {
       std::fprintf(stderr, "error: %s\nRun `switchboard check-config %s` after fixing it.\n",
@@ -53,6 +55,7 @@ void RegisterSimCommand(CLI::App& app) {
       return;
     }
     if (*reps > 0) settings->replications = *reps;
+    if (*days > 0) settings->length = std::chrono::hours(24 * *days);
     sim::RunOptions opts;
     if (isatty(STDERR_FILENO)) opts.progress = Bar;
     std::ofstream log;

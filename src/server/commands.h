@@ -14,5 +14,6 @@ void RegisterExplainCommand(CLI::App& app);
 void RegisterReportCommand(CLI::App& app);
 void RegisterErlangCommand(CLI::App& app);
 void RegisterStaffCommand(CLI::App& app);
+void RegisterForecastCommand(CLI::App& app);
 
 }  // namespace sb::server

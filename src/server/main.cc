@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   sb::server::RegisterReportCommand(app);
   sb::server::RegisterErlangCommand(app);
   sb::server::RegisterStaffCommand(app);
+  sb::server::RegisterForecastCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

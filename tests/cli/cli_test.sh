@@ -42,6 +42,16 @@ check "report has 15-minute intervals" grep -q "T00:15:00" "$tmp/report.csv"
 code=$?
 check "report refuses a 20-minute interval" test "$code" -eq 2
 
+"$bin" sim "$src/configs/demo.toml" --days 8 --events "$tmp/past.jsonl" >/dev/null 2>&1
+"$bin" forecast --events "$tmp/past.jsonl" --config "$src/configs/demo.toml" --week-of 2026-11-30 >"$tmp/week.csv" 2>"$tmp/forecast.err"
+check "forecast writes a week of half-hours" test "$(grep -c '^2026-' "$tmp/week.csv")" -eq 336
+check "forecast says how many weeks it used" grep -q "past week" "$tmp/forecast.err"
+"$bin" staff "$tmp/week.csv" --time-limit 2 >"$tmp/staff.txt" 2>&1
+check "staff reads the forecast" grep -q "agents" "$tmp/staff.txt"
+"$bin" forecast --events "$tmp/past.jsonl" --config "$src/configs/demo.toml" --week-of 2026-11-02 >/dev/null 2>&1
+code=$?
+check "forecast without history fails cleanly" test "$code" -eq 2
+
 echo '{"type":"Bogus"}' >"$tmp/bad.jsonl"
 "$bin" explain "$tmp/bad.jsonl" --contact 1 >"$tmp/explain_bad" 2>&1
 code=$?
