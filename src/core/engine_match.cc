@@ -12,9 +12,10 @@ namespace {
 
 constexpr std::int8_t kGroupTier = 9;  // agents added by a relax step come after every member
 
-// Inserts `cand` into the best-first `top` list (fixed size, no allocation).
-void Keep(Explanation& why, const RankedCandidate& cand, bool (*before)(const RankedCandidate&,
-                                                                        const RankedCandidate&)) {
+// Inserts `cand` into the best-first `top` list (fixed size, no allocation). A template, so
+// the comparison inlines: this runs once per candidate of every decision.
+template <typename Before>
+void Keep(Explanation& why, const RankedCandidate& cand, Before before) {
   int n = why.shown;
   if (n == Explanation::kShown && !before(cand, why.top[n - 1])) return;
   int i = std::min(n, Explanation::kShown - 1);
@@ -82,15 +83,24 @@ void MatchContact(State& s, ContactId id) {
   why.relax_level = c.relax_level;
   if (ring_all) s.ring_scratch.clear();
 
-  auto consider = [&](AgentId a, std::int8_t tier, std::uint32_t member_index,
-                      Time ready_since, std::uint32_t contacts_today) {
-    Candidate cand{a, tier, static_cast<std::int8_t>(WeakestProficiency(s, a, reqs)),
-                   s.now - ready_since, contacts_today, member_index};
-    RankedCandidate r{a, c.id, c.queue, tier, cand.proficiency,
+  auto consider = [&](AgentId a, std::int8_t tier, std::uint32_t member_index, Time ready_since,
+                      std::uint32_t contacts_today) {
+    Candidate cand{a,
+                   tier,
+                   static_cast<std::int8_t>(WeakestProficiency(s, a, reqs)),
+                   s.now - ready_since,
+                   contacts_today,
+                   member_index};
+    RankedCandidate r{a,
+                      c.id,
+                      c.queue,
+                      tier,
+                      cand.proficiency,
                       static_cast<std::int32_t>(cand.idle.count() / 1000),
                       Score(qs.strategy, cand, ctx)};
     ++why.considered;
-    Keep(why, r, AgentBefore);
+    Keep(why, r,
+         [](const RankedCandidate& x, const RankedCandidate& y) { return AgentBefore(x, y); });
     if (ring_all) s.ring_scratch.push_back(r);
   };
 
@@ -164,11 +174,17 @@ void MatchAgent(State& s, AgentId id) {
         continue;
       }
       const double weighted_wait = Seconds(s.now - c.arrival) * qs.priority;
-      RankedCandidate r{id, cid, sv.queue, sv.tier,
-                        static_cast<std::int8_t>(WeakestProficiency(s, id, q.requirements_at[c.relax_level])),
-                        static_cast<std::int32_t>(weighted_wait), weighted_wait};
+      RankedCandidate r{
+          id,
+          cid,
+          sv.queue,
+          sv.tier,
+          static_cast<std::int8_t>(WeakestProficiency(s, id, q.requirements_at[c.relax_level])),
+          static_cast<std::int32_t>(weighted_wait),
+          weighted_wait};
       ++why.considered;
-      Keep(why, r, ContactBefore);
+      Keep(why, r,
+           [](const RankedCandidate& x, const RankedCandidate& y) { return ContactBefore(x, y); });
       break;  // the first eligible contact is this queue's best; later ones wait behind it
     }
   }
