@@ -25,7 +25,7 @@ Replication::Replication(const SimSettings& settings, std::unique_ptr<core::Engi
 }
 
 void Replication::Schedule(Time at, Happening what, std::uint64_t id, std::uint32_t aux) {
-  calendar_.push({at, seq_++, what, id, aux});
+  calendar_.push({at, seq_++, id, aux, what});
 }
 
 Time Replication::LocalOrigin(Time t, Duration period) const {
@@ -131,7 +131,7 @@ void Replication::Fire(const Scheduled& s) {
       c.arrival = t;
       c.handle = sampler_.Draw(st.handle_time);
       c.baseline_seconds = baseline_hold_[st.queue.value];
-      contacts_[id] = c;
+      contacts_.Insert(id, c);
       const Duration patience = sampler_.Draw(st.patience);
       if (patience != Duration::max()) Schedule(t + patience, Happening::kPatience, id);
       Send(core::Enqueue{t, ContactId{id}, st.queue, 0});
@@ -139,8 +139,8 @@ void Replication::Fire(const Scheduled& s) {
       return;
     }
     case Happening::kPatience: {
-      auto it = contacts_.find(s.id);
-      if (it == contacts_.end() || it->second.answered) return;
+      const SimContact* c = contacts_.Find(s.id);
+      if (c == nullptr || c->answered) return;
       Send(core::Abandon{t, ContactId{s.id}}, false);  // refused if it became a callback
       return;
     }
@@ -188,23 +188,23 @@ void Replication::Observe(const core::Event& e) {
   ++result_.engine_events;
   if (first_ && options_->events) options_->events(e);
   if (const auto* q = std::get_if<core::ContactQueued>(&e)) {
-    auto it = contacts_.find(q->contact.value);
-    if (it != contacts_.end() && !it->second.estimated && q->kind == core::ContactKind::kCall) {
-      it->second.estimated = true;
-      it->second.estimate = q->estimate;
+    SimContact* c = contacts_.Find(q->contact.value);
+    if (c != nullptr && !c->estimated && q->kind == core::ContactKind::kCall) {
+      c->estimated = true;
+      c->estimate = q->estimate;
     }
   } else if (const auto* o = std::get_if<core::ContactOffered>(&e)) {
-    auto it = contacts_.find(o->contact.value);
-    if (it != contacts_.end() && !it->second.offered) {
-      it->second.offered = true;
-      it->second.immediate = o->at == it->second.arrival;
+    SimContact* c = contacts_.Find(o->contact.value);
+    if (c != nullptr && !c->offered) {
+      c->offered = true;
+      c->immediate = o->at == c->arrival;
     }
     Schedule(o->at + settings_.ring_time, Happening::kAnswer,
              (static_cast<std::uint64_t>(o->agent.value) << 32) | o->contact.value, o->offer);
   } else if (const auto* a = std::get_if<core::OfferAccepted>(&e)) {
-    auto it = contacts_.find(a->contact.value);
-    if (it == contacts_.end()) return;
-    SimContact& c = it->second;
+    SimContact* found = contacts_.Find(a->contact.value);
+    if (found == nullptr) return;
+    SimContact& c = *found;
     c.answered = true;
     const double actual = Seconds(a->at - c.arrival);
     if (c.estimated) {
@@ -225,12 +225,12 @@ void Replication::Observe(const core::Event& e) {
     hold = (hold * 3 + actual) / 4;
     Schedule(a->at + c.handle, Happening::kHandleEnd, a->contact.value);
   } else if (const auto* cb = std::get_if<core::CallbackOffered>(&e)) {
-    auto it = contacts_.find(cb->contact.value);
-    if (it != contacts_.end() && sampler_.Uniform() < settings_.streams[it->second.stream].callback_share) {
+    const SimContact* c = contacts_.Find(cb->contact.value);
+    if (c != nullptr && sampler_.Uniform() < settings_.streams[c->stream].callback_share) {
       Schedule(cb->at, Happening::kTakeCallback, cb->contact.value);
     }
   } else if (const auto* end = std::get_if<core::ContactEnded>(&e)) {
-    contacts_.erase(end->contact.value);
+    contacts_.Erase(end->contact.value);
   }
 }
 

@@ -2,12 +2,12 @@
 // One replication of a simulation: an engine, a sampler and a calendar of simulated happenings
 // (arrivals, answers, hang-ups, patience running out, shifts and breaks). Internal to sim.
 
-#include <queue>
-#include <unordered_map>
 #include <vector>
 
+#include "base/assert.h"
 #include "core/engine.h"
 #include "core/statistics.h"
+#include "sim/event_heap.h"
 #include "sim/random.h"
 #include "sim/simulator.h"
 
@@ -18,14 +18,17 @@ enum class Happening : std::uint8_t {
   kTakeCallback,
 };
 
+// 32 bytes, so two fit a cache line in the calendar's heap.
 struct Scheduled {
   Time at;
   std::uint64_t seq;  // FIFO among equal times: runs are reproducible
-  Happening what;
   std::uint64_t id;   // stream, contact or agent
   std::uint32_t aux;  // offer number of an answer
+  Happening what;
   bool operator>(const Scheduled& o) const { return at != o.at ? at > o.at : seq > o.seq; }
 };
+
+static_assert(sizeof(Scheduled) == 32);
 
 struct SimContact {
   std::uint32_t stream = 0;
@@ -37,6 +40,53 @@ struct SimContact {
   bool immediate = false;  // an agent was free on arrival: no announcement would be played
   core::WaitEstimate estimate;
   double baseline_seconds = 0;
+};
+
+// The contacts alive in a replication. Ids are handed out in sequence and contacts end roughly
+// in arrival order, so a ring over the id range (dropping ended contacts from its front, growing
+// by doubling when a long-lived contact holds the front) replaces a hash map: a lookup is a mask.
+class ContactTable {
+ public:
+  // `id` must be the next id in sequence (one more than the last inserted).
+  void Insert(std::uint64_t id, const SimContact& c) {
+    if (count_ == 0) base_ = id;
+    SB_CHECK(id == base_ + count_, "contact ids are inserted in sequence");
+    if (count_ == slots_.size()) Grow();
+    Slot& s = slots_[id & mask_];
+    s.contact = c;
+    s.alive = true;
+    ++count_;
+  }
+  SimContact* Find(std::uint64_t id) {
+    if (id - base_ >= count_) return nullptr;  // also catches id < base_ (unsigned wrap)
+    Slot& s = slots_[id & mask_];
+    return s.alive ? &s.contact : nullptr;
+  }
+  void Erase(std::uint64_t id) {
+    if (id - base_ >= count_) return;
+    slots_[id & mask_].alive = false;
+    while (count_ > 0 && !slots_[base_ & mask_].alive) {
+      ++base_;
+      --count_;
+    }
+  }
+
+ private:
+  struct Slot {
+    SimContact contact;
+    bool alive = false;
+  };
+  void Grow() {
+    std::vector<Slot> bigger(slots_.empty() ? 1024 : slots_.size() * 2);
+    const std::uint64_t mask = bigger.size() - 1;
+    for (std::uint64_t id = base_; id < base_ + count_; ++id) bigger[id & mask] = slots_[id & mask_];
+    slots_ = std::move(bigger);
+    mask_ = mask;
+  }
+  std::vector<Slot> slots_;
+  std::uint64_t mask_ = 0;
+  std::uint64_t base_ = 0;
+  std::uint64_t count_ = 0;
 };
 
 class Replication {
@@ -62,10 +112,10 @@ class Replication {
   const RunOptions* options_;
   bool first_;
   Time end_;
-  std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> calendar_;
+  EventHeap<Scheduled> calendar_;
   std::uint64_t seq_ = 0;
   std::uint64_t next_contact_ = 1;
-  std::unordered_map<std::uint64_t, SimContact> contacts_;
+  ContactTable contacts_;
   std::vector<core::Event> out_;
   core::Statistics stats_;
   std::vector<double> baseline_hold_;  // per queue: Asterisk-style average hold time

@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "core/testing/harness.h"
+#include "sim/event_heap.h"
+#include "sim/replication.h"
+
+#include <queue>
+#include <random>
 
 namespace sb::sim {
 namespace {
@@ -22,6 +27,52 @@ SimSettings Small() {
   s.length = 24h;
   s.seed = 11;
   return s;
+}
+
+TEST(EventHeap, PopsInTheSameOrderAsAPriorityQueue) {
+  internal::EventHeap<std::pair<int, int>> heap;
+  std::priority_queue<std::pair<int, int>, std::vector<std::pair<int, int>>, std::greater<>> ref;
+  std::mt19937 rng(2);
+  for (int step = 0; step < 20000; ++step) {
+    if (rng() % 3 != 0 || ref.empty()) {
+      const std::pair<int, int> x{static_cast<int>(rng() % 1000), step};
+      heap.push(x);
+      ref.push(x);
+    } else {
+      ASSERT_EQ(heap.top(), ref.top());
+      heap.pop();
+      ref.pop();
+    }
+    ASSERT_EQ(heap.size(), ref.size());
+  }
+}
+
+TEST(ContactTable, FindsLiveContactsAcrossGrowthAndOutOfOrderEnds) {
+  internal::ContactTable table;
+  std::mt19937 rng(5);
+  std::vector<bool> alive;
+  const std::uint64_t first = 7;
+  // Contact 7 stays alive throughout, so the ring must grow past its first 1,024 slots.
+  for (std::uint64_t id = first; id < first + 5000; ++id) {
+    internal::SimContact c;
+    c.stream = static_cast<std::uint32_t>(id);
+    table.Insert(id, c);
+    alive.push_back(true);
+    if (id > first + 10 && rng() % 2 == 0) {
+      const std::uint64_t victim = first + 1 + rng() % (id - first);
+      table.Erase(victim);
+      alive[victim - first] = false;
+    }
+  }
+  for (std::uint64_t id = first; id < first + 5000; ++id) {
+    internal::SimContact* c = table.Find(id);
+    ASSERT_EQ(c != nullptr, static_cast<bool>(alive[id - first])) << id;
+    if (c != nullptr) {
+      EXPECT_EQ(c->stream, id);
+    }
+  }
+  EXPECT_EQ(table.Find(first - 1), nullptr);
+  EXPECT_EQ(table.Find(first + 5000), nullptr);
 }
 
 TEST(Sim, IsReproducibleForASeed) {
