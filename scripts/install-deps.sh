@@ -15,6 +15,9 @@ packages=(
   nlohmann-json3-dev                            # JSON output and reference-case tests
   libcli11-dev                                  # command line with --help on every command
   libglpk-dev                                   # MIP solver for shift scheduling
+  libsqlite3-dev                                # the embedded store
+  libpq-dev                                     # the PostgreSQL store (client library)
+  postgresql                                    # a real server for the PostgreSQL store tests
   python3                                       # small test drivers
   tzdata                                        # named time zones in calendars
 )

@@ -1,0 +1,47 @@
+#include "store/cdr_builder.h"
+
+#include <type_traits>
+
+namespace sb::store {
+
+std::optional<Cdr> CdrBuilder::Add(const core::Event& e) {
+  return std::visit(
+      [&](const auto& ev) -> std::optional<Cdr> {
+        using T = std::decay_t<decltype(ev)>;
+        if constexpr (std::is_same_v<T, core::ContactQueued>) {
+          Cdr& c = open_[ev.contact.value];
+          if (c.queued_ms == 0) {  // the first queueing; later ones are moves
+            c.contact = ev.contact.value;
+            c.arrival_ms = ToMillis(ev.arrival);
+            c.queued_ms = ToMillis(ev.at);
+          }
+          c.queue = ev.queue.value;
+        } else if constexpr (std::is_same_v<T, core::ContactMoved>) {
+          auto it = open_.find(ev.contact.value);
+          if (it != open_.end()) it->second.queue = ev.to.value;
+        } else if constexpr (std::is_same_v<T, core::ContactOffered>) {
+          auto it = open_.find(ev.contact.value);
+          if (it != open_.end() && it->second.offered_ms == 0) it->second.offered_ms = ToMillis(ev.at);
+        } else if constexpr (std::is_same_v<T, core::OfferAccepted>) {
+          auto it = open_.find(ev.contact.value);
+          if (it != open_.end()) {
+            it->second.answered_ms = ToMillis(ev.at);
+            it->second.agent = ev.agent.value;
+          }
+        } else if constexpr (std::is_same_v<T, core::ContactEnded>) {
+          auto it = open_.find(ev.contact.value);
+          if (it == open_.end()) return std::nullopt;  // began before the log we were given
+          Cdr c = std::move(it->second);
+          open_.erase(it);
+          c.ended_ms = ToMillis(ev.at);
+          c.queue = ev.queue.value;
+          if (ev.agent.valid()) c.agent = ev.agent.value;
+          c.outcome = std::string(core::EndReasonName(ev.reason));
+          return c;
+        }
+        return std::nullopt;
+      },
+      e);
+}
+
+}  // namespace sb::store

@@ -1,0 +1,474 @@
+// The Store over a Connection: the same SQL on SQLite and PostgreSQL. Every multi-row change is
+// one transaction, rolled back whole on any error, so a failed write leaves nothing half-written.
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+#include "eventlog/eventlog.h"
+#include "store/connection.h"
+#include "store/migrations/migrations.h"
+#include "store/store.h"
+
+namespace sb::store {
+namespace {
+
+constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+
+class SqlStore final : public Store {
+ public:
+  explicit SqlStore(std::unique_ptr<Connection> db) : db_(std::move(db)) {}
+
+  Status Init() {
+    SB_ASSIGN_OR_RETURN(const int before, Migrate(*db_));
+    (void)before;
+    SB_ASSIGN_OR_RETURN(next_seq_, LastEventSeq());
+    ++next_seq_;
+    return Status::Ok();
+  }
+
+  Result<StoreInfo> Info() override {
+    StoreInfo info;
+    info.where = db_->Describe();
+    SB_ASSIGN_OR_RETURN(auto v, db_->Query("SELECT MAX(version) FROM schema_migrations", {}));
+    info.schema_version = static_cast<int>(AsInt(v.at(0).at(0)));
+    struct {
+      const char* table;
+      std::int64_t* out;
+    } counts[] = {{"events", &info.events},     {"cdrs", &info.cdrs},   {"cases", &info.cases},
+                  {"audit", &info.audit},       {"users", &info.users},
+                  {"config_versions", &info.config_versions}};
+    for (auto& c : counts) {
+      SB_ASSIGN_OR_RETURN(auto rows,
+                          db_->Query(std::string("SELECT COUNT(*) FROM ") + c.table, {}));
+      *c.out = AsInt(rows.at(0).at(0));
+    }
+    return info;
+  }
+
+  Status Commit(const WriteBatch& batch) override {
+    if (batch.empty()) return Status::Ok();
+    SB_RETURN_IF_ERROR(Validate(batch));
+    return InTransaction([&]() -> Status {
+      if (!batch.events.empty()) {
+        std::vector<Row> rows;
+        rows.reserve(batch.events.size());
+        std::int64_t seq = next_seq_;
+        for (const core::Event& e : batch.events) {
+          rows.push_back(Row{seq++, ToMillis(core::EventTime(e)),
+                             std::string(core::EventName(e)), eventlog::Encode(e)});
+        }
+        static constexpr std::string_view kCols[] = {"seq", "at_ms", "type", "body"};
+        SB_RETURN_IF_ERROR(db_->BulkInsert("events", kCols, rows));
+      }
+      for (const Cdr& c : batch.cdrs) SB_RETURN_IF_ERROR(PutCdr(c));
+      if (!batch.audit.empty()) {
+        std::vector<Row> rows;
+        rows.reserve(batch.audit.size());
+        for (const AuditEntry& a : batch.audit) {
+          rows.push_back(Row{a.at_ms, a.user, a.action, a.target,
+                             static_cast<std::int64_t>(a.call), a.case_id, a.detail});
+        }
+        static constexpr std::string_view kCols[] = {"at_ms", "user_login", "action", "target",
+                                                     "call_id", "case_id", "detail"};
+        SB_RETURN_IF_ERROR(db_->BulkInsert("audit", kCols, rows));
+      }
+      return Status::Ok();
+    }, [&] { next_seq_ += static_cast<std::int64_t>(batch.events.size()); });
+  }
+
+  Result<std::vector<StoredEvent>> ReadEvents(Time from, Time to) override {
+    const SqlValue p[] = {ToMillis(from), ToMillis(to)};
+    SB_ASSIGN_OR_RETURN(auto rows, db_->Query("SELECT seq, body FROM events WHERE at_ms >= ? "
+                                              "AND at_ms < ? ORDER BY seq", p));
+    std::vector<StoredEvent> out;
+    out.reserve(rows.size());
+    for (const Row& r : rows) {
+      auto e = eventlog::Decode(AsText(r[1]));
+      if (!e.ok()) {
+        return e.status().WithContext("event " + std::to_string(AsInt(r[0])) + " in " +
+                                      db_->Describe());
+      }
+      out.push_back(StoredEvent{AsInt(r[0]), std::move(e).value()});
+    }
+    return out;
+  }
+
+  Result<std::int64_t> LastEventSeq() override {
+    SB_ASSIGN_OR_RETURN(auto rows, db_->Query("SELECT COALESCE(MAX(seq), 0) FROM events", {}));
+    return AsInt(rows.at(0).at(0));
+  }
+
+  Result<std::vector<Cdr>> ReadCdrs(Time from, Time to) override {
+    const SqlValue p[] = {ToMillis(from), ToMillis(to)};
+    SB_ASSIGN_OR_RETURN(
+        auto rows,
+        db_->Query("SELECT contact, arrival_ms, ivr_ms, queued_ms, offered_ms, answered_ms, "
+                   "ended_ms, queue_id, agent, outcome, disposition, caller, partner FROM cdrs "
+                   "WHERE arrival_ms >= ? AND arrival_ms < ? ORDER BY arrival_ms, contact", p));
+    std::vector<Cdr> out;
+    out.reserve(rows.size());
+    for (const Row& r : rows) {
+      Cdr c;
+      c.contact = static_cast<std::uint64_t>(AsInt(r[0]));
+      c.arrival_ms = AsInt(r[1]);
+      c.ivr_ms = AsInt(r[2]);
+      c.queued_ms = AsInt(r[3]);
+      c.offered_ms = AsInt(r[4]);
+      c.answered_ms = AsInt(r[5]);
+      c.ended_ms = AsInt(r[6]);
+      c.queue = static_cast<std::uint32_t>(AsInt(r[7]));
+      c.agent = AsInt(r[8]);
+      c.outcome = AsText(r[9]);
+      c.disposition = AsText(r[10]);
+      c.caller = AsText(r[11]);
+      c.partner = AsText(r[12]);
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  Result<std::int64_t> CreateCase(const CaseHeader& h) override {
+    if (h.confirmation.empty()) return InvalidArgument("a case needs a confirmation number");
+    SB_RETURN_IF_ERROR(CheckText("confirmation", h.confirmation));
+    SB_RETURN_IF_ERROR(CheckText("opened_by", h.opened_by));
+    SB_RETURN_IF_ERROR(Ready());
+    const SqlValue p[] = {h.confirmation, h.opened_ms, h.opened_by,
+                          static_cast<std::int64_t>(h.call), std::int64_t{h.queue}, h.opened_ms};
+    SB_ASSIGN_OR_RETURN(auto rows,
+                        db_->Query("INSERT INTO cases (confirmation, opened_ms, opened_by, "
+                                   "call_id, queue_id, last_edit_ms) VALUES (?, ?, ?, ?, ?, ?) "
+                                   "RETURNING id", p));
+    return AsInt(rows.at(0).at(0));
+  }
+
+  Status AppendCaseEdits(std::int64_t case_id, std::int64_t base_version,
+                         std::span<const CaseEdit> edits) override {
+    if (edits.empty()) return Status::Ok();
+    for (const CaseEdit& e : edits) {
+      SB_RETURN_IF_ERROR(CheckText("user", e.user));
+      SB_RETURN_IF_ERROR(CheckText("field", e.field));
+      SB_RETURN_IF_ERROR(CheckText(e.field, e.old_value));
+      SB_RETURN_IF_ERROR(CheckText(e.field, e.new_value));
+    }
+    return InTransaction([&]() -> Status {
+      const SqlValue id[] = {case_id};
+      SB_ASSIGN_OR_RETURN(auto found, db_->Query("SELECT id FROM cases WHERE id = ?", id));
+      if (found.empty()) return NotFound("no case " + std::to_string(case_id));
+      SB_ASSIGN_OR_RETURN(auto v, db_->Query("SELECT COALESCE(MAX(version), 0) FROM case_edits "
+                                             "WHERE case_id = ?", id));
+      const std::int64_t latest = AsInt(v.at(0).at(0));
+      if (latest != base_version) {
+        return FailedPrecondition("case " + std::to_string(case_id) + " was changed (version " +
+                                  std::to_string(latest) + ", not " +
+                                  std::to_string(base_version) + "): reload it and edit again");
+      }
+      std::vector<Row> rows;
+      std::int64_t version = latest, last_ms = 0;
+      for (const CaseEdit& e : edits) {
+        rows.push_back(Row{case_id, ++version, e.at_ms, e.user, e.field, e.old_value,
+                           e.new_value});
+        last_ms = std::max(last_ms, e.at_ms);
+      }
+      static constexpr std::string_view kCols[] = {"case_id", "version", "at_ms", "user_login",
+                                                   "field", "old_value", "new_value"};
+      SB_RETURN_IF_ERROR(db_->BulkInsert("case_edits", kCols, rows));
+      const SqlValue touch[] = {last_ms, case_id};
+      SB_ASSIGN_OR_RETURN(auto ignored,
+                          db_->Query("UPDATE cases SET last_edit_ms = ? WHERE id = ?", touch));
+      (void)ignored;
+      return Status::Ok();
+    });
+  }
+
+  Status LinkCase(std::int64_t case_id, const CaseLink& link) override {
+    SB_RETURN_IF_ERROR(CheckText("link kind", link.kind));
+    SB_RETURN_IF_ERROR(CheckText("link", link.ref));
+    const SqlValue p[] = {case_id, link.kind, link.ref, link.at_ms};
+    auto r = db_->Query("INSERT INTO case_links (case_id, kind, ref, at_ms) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT DO NOTHING", p);
+    if (!r.ok() && r.status().code() == StatusCode::kFailedPrecondition) {
+      return NotFound("no case " + std::to_string(case_id));  // the foreign key refused it
+    }
+    return r.status();
+  }
+
+  Result<StoredCase> LoadCase(std::int64_t case_id) override {
+    const SqlValue p[] = {case_id};
+    return LoadWhere("id = ?", p, "no case " + std::to_string(case_id));
+  }
+
+  Result<StoredCase> LoadCaseByConfirmation(const std::string& confirmation) override {
+    const SqlValue p[] = {confirmation};
+    return LoadWhere("confirmation = ?", p, "no case with confirmation number " + confirmation);
+  }
+
+  Result<std::vector<AuditEntry>> ReadAudit(const AuditQuery& q) override {
+    const SqlValue p[] = {q.from_ms, q.to_ms, q.user, q.user, q.target, q.target, q.limit};
+    SB_ASSIGN_OR_RETURN(
+        auto rows,
+        db_->Query("SELECT id, at_ms, user_login, action, target, call_id, case_id, detail "
+                   "FROM audit WHERE at_ms >= ? AND at_ms < ? AND (? = '' OR user_login = ?) "
+                   "AND (? = '' OR target = ?) ORDER BY id LIMIT ?", p));
+    std::vector<AuditEntry> out;
+    for (const Row& r : rows) {
+      out.push_back(AuditEntry{AsInt(r[0]), AsInt(r[1]), AsText(r[2]), AsText(r[3]),
+                               AsText(r[4]), static_cast<std::uint64_t>(AsInt(r[5])),
+                               AsInt(r[6]), AsText(r[7])});
+    }
+    return out;
+  }
+
+  Status PutUser(const User& u) override {
+    if (u.login.empty()) return InvalidArgument("a user needs a login");
+    SB_RETURN_IF_ERROR(CheckText("login", u.login));
+    SB_RETURN_IF_ERROR(CheckText("display name", u.display_name));
+    SB_RETURN_IF_ERROR(CheckText("role", u.role));
+    const SqlValue p[] = {u.login, u.display_name, u.role, u.created_ms};
+    return db_
+        ->Query("INSERT INTO users (login, display_name, role, created_ms) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (login) DO UPDATE SET display_name = excluded.display_name, "
+                "role = excluded.role", p)
+        .status();
+  }
+
+  Result<std::vector<User>> ListUsers() override {
+    SB_ASSIGN_OR_RETURN(auto rows, db_->Query("SELECT login, display_name, role, created_ms "
+                                              "FROM users ORDER BY login", {}));
+    std::vector<User> out;
+    for (const Row& r : rows) {
+      out.push_back(User{AsText(r[0]), AsText(r[1]), AsText(r[2]), AsInt(r[3])});
+    }
+    return out;
+  }
+
+  Result<std::int64_t> SaveConfigVersion(std::int64_t at_ms, const std::string& author,
+                                         const std::string& text) override {
+    SB_RETURN_IF_ERROR(CheckText("author", author));
+    if (text.find('\0') != std::string::npos || !ValidUtf8(text)) {
+      return InvalidArgument("a configuration text must be UTF-8 without NUL bytes");
+    }
+    std::int64_t version = 0;
+    Status s = InTransaction([&]() -> Status {
+      SB_ASSIGN_OR_RETURN(auto v, db_->Query("SELECT COALESCE(MAX(version), 0) + 1 FROM "
+                                             "config_versions", {}));
+      version = AsInt(v.at(0).at(0));
+      const SqlValue p[] = {version, at_ms, author, text};
+      return db_->Query("INSERT INTO config_versions (version, at_ms, author, body) VALUES "
+                        "(?, ?, ?, ?)", p).status();
+    });
+    if (!s.ok()) return s;
+    return version;
+  }
+
+  Result<std::string> LoadConfigVersion(std::int64_t version) override {
+    const SqlValue p[] = {version};
+    SB_ASSIGN_OR_RETURN(auto rows,
+                        db_->Query("SELECT body FROM config_versions WHERE version = ?", p));
+    if (rows.empty()) return NotFound("no configuration version " + std::to_string(version));
+    return AsText(rows[0][0]);
+  }
+
+  Result<PurgeReport> Purge(const RetentionPolicy& policy, Time now) override {
+    PurgeReport report;
+    report.at_ms = ToMillis(now);
+    auto horizon = [&](int days) { return report.at_ms - days * kDayMs; };
+    Status s = InTransaction([&]() -> Status {
+      auto remove = [&](int days, const char* sql, std::int64_t& count) -> Status {
+        if (days <= 0) return Status::Ok();
+        const SqlValue p[] = {horizon(days)};
+        SB_ASSIGN_OR_RETURN(auto ignored, db_->Query(sql, p));
+        (void)ignored;
+        count = db_->Changes();
+        return Status::Ok();
+      };
+      SB_RETURN_IF_ERROR(remove(policy.events_days, "DELETE FROM events WHERE at_ms < ?",
+                                report.events));
+      SB_RETURN_IF_ERROR(remove(policy.cdrs_days, "DELETE FROM cdrs WHERE arrival_ms < ?",
+                                report.cdrs));
+      SB_RETURN_IF_ERROR(remove(policy.cases_days, "DELETE FROM cases WHERE last_edit_ms < ?",
+                                report.cases));
+      if (policy.audit_days > 0) {
+        // The horizon may only move forward (a trigger enforces it).
+        const SqlValue p[] = {horizon(policy.audit_days), horizon(policy.audit_days)};
+        SB_ASSIGN_OR_RETURN(auto ignored,
+                            db_->Query("UPDATE retention_state SET audit_horizon_ms = ? "
+                                       "WHERE id = 1 AND audit_horizon_ms < ?", p));
+        (void)ignored;
+        SB_RETURN_IF_ERROR(remove(policy.audit_days, "DELETE FROM audit WHERE at_ms < ?",
+                                  report.audit));
+      }
+      const std::string detail =
+          "events=" + std::to_string(report.events) + " cdrs=" + std::to_string(report.cdrs) +
+          " cases=" + std::to_string(report.cases) + " audit=" + std::to_string(report.audit) +
+          " recordings=0";
+      const SqlValue p[] = {report.at_ms, std::string("system"), std::string("retention.purge"),
+                            std::string("store"), std::int64_t{0}, std::int64_t{0}, detail};
+      return db_->Query("INSERT INTO audit (at_ms, user_login, action, target, call_id, case_id, "
+                        "detail) VALUES (?, ?, ?, ?, ?, ?, ?)", p).status();
+    });
+    if (!s.ok()) return s;
+    return report;
+  }
+
+ private:
+  Status PutCdr(const Cdr& c) {
+    const SqlValue p[] = {static_cast<std::int64_t>(c.contact), c.arrival_ms, c.ivr_ms,
+                          c.queued_ms, c.offered_ms, c.answered_ms, c.ended_ms,
+                          std::int64_t{c.queue}, c.agent, c.outcome, c.disposition, c.caller,
+                          c.partner};
+    return db_
+        ->Query("INSERT INTO cdrs (contact, arrival_ms, ivr_ms, queued_ms, offered_ms, "
+                "answered_ms, ended_ms, queue_id, agent, outcome, disposition, caller, partner) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contact) DO UPDATE "
+                "SET arrival_ms = excluded.arrival_ms, ivr_ms = excluded.ivr_ms, "
+                "queued_ms = excluded.queued_ms, offered_ms = excluded.offered_ms, "
+                "answered_ms = excluded.answered_ms, ended_ms = excluded.ended_ms, "
+                "queue_id = excluded.queue_id, agent = excluded.agent, "
+                "outcome = excluded.outcome, disposition = excluded.disposition, "
+                "caller = excluded.caller, partner = excluded.partner", p)
+        .status();
+  }
+
+  Result<StoredCase> LoadWhere(const char* where, std::span<const SqlValue> p,
+                               const std::string& missing) {
+    StoredCase c;
+    SB_ASSIGN_OR_RETURN(auto rows, db_->Query(std::string("SELECT id, confirmation, opened_ms, "
+                                                          "opened_by, call_id, queue_id FROM "
+                                                          "cases WHERE ") + where, p));
+    if (rows.empty()) return NotFound(missing);
+    const Row& h = rows[0];
+    c.header = CaseHeader{AsInt(h[0]), AsText(h[1]), AsInt(h[2]), AsText(h[3]),
+                          static_cast<std::uint64_t>(AsInt(h[4])),
+                          static_cast<std::uint32_t>(AsInt(h[5]))};
+    const SqlValue id[] = {c.header.id};
+    SB_ASSIGN_OR_RETURN(auto edits, db_->Query("SELECT version, at_ms, user_login, field, "
+                                               "old_value, new_value FROM case_edits WHERE "
+                                               "case_id = ? ORDER BY version", id));
+    for (const Row& r : edits) {
+      c.edits.push_back(CaseEdit{AsInt(r[0]), AsInt(r[1]), AsText(r[2]), AsText(r[3]),
+                                 AsText(r[4]), AsText(r[5])});
+    }
+    SB_ASSIGN_OR_RETURN(auto links, db_->Query("SELECT kind, ref, at_ms FROM case_links WHERE "
+                                               "case_id = ? ORDER BY at_ms, kind, ref", id));
+    for (const Row& r : links) c.links.push_back(CaseLink{AsText(r[0]), AsText(r[1]), AsInt(r[2])});
+    return c;
+  }
+
+  // Runs `body` in a transaction; on success commits and runs `committed`.
+  template <typename Body, typename After = void (*)()>
+  Status InTransaction(Body body, After committed = [] {}) {
+    SB_RETURN_IF_ERROR(Ready());
+    Status s = db_->Exec("BEGIN");
+    if (s.ok()) s = body();
+    if (s.ok()) s = db_->Exec("COMMIT");
+    if (!s.ok()) {
+      (void)db_->Exec("ROLLBACK");
+      if (s.code() == StatusCode::kUnavailable) broken_ = true;
+      return s;
+    }
+    committed();
+    return Status::Ok();
+  }
+
+  // After the database failed, gets a working connection back before the next write.
+  Status Ready() {
+    if (!broken_) return Status::Ok();
+    SB_RETURN_IF_ERROR(db_->Recover());
+    broken_ = false;
+    return Status::Ok();
+  }
+
+  std::unique_ptr<Connection> db_;
+  std::int64_t next_seq_ = 1;
+  bool broken_ = false;
+};
+
+}  // namespace
+
+bool ValidUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    if (n == 2 && c < 0xc2) return false;  // overlong
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+    }
+    if (n == 3) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0)) return false;  // overlong, surrogate
+    }
+    if (n == 4) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xf0 && c1 < 0x90) || c > 0xf4 || (c == 0xf4 && c1 >= 0x90)) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+Status CheckText(std::string_view field, std::string_view value) {
+  if (value.size() > kMaxTextBytes) {
+    return InvalidArgument(std::string(field) + " is " + std::to_string(value.size()) +
+                           " bytes long; the store keeps at most " +
+                           std::to_string(kMaxTextBytes));
+  }
+  if (value.find('\0') != std::string_view::npos) {
+    return InvalidArgument(std::string(field) + " holds a NUL byte");
+  }
+  if (!ValidUtf8(value)) return InvalidArgument(std::string(field) + " is not valid UTF-8");
+  return Status::Ok();
+}
+
+Status Validate(const WriteBatch& b) {
+  for (const Cdr& c : b.cdrs) {
+    for (auto [name, v] : {std::pair<const char*, const std::string*>{"CDR outcome", &c.outcome},
+                           {"CDR disposition", &c.disposition},
+                           {"CDR caller", &c.caller},
+                           {"CDR partner", &c.partner}}) {
+      SB_RETURN_IF_ERROR(CheckText(name, *v));
+    }
+  }
+  for (const AuditEntry& a : b.audit) {
+    SB_RETURN_IF_ERROR(CheckText("audit user", a.user));
+    SB_RETURN_IF_ERROR(CheckText("audit action", a.action));
+    SB_RETURN_IF_ERROR(CheckText("audit target", a.target));
+    SB_RETURN_IF_ERROR(CheckText("audit detail", a.detail));
+  }
+  return Status::Ok();
+}
+
+std::int64_t AsInt(const SqlValue& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (const auto* d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
+  return 0;
+}
+double AsReal(const SqlValue& v) {
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+  return 0;
+}
+std::string AsText(const SqlValue& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  return "";
+}
+bool IsNull(const SqlValue& v) { return std::holds_alternative<std::monostate>(v); }
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+  std::unique_ptr<Connection> db;
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    SB_ASSIGN_OR_RETURN(db, OpenPostgres(url));
+  } else {
+    std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
+    if (path.empty()) return InvalidArgument("the store URL names no file: '" + url + "'");
+    SB_ASSIGN_OR_RETURN(db, OpenSqlite(path));
+  }
+  auto store = std::make_unique<SqlStore>(std::move(db));
+  SB_RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace sb::store

@@ -1,0 +1,202 @@
+#pragma once
+// The store: everything a contact center must never lose. The engine's event log (append-only,
+// the source of reports, forecasts and replay), call detail records, cases with versioned edits,
+// the audit log, users and configuration versions, with retention.
+//
+// One interface, two back ends chosen by URL (OpenStore): SQLite, the embedded default (one file,
+// WAL mode), and PostgreSQL for several nodes. Both run the same SQL (sql_store.cc) over a
+// Connection, and the same test suite.
+//
+// Thread safety: a Store belongs to one thread. The live server reaches it only through the
+// StoreWriter (writer.h), whose thread owns it; commands and reports open their own.
+// Errors: kUnavailable when the database is unreachable or full (retry later; nothing committed is
+// lost), kFailedPrecondition for a refused change (an edit on a stale version, a change to an
+// audit row), kInvalidArgument for bad input, kNotFound for unknown ids.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "base/time.h"
+#include "core/events.h"
+
+namespace sb::store {
+
+// A stored engine event with its place in the log.
+struct StoredEvent {
+  std::int64_t seq = 0;  // 1, 2, 3... in append order
+  core::Event event;
+};
+
+// One call, every timestamp (ms since the epoch; 0 = did not happen).
+struct Cdr {
+  std::uint64_t contact = 0;
+  std::int64_t arrival_ms = 0;
+  std::int64_t ivr_ms = 0;      // when the IVR started (telephony fills it in)
+  std::int64_t queued_ms = 0;
+  std::int64_t offered_ms = 0;  // first offer to an agent
+  std::int64_t answered_ms = 0;
+  std::int64_t ended_ms = 0;
+  std::uint32_t queue = 0;      // the queue it ended in
+  std::int64_t agent = -1;      // the agent who handled it, -1 if none
+  std::string outcome;          // core::EndReasonName
+  std::string disposition;      // set by the agent's case
+  std::string caller;           // E.164, empty if withheld
+  std::string partner;          // partner record id, empty if none
+  bool operator==(const Cdr&) const = default;
+};
+
+// An audit row: who looked at or changed what, when, for which call or case.
+struct AuditEntry {
+  std::int64_t id = 0;     // assigned by the store
+  std::int64_t at_ms = 0;
+  std::string user;        // login; "system" for the server itself
+  std::string action;      // "record.view", "record.search", "case.create", "case.edit", ...
+  std::string target;      // what was looked at or changed, e.g. "record:4711", "case:12"
+  std::uint64_t call = 0;  // the call it was for, 0 if none
+  std::int64_t case_id = 0;
+  std::string detail;      // e.g. the search text, or the fields changed
+  bool operator==(const AuditEntry&) const = default;
+};
+
+struct AuditQuery {
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = INT64_MAX;
+  std::string user;    // empty = anyone
+  std::string target;  // empty = anything
+  std::int64_t limit = 1000;
+};
+
+// A case's fixed header; everything else about it is a versioned edit.
+struct CaseHeader {
+  std::int64_t id = 0;          // assigned by the store
+  std::string confirmation;     // read back to the caller, e.g. "K7Q-4821-X"
+  std::int64_t opened_ms = 0;
+  std::string opened_by;
+  std::uint64_t call = 0;       // the call that opened it, 0 if opened by hand
+  std::uint32_t queue = 0;
+};
+
+// One change of one field of a case. Edits are never overwritten: a case's state is the last
+// edit of each field, and its history is the list of edits.
+struct CaseEdit {
+  std::int64_t version = 0;  // 1, 2, 3... per case
+  std::int64_t at_ms = 0;
+  std::string user;
+  std::string field;         // "status", "disposition", "notes", "followup.1.due", ...
+  std::string old_value;
+  std::string new_value;
+  bool operator==(const CaseEdit&) const = default;
+};
+
+struct CaseLink {
+  std::string kind;  // "call" or "record"
+  std::string ref;   // call id, or directory record id
+  std::int64_t at_ms = 0;
+  bool operator==(const CaseLink&) const = default;
+};
+
+struct StoredCase {
+  CaseHeader header;
+  std::vector<CaseEdit> edits;  // in version order
+  std::vector<CaseLink> links;
+};
+
+struct User {
+  std::string login;
+  std::string display_name;
+  std::string role;  // "agent", "supervisor", "admin"
+  std::int64_t created_ms = 0;
+  bool operator==(const User&) const = default;
+};
+
+// Days to keep each kind of data; 0 keeps it forever.
+struct RetentionPolicy {
+  int events_days = 0;
+  int cdrs_days = 0;
+  int cases_days = 0;      // counted from the case's last edit
+  int audit_days = 0;
+  int recordings_days = 0;  // no recordings are stored yet: always purges nothing
+};
+
+struct PurgeReport {
+  std::int64_t at_ms = 0;
+  std::int64_t events = 0, cdrs = 0, cases = 0, audit = 0, recordings = 0;
+};
+
+// What a group commit writes, in one transaction: all of it or none of it.
+struct WriteBatch {
+  std::vector<core::Event> events;
+  std::vector<Cdr> cdrs;  // inserted or replaced by contact
+  std::vector<AuditEntry> audit;
+  bool empty() const { return events.empty() && cdrs.empty() && audit.empty(); }
+  std::size_t size() const { return events.size() + cdrs.size() + audit.size(); }
+};
+
+// The longest text the store accepts in one field (notes, audit detail, a CDR field), in bytes.
+inline constexpr std::size_t kMaxTextBytes = 64 * 1024;
+// kInvalidArgument naming the field if any text is not UTF-8, holds a NUL byte, or is longer
+// than kMaxTextBytes. Commit and the case calls check it before writing anything.
+Status CheckText(std::string_view field, std::string_view value);
+bool ValidUtf8(std::string_view s);
+Status Validate(const WriteBatch& batch);
+
+struct StoreInfo {
+  std::string where;  // Connection::Describe()
+  int schema_version = 0;
+  std::int64_t events = 0, cdrs = 0, cases = 0, audit = 0, users = 0, config_versions = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Result<StoreInfo> Info() = 0;
+
+  // Appends events (seq assigned in order), upserts CDRs, appends audit rows: one transaction.
+  virtual Status Commit(const WriteBatch& batch) = 0;
+  // Events with from <= time < to, in log order.
+  virtual Result<std::vector<StoredEvent>> ReadEvents(Time from, Time to) = 0;
+  // The highest seq stored, 0 for an empty log.
+  virtual Result<std::int64_t> LastEventSeq() = 0;
+  // CDRs of calls that arrived in [from, to), by arrival.
+  virtual Result<std::vector<Cdr>> ReadCdrs(Time from, Time to) = 0;
+
+  // Creates a case; fills in id. Its confirmation number must be unique (kFailedPrecondition if
+  // taken: draw another).
+  virtual Result<std::int64_t> CreateCase(const CaseHeader& header) = 0;
+  // Appends edits to a case whose latest version is `base_version`; kFailedPrecondition if
+  // someone else edited it since (reload and retry). Versions are numbered by the store.
+  virtual Status AppendCaseEdits(std::int64_t case_id, std::int64_t base_version,
+                                 std::span<const CaseEdit> edits) = 0;
+  virtual Status LinkCase(std::int64_t case_id, const CaseLink& link) = 0;
+  virtual Result<StoredCase> LoadCase(std::int64_t case_id) = 0;
+  virtual Result<StoredCase> LoadCaseByConfirmation(const std::string& confirmation) = 0;
+
+  virtual Result<std::vector<AuditEntry>> ReadAudit(const AuditQuery& query) = 0;
+
+  virtual Status PutUser(const User& user) = 0;
+  virtual Result<std::vector<User>> ListUsers() = 0;
+
+  // Stores a configuration text; returns its version number (1, 2, ...).
+  virtual Result<std::int64_t> SaveConfigVersion(std::int64_t at_ms, const std::string& author,
+                                                 const std::string& text) = 0;
+  virtual Result<std::string> LoadConfigVersion(std::int64_t version) = 0;
+
+  // Deletes what the policy says has expired at `now`; reports the rows removed per kind and
+  // records the purge itself in the audit log.
+  virtual Result<PurgeReport> Purge(const RetentionPolicy& policy, Time now) = 0;
+};
+
+// Opens (creating if needed) and migrates the store named by `url`:
+//   "postgresql://..." or "postgres://..."   PostgreSQL
+//   "sqlite:PATH" or a plain PATH              SQLite file
+// kFailedPrecondition if the database has a newer schema than this binary knows.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+
+}  // namespace sb::store

@@ -1,0 +1,165 @@
+#include "store/writer.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace sb::store {
+
+StoreWriter::StoreWriter(std::unique_ptr<Store> store, WriterOptions options)
+    : store_(std::move(store)), options_(std::move(options)) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+StoreWriter::~StoreWriter() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+std::uint64_t StoreWriter::Post(core::Event event) { return Enqueue(std::move(event)); }
+std::uint64_t StoreWriter::Post(Cdr cdr) { return Enqueue(std::move(cdr)); }
+std::uint64_t StoreWriter::Post(AuditEntry entry) { return Enqueue(std::move(entry)); }
+
+std::uint64_t StoreWriter::Enqueue(Item item) {
+  std::uint64_t ticket = 0;
+  bool first_drop = false;
+  {
+    std::lock_guard lock(mu_);
+    if (queue_.size() + inflight_ >= options_.max_buffered && !std::holds_alternative<Task>(item)) {
+      first_drop = health_.dropped++ == 0;
+      health_.alarm = true;
+    } else {
+      ticket = ++health_.posted;
+      queue_.push_back(std::move(item));
+      health_.buffered = queue_.size();
+    }
+  }
+  if (first_drop) {
+    Log("store: write buffer full (" + std::to_string(options_.max_buffered) +
+        " items): new writes are being dropped until the store is back");
+  }
+  if (ticket != 0) wake_.notify_one();
+  return ticket;
+}
+
+std::uint64_t StoreWriter::durable() const {
+  std::lock_guard lock(mu_);
+  return health_.durable;
+}
+
+bool StoreWriter::WaitDurable(std::uint64_t ticket, Duration timeout) {
+  std::unique_lock lock(mu_);
+  return durable_cv_.wait_for(lock, timeout, [&] { return health_.durable >= ticket; });
+}
+
+WriterHealth StoreWriter::health() const {
+  std::lock_guard lock(mu_);
+  return health_;
+}
+
+void StoreWriter::Log(const std::string& line) {
+  if (options_.log) {
+    options_.log(line);
+  } else {
+    std::fprintf(stderr, "%s\n", line.c_str());
+  }
+}
+
+bool StoreWriter::CommitWithRetry(const WriteBatch& batch) {
+  Duration wait = options_.first_retry;
+  while (true) {
+    Status s = store_->Commit(batch);
+    std::unique_lock lock(mu_);
+    if (s.ok()) {
+      const bool was_alarmed = health_.alarm && health_.dropped == 0;
+      if (health_.alarm) {
+        health_.alarm = false;
+        health_.last_error.clear();
+        lock.unlock();
+        Log(std::string("store: writes resumed") +
+            (was_alarmed ? "" : "; some writes were dropped while the buffer was full"));
+      }
+      return true;
+    }
+    ++health_.failed_commits;
+    const bool first = !health_.alarm || health_.last_error.empty();
+    health_.alarm = true;
+    health_.last_error = s.ToString();
+    if (stopping_) {
+      lock.unlock();
+      Log("store: stopping with " + std::to_string(batch.size()) +
+          " writes not committed: " + s.ToString());
+      return false;
+    }
+    lock.unlock();
+    if (first) {
+      Log("store: commit failed, buffering writes and retrying: " + s.ToString());
+    }
+    // Re-check stop while waiting, so that shutdown is not held up by a dead store.
+    lock.lock();
+    wake_.wait_for(lock, wait, [&] { return stopping_; });
+    lock.unlock();
+    wait = std::min(options_.max_retry, wait * 2);
+  }
+}
+
+void StoreWriter::Run() {
+  std::deque<Item> work;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      // Take everything there is, up to one batch: this is the group in group commit.
+      const std::size_t n = std::min(queue_.size(), options_.max_batch);
+      for (std::size_t i = 0; i < n; ++i) {
+        work.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      inflight_ = work.size();
+    }
+    while (!work.empty()) {
+      WriteBatch batch;
+      std::uint64_t items = 0;
+      while (!work.empty() && !std::holds_alternative<Task>(work.front())) {
+        Item& it = work.front();
+        if (auto* e = std::get_if<core::Event>(&it)) batch.events.push_back(std::move(*e));
+        if (auto* c = std::get_if<Cdr>(&it)) batch.cdrs.push_back(std::move(*c));
+        if (auto* a = std::get_if<AuditEntry>(&it)) batch.audit.push_back(std::move(*a));
+        work.pop_front();
+        ++items;
+      }
+      if (!batch.empty()) {
+        if (!CommitWithRetry(batch)) {
+          work.clear();
+          return;
+        }
+      }
+      std::unique_lock lock(mu_);
+      // Tickets are handed out in queue order, so what is committed is always a prefix.
+      if (items > 0) {
+        health_.durable += items;
+        ++health_.commits;
+      }
+      inflight_ = work.size();
+      health_.buffered = queue_.size() + work.size();
+      lock.unlock();
+      durable_cv_.notify_all();
+      if (!work.empty()) {  // a task, after everything before it is committed
+        Task task = std::move(std::get<Task>(work.front()));
+        work.pop_front();
+        task(*store_);
+        {
+          std::lock_guard relock(mu_);
+          ++health_.durable;  // a task's ticket counts as done once it ran
+        }
+        durable_cv_.notify_all();
+      }
+    }
+  }
+}
+
+}  // namespace sb::store

@@ -1,0 +1,103 @@
+#pragma once
+// The store writer: one thread that owns the Store and commits what the other threads post, in
+// groups (one transaction per drain of the queue), so that the routing thread never waits on
+// disk and a thousand events cost one fsync.
+//
+// When the store fails (disk full, PostgreSQL stopped), posted writes stay buffered, up to
+// `max_buffered` items; the writer raises an alarm (a log line and health().alarm) and retries
+// with back-off until the store is back, then commits the backlog in order and clears the alarm.
+// Past the bound new writes are refused (Post returns 0, health().dropped counts them) so memory
+// stays bounded and routing goes on; nothing already committed is ever lost.
+//
+// Thread safety: Post*, Call, durable, WaitDurable and health may be called from any thread.
+// The Store is touched only by the writer thread. Ownership: the writer owns the store.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <variant>
+
+#include "store/store.h"
+
+namespace sb::store {
+
+struct WriterOptions {
+  std::size_t max_buffered = 1'000'000;  // items waiting; past it Post refuses
+  std::size_t max_batch = 20'000;        // items per transaction
+  Duration first_retry = Duration(50);
+  Duration max_retry = Duration(2000);
+  // Alarm and recovery messages; stderr when empty.
+  std::function<void(const std::string&)> log;
+};
+
+struct WriterHealth {
+  bool alarm = false;        // the last commit failed and writes are buffered
+  std::string last_error;    // why, while alarmed
+  std::uint64_t posted = 0;  // tickets handed out
+  std::uint64_t durable = 0; // highest ticket committed
+  std::uint64_t dropped = 0; // refused because the buffer was full
+  std::uint64_t failed_commits = 0;
+  std::uint64_t commits = 0;
+  std::size_t buffered = 0;
+};
+
+class StoreWriter {
+ public:
+  StoreWriter(std::unique_ptr<Store> store, WriterOptions options);
+  // Commits what is buffered (trying for as long as the store keeps failing up to one retry
+  // cycle), then stops the thread.
+  ~StoreWriter();
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+
+  // Queue a write; returns its ticket (1, 2, 3...), or 0 if refused because the buffer is full.
+  // Never blocks on the store.
+  std::uint64_t Post(core::Event event);
+  std::uint64_t Post(Cdr cdr);
+  std::uint64_t Post(AuditEntry entry);
+
+  // Runs `task` on the writer thread, after everything posted before it is committed; the
+  // future carries its result. For request/response work: cases, reads by the API.
+  template <typename F>
+  auto Call(F task) -> std::future<decltype(task(std::declval<Store&>()))> {
+    using R = decltype(task(std::declval<Store&>()));
+    auto p = std::make_shared<std::packaged_task<R(Store&)>>(std::move(task));
+    auto f = p->get_future();
+    Enqueue(Task([p](Store& s) { (*p)(s); }));
+    return f;
+  }
+
+  // The highest ticket whose write is committed (durable on disk or in PostgreSQL).
+  std::uint64_t durable() const;
+  // Waits until `ticket` is durable; false on timeout. Not for the control thread.
+  bool WaitDurable(std::uint64_t ticket, Duration timeout);
+  WriterHealth health() const;
+
+ private:
+  using Task = std::function<void(Store&)>;
+  using Item = std::variant<core::Event, Cdr, AuditEntry, Task>;
+  std::uint64_t Enqueue(Item item);
+  void Run();
+  // Commits `batch` until it succeeds or the writer is stopping; true if committed.
+  bool CommitWithRetry(const WriteBatch& batch);
+  void Log(const std::string& line);
+
+  std::unique_ptr<Store> store_;
+  WriterOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;     // writer: work or stop
+  std::condition_variable durable_cv_;
+  std::deque<Item> queue_;           // guarded by mu_
+  std::size_t inflight_ = 0;         // taken by the writer, not yet committed; guarded by mu_
+  bool stopping_ = false;            // guarded by mu_
+  WriterHealth health_;              // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace sb::store
