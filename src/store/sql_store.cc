@@ -128,29 +128,30 @@ class SqlStore final : public Store {
     return out;
   }
 
-  Result<std::int64_t> CreateCase(const CaseHeader& h) override {
+  Result<std::int64_t> CreateCase(const CaseHeader& h, const CaseWrite& first) override {
     if (h.confirmation.empty()) return InvalidArgument("a case needs a confirmation number");
     SB_RETURN_IF_ERROR(CheckText("confirmation", h.confirmation));
     SB_RETURN_IF_ERROR(CheckText("opened_by", h.opened_by));
-    SB_RETURN_IF_ERROR(Ready());
-    const SqlValue p[] = {h.confirmation, h.opened_ms, h.opened_by,
-                          static_cast<std::int64_t>(h.call), std::int64_t{h.queue}, h.opened_ms};
-    SB_ASSIGN_OR_RETURN(auto rows,
-                        db_->Query("INSERT INTO cases (confirmation, opened_ms, opened_by, "
-                                   "call_id, queue_id, last_edit_ms) VALUES (?, ?, ?, ?, ?, ?) "
-                                   "RETURNING id", p));
-    return AsInt(rows.at(0).at(0));
+    SB_RETURN_IF_ERROR(Check(first));
+    std::int64_t id = 0;
+    Status s = InTransaction([&]() -> Status {
+      const SqlValue p[] = {h.confirmation, h.opened_ms, h.opened_by,
+                            static_cast<std::int64_t>(h.call), std::int64_t{h.queue},
+                            h.opened_ms};
+      SB_ASSIGN_OR_RETURN(auto rows,
+                          db_->Query("INSERT INTO cases (confirmation, opened_ms, opened_by, "
+                                     "call_id, queue_id, last_edit_ms) VALUES (?, ?, ?, ?, ?, ?) "
+                                     "RETURNING id", p));
+      id = AsInt(rows.at(0).at(0));
+      return WriteCase(id, 0, first);
+    });
+    if (!s.ok()) return s;
+    return id;
   }
 
-  Status AppendCaseEdits(std::int64_t case_id, std::int64_t base_version,
-                         std::span<const CaseEdit> edits) override {
-    if (edits.empty()) return Status::Ok();
-    for (const CaseEdit& e : edits) {
-      SB_RETURN_IF_ERROR(CheckText("user", e.user));
-      SB_RETURN_IF_ERROR(CheckText("field", e.field));
-      SB_RETURN_IF_ERROR(CheckText(e.field, e.old_value));
-      SB_RETURN_IF_ERROR(CheckText(e.field, e.new_value));
-    }
+  Status UpdateCase(std::int64_t case_id, std::int64_t base_version,
+                    const CaseWrite& change) override {
+    SB_RETURN_IF_ERROR(Check(change));
     return InTransaction([&]() -> Status {
       const SqlValue id[] = {case_id};
       SB_ASSIGN_OR_RETURN(auto found, db_->Query("SELECT id FROM cases WHERE id = ?", id));
@@ -163,34 +164,8 @@ class SqlStore final : public Store {
                                   std::to_string(latest) + ", not " +
                                   std::to_string(base_version) + "): reload it and edit again");
       }
-      std::vector<Row> rows;
-      std::int64_t version = latest, last_ms = 0;
-      for (const CaseEdit& e : edits) {
-        rows.push_back(Row{case_id, ++version, e.at_ms, e.user, e.field, e.old_value,
-                           e.new_value});
-        last_ms = std::max(last_ms, e.at_ms);
-      }
-      static constexpr std::string_view kCols[] = {"case_id", "version", "at_ms", "user_login",
-                                                   "field", "old_value", "new_value"};
-      SB_RETURN_IF_ERROR(db_->BulkInsert("case_edits", kCols, rows));
-      const SqlValue touch[] = {last_ms, case_id};
-      SB_ASSIGN_OR_RETURN(auto ignored,
-                          db_->Query("UPDATE cases SET last_edit_ms = ? WHERE id = ?", touch));
-      (void)ignored;
-      return Status::Ok();
+      return WriteCase(case_id, latest, change);
     });
-  }
-
-  Status LinkCase(std::int64_t case_id, const CaseLink& link) override {
-    SB_RETURN_IF_ERROR(CheckText("link kind", link.kind));
-    SB_RETURN_IF_ERROR(CheckText("link", link.ref));
-    const SqlValue p[] = {case_id, link.kind, link.ref, link.at_ms};
-    auto r = db_->Query("INSERT INTO case_links (case_id, kind, ref, at_ms) VALUES (?, ?, ?, ?) "
-                        "ON CONFLICT DO NOTHING", p);
-    if (!r.ok() && r.status().code() == StatusCode::kFailedPrecondition) {
-      return NotFound("no case " + std::to_string(case_id));  // the foreign key refused it
-    }
-    return r.status();
   }
 
   Result<StoredCase> LoadCase(std::int64_t case_id) override {
@@ -328,6 +303,64 @@ class SqlStore final : public Store {
                 "outcome = excluded.outcome, disposition = excluded.disposition, "
                 "caller = excluded.caller, partner = excluded.partner", p)
         .status();
+  }
+
+  static Status Check(const CaseWrite& w) {
+    for (const CaseEdit& e : w.edits) {
+      SB_RETURN_IF_ERROR(CheckText("user", e.user));
+      SB_RETURN_IF_ERROR(CheckText("field", e.field));
+      SB_RETURN_IF_ERROR(CheckText(e.field, e.old_value));
+      SB_RETURN_IF_ERROR(CheckText(e.field, e.new_value));
+    }
+    for (const CaseLink& l : w.links) {
+      SB_RETURN_IF_ERROR(CheckText("link kind", l.kind));
+      SB_RETURN_IF_ERROR(CheckText("link", l.ref));
+    }
+    if (w.audit) {
+      WriteBatch b;
+      b.audit.push_back(*w.audit);
+      SB_RETURN_IF_ERROR(Validate(b));
+    }
+    return Status::Ok();
+  }
+
+  // Inside a transaction: the edits after `latest`, the links and the audit row of one change.
+  Status WriteCase(std::int64_t case_id, std::int64_t latest, const CaseWrite& w) {
+    if (!w.edits.empty()) {
+      std::vector<Row> rows;
+      std::int64_t version = latest, last_ms = 0;
+      for (const CaseEdit& e : w.edits) {
+        rows.push_back(Row{case_id, ++version, e.at_ms, e.user, e.field, e.old_value,
+                           e.new_value});
+        last_ms = std::max(last_ms, e.at_ms);
+      }
+      static constexpr std::string_view kCols[] = {"case_id", "version", "at_ms", "user_login",
+                                                   "field", "old_value", "new_value"};
+      SB_RETURN_IF_ERROR(db_->BulkInsert("case_edits", kCols, rows));
+      const SqlValue touch[] = {last_ms, case_id};
+      SB_ASSIGN_OR_RETURN(auto ignored, db_->Query("UPDATE cases SET last_edit_ms = ? WHERE "
+                                                   "id = ?", touch));
+      (void)ignored;
+    }
+    for (const CaseLink& l : w.links) {
+      const SqlValue p[] = {case_id, l.kind, l.ref, l.at_ms};
+      SB_ASSIGN_OR_RETURN(auto ignored,
+                          db_->Query("INSERT INTO case_links (case_id, kind, ref, at_ms) VALUES "
+                                     "(?, ?, ?, ?) ON CONFLICT DO NOTHING", p));
+      (void)ignored;
+    }
+    if (w.audit) {
+      AuditEntry a = *w.audit;
+      a.case_id = case_id;
+      if (a.target.empty()) a.target = "case:" + std::to_string(case_id);
+      const SqlValue p[] = {a.at_ms, a.user, a.action, a.target,
+                            static_cast<std::int64_t>(a.call), a.case_id, a.detail};
+      SB_ASSIGN_OR_RETURN(auto ignored,
+                          db_->Query("INSERT INTO audit (at_ms, user_login, action, target, "
+                                     "call_id, case_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)", p));
+      (void)ignored;
+    }
+    return Status::Ok();
   }
 
   Result<StoredCase> LoadWhere(const char* where, std::span<const SqlValue> p,

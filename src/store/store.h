@@ -101,6 +101,14 @@ struct CaseLink {
   bool operator==(const CaseLink&) const = default;
 };
 
+// What one change of a case writes. The store fills in the audit row's case_id, and its target
+// ("case:<id>") when empty.
+struct CaseWrite {
+  std::vector<CaseEdit> edits;
+  std::vector<CaseLink> links;
+  std::optional<AuditEntry> audit;
+};
+
 struct StoredCase {
   CaseHeader header;
   std::vector<CaseEdit> edits;  // in version order
@@ -167,14 +175,15 @@ class Store {
   // CDRs of calls that arrived in [from, to), by arrival.
   virtual Result<std::vector<Cdr>> ReadCdrs(Time from, Time to) = 0;
 
-  // Creates a case; fills in id. Its confirmation number must be unique (kFailedPrecondition if
-  // taken: draw another).
-  virtual Result<std::int64_t> CreateCase(const CaseHeader& header) = 0;
-  // Appends edits to a case whose latest version is `base_version`; kFailedPrecondition if
-  // someone else edited it since (reload and retry). Versions are numbered by the store.
-  virtual Status AppendCaseEdits(std::int64_t case_id, std::int64_t base_version,
-                                 std::span<const CaseEdit> edits) = 0;
-  virtual Status LinkCase(std::int64_t case_id, const CaseLink& link) = 0;
+  // Creates a case with its first edits, links and audit row, in one transaction; returns its
+  // id. The confirmation number must be unique (kFailedPrecondition if taken: draw another).
+  virtual Result<std::int64_t> CreateCase(const CaseHeader& header, const CaseWrite& first) = 0;
+  // Appends edits (versions numbered by the store), adds links (existing ones are kept) and
+  // writes the audit row, in one transaction, to a case whose latest version is `base_version`;
+  // kFailedPrecondition if someone else edited it since (reload and retry), kNotFound for an
+  // unknown case.
+  virtual Status UpdateCase(std::int64_t case_id, std::int64_t base_version,
+                            const CaseWrite& change) = 0;
   virtual Result<StoredCase> LoadCase(std::int64_t case_id) = 0;
   virtual Result<StoredCase> LoadCaseByConfirmation(const std::string& confirmation) = 0;
 

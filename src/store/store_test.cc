@@ -150,19 +150,21 @@ TEST_P(StoreTest, CdrsAreUpsertedByContactAndReadByArrival) {
 
 TEST_P(StoreTest, CaseEditsAreVersionedAndAStaleEditIsRefused) {
   CaseHeader h{0, "K7Q-4821-X", kDay0, "alice", 77, 1};
-  auto id = store_->CreateCase(h);
+  CaseWrite first;
+  first.edits = {{0, kDay0 + 1, "alice", "status", "", "open"},
+                 {0, kDay0 + 1, "alice", "notes", "", "Caller asks about invoice"}};
+  first.links = {{"call", "77", kDay0}};
+  first.audit = AuditEntry{0, kDay0, "alice", "case.create", "", 77, 0, ""};
+  auto id = store_->CreateCase(h, first);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
-  const CaseEdit first[] = {{0, kDay0 + 1, "alice", "status", "", "open"},
-                            {0, kDay0 + 1, "alice", "notes", "", "Caller asks about invoice"}};
-  ASSERT_TRUE(store_->AppendCaseEdits(*id, 0, first).ok());
-  const CaseEdit second[] = {{0, kDay0 + 2, "bob", "notes", "Caller asks about invoice",
-                              "Invoice resent"}};
-  ASSERT_TRUE(store_->AppendCaseEdits(*id, 2, second).ok());
-  // Someone still holding version 2 cannot overwrite bob's change.
-  Status stale = store_->AppendCaseEdits(*id, 2, second);
+  CaseWrite second;
+  second.edits = {{0, kDay0 + 2, "bob", "notes", "Caller asks about invoice", "Invoice resent"}};
+  second.links = {{"record", "P-1001", kDay0 + 3}, {"call", "77", kDay0}};  // the call: kept once
+  second.audit = AuditEntry{0, kDay0 + 2, "bob", "case.edit", "", 0, 0, "notes"};
+  ASSERT_TRUE(store_->UpdateCase(*id, 2, second).ok());
+  // Someone still holding version 2 cannot overwrite bob's change, and writes nothing.
+  Status stale = store_->UpdateCase(*id, 2, second);
   EXPECT_EQ(stale.code(), StatusCode::kFailedPrecondition) << stale.ToString();
-  ASSERT_TRUE(store_->LinkCase(*id, CaseLink{"record", "P-1001", kDay0 + 3}).ok());
-  ASSERT_TRUE(store_->LinkCase(*id, CaseLink{"record", "P-1001", kDay0 + 3}).ok());  // idempotent
 
   auto c = store_->LoadCaseByConfirmation("K7Q-4821-X");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -172,7 +174,13 @@ TEST_P(StoreTest, CaseEditsAreVersionedAndAStaleEditIsRefused) {
   EXPECT_EQ(c->edits[2].version, 3);
   EXPECT_EQ(c->edits[2].old_value, "Caller asks about invoice");
   EXPECT_EQ(c->edits[2].new_value, "Invoice resent");
-  ASSERT_EQ(c->links.size(), 1u);
+  ASSERT_EQ(c->links.size(), 2u);
+  AuditQuery q;
+  q.target = "case:" + std::to_string(*id);
+  auto audit = store_->ReadAudit(q);
+  ASSERT_EQ(audit->size(), 2u);  // the create and one edit; the refused edit left none
+  EXPECT_EQ((*audit)[1].case_id, *id);
+  EXPECT_EQ((*audit)[1].action, "case.edit");
 
   // Case history cannot be rewritten behind the store's back.
   auto raw = Raw();
@@ -182,13 +190,13 @@ TEST_P(StoreTest, CaseEditsAreVersionedAndAStaleEditIsRefused) {
 }
 
 TEST_P(StoreTest, ConfirmationNumbersAreUniqueAndUnknownCasesAreNotFound) {
-  ASSERT_TRUE(store_->CreateCase(CaseHeader{0, "AAA-1111-A", kDay0, "alice", 0, 0}).ok());
-  auto dup = store_->CreateCase(CaseHeader{0, "AAA-1111-A", kDay0, "bob", 0, 0});
+  ASSERT_TRUE(store_->CreateCase(CaseHeader{0, "AAA-1111-A", kDay0, "alice", 0, 0}, {}).ok());
+  auto dup = store_->CreateCase(CaseHeader{0, "AAA-1111-A", kDay0, "bob", 0, 0}, {});
   EXPECT_EQ(dup.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(store_->LoadCase(4242).status().code(), StatusCode::kNotFound);
-  const CaseEdit e[] = {{0, kDay0, "x", "status", "", "open"}};
-  EXPECT_EQ(store_->AppendCaseEdits(4242, 0, e).code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->LinkCase(4242, CaseLink{"call", "1", kDay0}).code(), StatusCode::kNotFound);
+  CaseWrite w;
+  w.edits = {{0, kDay0, "x", "status", "", "open"}};
+  EXPECT_EQ(store_->UpdateCase(4242, 0, w).code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->LoadCaseByConfirmation("ZZZ-0000-Z").status().code(), StatusCode::kNotFound);
 }
 
@@ -229,8 +237,8 @@ TEST_P(StoreTest, PurgeRemovesOnlyExpiredDataAndReportsIt) {
   b.cdrs = {old_cdr, new_cdr};
   b.audit = {Audit(kDay0, "alice", "record:1"), Audit(kDay0 + 40 * kDayMs, "bob", "record:2")};
   ASSERT_TRUE(store_->Commit(b).ok());
-  ASSERT_TRUE(store_->CreateCase(CaseHeader{0, "OLD-0001-A", kDay0, "alice", 1, 1}).ok());
-  ASSERT_TRUE(store_->CreateCase(CaseHeader{0, "NEW-0001-A", kDay0 + 40 * kDayMs, "bob", 2, 1}).ok());
+  ASSERT_TRUE(store_->CreateCase(CaseHeader{0, "OLD-0001-A", kDay0, "alice", 1, 1}, {}).ok());
+  ASSERT_TRUE(store_->CreateCase(CaseHeader{0, "NEW-0001-A", kDay0 + 40 * kDayMs, "bob", 2, 1}, {}).ok());
 
   RetentionPolicy p;
   p.events_days = p.cdrs_days = p.cases_days = p.audit_days = 30;

@@ -105,7 +105,7 @@ TEST(StoreWriter, ACallRunsAfterEverythingPostedBeforeItIsCommitted) {
   ASSERT_TRUE(seq.ok());
   EXPECT_EQ(*seq, 500);
   auto created = w.Call([](Store& s) {
-                    return s.CreateCase(CaseHeader{0, "ABC-1234-D", kDay0, "alice", 1, 0});
+                    return s.CreateCase(CaseHeader{0, "ABC-1234-D", kDay0, "alice", 1, 0}, {});
                   }).get();
   EXPECT_TRUE(created.ok()) << created.status().ToString();
   std::filesystem::remove_all(dir);
