@@ -58,7 +58,8 @@ bool CsvScanner::ScanField(Span* span, CsvError* error) {
       *error = CsvError::kUnterminatedQuote;
       return false;
     }
-    line_ += static_cast<std::size_t>(std::count(d + open + 1, d + close, '\n'));
+    const auto newlines = static_cast<std::size_t>(std::count(d + open + 1, d + close, '\n'));
+    line_ += newlines;
     if (!doubled) {
       *span = {open + 1, close - open - 1, false};
     } else {
@@ -72,7 +73,10 @@ bool CsvScanner::ScanField(Span* span, CsvError* error) {
     }
     pos_ = close + 1;
     if (pos_ < n && d[pos_] != ',' && d[pos_] != '\n' && d[pos_] != '\r') {
-      *error = CsvError::kTextAfterQuote;
+      // A field that ran over lines and then ends badly most likely began with a stray quote
+      // that paired with another stray quote further down: blame the opening one, so that
+      // scanning resumes on the next line instead of losing every line in between.
+      *error = newlines > 0 ? CsvError::kUnterminatedQuote : CsvError::kTextAfterQuote;
       return false;
     }
     return true;

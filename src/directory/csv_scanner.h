@@ -6,7 +6,9 @@
 // once the scanner has warmed up.
 //
 // A malformed row is reported (with the line it starts on) and skipped; scanning resumes on the
-// next line, so one stray quote loses one row, not the rest of the file. A quoted field may span
+// next line, so one stray quote loses one row, not the rest of the file. A quoted field that
+// spans lines and is followed by text after its closing quote also counts as unterminated: its
+// opening quote was most likely a stray one that paired with a later stray quote. A quoted field may span
 // at most kMaxQuotedSpan bytes: past that its quote counts as unterminated.
 //
 // Not thread-safe; the buffer must outlive the scanner and the rows it returns.

@@ -82,6 +82,16 @@ TEST(CsvScanner, StrayQuotesAreErrorsAndScanningResumes) {
   EXPECT_EQ(rows[2].line, 3u);
 }
 
+TEST(CsvScanner, StrayOpeningQuotePairedWithALaterStrayQuoteLosesOneRow) {
+  const auto rows = ScanAll("1,\"open\n2,b\n3,x\"y\n4,d\n");
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].error, CsvError::kUnterminatedQuote);
+  EXPECT_EQ(rows[1].fields, (Fields{"2", "b"}));
+  EXPECT_EQ(rows[2].error, CsvError::kQuoteInUnquotedField);
+  EXPECT_EQ(rows[2].line, 3u);
+  EXPECT_EQ(rows[3].fields, (Fields{"4", "d"}));
+}
+
 TEST(CsvScanner, RandomBytesNeverCrashAndAlwaysAdvance) {
   std::mt19937 rng(7);
   const char alphabet[] = {'a', ',', '"', '\n', '\r', 'x', ' ', '\xC3'};
