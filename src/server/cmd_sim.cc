@@ -14,6 +14,8 @@
 #include "server/commands.h"
 #include "server/svg_chart.h"
 #include "sim/simulator.h"
+#include "store/cdr_builder.h"
+#include "store/writer.h"
 
 namespace sb::server {
 namespace {
@@ -41,12 +43,17 @@ void RegisterSimCommand(CLI::App& app) {
   auto reps = std::make_shared<int>(0);
   auto events = std::make_shared<std::string>();
   auto days = std::make_shared<int>(0);
+  auto store_url = std::make_shared<std::string>();
   cmd->add_option("CONFIG", *file, "TOML configuration with a [sim] section")->required();
   cmd->add_option("--out", *out, "directory for intervals.csv, summary.json and chart.svg");
   cmd->add_option("--replications", *reps, "override [sim] replications");
   cmd->add_option("--events", *events, "write the first replication's event log (JSON Lines) here");
   cmd->add_option("--days", *days, "override [sim] days (1..731)");
-  cmd->callback([file, out, reps, events, days] {
+  cmd->add_option("--store", *store_url,
+                  "also write the first replication's events and CDRs to this store "
+                  "(a SQLite file, sqlite:PATH or postgresql://...), through the group-commit "
+                  "writer the server uses");
+  cmd->callback([file, out, reps, events, days, store_url] {
     auto settings = config::LoadSimSettings(*file);
     if (!settings.ok()) {
       std::fprintf(stderr, "error: %s\nRun `switchboard check-config %s` after fixing it.\n",
@@ -66,13 +73,45 @@ void RegisterSimCommand(CLI::App& app) {
         ExitCode() = 2;
         return;
       }
-      opts.events = [&log](const core::Event& e) { log << eventlog::Encode(e) << '\n'; };
+    }
+    std::unique_ptr<store::StoreWriter> writer;
+    store::CdrBuilder cdrs;
+    std::uint64_t stored_events = 0, stored_cdrs = 0;
+    if (!store_url->empty()) {
+      auto st = store::OpenStore(*store_url);
+      if (!st.ok()) {
+        std::fprintf(stderr, "error: %s\n", st.status().message().c_str());
+        ExitCode() = 2;
+        return;
+      }
+      writer = std::make_unique<store::StoreWriter>(std::move(st).value(), store::WriterOptions{});
+    }
+    if (log.is_open() || writer) {
+      opts.events = [&](const core::Event& e) {
+        if (log.is_open()) log << eventlog::Encode(e) << '\n';
+        if (!writer) return;
+        stored_events += writer->Post(e) != 0;
+        if (auto cdr = cdrs.Add(e)) stored_cdrs += writer->Post(std::move(*cdr)) != 0;
+      };
     }
     auto result = sim::Run(*settings, opts);
     if (!result.ok()) {
       std::fprintf(stderr, "error: %s\n", result.status().message().c_str());
       ExitCode() = 2;
       return;
+    }
+    if (writer) {
+      const std::uint64_t last = writer->health().posted;
+      if (!writer->WaitDurable(last, std::chrono::minutes(10))) {
+        std::fprintf(stderr, "error: the store did not take the writes: %s\n",
+                     writer->health().last_error.c_str());
+        ExitCode() = 1;
+        return;
+      }
+      std::fprintf(stderr, "stored %llu events and %llu CDRs in %s (%llu commits)\n",
+                   static_cast<unsigned long long>(stored_events),
+                   static_cast<unsigned long long>(stored_cdrs), store_url->c_str(),
+                   static_cast<unsigned long long>(writer->health().commits));
     }
     const sim::ReplicationResult& r0 = result->replications[0];
     std::printf("%-6s %7s %7s %7s %7s %7s %7s %7s %7s %8s\n", "start", "offered", "answer", "aband",

@@ -15,5 +15,7 @@ void RegisterReportCommand(CLI::App& app);
 void RegisterErlangCommand(CLI::App& app);
 void RegisterStaffCommand(CLI::App& app);
 void RegisterForecastCommand(CLI::App& app);
+void RegisterStoreCommand(CLI::App& app);
+void RegisterCaseCommand(CLI::App& app);
 
 }  // namespace sb::server

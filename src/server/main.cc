@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   sb::server::RegisterErlangCommand(app);
   sb::server::RegisterStaffCommand(app);
   sb::server::RegisterForecastCommand(app);
+  sb::server::RegisterStoreCommand(app);
+  sb::server::RegisterCaseCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
