@@ -93,8 +93,7 @@ std::vector<SearchHit> Snapshot::Search(std::string_view query, const SearchOpti
     if (!o.organization.empty() && (org = seg.OrganizationCode(o.organization)) == kNoCode) continue;
     if (!o.partner_id.empty() && (partner = seg.PartnerCode(o.partner_id)) == kNoCode) continue;
     const bool check_shadow = k + 1 < segments_.size();
-    seg.names().Match(words, o.min_word_similarity, [&](std::uint32_t slot, double approx) {
-      if (approx < floor) return;
+    seg.names().Match(words, o.min_word_similarity, floor, [&](std::uint32_t slot, double approx) {
       if (heap.size() >= pool && approx <= heap.top().approx) return;
       if (o.kind && seg.kind_of(slot) != static_cast<std::uint8_t>(*o.kind)) return;
       if (org != kNoCode && seg.organization_code(slot) != org) return;

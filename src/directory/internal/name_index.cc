@@ -1,7 +1,7 @@
 #include "directory/internal/name_index.h"
 
 #include <algorithm>
-#include <queue>
+#include <cmath>
 
 #include "directory/text.h"
 
@@ -33,7 +33,8 @@ void NameIndexBuilder::Add(std::uint32_t slot, std::string_view name) {
   }
 }
 
-NameIndex NameIndexBuilder::Finish(const std::function<bool(std::uint32_t)>& live) {
+NameIndex NameIndexBuilder::Finish(std::uint32_t slot_count,
+                                   const std::function<bool(std::uint32_t)>& live) {
   NameIndex index;
   const std::size_t n_words = dict_.size();
   std::vector<std::string_view> by_id(n_words);
@@ -56,6 +57,15 @@ NameIndex NameIndexBuilder::Finish(const std::function<bool(std::uint32_t)>& liv
   for (std::size_t k = 0; k < occ_words_.size(); ++k) {
     if (live(occ_slots_[k])) index.post_slots_[fill[occ_words_[k]]++] = occ_slots_[k];
   }
+
+  // Forward index: occurrences are in slot order already.
+  index.fwd_offsets_.assign(static_cast<std::size_t>(slot_count) + 1, 0);
+  for (std::size_t k = 0; k < occ_words_.size(); ++k) {
+    if (!live(occ_slots_[k])) continue;
+    index.fwd_words_.push_back(occ_words_[k]);
+    ++index.fwd_offsets_[occ_slots_[k] + 1];
+  }
+  for (std::size_t i = 0; i < slot_count; ++i) index.fwd_offsets_[i + 1] += index.fwd_offsets_[i];
 
   // Trigrams of the dictionary.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> grams;
@@ -81,79 +91,104 @@ NameIndex NameIndexBuilder::Finish(const std::function<bool(std::uint32_t)>& liv
 std::size_t NameIndex::MemoryBytes() const {
   return words_.capacity() + word_offsets_.capacity() * 4 + gram_codes_.capacity() * 4 +
          gram_offsets_.capacity() * 4 + gram_words_.capacity() * 4 + post_offsets_.capacity() * 8 +
-         post_slots_.capacity() * 4;
+         post_slots_.capacity() * 4 + fwd_offsets_.capacity() * 4 + fwd_words_.capacity() * 4;
 }
 
 void NameIndex::Match(const std::vector<std::string>& query_words, double min_word_similarity,
+                      double min_score,
                       const std::function<void(std::uint32_t, double)>& visit) const {
   const std::size_t n_query = std::min(query_words.size(), kMaxQueryWords);
   if (n_query == 0 || gram_codes_.empty()) return;
 
-  // One posting list per (query word, similar dictionary word).
-  struct List {
-    const std::uint32_t* it;
-    const std::uint32_t* end;
+  // Dictionary words similar to each query word: (word, query word, similarity), and the total
+  // length of each query word's posting lists.
+  struct Similar {
+    std::uint32_t word;
     std::uint32_t query_word;
     double similarity;
   };
-  std::vector<List> lists;
-  std::vector<std::uint32_t> hits;
+  std::vector<Similar> similar;
+  std::vector<std::size_t> totals(n_query, 0);
+  // Shared trigram counts per dictionary word: a byte per word, cleared through `touched`.
+  const std::size_t n_words = dictionary_size();
+  std::vector<std::uint8_t> shared(n_words, 0);
+  std::vector<std::uint32_t> touched;
   for (std::uint32_t q = 0; q < n_query; ++q) {
     const std::string& word = query_words[q];
     const std::vector<std::uint32_t> grams = Trigrams(word);
-    hits.clear();
+    touched.clear();
     for (std::uint32_t code : grams) {
       auto g = std::lower_bound(gram_codes_.begin(), gram_codes_.end(), code);
       if (g == gram_codes_.end() || *g != code) continue;
       const std::size_t gi = static_cast<std::size_t>(g - gram_codes_.begin());
-      hits.insert(hits.end(), gram_words_.begin() + gram_offsets_[gi],
-                  gram_words_.begin() + gram_offsets_[gi + 1]);
+      for (std::uint32_t k = gram_offsets_[gi]; k < gram_offsets_[gi + 1]; ++k) {
+        const std::uint32_t w = gram_words_[k];
+        if (shared[w] == 0) touched.push_back(w);
+        if (shared[w] < 255) ++shared[w];
+      }
     }
-    std::sort(hits.begin(), hits.end());
     // A typo destroys up to three trigrams and a transposition four: ask for a third of them.
     const std::size_t need = std::max<std::size_t>(1, (grams.size() + 2) / 3);
-    for (std::size_t k = 0; k < hits.size();) {
-      std::size_t e = k;
-      while (e < hits.size() && hits[e] == hits[k]) ++e;
-      if (e - k >= need) {
-        const double sim = JaroWinkler(word, Word(hits[k]));
-        if (sim >= min_word_similarity) {
-          const std::uint32_t w = hits[k];
-          lists.push_back({post_slots_.data() + post_offsets_[w],
-                           post_slots_.data() + post_offsets_[w + 1], q, sim});
+    for (std::uint32_t w : touched) {
+      if (shared[w] >= need) {
+        const double sim = JaroWinkler(word, Word(w));
+        if (sim >= min_word_similarity && post_offsets_[w + 1] > post_offsets_[w]) {
+          similar.push_back({w, q, sim});
+          totals[q] += post_offsets_[w + 1] - post_offsets_[w];
         }
       }
-      k = e;
+      shared[w] = 0;
     }
   }
-  if (lists.empty()) return;
+  if (similar.empty()) return;
 
-  // k-way merge by slot: each slot's best similarity per query word, then their mean.
-  auto later = [&](std::size_t a, std::size_t b) { return *lists[a].it > *lists[b].it; };
-  std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heap(later);
-  for (std::size_t l = 0; l < lists.size(); ++l) {
-    if (lists[l].it != lists[l].end) heap.push(l);
+  // Query words by selectivity; the first n - k_required + 1 of them generate candidates.
+  std::vector<std::uint32_t> order(n_query);
+  for (std::uint32_t q = 0; q < n_query; ++q) order[q] = q;
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return totals[a] < totals[b]; });
+  const auto n = static_cast<double>(n_query);
+  const std::size_t required = std::clamp<std::size_t>(
+      static_cast<std::size_t>(std::ceil(min_score * n - 1e-9)), 1, n_query);
+  std::vector<bool> drives(n_query, false);
+  for (std::size_t d = 0; d + required <= n_query; ++d) drives[order[d]] = true;
+  std::vector<std::uint32_t> candidates;
+  std::size_t driving_lists = 0;
+  for (const Similar& s : similar) {
+    if (!drives[s.query_word]) continue;
+    ++driving_lists;
+    candidates.insert(candidates.end(), post_slots_.begin() + post_offsets_[s.word],
+                      post_slots_.begin() + post_offsets_[s.word + 1]);
   }
-  double best[kMaxQueryWords] = {};
-  std::uint32_t current = 0;
-  bool any = false;
-  auto flush = [&] {
+  if (driving_lists > 1) {  // one list is sorted and distinct already
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  }
+
+  // Score each candidate from its own words; `row[word]` is 1 + the word's row in `sims`.
+  std::vector<float> sims;
+  std::vector<std::uint32_t> row(n_words, 0);
+  for (const Similar& s : similar) {
+    if (row[s.word] == 0) {
+      sims.insert(sims.end(), n_query, 0.0f);
+      row[s.word] = static_cast<std::uint32_t>(sims.size() / n_query);
+    }
+    float& cell = sims[(row[s.word] - 1) * n_query + s.query_word];
+    cell = std::max(cell, static_cast<float>(s.similarity));
+  }
+  double best[kMaxQueryWords];
+  for (std::uint32_t slot : candidates) {
+    std::fill(best, best + n_query, 0.0);
+    for (std::uint32_t f = fwd_offsets_[slot]; f < fwd_offsets_[slot + 1]; ++f) {
+      const std::uint32_t r = row[fwd_words_[f]];
+      if (r == 0) continue;
+      const float* cells = &sims[(r - 1) * n_query];
+      for (std::size_t q = 0; q < n_query; ++q) best[q] = std::max<double>(best[q], cells[q]);
+    }
     double sum = 0;
     for (std::size_t q = 0; q < n_query; ++q) sum += best[q];
-    visit(current, sum / static_cast<double>(n_query));
-    std::fill(best, best + n_query, 0.0);
-  };
-  while (!heap.empty()) {
-    const std::size_t l = heap.top();
-    heap.pop();
-    const std::uint32_t slot = *lists[l].it;
-    if (any && slot != current) flush();
-    current = slot;
-    any = true;
-    best[lists[l].query_word] = std::max(best[lists[l].query_word], lists[l].similarity);
-    if (++lists[l].it != lists[l].end) heap.push(l);
+    const double score = sum / n;
+    if (score >= min_score) visit(slot, score);
   }
-  if (any) flush();
 }
 
 }  // namespace sb::directory::internal

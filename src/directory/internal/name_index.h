@@ -23,11 +23,19 @@ namespace sb::directory::internal {
 
 class NameIndex {
  public:
-  // visit(slot, approximate score in [0, 1]) for each slot sharing at least one similar word,
-  // in increasing slot order. At most kMaxQueryWords query words are used.
+  // visit(slot, approximate score) for each slot whose approximate score reaches min_score, in
+  // increasing slot order. The approximate score is the mean over query words of the best
+  // similarity among the record's words (0 for a query word with no similar word). At most
+  // kMaxQueryWords query words are used.
+  //
+  // A record matching k of n query words scores at most k/n, so it needs k >= min_score * n:
+  // with n = 2 and min_score 0.7 both words. Candidates therefore come only from the posting
+  // lists of the n - k + 1 most selective query words, and each candidate is scored from its
+  // own words (the forward index), so a query for a rare surname and a common first name costs
+  // about the rare name's list, not the common one's.
   static constexpr std::size_t kMaxQueryWords = 8;
   void Match(const std::vector<std::string>& query_words, double min_word_similarity,
-             const std::function<void(std::uint32_t, double)>& visit) const;
+             double min_score, const std::function<void(std::uint32_t, double)>& visit) const;
 
   std::size_t dictionary_size() const { return word_offsets_.empty() ? 0 : word_offsets_.size() - 1; }
   std::size_t MemoryBytes() const;
@@ -45,14 +53,17 @@ class NameIndex {
   std::vector<std::uint32_t> gram_words_;
   std::vector<std::uint64_t> post_offsets_;  // size words + 1, into post_slots_
   std::vector<std::uint32_t> post_slots_;
+  std::vector<std::uint32_t> fwd_offsets_;  // size slots + 1, into fwd_words_
+  std::vector<std::uint32_t> fwd_words_;    // each slot's distinct words
 };
 
 class NameIndexBuilder {
  public:
   // Slots must be added in increasing order.
   void Add(std::uint32_t slot, std::string_view name);
-  // live(slot) says whether a slot is kept (duplicates dropped after Add are not).
-  NameIndex Finish(const std::function<bool(std::uint32_t)>& live);
+  // live(slot) says whether a slot is kept (duplicates dropped after Add are not); slot_count
+  // is one more than the largest slot of the segment.
+  NameIndex Finish(std::uint32_t slot_count, const std::function<bool(std::uint32_t)>& live);
 
  private:
   struct Hash {

@@ -136,7 +136,7 @@ std::shared_ptr<const Segment> SegmentBuilder::Finish(std::vector<Duplicate>* du
   s.phones_ = KeyIndex(drop_dead(phones_));
   s.trunks_ = KeyIndex(drop_dead(trunks_));
   s.pins_ = KeyIndex(drop_dead(pins_));
-  s.names_ = names_.Finish(live);
+  s.names_ = names_.Finish(n, live);
   s.keys_ = keys_.keys();
   for (std::uint32_t slot = 0; slot < n; ++slot) {
     if (live(slot)) ++s.live_;
