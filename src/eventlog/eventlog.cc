@@ -1,6 +1,8 @@
 #include "eventlog/eventlog.h"
 
+#include <charconv>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 namespace sb {
 
@@ -90,10 +92,148 @@ bool DecodeAlternative(std::string_view type, const json& j, core::Event* out) {
 
 }  // namespace
 
+// The encoder writes text directly instead of building a json tree: the store appends every
+// event through it, and the tree (a std::map per object) cost four times the rest of a commit.
+// Fields come in declaration order after "type"; Decode accepts any order, so logs written by
+// the tree-based encoder (sorted keys) still read.
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {}
+  template <typename T>
+  void Field(const char* name, const T& v) {
+    out_ += first_ ? "\"" : ",\"";
+    first_ = false;
+    out_ += name;
+    out_ += "\":";
+    Value(v);
+  }
+  void Object(auto&& body) {
+    const bool outer = first_;
+    out_ += '{';
+    first_ = true;
+    body();
+    out_ += '}';
+    first_ = outer;
+  }
+
+ private:
+  void Number(auto v) {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, r.ptr);
+  }
+  void Value(std::string_view s) {  // names only: no character needs escaping
+    out_ += '"';
+    out_ += s;
+    out_ += '"';
+  }
+  template <typename T>
+  void Value(const T& v) {
+    if constexpr (std::is_enum_v<T>) {
+      Number(static_cast<long long>(v));
+    } else if constexpr (std::is_same_v<T, Time>) {
+      Number(static_cast<long long>(ToMillis(v)));
+    } else if constexpr (std::is_same_v<T, Duration>) {
+      Number(static_cast<long long>(v.count()));
+    } else if constexpr (std::is_same_v<T, double>) {
+      Number(v);
+    } else if constexpr (std::is_integral_v<T>) {
+      Number(static_cast<long long>(v));
+    } else if constexpr (requires { v.valid(); v.value; }) {
+      if (v.valid()) {
+        Number(v.value);
+      } else {
+        out_ += "null";
+      }
+    } else if constexpr (std::is_same_v<T, core::WaitEstimate>) {
+      Object([&] {
+        Field("mean", v.mean);
+        Field("low", v.low);
+        Field("high", v.high);
+      });
+    } else if constexpr (std::is_same_v<T, core::Explanation>) {
+      Object([&] {
+        Field("rule", v.rule);
+        Field("strategy", v.strategy);
+        Field("relax_level", v.relax_level);
+        Field("considered", v.considered);
+        Field("excluded", v.excluded);
+        Field("shown", v.shown);
+        out_ += ",\"top\":[";
+        for (int i = 0; i < v.shown && i < core::Explanation::kShown; ++i) {
+          if (i > 0) out_ += ',';
+          const core::RankedCandidate& c = v.top[i];
+          Object([&] {
+            Field("agent", c.agent);
+            Field("contact", c.contact);
+            Field("queue", c.queue);
+            Field("tier", c.tier);
+            Field("proficiency", c.proficiency);
+            Field("idle_seconds", c.idle_seconds);
+            Field("score", c.score);
+          });
+        }
+        out_ += ']';
+      });
+    } else {
+      static_assert(sizeof(T) == 0, "no encoding for this field type");
+    }
+  }
+
+  std::string& out_;
+  bool first_ = true;
+};
+
+#define SB_F(x) w.Field(#x, v.x)
+void Fields(Writer& w, const core::AgentLoggedIn& v) { SB_F(at); SB_F(agent); }
+void Fields(Writer& w, const core::AgentLoggedOut& v) { SB_F(at); SB_F(agent); }
+void Fields(Writer& w, const core::AgentReady& v) { SB_F(at); SB_F(agent); }
+void Fields(Writer& w, const core::AgentNotReady& v) { SB_F(at); SB_F(agent); SB_F(reason); }
+void Fields(Writer& w, const core::WrapUpExtended& v) { SB_F(at); SB_F(agent); SB_F(until); }
+void Fields(Writer& w, const core::AgentNotReadyPending& v) {
+  SB_F(at); SB_F(agent); SB_F(reason);
+}
+void Fields(Writer& w, const core::ContactQueued& v) {
+  SB_F(at); SB_F(contact); SB_F(queue); SB_F(requested); SB_F(kind); SB_F(priority);
+  SB_F(arrival); SB_F(position); SB_F(estimate);
+}
+void Fields(Writer& w, const core::ContactMoved& v) {
+  SB_F(at); SB_F(contact); SB_F(from); SB_F(to); SB_F(reason); SB_F(arrival); SB_F(agent);
+  SB_F(wrap_until);
+}
+void Fields(Writer& w, const core::RequirementRelaxed& v) {
+  SB_F(at); SB_F(contact); SB_F(queue); SB_F(level);
+}
+void Fields(Writer& w, const core::CallbackOffered& v) {
+  SB_F(at); SB_F(contact); SB_F(queue); SB_F(cause);
+}
+void Fields(Writer& w, const core::CallbackRequested& v) { SB_F(at); SB_F(contact); }
+void Fields(Writer& w, const core::ContactOffered& v) {
+  SB_F(at); SB_F(contact); SB_F(agent); SB_F(queue); SB_F(offer); SB_F(expires); SB_F(kind);
+  SB_F(why);
+}
+void Fields(Writer& w, const core::OfferAccepted& v) { SB_F(at); SB_F(contact); SB_F(agent); }
+void Fields(Writer& w, const core::OfferCancelled& v) { SB_F(at); SB_F(contact); SB_F(agent); }
+void Fields(Writer& w, const core::OfferTimedOut& v) { SB_F(at); SB_F(contact); SB_F(agent); }
+void Fields(Writer& w, const core::OfferDeclined& v) { SB_F(at); SB_F(contact); SB_F(agent); }
+void Fields(Writer& w, const core::ContactEnded& v) {
+  SB_F(at); SB_F(contact); SB_F(queue); SB_F(agent); SB_F(reason); SB_F(wrap_until);
+}
+#undef SB_F
+
+void EncodeTo(std::string& out, const core::Event& e) {
+  Writer w(out);
+  w.Object([&] {
+    w.Field("type", core::EventName(e));
+    std::visit([&](const auto& v) { Fields(w, v); }, e);
+  });
+}
+
 std::string Encode(const core::Event& e) {
-  json j = std::visit([](const auto& v) { return json(v); }, e);
-  j["type"] = core::EventName(e);
-  return j.dump();
+  std::string out;
+  out.reserve(160);
+  EncodeTo(out, e);
+  return out;
 }
 
 Result<core::Event> Decode(std::string_view line) {

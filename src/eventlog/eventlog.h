@@ -15,6 +15,8 @@ namespace sb::eventlog {
 
 // One line, without the newline.
 std::string Encode(const core::Event& e);
+// The same, appended to `out` (lets a caller reuse one buffer for many events).
+void EncodeTo(std::string& out, const core::Event& e);
 // Parses one line. InvalidArgument naming the problem (bad JSON, unknown type, missing field).
 Result<core::Event> Decode(std::string_view line);
 

@@ -10,6 +10,7 @@
 // kInternal for malformed SQL (a bug).
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -49,10 +50,17 @@ class Connection {
                                          std::span<const SqlValue> params) = 0;
   // Rows changed by the last INSERT, UPDATE or DELETE run through Query.
   virtual std::int64_t Changes() const = 0;
-  // Inserts many rows into `table` fast (SQLite: one prepared INSERT in the caller's
-  // transaction; PostgreSQL: COPY). Values must match `columns`.
+  // Inserts `count` rows into `table` fast (SQLite: one prepared INSERT in the caller's
+  // transaction; PostgreSQL: COPY). `fill(i, row)` writes row i into a Row of columns.size()
+  // values that is reused from one row to the next, so strings keep their capacity.
+  using RowFiller = std::function<void(std::size_t i, Row& row)>;
   virtual Status BulkInsert(std::string_view table, std::span<const std::string_view> columns,
-                            std::span<const Row> rows) = 0;
+                            std::size_t count, const RowFiller& fill) = 0;
+  Status BulkInsert(std::string_view table, std::span<const std::string_view> columns,
+                    std::span<const Row> rows) {
+    return BulkInsert(table, columns, rows.size(),
+                      [&](std::size_t i, Row& row) { row = rows[i]; });
+  }
   // After kUnavailable: tries to get back to a working connection (PostgreSQL reconnects;
   // SQLite has nothing to do). OK when the database answers again.
   virtual Status Recover() = 0;

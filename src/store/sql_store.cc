@@ -51,15 +51,19 @@ class SqlStore final : public Store {
     SB_RETURN_IF_ERROR(Validate(batch));
     return InTransaction([&]() -> Status {
       if (!batch.events.empty()) {
-        std::vector<Row> rows;
-        rows.reserve(batch.events.size());
-        std::int64_t seq = next_seq_;
-        for (const core::Event& e : batch.events) {
-          rows.push_back(Row{seq++, ToMillis(core::EventTime(e)),
-                             std::string(core::EventName(e)), eventlog::Encode(e)});
-        }
         static constexpr std::string_view kCols[] = {"seq", "at_ms", "type", "body"};
-        SB_RETURN_IF_ERROR(db_->BulkInsert("events", kCols, rows));
+        SB_RETURN_IF_ERROR(db_->BulkInsert(
+            "events", kCols, batch.events.size(), [&](std::size_t i, Row& row) {
+              const core::Event& e = batch.events[i];
+              row[0] = next_seq_ + static_cast<std::int64_t>(i);
+              row[1] = ToMillis(core::EventTime(e));
+              if (!std::holds_alternative<std::string>(row[2])) row[2] = std::string();
+              if (!std::holds_alternative<std::string>(row[3])) row[3] = std::string();
+              std::get<std::string>(row[2]).assign(core::EventName(e));
+              std::string& body = std::get<std::string>(row[3]);
+              body.clear();
+              eventlog::EncodeTo(body, e);
+            }));
       }
       for (const Cdr& c : batch.cdrs) SB_RETURN_IF_ERROR(PutCdr(c));
       if (!batch.audit.empty()) {

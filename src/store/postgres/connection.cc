@@ -120,10 +120,14 @@ class PostgresConnection final : public Connection {
 
   std::int64_t Changes() const override { return changes_; }
 
+  using Connection::BulkInsert;
   Status BulkInsert(std::string_view table, std::span<const std::string_view> columns,
-                    std::span<const Row> rows) override {
+                    std::size_t count, const RowFiller& fill) override {
     std::string sql = "COPY " + std::string(table) + " (";
-    for (std::size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + std::string(columns[i]);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i > 0) sql += ", ";
+      sql += columns[i];
+    }
     sql += ") FROM STDIN";
     PGresult* r = PQexec(conn_, sql.c_str());
     if (PQresultStatus(r) != PGRES_COPY_IN) {
@@ -135,7 +139,9 @@ class PostgresConnection final : public Connection {
     std::string buf;
     buf.reserve(1 << 16);
     bool sent = true;
-    for (const Row& row : rows) {
+    Row row(columns.size());
+    for (std::size_t r = 0; r < count; ++r) {
+      fill(r, row);
       for (std::size_t i = 0; i < row.size(); ++i) {
         if (i) buf += '\t';
         AppendCopyField(buf, row[i]);

@@ -80,17 +80,24 @@ class SqliteConnection final : public Connection {
 
   std::int64_t Changes() const override { return changes_; }
 
+  using Connection::BulkInsert;
   Status BulkInsert(std::string_view table, std::span<const std::string_view> columns,
-                    std::span<const Row> rows) override {
+                    std::size_t count, const RowFiller& fill) override {
     std::string sql = "INSERT INTO " + std::string(table) + " (";
     std::string marks;
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      sql += (i ? ", " : "") + std::string(columns[i]);
-      marks += i ? ", ?" : "?";
+      if (i > 0) {
+        sql += ", ";
+        marks += ", ";
+      }
+      sql += columns[i];
+      marks += '?';
     }
     sql += ") VALUES (" + marks + ")";
     SB_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
-    for (const Row& row : rows) {
+    Row row(columns.size());
+    for (std::size_t i = 0; i < count; ++i) {
+      fill(i, row);
       sqlite3_reset(stmt);
       SB_RETURN_IF_ERROR(Bind(stmt, row));
       const int rc = sqlite3_step(stmt);
@@ -179,7 +186,8 @@ Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) {
   const std::string context = "cannot use '" + path + "' as the SQLite store";
   SB_RETURN_IF_ERROR(conn->Exec("SELECT count(*) FROM sqlite_master").WithContext(context));
   SB_RETURN_IF_ERROR(conn->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+      "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;")
                          .WithContext(context));
   return std::unique_ptr<Connection>(std::move(conn));
 }

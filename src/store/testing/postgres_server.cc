@@ -44,8 +44,9 @@ int FreeLoopbackPort() {
 
 }  // namespace
 
-Result<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
+Result<std::unique_ptr<PostgresServer>> PostgresServer::Start(bool durable) {
   std::unique_ptr<PostgresServer> s(new PostgresServer());
+  s->durable_ = durable;
   s->bin_ = FindBinDir();
   if (s->bin_.empty()) {
     return Unavailable("PostgreSQL server binaries not found under /usr/lib/postgresql: run "
@@ -91,11 +92,12 @@ Status PostgresServer::Stop() {
 }
 
 Status PostgresServer::Restart() {
-  // Loopback only; the socket directory is ours; fsync off because the tests do not outlive
-  // the machine (durability against a killed *client* is what they check).
+  // Loopback only; the socket directory is ours; fsync off for tests, which do not outlive the
+  // machine (durability against a killed *client* is what they check).
   SB_RETURN_IF_ERROR(Run(as_ + bin_ + "/pg_ctl -D " + dir_ + "/data -w -t 30 -l " + dir_ +
                          "/server.log -o \"-p " + std::to_string(port_) + " -k " + dir_ +
-                         " -c listen_addresses=127.0.0.1 -c fsync=off\" start > /dev/null"));
+                         " -c listen_addresses=127.0.0.1 -c fsync=" + (durable_ ? "on" : "off") +
+                         "\" start > /dev/null"));
   running_ = true;
   return Status::Ok();
 }

@@ -14,7 +14,9 @@ namespace sb::store::testing {
 class PostgresServer {
  public:
   // kUnavailable with what to install if the PostgreSQL binaries are missing.
-  static Result<std::unique_ptr<PostgresServer>> Start();
+  // `durable`: fsync on, as in production (benchmarks); off by default, which is enough for
+  // tests of what a killed client leaves behind and makes them faster.
+  static Result<std::unique_ptr<PostgresServer>> Start(bool durable = false);
   ~PostgresServer();
 
   // A new empty database; returns its URL.
@@ -34,6 +36,7 @@ class PostgresServer {
   std::string dir_;  // data directory and socket
   std::string as_;   // "runuser -u postgres -- " when root
   int port_ = 0;
+  bool durable_ = false;
   bool running_ = false;
 };
 
