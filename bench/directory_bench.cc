@@ -235,6 +235,8 @@ void BM_SearchName(benchmark::State& state) {
   std::mt19937_64 rng(9);
   std::vector<double> ns;
   std::size_t same = 0;
+  double slowest_ns = 0;
+  std::string slowest;
   for (auto _ : state) {
     state.PauseTiming();
     auto rec = dir.FindById(Id(rng() % n));
@@ -256,8 +258,13 @@ void BM_SearchName(benchmark::State& state) {
     auto hits = dir.Search(query);
     ns.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count());
     same += !hits.empty() && hits[0].record.name == rec->name;
+    if (ns.back() > slowest_ns) {
+      slowest_ns = ns.back();
+      slowest = query + " (" + std::to_string(hits.size()) + " hits)";
+    }
     benchmark::DoNotOptimize(hits);
   }
+  state.SetLabel("slowest: " + slowest);
   state.counters["top1_same_pct"] =
       100.0 * static_cast<double>(same) / static_cast<double>(ns.size());
   Percentiles(state, ns);

@@ -1,6 +1,7 @@
 #include "directory/internal/name_index.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "directory/text.h"
@@ -151,17 +152,61 @@ void NameIndex::Match(const std::vector<std::string>& query_words, double min_wo
       static_cast<std::size_t>(std::ceil(min_score * n - 1e-9)), 1, n_query);
   std::vector<bool> drives(n_query, false);
   for (std::size_t d = 0; d + required <= n_query; ++d) drives[order[d]] = true;
+  const std::size_t n_slots = fwd_offsets_.size() - 1;
   std::vector<std::uint32_t> candidates;
-  std::size_t driving_lists = 0;
+  std::size_t driving_lists = 0, driving_total = 0;
   for (const Similar& s : similar) {
     if (!drives[s.query_word]) continue;
     ++driving_lists;
-    candidates.insert(candidates.end(), post_slots_.begin() + post_offsets_[s.word],
-                      post_slots_.begin() + post_offsets_[s.word + 1]);
+    driving_total += post_offsets_[s.word + 1] - post_offsets_[s.word];
   }
-  if (driving_lists > 1) {  // one list is sorted and distinct already
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  if (driving_lists > 1 && driving_total > n_slots / 128) {
+    // Many long lists: a union through a bitmap is linear, where sorting is not.
+    std::vector<std::uint64_t> bits(n_slots / 64 + 1, 0);
+    for (const Similar& s : similar) {
+      if (!drives[s.query_word]) continue;
+      for (std::uint64_t k = post_offsets_[s.word]; k < post_offsets_[s.word + 1]; ++k) {
+        bits[post_slots_[k] / 64] |= std::uint64_t{1} << (post_slots_[k] % 64);
+      }
+    }
+    candidates.reserve(driving_total);
+    for (std::size_t b = 0; b < bits.size(); ++b) {
+      for (std::uint64_t v = bits[b]; v != 0; v &= v - 1) {
+        candidates.push_back(static_cast<std::uint32_t>(b * 64 + std::countr_zero(v)));
+      }
+    }
+  } else {
+    candidates.reserve(driving_total);
+    for (const Similar& s : similar) {
+      if (!drives[s.query_word]) continue;
+      candidates.insert(candidates.end(), post_slots_.begin() + post_offsets_[s.word],
+                        post_slots_.begin() + post_offsets_[s.word + 1]);
+    }
+    if (driving_lists > 1) {  // one list is sorted and distinct already
+      std::sort(candidates.begin(), candidates.end());
+      candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    }
+  }
+
+  // When every query word is required, drop candidates missing one: a bitmap of each other
+  // word's slots costs a sequential pass over its lists, much less than scoring a candidate
+  // (two cache misses), as long as its lists are not far longer than the candidate list.
+  if (required == n_query && !candidates.empty()) {
+    std::vector<std::uint64_t> bits;
+    for (std::size_t d = 1; d < n_query && !candidates.empty(); ++d) {
+      const std::uint32_t q = order[d];
+      if (totals[q] > 16 * candidates.size()) break;  // sorted by total: the rest are longer
+      bits.assign(n_slots / 64 + 1, 0);
+      for (const Similar& s : similar) {
+        if (s.query_word != q) continue;
+        for (std::uint64_t k = post_offsets_[s.word]; k < post_offsets_[s.word + 1]; ++k) {
+          bits[post_slots_[k] / 64] |= std::uint64_t{1} << (post_slots_[k] % 64);
+        }
+      }
+      std::erase_if(candidates, [&](std::uint32_t slot) {
+        return (bits[slot / 64] >> (slot % 64) & 1) == 0;
+      });
+    }
   }
 
   // Score each candidate from its own words; `row[word]` is 1 + the word's row in `sims`.
