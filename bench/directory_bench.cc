@@ -30,29 +30,33 @@ using sb::directory::Directory;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::array<const char*, 60> kFirst = {
-    "Marie", "Jean", "Pierre", "Michel", "André", "Philippe", "Nathalie", "Isabelle", "Sylvie",
-    "Catherine", "Françoise", "Élodie", "Camille", "Léa", "Chloé", "Manon", "Inès", "Hélène",
-    "Jérôme", "Stéphane", "François", "Frédéric", "Sébastien", "Thierry", "Nicolas", "Julien",
-    "Céline", "Aurélie", "Émilie", "Laurent", "Olivier", "Christophe", "Hans", "Jürgen", "Björn",
-    "Sören", "Zoë", "Ana", "José", "María", "Lucía", "João", "Giulia", "Matteo", "Łukasz",
-    "Agnieszka", "Dorothée", "Gaëlle", "Noël", "Anaïs", "Loïc", "Maël", "Benoît", "Jean-Pierre",
-    "Jean-Luc", "Marie-Claire", "Anne-Sophie", "Yannick", "Ségolène", "Raphaël"};
+    "Marie",    "Jean",         "Pierre",      "Michel",    "André",     "Philippe",
+    "Nathalie", "Isabelle",     "Sylvie",      "Catherine", "Françoise", "Élodie",
+    "Camille",  "Léa",          "Chloé",       "Manon",     "Inès",      "Hélène",
+    "Jérôme",   "Stéphane",     "François",    "Frédéric",  "Sébastien", "Thierry",
+    "Nicolas",  "Julien",       "Céline",      "Aurélie",   "Émilie",    "Laurent",
+    "Olivier",  "Christophe",   "Hans",        "Jürgen",    "Björn",     "Sören",
+    "Zoë",      "Ana",          "José",        "María",     "Lucía",     "João",
+    "Giulia",   "Matteo",       "Łukasz",      "Agnieszka", "Dorothée",  "Gaëlle",
+    "Noël",     "Anaïs",        "Loïc",        "Maël",      "Benoît",    "Jean-Pierre",
+    "Jean-Luc", "Marie-Claire", "Anne-Sophie", "Yannick",   "Ségolène",  "Raphaël"};
 constexpr std::array<const char*, 60> kLast = {
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
-    "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
-    "Vincent", "Fournier", "Morel", "Girard", "André", "Lefebvre", "Mercier", "Dupont",
-    "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Garnier", "Faure", "Rousseau",
-    "Blanc", "Guérin", "Müller", "Schmidt", "Schneider", "Fischer", "Weiß", "Rossi", "Russo",
-    "Ferrari", "Fernández", "González", "Rodríguez", "Kowalski", "Nowak", "Wiśniewski", "Jansen",
-    "De Vries", "Van den Berg", "Peeters", "Janssens", "Lemaître", "Château", "Hervé", "Bézier",
-    "Ødegaard"};
+    "Martin",     "Bernard",  "Dubois",    "Thomas",       "Robert",    "Richard",  "Petit",
+    "Durand",     "Leroy",    "Moreau",    "Simon",        "Laurent",   "Lefèvre",  "Michel",
+    "Garcia",     "David",    "Bertrand",  "Roux",         "Vincent",   "Fournier", "Morel",
+    "Girard",     "André",    "Lefebvre",  "Mercier",      "Dupont",    "Lambert",  "Bonnet",
+    "François",   "Martinez", "Legrand",   "Garnier",      "Faure",     "Rousseau", "Blanc",
+    "Guérin",     "Müller",   "Schmidt",   "Schneider",    "Fischer",   "Weiß",     "Rossi",
+    "Russo",      "Ferrari",  "Fernández", "González",     "Rodríguez", "Kowalski", "Nowak",
+    "Wiśniewski", "Jansen",   "De Vries",  "Van den Berg", "Peeters",   "Janssens", "Lemaître",
+    "Château",    "Hervé",    "Bézier",    "Ødegaard"};
 // Syllables for a long tail of rarer surnames, as in a real population.
 constexpr std::array<const char*, 32> kSyllables = {
-    "ker", "va", "dec", "la", "mo", "ri", "niè", "re", "bou", "chard", "gan", "to", "lié",
-    "pel", "tier", "mar", "quet", "ros", "sel", "vin", "dau", "bré", "gne", "cour", "te",
-    "lin", "ber", "tho", "mas", "san", "dri", "ault"};
-constexpr std::array<const char*, 8> kOrgs = {"Acme", "Beta Mutuelle", "Gamma SA", "Delta",
-                                              "Epsilon", "Zeta Group", "Eta", "Theta"};
+    "ker", "va",   "dec", "la",   "mo",  "ri",   "niè", "re",  "bou", "chard", "gan",
+    "to",  "lié",  "pel", "tier", "mar", "quet", "ros", "sel", "vin", "dau",   "bré",
+    "gne", "cour", "te",  "lin",  "ber", "tho",  "mas", "san", "dri", "ault"};
+constexpr std::array<const char*, 8> kOrgs = {"Acme",    "Beta Mutuelle", "Gamma SA", "Delta",
+                                              "Epsilon", "Zeta Group",    "Eta",      "Theta"};
 constexpr std::array<const char*, 5> kLanguages = {"fr", "de", "en", "es", "it"};
 constexpr int kPartners = 1000;
 
@@ -116,9 +120,9 @@ std::string CsvPath(std::size_t n) {
     const bool has_partner = rng() % 5 == 0;
     out << Id(i) << ",person," << Quoted(name) << "," << phones << ","
         << kOrgs[rng() % kOrgs.size()] << ","
-        << (has_partner ? "P" + std::to_string(rng() % kPartners) : std::string()) << ","
-        << date << "," << kLanguages[rng() % kLanguages.size()] << ","
-        << (rng() % 10 == 0 ? "gold" : "") << ",,," << (2000 + rng() % 25) << "\n";
+        << (has_partner ? "P" + std::to_string(rng() % kPartners) : std::string()) << "," << date
+        << "," << kLanguages[rng() % kLanguages.size()] << "," << (rng() % 10 == 0 ? "gold" : "")
+        << ",,," << (2000 + rng() % 25) << "\n";
   }
   out.close();
   paths[n] = path;
@@ -270,6 +274,33 @@ void BM_SearchName(benchmark::State& state) {
   Percentiles(state, ns);
 }
 
+// An incremental update while the directory is loaded: 1,000 existing records re-upserted
+// (new segment, shadowing, occasional merges); the time includes publishing the snapshot.
+void BM_UpsertThousand(benchmark::State& state) {
+  const std::size_t n = Size(state);
+  Directory& dir = Loaded(n);
+  std::mt19937_64 rng(10);
+  std::vector<double> ns;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<sb::directory::Record> batch;
+    const std::size_t base = rng() % n;
+    for (std::size_t i = 0; i < 1000; ++i) {  // 7919 is prime to n: distinct ids
+      auto rec = dir.FindById(Id((base + i * 7919) % n));
+      if (!rec) continue;
+      rec->segment = "updated";
+      batch.push_back(std::move(*rec));
+    }
+    state.ResumeTiming();
+    const auto t0 = Clock::now();
+    auto applied = dir.Upsert(batch);
+    ns.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count());
+    if (!applied.ok()) state.counters["refused"] += 1;
+  }
+  state.counters["segments"] = static_cast<double>(dir.snapshot()->segments().size());
+  Percentiles(state, ns);
+}
+
 void Sizes(benchmark::internal::Benchmark* b) {
   b->Arg(1);
   if (const char* ten = std::getenv("SB_BENCH_10M"); ten && std::string(ten) == "1") b->Arg(10);
@@ -279,6 +310,7 @@ BENCHMARK(BM_ImportCsv)->Apply(Sizes)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_PopByPhone)->Apply(Sizes)->Unit(benchmark::kMicrosecond)->Iterations(200000);
 BENCHMARK(BM_PopById)->Apply(Sizes)->Unit(benchmark::kMicrosecond)->Iterations(200000);
 BENCHMARK(BM_SearchName)->Apply(Sizes)->Unit(benchmark::kMicrosecond)->Iterations(5000);
+BENCHMARK(BM_UpsertThousand)->Apply(Sizes)->Unit(benchmark::kMillisecond)->Iterations(300);
 
 }  // namespace
 

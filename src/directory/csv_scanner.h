@@ -8,8 +8,8 @@
 // A malformed row is reported (with the line it starts on) and skipped; scanning resumes on the
 // next line, so one stray quote loses one row, not the rest of the file. A quoted field that
 // spans lines and is followed by text after its closing quote also counts as unterminated: its
-// opening quote was most likely a stray one that paired with a later stray quote. A quoted field may span
-// at most kMaxQuotedSpan bytes: past that its quote counts as unterminated.
+// opening quote was most likely a stray one that paired with a later stray quote. A quoted field
+// may span at most kMaxQuotedSpan bytes: past that its quote counts as unterminated.
 //
 // Not thread-safe; the buffer must outlive the scanner and the rows it returns.
 
@@ -23,15 +23,15 @@ namespace sb::directory {
 
 enum class CsvError : std::uint8_t {
   kNone = 0,
-  kUnterminatedQuote,    // a quoted field with no closing quote
-  kQuoteInUnquotedField, // a '"' in the middle of a field that did not start with one
-  kTextAfterQuote,       // characters between a closing quote and the next separator
+  kUnterminatedQuote,     // a quoted field with no closing quote
+  kQuoteInUnquotedField,  // a '"' in the middle of a field that did not start with one
+  kTextAfterQuote,        // characters between a closing quote and the next separator
 };
 std::string_view CsvErrorText(CsvError error);
 
 struct CsvRow {
-  std::size_t line = 0;          // 1-based physical line the row starts on
-  std::size_t end_offset = 0;    // buffer offset just past the row (for progress)
+  std::size_t line = 0;        // 1-based physical line the row starts on
+  std::size_t end_offset = 0;  // buffer offset just past the row (for progress)
   CsvError error = CsvError::kNone;
   std::vector<std::string_view> fields;  // valid until the next call to Next()
 };

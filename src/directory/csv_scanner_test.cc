@@ -35,7 +35,8 @@ TEST(CsvScanner, PlainRowsWithLfAndCrlf) {
 }
 
 TEST(CsvScanner, QuotedFieldsWithCommasQuotesAndNewlines) {
-  const auto rows = ScanAll("id,note\n1,\"a, b\"\n2,\"say \"\"hi\"\"\"\n3,\"two\nlines\"\n4,\"\"\n");
+  const auto rows =
+      ScanAll("id,note\n1,\"a, b\"\n2,\"say \"\"hi\"\"\"\n3,\"two\nlines\"\n4,\"\"\n");
   ASSERT_EQ(rows.size(), 5u);
   EXPECT_EQ(rows[1].fields, (Fields{"1", "a, b"}));
   EXPECT_EQ(rows[2].fields, (Fields{"2", "say \"hi\""}));

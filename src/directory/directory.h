@@ -36,8 +36,8 @@ class Segment;
 }
 
 struct ApplyStats {
-  std::size_t inserted = 0;        // upserts of ids that did not exist
-  std::size_t updated = 0;         // upserts replacing a record (the record is replaced whole)
+  std::size_t inserted = 0;  // upserts of ids that did not exist
+  std::size_t updated = 0;   // upserts replacing a record (the record is replaced whole)
   std::size_t deleted = 0;
   std::size_t delete_missing = 0;  // deletes of ids that did not exist (not an error)
   std::uint64_t version = 0;       // of the snapshot published
@@ -59,8 +59,7 @@ class Directory {
   std::vector<SearchHit> Search(std::string_view query, const SearchOptions& o = {}) const {
     return snapshot()->Search(query, o);
   }
-  std::optional<Attribution> AttributePartner(std::string_view trunk,
-                                              std::string_view caller_e164,
+  std::optional<Attribution> AttributePartner(std::string_view trunk, std::string_view caller_e164,
                                               std::string_view pin) const {
     return snapshot()->AttributePartner(trunk, caller_e164, pin);
   }

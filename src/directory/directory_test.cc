@@ -58,7 +58,7 @@ TEST(Search, FindsTyposTranspositionsMissingAccentsAndSwappedWords) {
                                      std::string(query).find("ODIE") != std::string::npos
                                  ? "C-1002"
                              : std::string(query).find("Hans") != std::string::npos ? "C-1005"
-                                                                                     : "C-1001";
+                                                                                    : "C-1001";
     EXPECT_EQ(hits[0].record.id, want) << query;
     EXPECT_GE(hits[0].score, 0.8) << query;
     EXPECT_LE(hits[0].score, 1.0) << query;
@@ -192,7 +192,8 @@ TEST(Directory, ManySmallUpdatesStayCorrectAndSegmentsStayFew) {
     if (round % 3 == 0) {
       dir.Delete({"id" + std::to_string(i)});
     } else {
-      ASSERT_TRUE(dir.Upsert({Person("id" + std::to_string(i), "Renamed " + std::to_string(round))}).ok());
+      ASSERT_TRUE(
+          dir.Upsert({Person("id" + std::to_string(i), "Renamed " + std::to_string(round))}).ok());
     }
   }
   const auto snap = dir.snapshot();

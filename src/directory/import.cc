@@ -33,8 +33,8 @@ Result<std::vector<ColumnSpec>> ReadHeader(const CsvRow& row, const ImportOption
       const bool same_key = c.column == spec->column && c.column != Column::kFreeForm;
       if (same_key || (c.column == Column::kFreeForm && c.field_key == spec->field_key &&
                        spec->column == Column::kFreeForm)) {
-        return InvalidArgument(where + ": column '" + std::string(name) + "' repeats '" +
-                               c.name + "'");
+        return InvalidArgument(where + ": column '" + std::string(name) + "' repeats '" + c.name +
+                               "'");
       }
     }
     has_id = has_id || spec->column == Column::kId;
@@ -55,7 +55,8 @@ class MappedFile {
     fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) return Unavailable("cannot open " + path + ": " + std::strerror(errno));
     struct stat st {};
-    if (fstat(fd_, &st) != 0) return Unavailable("cannot stat " + path + ": " + std::strerror(errno));
+    if (fstat(fd_, &st) != 0)
+      return Unavailable("cannot stat " + path + ": " + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) return InvalidArgument(path + " is not a regular file");
     size_ = static_cast<std::size_t>(st.st_size);
     if (size_ == 0) return Status::Ok();
@@ -81,8 +82,8 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 }  // namespace
 
-Result<ImportReport> ImportCsv(std::string_view data, Directory& directory,
-                               const ImportOptions& o, const ProgressFn& progress) {
+Result<ImportReport> ImportCsv(std::string_view data, Directory& directory, const ImportOptions& o,
+                               const ProgressFn& progress) {
   CsvScanner scanner(data);
   CsvRow row;
   if (!scanner.Next(&row)) return InvalidArgument("empty file: no header row");
@@ -118,9 +119,9 @@ Result<ImportReport> ImportFile(const std::string& path, Directory& directory,
                                 const ImportOptions& o, const ProgressFn& progress) {
   MappedFile file;
   SB_RETURN_IF_ERROR(file.Open(path));
-  const bool jsonl = o.format == ImportFormat::kJsonLines ||
-                     (o.format == ImportFormat::kAuto &&
-                      (EndsWith(path, ".jsonl") || EndsWith(path, ".ndjson")));
+  const bool jsonl =
+      o.format == ImportFormat::kJsonLines ||
+      (o.format == ImportFormat::kAuto && (EndsWith(path, ".jsonl") || EndsWith(path, ".ndjson")));
   Result<ImportReport> r = jsonl ? ImportJsonLines(file.view(), directory, o, progress)
                                  : ImportCsv(file.view(), directory, o, progress);
   if (!r.ok()) return r.status().WithContext(path);

@@ -37,8 +37,8 @@ struct Reject {
 };
 
 struct ImportReport {
-  std::size_t rows = 0;      // data rows read, header excluded
-  std::size_t rejected = 0;  // may exceed rejects.size() (ImportOptions::max_rejects_kept)
+  std::size_t rows = 0;         // data rows read, header excluded
+  std::size_t rejected = 0;     // may exceed rejects.size() (ImportOptions::max_rejects_kept)
   std::vector<Reject> rejects;  // by line
   ApplyStats applied;
   std::uint64_t bytes = 0;

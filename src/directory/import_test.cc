@@ -58,20 +58,22 @@ TEST(Import, EveryRejectionReasonWithItsLine) {
   const std::string big(5000, 'x');
   const std::string csv =
       "id,name,phone,birth_date,kind,pins\n"  // line 1
-      "a1,Ann,0612345678,2000-01-31,,\n"          // 2 ok
-      "a2,Bad \xC3\x28 utf,,,,\n"                 // 3 invalid UTF-8
-      "a3," + big + ",,,,\n"                      // 4 oversized
-      "a4,Dee,,2023-02-29,,\n"                    // 5 bad date (not a leap year)
-      "a5,Eve,call me,,,\n"                       // 6 unparseable phone
-      ",Fay,,,,\n"                                // 7 missing id
-      "a1,Gus,,,,\n"                              // 8 duplicate id
-      "a9,\"Hal\n"                                // 9 unterminated quote (resumes on 10)
-      "b1,Ivy,,,\n"                               // 10 wrong column count
-      "b2,Jo,,,robot,\n"                          // 11 bad kind
-      "b3,Kim,,,partner,12ab\n"                   // 12 bad PIN
-      "b4,Lea,,,,99\n"                            // 13 PIN on a person (and too short)
-      "b5,M\"x,,,,\n"                             // 14 stray quote
-      "b6,Ned,0612345678,1999-12-31,,\n";         // 15 ok
+      "a1,Ann,0612345678,2000-01-31,,\n"      // 2 ok
+      "a2,Bad \xC3\x28 utf,,,,\n"             // 3 invalid UTF-8
+      "a3," +
+      big +
+      ",,,,\n"                             // 4 oversized
+      "a4,Dee,,2023-02-29,,\n"             // 5 bad date (not a leap year)
+      "a5,Eve,call me,,,\n"                // 6 unparseable phone
+      ",Fay,,,,\n"                         // 7 missing id
+      "a1,Gus,,,,\n"                       // 8 duplicate id
+      "a9,\"Hal\n"                         // 9 unterminated quote (resumes on 10)
+      "b1,Ivy,,,\n"                        // 10 wrong column count
+      "b2,Jo,,,robot,\n"                   // 11 bad kind
+      "b3,Kim,,,partner,12ab\n"            // 12 bad PIN
+      "b4,Lea,,,,99\n"                     // 13 PIN on a person (and too short)
+      "b5,M\"x,,,,\n"                      // 14 stray quote
+      "b6,Ned,0612345678,1999-12-31,,\n";  // 15 ok
   Directory dir;
   auto report = ImportCsv(csv, dir);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -121,12 +123,13 @@ TEST(Import, UnknownColumnRejectsTheFileAndAppliesNothing) {
   declared.free_form_columns = {"contract"};
   report = ImportCsv("id,contract,x_colour\n1,K-9,blue\n", dir, declared);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
-  EXPECT_EQ(dir.FindById("1")->fields, (std::vector<Field>{{"contract", "K-9"}, {"colour", "blue"}}));
+  EXPECT_EQ(dir.FindById("1")->fields,
+            (std::vector<Field>{{"contract", "K-9"}, {"colour", "blue"}}));
 
-  EXPECT_FALSE(ImportCsv("name\nAnn\n", dir).ok());           // no id column
-  EXPECT_FALSE(ImportCsv("id,phone,phones\n", dir).ok());     // repeated column
-  EXPECT_FALSE(ImportCsv("", dir).ok());                      // empty file
-  EXPECT_FALSE(ImportCsv("id,\"name\n", dir).ok());           // broken header
+  EXPECT_FALSE(ImportCsv("name\nAnn\n", dir).ok());        // no id column
+  EXPECT_FALSE(ImportCsv("id,phone,phones\n", dir).ok());  // repeated column
+  EXPECT_FALSE(ImportCsv("", dir).ok());                   // empty file
+  EXPECT_FALSE(ImportCsv("id,\"name\n", dir).ok());        // broken header
   EXPECT_FALSE(ImportFile("/nonexistent/file.csv", dir).ok());
 }
 
@@ -136,9 +139,10 @@ TEST(Import, UpsertReplacesWholeRecordsAndDeletesRemove) {
                         "3,Cy Moe,0633333333,\n",
                         dir)
                   .ok());
-  auto report = ImportCsv("id,op,name,phone\n1,,Ann Leigh,0644444444\n2,delete,,\n9,delete,,\n"
-                          "4,upsert,Dan Roe,\n",
-                          dir);
+  auto report = ImportCsv(
+      "id,op,name,phone\n1,,Ann Leigh,0644444444\n2,delete,,\n9,delete,,\n"
+      "4,upsert,Dan Roe,\n",
+      dir);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->applied.updated, 1u);
   EXPECT_EQ(report->applied.inserted, 1u);
@@ -149,7 +153,7 @@ TEST(Import, UpsertReplacesWholeRecordsAndDeletesRemove) {
   auto ann = dir.FindById("1");
   ASSERT_TRUE(ann);
   EXPECT_EQ(ann->name, "Ann Leigh");
-  EXPECT_TRUE(ann->fields.empty());  // replaced whole: the old note is gone
+  EXPECT_TRUE(ann->fields.empty());                      // replaced whole: the old note is gone
   EXPECT_TRUE(dir.FindByPhone("+33611111111").empty());  // old number no longer indexed
   EXPECT_EQ(dir.FindByPhone("+33644444444").size(), 1u);
   EXPECT_FALSE(dir.FindById("2"));
@@ -165,17 +169,25 @@ TEST(Import, UpsertReplacesWholeRecordsAndDeletesRemove) {
 
 TEST(Import, JsonLinesSharesTheSchemaAndReportsBadLines) {
   const std::string jsonl =
-      R"({"id":"p1","kind":"partner","name":"Acme","trunks":["t1","t2"],"pins":[1234]})" "\n"
-      R"({"id":"c1","name":"Marie Dupont","phone":["06 12 34 56 78","+33123456789"],)"
-      R"("partner_id":"p1","fields":{"tier":"A","age":42}})" "\n"
+      R"({"id":"p1","kind":"partner","name":"Acme","trunks":["t1","t2"],"pins":[1234]})"
       "\n"
-      R"({"id":"c2","name":"broken")" "\n"
-      R"(["not","an","object"])" "\n"
-      R"({"id":"c3","colour":"red"})" "\n"
-      R"({"id":"c4","birth_date":"1990-13-01"})" "\n"
+      R"({"id":"c1","name":"Marie Dupont","phone":["06 12 34 56 78","+33123456789"],)"
+      R"("partner_id":"p1","fields":{"tier":"A","age":42}})"
+      "\n"
+      "\n"
+      R"({"id":"c2","name":"broken")"
+      "\n"
+      R"(["not","an","object"])"
+      "\n"
+      R"({"id":"c3","colour":"red"})"
+      "\n"
+      R"({"id":"c4","birth_date":"1990-13-01"})"
+      "\n"
       "{\"id\":\"c5\",\"name\":\"bad \xff\"}\n"
-      R"({"id":"c6","name":{"nested":true}})" "\n"
-      R"({"id":"c1","name":"again"})" "\n"
+      R"({"id":"c6","name":{"nested":true}})"
+      "\n"
+      R"({"id":"c1","name":"again"})"
+      "\n"
       R"({"id":"c7","op":"delete"})";
   Directory dir;
   auto report = ImportJsonLines(jsonl, dir);
@@ -204,7 +216,8 @@ TEST(Import, ImportFileChoosesJsonLinesByExtension) {
   const std::string path = ::testing::TempDir() + "/directory_import_test.jsonl";
   {
     std::ofstream f(path);
-    f << R"({"id":"x1","name":"Zoé Laurent"})" << "\n";
+    f << R"({"id":"x1","name":"Zoé Laurent"})"
+      << "\n";
   }
   Directory dir;
   auto report = ImportFile(path, dir);

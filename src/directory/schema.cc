@@ -43,7 +43,8 @@ Status ForEachPart(std::string_view list, F&& f) {
 }
 
 Status CheckPin(std::string_view pin) {
-  const bool digits = std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool digits =
+      std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits || pin.size() < 3 || pin.size() > 12) {
     return InvalidArgument("pin '" + std::string(pin) + "' must be 3 to 12 digits");
   }
@@ -144,7 +145,8 @@ Result<ColumnSpec> ResolveColumn(std::string_view name, const ImportOptions& o) 
   }
   const std::string_view prefix = o.free_form_prefix;
   if (!prefix.empty() && name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix) {
-    return ColumnSpec{Column::kFreeForm, std::string(name), std::string(name.substr(prefix.size()))};
+    return ColumnSpec{Column::kFreeForm, std::string(name),
+                      std::string(name.substr(prefix.size()))};
   }
   for (const std::string& declared : o.free_form_columns) {
     if (name == declared) return ColumnSpec{Column::kFreeForm, std::string(name), declared};
@@ -158,8 +160,8 @@ Result<ColumnSpec> ResolveColumn(std::string_view name, const ImportOptions& o) 
 }
 
 Status BuildRecord(const std::vector<ColumnSpec>& columns,
-                   const std::vector<std::string_view>& values, const ImportOptions& o,
-                   Record* r, RowOp* op) {
+                   const std::vector<std::string_view>& values, const ImportOptions& o, Record* r,
+                   RowOp* op) {
   r->id.clear();
   r->kind = RecordKind::kPerson;
   r->name.clear();
@@ -199,7 +201,8 @@ Status BuildRecord(const std::vector<ColumnSpec>& columns,
         break;
       case Column::kKind: {
         const auto kind = ParseKind(v);
-        if (!kind) return InvalidArgument("kind must be person or partner, not '" + std::string(v) + "'");
+        if (!kind)
+          return InvalidArgument("kind must be person or partner, not '" + std::string(v) + "'");
         r->kind = *kind;
         break;
       }
@@ -261,10 +264,13 @@ Status BuildRecord(const std::vector<ColumnSpec>& columns,
 
 Status ValidateRecord(const Record& r, const ImportOptions& o) {
   if (r.id.empty()) return InvalidArgument("missing id");
-  for (const auto& [column, value] :
-       {std::pair<std::string_view, std::string_view>{"id", r.id}, {"name", r.name},
-        {"organization", r.organization}, {"partner_id", r.partner_id},
-        {"birth_date", r.birth_date}, {"language", r.language}, {"segment", r.segment}}) {
+  for (const auto& [column, value] : {std::pair<std::string_view, std::string_view>{"id", r.id},
+                                      {"name", r.name},
+                                      {"organization", r.organization},
+                                      {"partner_id", r.partner_id},
+                                      {"birth_date", r.birth_date},
+                                      {"language", r.language},
+                                      {"segment", r.segment}}) {
     SB_RETURN_IF_ERROR(CheckText(column, value, o));
   }
   for (const Field& f : r.fields) {

@@ -43,8 +43,19 @@ struct ImportOptions {
 };
 
 enum class Column : std::uint8_t {
-  kId, kOp, kKind, kName, kPhone, kOrganization, kPartnerId, kBirthDate, kLanguage, kSegment,
-  kTrunks, kPins, kFreeForm,
+  kId,
+  kOp,
+  kKind,
+  kName,
+  kPhone,
+  kOrganization,
+  kPartnerId,
+  kBirthDate,
+  kLanguage,
+  kSegment,
+  kTrunks,
+  kPins,
+  kFreeForm,
 };
 
 struct ColumnSpec {

@@ -67,7 +67,8 @@ std::vector<Snapshot::Location> Snapshot::LivePhoneSlots(std::string_view e164) 
 
 std::vector<Record> Snapshot::FindByPhone(std::string_view e164) const {
   std::vector<Record> out;
-  for (const Location& loc : LivePhoneSlots(e164)) out.push_back(segments_[loc.segment]->Get(loc.slot));
+  for (const Location& loc : LivePhoneSlots(e164))
+    out.push_back(segments_[loc.segment]->Get(loc.slot));
   std::sort(out.begin(), out.end(), [](const Record& a, const Record& b) { return a.id < b.id; });
   return out;
 }
@@ -90,7 +91,8 @@ std::vector<SearchHit> Snapshot::Search(std::string_view query, const SearchOpti
   for (std::size_t k = 0; k < segments_.size(); ++k) {
     const Segment& seg = *segments_[k];
     std::uint32_t org = kNoCode, partner = kNoCode;
-    if (!o.organization.empty() && (org = seg.OrganizationCode(o.organization)) == kNoCode) continue;
+    if (!o.organization.empty() && (org = seg.OrganizationCode(o.organization)) == kNoCode)
+      continue;
     if (!o.partner_id.empty() && (partner = seg.PartnerCode(o.partner_id)) == kNoCode) continue;
     const bool check_shadow = k + 1 < segments_.size();
     seg.names().Match(words, o.min_word_similarity, floor, [&](std::uint32_t slot, double approx) {

@@ -203,9 +203,8 @@ void NameIndex::Match(const std::vector<std::string>& query_words, double min_wo
           bits[post_slots_[k] / 64] |= std::uint64_t{1} << (post_slots_[k] % 64);
         }
       }
-      std::erase_if(candidates, [&](std::uint32_t slot) {
-        return (bits[slot / 64] >> (slot % 64) & 1) == 0;
-      });
+      std::erase_if(candidates,
+                    [&](std::uint32_t slot) { return (bits[slot / 64] >> (slot % 64) & 1) == 0; });
     }
   }
 

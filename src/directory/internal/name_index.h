@@ -37,16 +37,19 @@ class NameIndex {
   void Match(const std::vector<std::string>& query_words, double min_word_similarity,
              double min_score, const std::function<void(std::uint32_t, double)>& visit) const;
 
-  std::size_t dictionary_size() const { return word_offsets_.empty() ? 0 : word_offsets_.size() - 1; }
+  std::size_t dictionary_size() const {
+    return word_offsets_.empty() ? 0 : word_offsets_.size() - 1;
+  }
   std::size_t MemoryBytes() const;
 
  private:
   friend class NameIndexBuilder;
   std::string_view Word(std::uint32_t w) const {
-    return std::string_view(words_).substr(word_offsets_[w], word_offsets_[w + 1] - word_offsets_[w]);
+    return std::string_view(words_).substr(word_offsets_[w],
+                                           word_offsets_[w + 1] - word_offsets_[w]);
   }
 
-  std::string words_;                       // dictionary text, words back to back
+  std::string words_;                        // dictionary text, words back to back
   std::vector<std::uint32_t> word_offsets_;  // size words + 1
   std::vector<std::uint32_t> gram_codes_;    // sorted distinct trigram codes
   std::vector<std::uint32_t> gram_offsets_;  // size codes + 1, into gram_words_
