@@ -30,8 +30,9 @@ Result<toml::table> Parse(std::string_view text, std::string_view name) {
 
 Status CheckTopKeys(const std::string& file, const toml::table& root, bool sim) {
   internal::Reader r(file, root, "");
-  if (sim) return r.OnlyKeys({"engine", "calendar", "queue", "agent", "agent_pool", "sim"});
-  return r.OnlyKeys({"engine", "calendar", "queue", "agent", "agent_pool", "sim"});
+  (void)sim;
+  return r.OnlyKeys({"engine", "calendar", "queue", "agent", "agent_pool", "sim", "store",
+                     "retention"});
 }
 
 }  // namespace
@@ -55,6 +56,63 @@ Result<sim::SimSettings> SimSettingsFromString(std::string_view toml, std::strin
   SB_RETURN_IF_ERROR(internal::ReadSim(file, root, &s));
   SB_RETURN_IF_ERROR(sim::ValidateSimSettings(s).WithContext(file));
   return s;
+}
+
+Result<StoreConfig> StoreConfigFromString(std::string_view toml, std::string_view name) {
+  SB_ASSIGN_OR_RETURN(toml::table root, Parse(toml, name));
+  const std::string file(name);
+  SB_RETURN_IF_ERROR(CheckTopKeys(file, root, false));
+  StoreConfig c;
+  if (const toml::node* n = root.get("store")) {
+    const toml::table* t = n->as_table();
+    if (t == nullptr) return InvalidArgument(file + ": [store] must be a table");
+    internal::Reader r(file, *t, "store");
+    SB_RETURN_IF_ERROR(r.OnlyKeys({"url", "buffer"}));
+    SB_RETURN_IF_ERROR(r.String("url", &c.url));
+    if (c.url.empty()) return r.Error(r.Get("url"), "url", "expected a file name or a postgresql:// URL");
+    SB_RETURN_IF_ERROR(r.Int("buffer", 1000, 100'000'000, &c.buffer));
+  }
+  if (const toml::node* n = root.get("retention")) {
+    const toml::table* t = n->as_table();
+    if (t == nullptr) return InvalidArgument(file + ": [retention] must be a table");
+    internal::Reader r(file, *t, "retention");
+    SB_RETURN_IF_ERROR(r.OnlyKeys({"events_days", "cdrs_days", "cases_days", "audit_days",
+                                   "recordings_days", "purge_every"}));
+    constexpr std::int64_t kMaxDays = 36500;
+    SB_RETURN_IF_ERROR(r.Int("events_days", 0, kMaxDays, &c.events_days));
+    SB_RETURN_IF_ERROR(r.Int("cdrs_days", 0, kMaxDays, &c.cdrs_days));
+    SB_RETURN_IF_ERROR(r.Int("cases_days", 0, kMaxDays, &c.cases_days));
+    SB_RETURN_IF_ERROR(r.Int("audit_days", 0, kMaxDays, &c.audit_days));
+    SB_RETURN_IF_ERROR(r.Int("recordings_days", 0, kMaxDays, &c.recordings_days));
+    SB_RETURN_IF_ERROR(r.Dur("purge_every", &c.purge_every));
+    if (c.purge_every < std::chrono::minutes(1)) {
+      return r.Error(r.Get("purge_every"), "purge_every", "expected at least 1m");
+    }
+  }
+  Status s = internal::ForEachTable(file, root, "queue", [&](const toml::table& t) -> Status {
+    internal::Reader r(file, t, "queue");
+    std::string name;
+    SB_RETURN_IF_ERROR(r.String("name", &name, true));
+    if (r.Get("dispositions") == nullptr) return Status::Ok();
+    internal::Reader named(file, t, "queue '" + name + "'");
+    std::vector<std::string> codes;
+    SB_RETURN_IF_ERROR(named.StringList("dispositions", &codes));
+    for (const std::string& code : codes) {
+      if (code.empty() || code.size() > 64) {
+        return named.Error(named.Get("dispositions"), "dispositions",
+                           "expected codes of 1 to 64 characters");
+      }
+    }
+    c.dispositions[name] = std::move(codes);
+    return Status::Ok();
+  });
+  SB_RETURN_IF_ERROR(s);
+  return c;
+}
+
+Result<StoreConfig> LoadStoreConfig(const std::string& path) {
+  SB_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return StoreConfigFromString(text, path);
 }
 
 Result<core::EngineSettings> LoadEngineSettings(const std::string& path) {

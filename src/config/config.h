@@ -5,7 +5,9 @@
 // Unknown keys are errors (a typo must not be silently ignored). The format is documented in
 // docs/design/config.md. Thread safety: stateless functions.
 
+#include <map>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "base/result.h"
@@ -20,6 +22,21 @@ Result<sim::SimSettings> LoadSimSettings(const std::string& path);
 // The same from text; `name` stands for the file in messages.
 Result<core::EngineSettings> EngineSettingsFromString(std::string_view toml, std::string_view name);
 Result<sim::SimSettings> SimSettingsFromString(std::string_view toml, std::string_view name);
+
+// [store], [retention] and each queue's `dispositions`: what the store and the cases need.
+struct StoreConfig {
+  std::string url = "switchboard.db";  // a SQLite file (relative to the working directory),
+                                       // sqlite:PATH, or postgresql://...
+  std::int64_t buffer = 1'000'000;     // writes buffered while the store is down
+  // Days to keep each kind of data; 0 keeps it forever.
+  std::int64_t events_days = 0, cdrs_days = 0, cases_days = 0, audit_days = 0,
+               recordings_days = 0;
+  Duration purge_every = std::chrono::hours(1);
+  // Disposition codes by queue name; a queue without the key accepts any code.
+  std::map<std::string, std::vector<std::string>> dispositions;
+};
+Result<StoreConfig> LoadStoreConfig(const std::string& path);
+Result<StoreConfig> StoreConfigFromString(std::string_view toml, std::string_view name);
 
 // "20s", "5m", "1h30m", "250ms", or a plain number of seconds.
 Result<Duration> ParseDuration(std::string_view text);

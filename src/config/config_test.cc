@@ -45,6 +45,39 @@ TEST(Config, BrokenFilesNameFileLineAndField) {
   EXPECT_EQ(LoadEngineSettings(kDir + "missing.toml").status().code(), StatusCode::kNotFound);
 }
 
+TEST(Config, StoreRetentionAndDispositions) {
+  auto demo = LoadStoreConfig(kDir + "demo.toml");
+  ASSERT_TRUE(demo.ok()) << demo.status().ToString();
+  EXPECT_EQ(demo->url, "data/switchboard.db");
+  EXPECT_EQ(demo->audit_days, 730);
+  EXPECT_EQ(demo->purge_every, 1h);
+  ASSERT_EQ(demo->dispositions.count("support"), 1u);
+  EXPECT_EQ(demo->dispositions.at("support").front(), "resolved");
+
+  auto defaults = StoreConfigFromString("[[queue]]\nname = \"q\"\n", "min.toml");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->url, "switchboard.db");
+  EXPECT_EQ(defaults->events_days, 0);  // forever unless configured
+  EXPECT_TRUE(defaults->dispositions.empty());
+
+  struct Case {
+    const char* toml;
+    const char* fragment;
+  };
+  for (const Case& c : {
+           Case{"[retention]\naudit_days = -1\n", "x.toml:2: retention: audit_days"},
+           Case{"[retention]\npurge_every = \"10s\"\n", "purge_every: expected at least 1m"},
+           Case{"[retention]\nkeep_forever = true\n", "keep_forever: unknown key"},
+           Case{"[store]\nurl = \"\"\n", "url: expected a file name"},
+           Case{"[[queue]]\nname = \"q\"\ndispositions = [\"\"]\n", "queue 'q': dispositions"},
+           Case{"[[queue]]\nname = \"q\"\ndispositions = \"resolved\"\n", "queue 'q': dispositions"},
+       }) {
+    auto s = StoreConfigFromString(c.toml, "x.toml");
+    ASSERT_FALSE(s.ok()) << c.toml;
+    EXPECT_NE(s.status().message().find(c.fragment), std::string::npos) << s.status().message();
+  }
+}
+
 TEST(Config, DurationsClocksAndZones) {
   EXPECT_EQ(*ParseDuration("20s"), 20s);
   EXPECT_EQ(*ParseDuration("1h30m"), 90min);

@@ -89,7 +89,8 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
                                  "max_wait", "max_length", "calendar", "offer_timeout", "wrap_up",
                                  "max_wrap_up", "ring_all_max", "transfer_keeps_arrival",
                                  "expected_handle_time", "requirements", "relax", "when_closed",
-                                 "when_full", "when_max_wait", "best_match"}));
+                                 "when_full", "when_max_wait", "best_match",
+                                 "dispositions" /* read by LoadStoreConfig */}));
   std::int64_t v = q->priority;
   SB_RETURN_IF_ERROR(r.Int("priority", 1, 100, &v));
   q->priority = static_cast<int>(v);

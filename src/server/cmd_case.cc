@@ -11,6 +11,7 @@
 
 #include "cases/confirmation.h"
 #include "cases/service.h"
+#include "config/config.h"
 #include "server/commands.h"
 #include "store/store.h"
 
@@ -24,7 +25,7 @@ std::int64_t NowMs() {
 }
 
 struct CaseArgs {
-  std::string store, user, number, notes, status, disposition;
+  std::string store, config, user, number, notes, status, disposition;
   std::uint64_t call = 0;
   std::uint32_t queue = 0;
   std::vector<std::string> records;
@@ -58,10 +59,25 @@ int Fail(const Status& s) {
   return s.code() == StatusCode::kInvalidArgument ? 2 : 1;
 }
 
+// Disposition codes per queue id, from the configuration's queues.
+Result<cases::CaseRules> Rules(const std::string& path) {
+  cases::CaseRules rules;
+  if (path.empty()) return rules;
+  SB_ASSIGN_OR_RETURN(core::EngineSettings engine, config::LoadEngineSettings(path));
+  SB_ASSIGN_OR_RETURN(config::StoreConfig sc, config::LoadStoreConfig(path));
+  for (const auto& [name, codes] : sc.dispositions) {
+    const QueueId q = core::FindQueue(engine, name);
+    if (q.valid()) rules.dispositions[q.value] = codes;
+  }
+  return rules;
+}
+
 int Run(const CaseArgs& a, const std::string& what) {
+  auto rules = Rules(a.config);
+  if (!rules.ok()) return Fail(rules.status());
   auto st = store::OpenStore(a.store);
   if (!st.ok()) return Fail(st.status());
-  cases::CaseService svc(**st, {});
+  cases::CaseService svc(**st, *rules);
   const std::int64_t now = NowMs();
   if (what == "open") {
     auto c = svc.Open(cases::OpenRequest{a.user, now, a.call, a.queue, a.records, a.notes});
@@ -105,6 +121,7 @@ void RegisterCaseCommand(CLI::App& app) {
     sub->add_option("--store", a->store, "the store: a SQLite file or postgresql://...")->required();
     sub->add_option("--user", a->user, "who is doing this (written to the audit log)")->required();
     sub->add_option("--call", a->call, "the call this is done for, if any");
+    sub->add_option("--config", a->config, "configuration whose queues list the dispositions");
   };
   auto* open = cmd->add_subcommand("open", "Open a case and print its confirmation number");
   common(open);

@@ -28,6 +28,25 @@ void RegisterCheckConfigCommand(CLI::App& app) {
     }
     std::printf("  %zu agents, %zu skills, %zu calendars\n", engine->agents.size(),
                 engine->skills.size(), engine->calendars.size());
+    auto st = config::LoadStoreConfig(*file);
+    if (!st.ok()) {
+      std::fprintf(stderr, "error: %s\n", st.status().message().c_str());
+      ExitCode() = 2;
+      return;
+    }
+    auto days = [](std::int64_t d) { return d == 0 ? std::string("forever") : std::to_string(d) + " days"; };
+    std::printf("  store: %s; keep events %s, CDRs %s, cases %s, audit %s, recordings %s\n",
+                st->url.c_str(), days(st->events_days).c_str(), days(st->cdrs_days).c_str(),
+                days(st->cases_days).c_str(), days(st->audit_days).c_str(),
+                days(st->recordings_days).c_str());
+    for (const auto& [queue, codes] : st->dispositions) {
+      if (!core::FindQueue(*engine, queue).valid()) {
+        std::fprintf(stderr, "error: %s: dispositions for unknown queue '%s'\n", file->c_str(), queue.c_str());
+        ExitCode() = 2;
+        return;
+      }
+      std::printf("  queue %s: %zu disposition codes\n", queue.c_str(), codes.size());
+    }
     auto sim = config::LoadSimSettings(*file);
     if (sim.ok()) {
       double calls = 0;

@@ -106,12 +106,47 @@ bool StoreWriter::CommitWithRetry(const WriteBatch& batch) {
   }
 }
 
+Time StoreWriter::Now() const {
+  if (options_.clock) return options_.clock();
+  return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+}
+
+void StoreWriter::MaybePurge() {
+  if (!options_.retention) return;
+  const Time now = Now();
+  if (now < next_purge_) return;
+  next_purge_ = now + options_.purge_every;
+  auto r = store_->Purge(*options_.retention, now);
+  if (!r.ok()) {
+    Log("store: retention purge failed, will retry at the next interval: " + r.status().ToString());
+    return;
+  }
+  {
+    std::lock_guard lock(mu_);
+    ++health_.purges;
+  }
+  if (r->events + r->cdrs + r->cases + r->audit + r->recordings > 0) {
+    Log("store: retention purge removed " + std::to_string(r->events) + " events, " +
+        std::to_string(r->cdrs) + " CDRs, " + std::to_string(r->cases) + " cases, " +
+        std::to_string(r->audit) + " audit rows, " + std::to_string(r->recordings) +
+        " recordings");
+  }
+  if (options_.on_purge) options_.on_purge(*r);
+}
+
 void StoreWriter::Run() {
   std::deque<Item> work;
   while (true) {
+    MaybePurge();
     {
       std::unique_lock lock(mu_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      auto ready = [&] { return stopping_ || !queue_.empty(); };
+      if (options_.retention) {
+        // Sleep until work arrives or the next purge is due (by the wall clock).
+        wake_.wait_for(lock, std::max(Duration(1), next_purge_ - Now()), ready);
+      } else {
+        wake_.wait(lock, ready);
+      }
       if (queue_.empty() && stopping_) return;
       // Take everything there is, up to one batch: this is the group in group commit.
       const std::size_t n = std::min(queue_.size(), options_.max_batch);

@@ -19,6 +19,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <variant>
@@ -34,6 +35,12 @@ struct WriterOptions {
   Duration max_retry = Duration(2000);
   // Alarm and recovery messages; stderr when empty.
   std::function<void(const std::string&)> log;
+  // Retention: when set, the writer purges expired data every `purge_every` (first one at
+  // start) and logs what each purge removed (the store also audits it).
+  std::optional<RetentionPolicy> retention;
+  Duration purge_every = std::chrono::hours(1);
+  std::function<Time()> clock;  // the wall clock when empty; tests set it
+  std::function<void(const PurgeReport&)> on_purge;
 };
 
 struct WriterHealth {
@@ -45,6 +52,7 @@ struct WriterHealth {
   std::uint64_t failed_commits = 0;
   std::uint64_t commits = 0;
   std::size_t buffered = 0;
+  std::uint64_t purges = 0;
 };
 
 class StoreWriter {
@@ -87,6 +95,8 @@ class StoreWriter {
   // Commits `batch` until it succeeds or the writer is stopping; true if committed.
   bool CommitWithRetry(const WriteBatch& batch);
   void Log(const std::string& line);
+  void MaybePurge();
+  Time Now() const;
 
   std::unique_ptr<Store> store_;
   WriterOptions options_;
@@ -97,6 +107,7 @@ class StoreWriter {
   std::size_t inflight_ = 0;         // taken by the writer, not yet committed; guarded by mu_
   bool stopping_ = false;            // guarded by mu_
   WriterHealth health_;              // guarded by mu_
+  Time next_purge_{};                // writer thread only
   std::thread thread_;
 };
 

@@ -148,6 +148,50 @@ TEST(StoreWriter, BuffersWhilePostgresIsDownAndResumesWhenItIsBack) {
   EXPECT_NE(log.front().find("commit failed"), std::string::npos) << log.front();
 }
 
+TEST(StoreWriter, PurgesExpiredDataOnASchedule) {
+  const std::string dir = TempDir("purge");
+  const std::string url = "sqlite:" + dir + "/store.db";
+  std::atomic<std::int64_t> now_ms{kDay0 + 5 * 86400000LL};
+  std::mutex mu;
+  std::vector<PurgeReport> reports;
+  std::vector<std::string> log;
+  WriterOptions o = Quiet(&log);
+  o.retention = RetentionPolicy{};
+  o.retention->events_days = 3;
+  o.purge_every = Duration(20);
+  o.clock = [&] { return FromMillis(now_ms.fetch_add(10)); };  // time moves on
+  o.on_purge = [&](const PurgeReport& r) {
+    std::lock_guard lock(mu);
+    reports.push_back(r);
+  };
+  StoreWriter w(Open(url), o);
+  // Two events four days old and one a day old: only the old ones expire.
+  (void)w.Post(Ready(1, kDay0 + 86400000LL));
+  (void)w.Post(Ready(2, kDay0 + 86400000LL + 1));
+  const std::uint64_t last = w.Post(Ready(3, kDay0 + 4 * 86400000LL));
+  ASSERT_TRUE(w.WaitDurable(last, Duration(10000)));
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard lock(mu);
+    for (const PurgeReport& r : reports) {
+      if (r.events > 0) return true;
+    }
+    return false;
+  }));
+  {
+    std::lock_guard lock(mu);
+    std::int64_t removed = 0;
+    for (const PurgeReport& r : reports) removed += r.events;
+    EXPECT_EQ(removed, 2);
+  }
+  ASSERT_FALSE(log.empty());
+  EXPECT_NE(log.back().find("retention purge removed 2 events"), std::string::npos) << log.back();
+  auto left = w.Call([](Store& s) { return s.ReadEvents(FromMillis(0), FromMillis(INT64_MAX / 2)); }).get();
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(std::get<core::AgentReady>((*left)[0].event).agent.value, 3u);
+  EXPECT_GE(w.health().purges, 1u);
+}
+
 // A full disk: the store on a 4 MiB tmpfs that a filler file has nearly filled. Needs the right to
 // mount (root, as in CI); skipped with the reason otherwise.
 TEST(StoreWriter, SurvivesAFullDiskAndResumesWhenSpaceIsFreed) {

@@ -65,6 +65,10 @@ for backend in sqlite pg; do
   code=$?
   check "$backend: closing without a disposition is refused" test "$code" -ne 0
   check "  and says what to do" grep -q "choose one first" "$tmp/closed"
+  "$bin" case set "$number" --store "$url" --user bob --config "$src/configs/demo.toml" \
+    --disposition sold-a-car >"$tmp/badcode" 2>&1
+  check "$backend: a disposition the queue does not list is refused, naming the valid ones" \
+    grep -q "expected one of: resolved, escalated, callback-promised, wrong-number" "$tmp/badcode"
   lower=$(echo "$number" | tr 'A-Z' 'a-z' | tr -d '-')
   "$bin" case set "$lower" --store "$url" --user bob --status closed --disposition resolved >"$tmp/set" 2>&1
   check "$backend: case set closes it, found from a lower-case number without dashes" grep -q ", closed, version" "$tmp/set"
