@@ -106,7 +106,20 @@ double JaroWinkler(std::string_view a, std::string_view b) {
   if (a.empty() && b.empty()) return 1;
   if (a.empty() || b.empty()) return 0;
   const std::size_t window = std::max<std::size_t>(std::max(a.size(), b.size()) / 2, 1) - 1;
-  std::vector<char> am(a.size(), 0), bm(b.size(), 0);
+  // Match flags on the stack for names of ordinary length: this runs for every dictionary word
+  // a search considers, and a heap allocation would cost more than the comparison.
+  std::array<char, 64> a_small{}, b_small{};
+  std::vector<char> a_big, b_big;
+  char* am = a_small.data();
+  char* bm = b_small.data();
+  if (a.size() > a_small.size()) {
+    a_big.assign(a.size(), 0);
+    am = a_big.data();
+  }
+  if (b.size() > b_small.size()) {
+    b_big.assign(b.size(), 0);
+    bm = b_big.data();
+  }
   std::size_t matches = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     const std::size_t lo = i > window ? i - window : 0;

@@ -153,26 +153,40 @@ void NameIndex::Match(const std::vector<std::string>& query_words, double min_wo
   std::vector<bool> drives(n_query, false);
   for (std::size_t d = 0; d + required <= n_query; ++d) drives[order[d]] = true;
   const std::size_t n_slots = fwd_offsets_.size() - 1;
-  std::vector<std::uint32_t> candidates;
   std::size_t driving_lists = 0, driving_total = 0;
   for (const Similar& s : similar) {
     if (!drives[s.query_word]) continue;
     ++driving_lists;
     driving_total += post_offsets_[s.word + 1] - post_offsets_[s.word];
   }
-  if (driving_lists > 1 && driving_total > n_slots / 128) {
-    // Many long lists: a union through a bitmap is linear, where sorting is not.
-    std::vector<std::uint64_t> bits(n_slots / 64 + 1, 0);
+  // Sets the bit of every slot in the posting lists of the query words `pick` accepts.
+  auto mark = [&](std::vector<std::uint64_t>& bits, auto pick) {
+    bits.assign(n_slots / 64 + 1, 0);
     for (const Similar& s : similar) {
-      if (!drives[s.query_word]) continue;
+      if (!pick(s.query_word)) continue;
       for (std::uint64_t k = post_offsets_[s.word]; k < post_offsets_[s.word + 1]; ++k) {
         bits[post_slots_[k] / 64] |= std::uint64_t{1} << (post_slots_[k] % 64);
       }
     }
-    candidates.reserve(driving_total);
-    for (std::size_t b = 0; b < bits.size(); ++b) {
-      for (std::uint64_t v = bits[b]; v != 0; v &= v - 1) {
-        candidates.push_back(static_cast<std::uint32_t>(b * 64 + std::countr_zero(v)));
+  };
+  // When every query word is required, candidates missing a word can go before scoring: a
+  // bitmap of that word's slots costs a sequential pass over its lists, much less than scoring
+  // a candidate (two cache misses), as long as its lists are not far longer than the candidates.
+  const bool all_required = required == n_query;
+  std::vector<std::uint32_t> candidates;
+  std::vector<std::uint64_t> bits, other;
+  if (driving_lists > 1 && driving_total > n_slots / 128) {
+    // Many long lists: union and intersections as bitmaps, linear where sorting is not.
+    mark(bits, [&](std::uint32_t q) { return drives[q]; });
+    for (std::size_t d = 1; all_required && d < n_query; ++d) {
+      const std::uint32_t q = order[d];
+      if (totals[q] > 16 * driving_total) break;  // sorted by total: the rest are longer
+      mark(other, [&](std::uint32_t w) { return w == q; });
+      for (std::size_t i = 0; i < bits.size(); ++i) bits[i] &= other[i];
+    }
+    for (std::size_t i = 0; i < bits.size(); ++i) {
+      for (std::uint64_t v = bits[i]; v != 0; v &= v - 1) {
+        candidates.push_back(static_cast<std::uint32_t>(i * 64 + std::countr_zero(v)));
       }
     }
   } else {
@@ -186,25 +200,12 @@ void NameIndex::Match(const std::vector<std::string>& query_words, double min_wo
       std::sort(candidates.begin(), candidates.end());
       candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     }
-  }
-
-  // When every query word is required, drop candidates missing one: a bitmap of each other
-  // word's slots costs a sequential pass over its lists, much less than scoring a candidate
-  // (two cache misses), as long as its lists are not far longer than the candidate list.
-  if (required == n_query && !candidates.empty()) {
-    std::vector<std::uint64_t> bits;
-    for (std::size_t d = 1; d < n_query && !candidates.empty(); ++d) {
+    for (std::size_t d = 1; all_required && d < n_query && !candidates.empty(); ++d) {
       const std::uint32_t q = order[d];
-      if (totals[q] > 16 * candidates.size()) break;  // sorted by total: the rest are longer
-      bits.assign(n_slots / 64 + 1, 0);
-      for (const Similar& s : similar) {
-        if (s.query_word != q) continue;
-        for (std::uint64_t k = post_offsets_[s.word]; k < post_offsets_[s.word + 1]; ++k) {
-          bits[post_slots_[k] / 64] |= std::uint64_t{1} << (post_slots_[k] % 64);
-        }
-      }
+      if (totals[q] > 16 * candidates.size()) break;
+      mark(other, [&](std::uint32_t w) { return w == q; });
       std::erase_if(candidates,
-                    [&](std::uint32_t slot) { return (bits[slot / 64] >> (slot % 64) & 1) == 0; });
+                    [&](std::uint32_t slot) { return (other[slot / 64] >> (slot % 64) & 1) == 0; });
     }
   }
 
