@@ -1,5 +1,7 @@
 #include "directory/import.h"
 
+#include "directory/csv_scanner.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -225,6 +227,50 @@ TEST(Import, ImportFileChoosesJsonLinesByExtension) {
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->applied.inserted, 1u);
   EXPECT_EQ(dir.FindById("x1")->name, "Zoé Laurent");
+}
+
+TEST(Import, ProgressIsMonotonicOverSeveralChunksAndRejectsAreCapped) {
+  // ~6 MiB: two progress steps of 4 MiB cannot both fit, so at least one mid-way call.
+  std::string csv = "id,name,x_pad\n";
+  const std::string pad(300, 'p');
+  for (int i = 0; i < 20000; ++i) {
+    csv += (i % 1000 == 0 ? std::string() : "id" + std::to_string(i)) + ",Name " +
+           std::to_string(i) + "," + pad + "\n";
+  }
+  std::vector<std::uint64_t> done;
+  ImportOptions options;
+  options.max_rejects_kept = 10;
+  Directory dir;
+  auto report = ImportCsv(csv, dir, options, [&](std::uint64_t d, std::uint64_t total) {
+    EXPECT_EQ(total, csv.size());
+    if (!done.empty()) {
+      EXPECT_GE(d, done.back());
+    }
+    done.push_back(d);
+  });
+  ASSERT_TRUE(report.ok());
+  EXPECT_GE(done.size(), 2u);
+  EXPECT_LT(done.front(), csv.size());
+  EXPECT_EQ(done.back(), csv.size());
+  EXPECT_EQ(report->rejected, 20u);  // every 1000th row has no id
+  EXPECT_EQ(report->rejects.size(), 10u);
+  EXPECT_EQ(report->rejects[0].line, 2u);
+  std::ostringstream out;
+  WriteRejects(*report, out);
+  EXPECT_NE(out.str().find("10 more rejected rows not listed"), std::string::npos);
+  EXPECT_EQ(dir.snapshot()->record_count(), 20000u - 20u);
+}
+
+TEST(Import, AQuotedFieldBeyondTheScanLimitIsUnterminatedAndNotFatal) {
+  std::string csv =
+      "id,name\n1,\"" + std::string(CsvScanner::kMaxQuotedSpan + 10, 'x') + "\"\n2,Bob\n";
+  Directory dir;
+  auto report = ImportCsv(csv, dir);
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->rejected, 1u);
+  EXPECT_EQ(report->rejects[0].line, 2u);
+  EXPECT_EQ(report->rejects[0].reason, "unterminated quote");
+  EXPECT_TRUE(dir.FindById("2"));
 }
 
 TEST(Import, RandomGarbageNeverCrashes) {
