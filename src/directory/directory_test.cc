@@ -82,6 +82,25 @@ TEST(Search, RanksByScoreAndCarriesIt) {
   EXPECT_EQ(Ids(dir.Search("Marie Dupont", one)), (std::vector<std::string>{"C-1001"}));
 }
 
+TEST(Search, ExactNamesFirstThenFuzzyOnesFillTheLimit) {
+  Directory dir;
+  ASSERT_TRUE(dir.Upsert({Person("e3", "Anne Martin"), Person("e1", "Martin Anne"),
+                          Person("e2", "ANNE MARTIN"), Person("f1", "Anne Martine"),
+                          Person("f2", "Anna Martin")})
+                  .ok());
+  SearchOptions three;
+  three.limit = 3;
+  EXPECT_EQ(Ids(dir.Search("Anne Martin", three)), (std::vector<std::string>{"e1", "e2", "e3"}));
+  SearchOptions five;
+  five.limit = 5;
+  const auto hits = dir.Search("Anne Martin", five);
+  ASSERT_EQ(hits.size(), 5u);
+  EXPECT_EQ(Ids(hits).front(), "e1");
+  EXPECT_DOUBLE_EQ(hits[2].score, 1.0);
+  EXPECT_LT(hits[3].score, 1.0);  // the fuzzy ones come after, still found
+  EXPECT_GT(hits[4].score, 0.8);
+}
+
 TEST(Search, FiltersByKindPartnerAndOrganization) {
   Directory& dir = Fixture();
   SearchOptions beta;

@@ -73,10 +73,9 @@ std::vector<Record> Snapshot::FindByPhone(std::string_view e164) const {
   return out;
 }
 
-std::vector<SearchHit> Snapshot::Search(std::string_view query, const SearchOptions& o) const {
-  const std::string folded = Fold(query);
-  const std::vector<std::string> words = Tokens(folded);
-  if (words.empty() || o.limit == 0) return {};
+std::vector<SearchHit> Snapshot::Collect(const std::vector<std::string>& words,
+                                         std::string_view folded, const SearchOptions& o,
+                                         double min_word_similarity) const {
   struct Candidate {
     double approx;
     std::size_t segment;
@@ -91,11 +90,12 @@ std::vector<SearchHit> Snapshot::Search(std::string_view query, const SearchOpti
   for (std::size_t k = 0; k < segments_.size(); ++k) {
     const Segment& seg = *segments_[k];
     std::uint32_t org = kNoCode, partner = kNoCode;
-    if (!o.organization.empty() && (org = seg.OrganizationCode(o.organization)) == kNoCode)
+    if (!o.organization.empty() && (org = seg.OrganizationCode(o.organization)) == kNoCode) {
       continue;
+    }
     if (!o.partner_id.empty() && (partner = seg.PartnerCode(o.partner_id)) == kNoCode) continue;
     const bool check_shadow = k + 1 < segments_.size();
-    seg.names().Match(words, o.min_word_similarity, floor, [&](std::uint32_t slot, double approx) {
+    seg.names().Match(words, min_word_similarity, floor, [&](std::uint32_t slot, double approx) {
       if (heap.size() >= pool && approx <= heap.top().approx) return;
       if (o.kind && seg.kind_of(slot) != static_cast<std::uint8_t>(*o.kind)) return;
       if (org != kNoCode && seg.organization_code(slot) != org) return;
@@ -116,6 +116,24 @@ std::vector<SearchHit> Snapshot::Search(std::string_view query, const SearchOpti
   std::sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {
     return a.score != b.score ? a.score > b.score : a.record.id < b.record.id;
   });
+  return hits;
+}
+
+std::vector<SearchHit> Snapshot::Search(std::string_view query, const SearchOptions& o) const {
+  const std::string folded = Fold(query);
+  const std::vector<std::string> words = Tokens(folded);
+  if (words.empty() || o.limit == 0) return {};
+  // Exact words first: when `limit` records score 1 (the same words, nothing more), no fuzzy
+  // match can rank above them (a fuzzy word scores below 1), and the fuzzy pass, whose
+  // neighbour words make common names several times as costly, is skipped.
+  if (o.min_word_similarity < 1.0) {
+    std::vector<SearchHit> exact = Collect(words, folded, o, 1.0);
+    if (exact.size() >= o.limit && exact[o.limit - 1].score >= 1.0) {
+      exact.resize(o.limit);
+      return exact;
+    }
+  }
+  std::vector<SearchHit> hits = Collect(words, folded, o, o.min_word_similarity);
   if (hits.size() > o.limit) hits.resize(o.limit);
   return hits;
 }

@@ -99,6 +99,9 @@ class Snapshot {
   // True when a segment newer than `segment` holds the id (record or tombstone).
   bool Shadowed(std::size_t segment, std::string_view id) const;
   std::vector<Location> LivePhoneSlots(std::string_view e164) const;
+  // Hits of one search pass, best first, not cut to the limit.
+  std::vector<SearchHit> Collect(const std::vector<std::string>& words, std::string_view folded,
+                                 const SearchOptions& options, double min_word_similarity) const;
   std::optional<Record> UniquePartner(const std::vector<Location>& hits) const;
 
   Segments segments_;

@@ -132,7 +132,9 @@ void NameIndex::Match(const std::vector<std::string>& query_words, double min_wo
     const std::size_t need = std::max<std::size_t>(1, (grams.size() + 2) / 3);
     for (std::uint32_t w : touched) {
       if (shared[w] >= need) {
-        const double sim = JaroWinkler(word, Word(w));
+        // At a threshold of 1 only the word itself qualifies: no need for Jaro-Winkler.
+        const double sim =
+            min_word_similarity >= 1.0 ? (Word(w) == word ? 1.0 : 0.0) : JaroWinkler(word, Word(w));
         if (sim >= min_word_similarity && post_offsets_[w + 1] > post_offsets_[w]) {
           similar.push_back({w, q, sim});
           totals[q] += post_offsets_[w + 1] - post_offsets_[w];
