@@ -64,6 +64,11 @@ TEST(Search, FindsTyposTranspositionsMissingAccentsAndSwappedWords) {
     EXPECT_LE(hits[0].score, 1.0) << query;
   }
   EXPECT_TRUE(dir.Search("Zbigniew Quux").empty());
+  Directory short_names;
+  ASSERT_TRUE(short_names.Upsert({Person("r1", "Léa Roux"), Person("r2", "Léa Rossi")}).ok());
+  const auto roux = short_names.Search("Lea Ruox");  // a transposition in a four-letter word
+  ASSERT_FALSE(roux.empty());
+  EXPECT_EQ(roux[0].record.id, "r1");
   EXPECT_TRUE(dir.Search("").empty());
   EXPECT_TRUE(dir.Search("  ,;  ").empty());
 }

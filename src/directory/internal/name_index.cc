@@ -128,8 +128,9 @@ void NameIndex::Match(const std::vector<std::string>& query_words, double min_wo
         if (shared[w] < 255) ++shared[w];
       }
     }
-    // A typo destroys up to three trigrams and a transposition four: ask for a third of them.
-    const std::size_t need = std::max<std::size_t>(1, (grams.size() + 2) / 3);
+    // A typo destroys up to three trigrams and a transposition four: ask for a third of them,
+    // and for one only in words of up to four letters ("ruox" shares only "  r" with "roux").
+    const std::size_t need = grams.size() <= 5 ? 1 : (grams.size() + 2) / 3;
     for (std::uint32_t w : touched) {
       if (shared[w] >= need) {
         // At a threshold of 1 only the word itself qualifies: no need for Jaro-Winkler.
