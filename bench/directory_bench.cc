@@ -90,9 +90,18 @@ std::string Quoted(const std::string& s) {
   return s.find(',') == std::string::npos ? s : "\"" + s + "\"";
 }
 
+// The generated files, removed when the program exits.
+struct TempFiles {
+  std::map<std::size_t, std::string> paths;
+  ~TempFiles() {
+    for (const auto& [n, path] : paths) std::remove(path.c_str());
+  }
+};
+
 // Writes n person records plus kPartners partners to a temp CSV (cached per n).
 std::string CsvPath(std::size_t n) {
-  static std::map<std::size_t, std::string> paths;
+  static TempFiles files;
+  auto& paths = files.paths;
   if (auto it = paths.find(n); it != paths.end()) return it->second;
   const char* tmp = std::getenv("TMPDIR");
   const std::string path = std::string(tmp ? tmp : "/tmp") + "/directory_bench_" +
@@ -170,7 +179,6 @@ Directory& Loaded(std::size_t n, benchmark::State* state = nullptr) {
     state->counters["file_MiB"] = static_cast<double>(report->bytes) / (1 << 20);
     state->counters["segments"] = static_cast<double>(dir->snapshot()->segments().size());
   }
-  std::remove(path.c_str());
   return *(dirs[n] = std::move(dir));
 }
 
@@ -301,6 +309,27 @@ void BM_UpsertThousand(benchmark::State& state) {
   Percentiles(state, ns);
 }
 
+// The nightly full export: the same file imported again over the loaded directory (every row
+// an update), including the merge of the new segment into the old one.
+void BM_ReimportCsv(benchmark::State& state) {
+  const std::size_t n = Size(state);
+  Directory& dir = Loaded(n);
+  const std::string path = CsvPath(n);
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    auto report = sb::directory::ImportFile(path, dir);
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (!report.ok()) {
+      state.SkipWithError(report.status().ToString().c_str());
+      break;
+    }
+    state.counters["seconds"] = seconds;
+    state.counters["rows_per_s"] = static_cast<double>(report->rows) / seconds;
+    state.counters["updated"] = static_cast<double>(report->applied.updated);
+  }
+  state.counters["segments"] = static_cast<double>(dir.snapshot()->segments().size());
+}
+
 void Sizes(benchmark::internal::Benchmark* b) {
   b->Arg(1);
   if (const char* ten = std::getenv("SB_BENCH_10M"); ten && std::string(ten) == "1") b->Arg(10);
@@ -310,6 +339,7 @@ BENCHMARK(BM_ImportCsv)->Apply(Sizes)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_PopByPhone)->Apply(Sizes)->Unit(benchmark::kMicrosecond)->Iterations(200000);
 BENCHMARK(BM_PopById)->Apply(Sizes)->Unit(benchmark::kMicrosecond)->Iterations(200000);
 BENCHMARK(BM_SearchName)->Apply(Sizes)->Unit(benchmark::kMicrosecond)->Iterations(5000);
+BENCHMARK(BM_ReimportCsv)->Apply(Sizes)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_UpsertThousand)->Apply(Sizes)->Unit(benchmark::kMillisecond)->Iterations(300);
 
 }  // namespace
