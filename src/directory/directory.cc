@@ -41,7 +41,7 @@ ApplyStats Directory::Publish(std::shared_ptr<const Segment> segment) {
   for (std::uint32_t slot = 0; slot < segment->slot_count(); ++slot) {
     const bool record = segment->is_record(slot);
     if (!record && !segment->is_tombstone(slot)) continue;
-    const bool existed = old->FindById(segment->Id(slot)).has_value();
+    const bool existed = old->Contains(segment->Id(slot));
     if (record) {
       ++(existed ? stats.updated : stats.inserted);
     } else {
@@ -49,6 +49,9 @@ ApplyStats Directory::Publish(std::shared_ptr<const Segment> segment) {
     }
   }
   Snapshot::Segments segments = old->segments();
+  // A full re-import (every live record updated or deleted) leaves nothing below it to keep:
+  // the new segment replaces the stack instead of being merged record by record.
+  if (stats.updated + stats.deleted == old->record_count()) segments.clear();
   if (segment->slot_count() > 0) segments.push_back(std::move(segment));
   while (segments.size() >= 2 &&
          segments.back()->slot_count() * 2 >= segments[segments.size() - 2]->slot_count()) {

@@ -285,6 +285,35 @@ TEST(Directory, NewerSegmentsHideOlderRecordsEverywhere) {
   EXPECT_EQ(snap->record_count(), 100u);
 }
 
+TEST(Directory, AFullReimportReplacesTheSegmentStack) {
+  Directory dir;
+  std::vector<Record> base;
+  for (int i = 0; i < 100; ++i) base.push_back(Person("id" + std::to_string(i), "Old Name"));
+  ASSERT_TRUE(dir.Upsert(base).ok());
+  ASSERT_TRUE(dir.Upsert({Person("id1", "Small Update")}).ok());
+  dir.Delete({"id2"});
+  ASSERT_GE(dir.snapshot()->segments().size(), 2u);
+  std::string csv = "id,op,name\n";
+  for (int i = 0; i < 100; ++i) {
+    csv += "id" + std::to_string(i) + (i == 3 ? ",delete,\n" : ",,New Name\n");
+  }
+  auto report = ImportCsv(csv, dir);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->applied.updated, 98u);
+  EXPECT_EQ(report->applied.inserted, 1u);  // id2 comes back
+  EXPECT_EQ(report->applied.deleted, 1u);
+  const auto snap = dir.snapshot();
+  EXPECT_EQ(snap->segments().size(), 1u);
+  EXPECT_EQ(snap->record_count(), 99u);
+  EXPECT_EQ(snap->FindById("id1")->name, "New Name");
+  EXPECT_EQ(snap->FindById("id2")->name, "New Name");
+  EXPECT_FALSE(snap->FindById("id3"));
+  SearchOptions all;
+  all.limit = 1000;
+  EXPECT_EQ(snap->Search("New Name", all).size(), 99u);
+  EXPECT_TRUE(snap->Search("Old Name", all).empty());
+}
+
 // A reader searching while a writer imports: every answer comes from one version. Each import
 // v rewrites one quarter of the records (i % 4 == v % 4) to version v, small enough to stay a
 // segment of its own for a while, so answers cross segments, shadowing and merges.

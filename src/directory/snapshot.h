@@ -74,10 +74,14 @@ class Snapshot {
   Snapshot(Segments segments, std::uint64_t version, std::size_t record_count);
 
   std::optional<Record> FindById(std::string_view id) const;
+  // Whether a live record has this id (no copy).
+  bool Contains(std::string_view id) const { return Locate(id).has_value(); }
   // Records listing the E.164 number, by id.
   std::vector<Record> FindByPhone(std::string_view e164) const;
   // Records whose name is similar to `query` (typos, transposed letters, accents and word order
-  // do not matter), best first. An empty or unmatched query gives no hits.
+  // do not matter), best first. A hit must hold a word similar to most query words (with the
+  // default min_score, all words of a query of up to three words): "Marie" alone is not a hit
+  // for "Marie Dupont". An empty or unmatched query gives no hits.
   std::vector<SearchHit> Search(std::string_view query, const SearchOptions& options = {}) const;
   // Empty arguments are skipped. See AttributedBy for the order.
   std::optional<Attribution> AttributePartner(std::string_view trunk, std::string_view caller_e164,
