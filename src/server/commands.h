@@ -17,5 +17,6 @@ void RegisterStaffCommand(CLI::App& app);
 void RegisterForecastCommand(CLI::App& app);
 void RegisterStoreCommand(CLI::App& app);
 void RegisterCaseCommand(CLI::App& app);
+void RegisterDirectoryCommands(CLI::App& app);
 
 }  // namespace sb::server

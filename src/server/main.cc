@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   sb::server::RegisterForecastCommand(app);
   sb::server::RegisterStoreCommand(app);
   sb::server::RegisterCaseCommand(app);
+  sb::server::RegisterDirectoryCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
