@@ -314,6 +314,37 @@ TEST(Directory, AFullReimportReplacesTheSegmentStack) {
   EXPECT_TRUE(snap->Search("Old Name", all).empty());
 }
 
+TEST(Directory, ConcurrentWritersLoseNothing) {
+  Directory dir;
+  auto writer = [&](char tag) {
+    for (int batch = 0; batch < 30; ++batch) {
+      std::vector<Record> records;
+      for (int i = 0; i < 20; ++i) {
+        records.push_back(Person(std::string(1, tag) + std::to_string(batch * 20 + i),
+                                 "Writer " + std::string(1, tag)));
+      }
+      ASSERT_TRUE(dir.Upsert(records).ok());
+    }
+  };
+  std::size_t last_count = 0;
+  bool shrank = false;
+  std::thread a(writer, 'a'), b(writer, 'b');
+  for (int n = 0; n < 2000 && dir.snapshot()->record_count() < 1200; ++n) {
+    const std::size_t count = dir.snapshot()->record_count();
+    shrank = shrank || count < last_count;
+    last_count = count;
+  }
+  a.join();
+  b.join();
+  EXPECT_FALSE(shrank);
+  EXPECT_EQ(dir.snapshot()->record_count(), 1200u);
+  EXPECT_EQ(dir.snapshot()->version(), 60u);
+  for (int i = 0; i < 600; ++i) {
+    ASSERT_TRUE(dir.FindById("a" + std::to_string(i)));
+    ASSERT_TRUE(dir.FindById("b" + std::to_string(i)));
+  }
+}
+
 // A reader searching while a writer imports: every answer comes from one version. Each import
 // v rewrites one quarter of the records (i % 4 == v % 4) to version v, small enough to stay a
 // segment of its own for a while, so answers cross segments, shadowing and merges.
