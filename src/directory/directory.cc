@@ -1,5 +1,8 @@
 #include "directory/directory.h"
 
+#include <chrono>
+#include <thread>
+
 #include "directory/internal/segment.h"
 
 namespace sb::directory {
@@ -36,7 +39,7 @@ Directory::Directory() : current_(std::make_shared<const Snapshot>()) {}
 
 ApplyStats Directory::Publish(std::shared_ptr<const Segment> segment) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  const std::shared_ptr<const Snapshot> old = current_.load();
+  std::shared_ptr<const Snapshot> old = snapshot();
   ApplyStats stats;
   for (std::uint32_t slot = 0; slot < segment->slot_count(); ++slot) {
     const bool record = segment->is_record(slot);
@@ -62,7 +65,18 @@ ApplyStats Directory::Publish(std::shared_ptr<const Segment> segment) {
   }
   const std::size_t count = old->record_count() + stats.inserted - stats.deleted;
   stats.version = old->version() + 1;
-  current_.store(std::make_shared<const Snapshot>(std::move(segments), stats.version, count));
+  auto next = std::make_shared<const Snapshot>(std::move(segments), stats.version, count);
+  {
+    std::lock_guard<std::mutex> lock(current_mu_);
+    current_.swap(next);  // `next` now holds the replaced snapshot, released below
+  }
+  next.reset();
+  // Readers are short; give them up to a second to drop `old`, so that freeing it (the segments
+  // only it held) happens here and not in a reader's call.
+  for (int i = 0; i < 1000 && old.use_count() > 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  old.reset();
   return stats;
 }
 

@@ -2,9 +2,15 @@
 // Directory: the organization's records (people and partner organizations), searchable while
 // they are being updated.
 //
-// Reads (FindById, FindByPhone, Search, AttributePartner, Pop) load the current Snapshot, which
-// costs one atomic shared_ptr copy and never waits for a writer; the snapshot then answers on its
-// own. A caller that needs several reads on one version takes snapshot() once.
+// Reads (FindById, FindByPhone, Search, AttributePartner, Pop) copy the current Snapshot's
+// shared_ptr under a mutex held for that copy only (a writer holds it only to swap the pointer),
+// so a read never waits for an import or a merge; the snapshot then answers on its own. A caller
+// that needs several reads on one version takes snapshot() once. (std::atomic<shared_ptr> would
+// do the same; libstdc++ 12 implements it with a spin bit whose unlock is relaxed, which
+// Helgrind reports as a race, so a plain mutex it is.)
+//
+// Freeing a replaced snapshot can take long (hundreds of megabytes): the writer that replaced it
+// waits briefly for readers to drop it and frees it itself, so readers do not pay for it.
 //
 // Writes (Upsert, Delete, and imports through import.h) build a new immutable segment outside
 // any lock, then publish it: under a writers-only mutex the new snapshot is the old segments plus
@@ -16,7 +22,6 @@
 // Thread safety: every method may be called from any thread. Ownership: the Directory owns the
 // current snapshot; readers that hold one keep it (and its segments) alive after a swap.
 
-#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -50,7 +55,10 @@ class Directory {
   Directory& operator=(const Directory&) = delete;
 
   // The current version. Never null.
-  std::shared_ptr<const Snapshot> snapshot() const { return current_.load(); }
+  std::shared_ptr<const Snapshot> snapshot() const {
+    std::lock_guard<std::mutex> lock(current_mu_);
+    return current_;
+  }
 
   std::optional<Record> FindById(std::string_view id) const { return snapshot()->FindById(id); }
   std::vector<Record> FindByPhone(std::string_view e164) const {
@@ -74,8 +82,10 @@ class Directory {
   ApplyStats Publish(std::shared_ptr<const internal::Segment> segment);
 
  private:
-  std::mutex write_mu_;  // serialises writers; readers never take it
-  std::atomic<std::shared_ptr<const Snapshot>> current_;
+  std::mutex write_mu_;            // serialises writers; readers never take it
+  mutable std::mutex current_mu_;  // guards current_; held for a pointer copy or swap only
+  // Shared with readers that took it (and keep it alive until they drop it).
+  std::shared_ptr<const Snapshot> current_;
 };
 
 }  // namespace sb::directory
