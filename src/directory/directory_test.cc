@@ -383,7 +383,10 @@ TEST(Directory, ReadersSeeOneVersionEntirelyDuringImports) {
       ++checks;
     }
   });
-  for (int v = 1; v <= 40; ++v) {
+  for (int v = 1; v <= 24; ++v) {
+    // Let the reader run between imports (bounded: a slow machine only checks less).
+    const int seen = checks.load();
+    for (int spin = 0; spin < 200000 && checks.load() == seen; ++spin) std::this_thread::yield();
     auto report = ImportCsv(csv(v, v % 4), dir);
     ASSERT_TRUE(report.ok());
     ASSERT_EQ(report->applied.updated, static_cast<std::size_t>(kRecords / 4));
@@ -392,7 +395,7 @@ TEST(Directory, ReadersSeeOneVersionEntirelyDuringImports) {
   reader.join();
   EXPECT_GT(checks.load(), 0);
   EXPECT_EQ(torn.load(), 0);
-  EXPECT_EQ(dir.FindById("r7")->FieldValue("version"), "39");
+  EXPECT_EQ(dir.FindById("r7")->FieldValue("version"), "23");
   EXPECT_EQ(dir.snapshot()->record_count(), static_cast<std::size_t>(kRecords));
 }
 
