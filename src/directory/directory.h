@@ -72,6 +72,9 @@ class Directory {
     return snapshot()->AttributePartner(trunk, caller_e164, pin);
   }
   ScreenPop Pop(const PopRequest& request) const { return snapshot()->Pop(request); }
+  std::vector<Record> ContactsOf(std::string_view partner_id, std::size_t limit = 1000) const {
+    return snapshot()->ContactsOf(partner_id, limit);
+  }
 
   // Inserts or replaces records by id, all or none: InvalidArgument naming the first invalid
   // record (ValidateRecord) or a repeated id, and nothing is applied.

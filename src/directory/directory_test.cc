@@ -147,6 +147,29 @@ TEST(Attribution, ByPinTrunkAndCallerNumberInThatOrder) {
   EXPECT_FALSE(dir.AttributePartner("", "+49301234567", ""));  // Hans has no partner
 }
 
+TEST(Partners, ContactsOfAPartnerFollowUpdates) {
+  Directory dir;
+  ASSERT_TRUE(ImportFile(SB_SOURCE_DIR "/src/directory/testdata/records.csv", dir).ok());
+  auto ids = [](const std::vector<Record>& records) {
+    std::vector<std::string> out;
+    for (const Record& r : records) out.push_back(r.id);
+    return out;
+  };
+  EXPECT_EQ(ids(dir.ContactsOf("P-ACME")), (std::vector<std::string>{"C-1001", "C-1002"}));
+  EXPECT_EQ(ids(dir.ContactsOf("P-BETA")), (std::vector<std::string>{"C-1003", "C-1004"}));
+  EXPECT_TRUE(dir.ContactsOf("P-NONE").empty());
+  EXPECT_EQ(dir.ContactsOf("P-ACME", 1).size(), 1u);
+  // C-1002 moves to Beta in a newer segment; C-1001 is deleted.
+  Record moved = *dir.FindById("C-1002");
+  moved.partner_id = "P-BETA";
+  ASSERT_TRUE(dir.Upsert({moved}).ok());
+  dir.Delete({"C-1001"});
+  ASSERT_GE(dir.snapshot()->segments().size(), 2u);
+  EXPECT_TRUE(dir.ContactsOf("P-ACME").empty());
+  EXPECT_EQ(ids(dir.ContactsOf("P-BETA")),
+            (std::vector<std::string>{"C-1002", "C-1003", "C-1004"}));
+}
+
 TEST(Attribution, AmbiguousKeysAttributeNothing) {
   Directory dir;
   Record a, b;

@@ -220,6 +220,21 @@ ScreenPop Snapshot::Pop(const PopRequest& r) const {
   return pop;
 }
 
+std::vector<Record> Snapshot::ContactsOf(std::string_view partner_id, std::size_t limit) const {
+  std::vector<Record> out;
+  std::vector<std::uint32_t> slots;
+  for (std::size_t k = 0; k < segments_.size(); ++k) {
+    slots.clear();
+    segments_[k]->FindMembers(partner_id, &slots);
+    for (std::uint32_t slot : slots) {
+      if (!Shadowed(k, segments_[k]->Id(slot))) out.push_back(segments_[k]->Get(slot));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Record& a, const Record& b) { return a.id < b.id; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
 std::size_t Snapshot::MemoryBytes() const {
   std::size_t bytes = 0;
   for (const auto& s : segments_) bytes += s->MemoryBytes();

@@ -87,6 +87,8 @@ class Snapshot {
   std::optional<Attribution> AttributePartner(std::string_view trunk, std::string_view caller_e164,
                                               std::string_view pin) const;
   ScreenPop Pop(const PopRequest& request) const;
+  // A partner's contacts: the people whose partner_id names it, by id, at most `limit`.
+  std::vector<Record> ContactsOf(std::string_view partner_id, std::size_t limit = 1000) const;
 
   std::uint64_t version() const { return version_; }
   std::size_t record_count() const { return record_count_; }

@@ -37,6 +37,14 @@ void Segment::FindPin(std::string_view pin, std::vector<std::uint32_t>* out) con
   });
 }
 
+void Segment::FindMembers(std::string_view partner_id, std::vector<std::uint32_t>* out) const {
+  const std::uint32_t code = PartnerCode(partner_id);
+  if (code == kNoCode) return;
+  members_.ForEach(HashKey(partner_id), [&](std::uint32_t slot) {
+    if (partners_[slot] == code) out->push_back(slot);
+  });
+}
+
 std::uint32_t Segment::OrganizationCode(std::string_view org) const {
   auto it = org_codes_.find(org);
   return it == org_codes_.end() ? kNoCode : it->second;
@@ -50,8 +58,8 @@ std::uint32_t Segment::PartnerCode(std::string_view partner_id) const {
 std::size_t Segment::MemoryBytes() const {
   std::size_t bytes = arena_.capacity() + offsets_.capacity() * 8 + ids_.MemoryBytes() +
                       phones_.MemoryBytes() + trunks_.MemoryBytes() + pins_.MemoryBytes() +
-                      names_.MemoryBytes() + kinds_.capacity() + orgs_.capacity() * 4 +
-                      partners_.capacity() * 4;
+                      members_.MemoryBytes() + names_.MemoryBytes() + kinds_.capacity() +
+                      orgs_.capacity() * 4 + partners_.capacity() * 4;
   for (const auto& [s, c] : org_codes_) bytes += s.capacity() + 48;
   for (const auto& [s, c] : partner_codes_) bytes += s.capacity() + 48;
   return bytes;
@@ -79,6 +87,7 @@ void SegmentBuilder::Add(const Record& r, std::size_t line) {
   }
   for (const std::string& t : r.trunks) trunks_.emplace_back(HashKey(t), slot);
   for (const std::string& p : r.pins) pins_.emplace_back(HashKey(p), slot);
+  if (!r.partner_id.empty()) members_.emplace_back(HashKey(r.partner_id), slot);
   names_.Add(slot, r.name);
 }
 
@@ -136,6 +145,7 @@ std::shared_ptr<const Segment> SegmentBuilder::Finish(std::vector<Duplicate>* du
   s.phones_ = KeyIndex(drop_dead(phones_));
   s.trunks_ = KeyIndex(drop_dead(trunks_));
   s.pins_ = KeyIndex(drop_dead(pins_));
+  s.members_ = KeyIndex(drop_dead(members_));
   s.names_ = names_.Finish(n, live);
   s.keys_ = keys_.keys();
   for (std::uint32_t slot = 0; slot < n; ++slot) {
@@ -152,6 +162,7 @@ std::shared_ptr<const Segment> SegmentBuilder::Finish(std::vector<Duplicate>* du
   phones_.clear();
   trunks_.clear();
   pins_.clear();
+  members_.clear();
   return out;
 }
 

@@ -53,6 +53,8 @@ class Segment {
   void FindPhone(std::string_view e164, std::vector<std::uint32_t>* out) const;
   void FindTrunk(std::string_view trunk, std::vector<std::uint32_t>* out) const;
   void FindPin(std::string_view pin, std::vector<std::uint32_t>* out) const;
+  // Slots of people whose partner_id is `partner_id`.
+  void FindMembers(std::string_view partner_id, std::vector<std::uint32_t>* out) const;
 
   const NameIndex& names() const { return names_; }
   std::uint8_t kind_of(std::uint32_t slot) const { return kinds_[slot]; }
@@ -75,7 +77,7 @@ class Segment {
   std::string arena_;
   std::vector<std::uint64_t> offsets_{0};  // slot_count + 1
   std::vector<std::string> keys_;          // free-form field keys
-  KeyIndex ids_, phones_, trunks_, pins_;
+  KeyIndex ids_, phones_, trunks_, pins_, members_;
   NameIndex names_;
   std::vector<std::uint8_t> kinds_;  // kind byte per slot, without touching the arena
   std::vector<std::uint32_t> orgs_, partners_;
@@ -107,7 +109,7 @@ class SegmentBuilder {
   KeyTable keys_;
   NameIndexBuilder names_;
   std::vector<std::uint32_t> lines_;
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> phones_, trunks_, pins_;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> phones_, trunks_, pins_, members_;
 };
 
 }  // namespace sb::directory::internal
