@@ -18,5 +18,6 @@ void RegisterForecastCommand(CLI::App& app);
 void RegisterStoreCommand(CLI::App& app);
 void RegisterCaseCommand(CLI::App& app);
 void RegisterDirectoryCommands(CLI::App& app);
+void RegisterServeCommand(CLI::App& app);
 
 }  // namespace sb::server

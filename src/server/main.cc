@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   sb::server::RegisterStoreCommand(app);
   sb::server::RegisterCaseCommand(app);
   sb::server::RegisterDirectoryCommands(app);
+  sb::server::RegisterServeCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
