@@ -9,7 +9,10 @@
 //     its tickets, so a client knows exactly what is safe;
 //   - on start, rebuilds the engine's state by replaying the stored event log (a restart after a
 //     crash resumes with the same agents, queues and waiting contacts);
-//   - opens and changes cases through the writer thread (the control loop never waits for them);
+//   - opens a case for every answered contact (and on request) through the writer thread, linked
+//     to the call and its screen-pop records (the control loop never waits for it);
+//   - fills each CDR's caller and partner (from the pre-fetched attribution);
+//   - stores the configuration it runs with as a new version when it changed;
 //   - pre-fetches the screen pop when a call with a caller number is queued, and hands it out
 //     with the offer ("pop" requests), auditing each view;
 //   - purges expired data on the [retention] schedule.
@@ -25,6 +28,8 @@
 #include <atomic>
 #include <cstdio>
 #include <deque>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <future>
 #include <mutex>
@@ -142,15 +147,28 @@ class Server {
     std::uint64_t last = 0;
     for (const core::Event& e : events) {
       last = std::max(last, writer_->Post(e));
+      if (const auto* q = std::get_if<core::ContactQueued>(&e)) {
+        queue_of_[q->contact.value] = q->queue.value;
+      } else if (const auto* m = std::get_if<core::ContactMoved>(&e)) {
+        queue_of_[m->contact.value] = m->to.value;
+      } else if (const auto* a = std::get_if<core::OfferAccepted>(&e)) {
+        OpenCaseForAnswer(a->contact.value, a->agent);  // every answered contact opens a case
+      }
+      std::string partner;
+      if (const auto* end = std::get_if<core::ContactEnded>(&e)) {
+        if (auto pop = Prefetched(end->contact.value); pop && pop->partner) {
+          partner = pop->partner->partner.id;  // reports break calls down by partner
+        }
+        if (prefetch_) prefetch_->Forget(end->contact.value);
+        queue_of_.erase(end->contact.value);
+      }
       if (auto cdr = cdrs_.Add(e)) {
         if (auto it = callers_.find(cdr->contact); it != callers_.end()) {
           cdr->caller = it->second;
           callers_.erase(it);
         }
+        cdr->partner = partner;
         last = std::max(last, writer_->Post(std::move(*cdr)));
-      }
-      if (const auto* end = std::get_if<core::ContactEnded>(&e)) {
-        if (prefetch_) prefetch_->Forget(end->contact.value);
       }
     }
     return last;
@@ -279,29 +297,56 @@ class Server {
     out_.Line(resp);
   }
 
+  std::optional<directory::ScreenPop> Prefetched(std::uint64_t contact) {
+    if (!prefetch_) return std::nullopt;
+    return prefetch_->Get(contact, std::chrono::milliseconds(0));  // never waits
+  }
+
   void OpenCase(const json& req) {
     cases::OpenRequest r;
     r.user = req.value("user", std::string());
     r.at_ms = ToMillis(WallNow());
     r.call = req.value<std::uint64_t>("contact", 0);
     r.notes = req.value("notes", std::string());
+    if (auto it = queue_of_.find(r.call); it != queue_of_.end()) r.queue = it->second;
+    Submit(std::move(r));
+  }
+
+  // The agent who answered opens the case, linked to the call and to the records of its screen
+  // pop; the confirmation number is printed when the case is stored.
+  void OpenCaseForAnswer(std::uint64_t contact, AgentId agent) {
+    cases::OpenRequest r;
+    r.user = settings_.agents[agent.value].name;
+    r.at_ms = ToMillis(WallNow());
+    r.call = contact;
+    if (auto it = queue_of_.find(contact); it != queue_of_.end()) r.queue = it->second;
+    if (auto pop = Prefetched(contact)) {
+      for (const auto& rec : pop->records) r.records.push_back(rec.id);
+    }
+    Submit(std::move(r));
+  }
+
+  void Submit(cases::OpenRequest r) {
+    const std::uint64_t call = r.call;
     auto rules = rules_;
-    auto f = writer_->Call([r, rules](store::Store& s) {
+    auto f = writer_->Call([r = std::move(r), rules](store::Store& s) {
       cases::CaseService svc(s, rules);
       return svc.Open(r);
     });
     std::lock_guard lock(pending_mu_);
-    pending_.push_back(std::move(f));
+    pending_.emplace_back(call, std::move(f));
   }
 
   // Prints case results as the writer completes them, in order, off the control thread.
   void Completions(std::atomic<bool>& done) {
     while (true) {
       std::future<Result<cases::Case>> f;
+      std::uint64_t call = 0;
       {
         std::lock_guard lock(pending_mu_);
         if (!pending_.empty()) {
-          f = std::move(pending_.front());
+          call = pending_.front().first;
+          f = std::move(pending_.front().second);
           pending_.pop_front();
         }
       }
@@ -313,7 +358,7 @@ class Server {
       Result<cases::Case> c = f.get();
       if (c.ok()) {
         out_.Line({{"ok", true}, {"op", "case.open"}, {"case", c->header.id},
-                   {"confirmation", c->header.confirmation}});
+                   {"contact", call}, {"confirmation", c->header.confirmation}});
       } else {
         out_.Line({{"ok", false}, {"op", "case.open"}, {"error", c.status().message()}});
       }
@@ -346,7 +391,8 @@ class Server {
   directory::Directory directory_;
   std::unique_ptr<directory::Prefetcher> prefetch_;
   std::mutex pending_mu_;
-  std::deque<std::future<Result<cases::Case>>> pending_;
+  std::deque<std::pair<std::uint64_t, std::future<Result<cases::Case>>>> pending_;
+  std::unordered_map<std::uint64_t, std::uint32_t> queue_of_;  // contact -> current queue
 };
 
 std::uint64_t ContactOf(const core::Event& e) {
@@ -375,6 +421,25 @@ int Serve(const ServeArgs& a) {
   if (!st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.status().message().c_str());
     return 2;
+  }
+  // Every configuration the server ran with is kept (who changed what, when).
+  {
+    std::ifstream f(a.config, std::ios::binary);
+    std::ostringstream text;
+    text << f.rdbuf();
+    auto info = (*st)->Info();
+    const std::int64_t latest = info.ok() ? info->config_versions : 0;
+    auto previous = latest > 0 ? (*st)->LoadConfigVersion(latest) : Result<std::string>(std::string());
+    if (!previous.ok() || *previous != text.str()) {
+      auto v = (*st)->SaveConfigVersion(ToMillis(WallNow()), "serve " + a.config, text.str());
+      if (!v.ok()) {
+        std::fprintf(stderr, "error: cannot record the configuration: %s\n",
+                     v.status().message().c_str());
+        return 1;
+      }
+      std::fprintf(stderr, "serve: configuration stored as version %lld\n",
+                   static_cast<long long>(*v));
+    }
   }
   // Rebuild the engine from the stored log: a restart continues where the last run stopped.
   auto stored = (*st)->ReadEvents(kTimeZero, kNever);

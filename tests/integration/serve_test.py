@@ -198,4 +198,47 @@ log = err.read().decode()
 check("  after replaying the stored events", "events replayed" in log and " 0 events replayed" not in log)
 r2 = subprocess.run([BIN, "store", "info", "--store", store], capture_output=True, text=True)
 check("the store reopens after the kill", "schema version   1" in r2.stdout)
+check("the configuration the server ran with is stored once", "config versions  1" in r2.stdout)
+
+# 4. Every answered call opened a case, linked to the call and the screen-pop records, and the
+# calls' CDRs carry the partner attributed from the caller's record.
+s = Serve(store)
+# After the burst the support queue is long: a priority call goes to its head, and the next agent
+# to become ready is offered it.
+q = s.call({"op": "enqueue", "queue": "support", "caller": "06 12 34 56 78", "priority": 9})
+contact = q["contact"] if q else 0
+s.call({"op": "login", "agent": "sup-050"})
+ready = s.call({"op": "ready", "agent": "sup-050"})
+check("the priority call is offered to the agent who became ready",
+      ready is not None and "ContactOffered" in ready["events"])
+time.sleep(0.2)  # the pre-fetch runs on its worker thread
+pop = s.call({"op": "pop", "contact": contact, "user": "sup-050"})
+check("the screen pop was pre-fetched for the queued call",
+      pop is not None and pop.get("ok") and pop["records"][0]["id"] == "C-1001"
+      and pop.get("partner") == "P-ACME")
+acc = None
+for offer in range(1, 3):
+    acc = s.call({"op": "accept", "contact": contact, "agent": "sup-050", "offer": offer})
+    if acc and acc["ok"]:
+        break
+check("the agent answers the call", acc is not None and acc["ok"])
+opened = None
+end = time.time() + 10
+while opened is None and time.time() < end:
+    for msg in s.lines:
+        if msg.get("op") == "case.open" and msg.get("contact") == contact:
+            opened = msg
+    s.read(0.1)
+check("answering opened a case with a confirmation number", opened is not None and opened.get("ok"))
+s.call({"op": "hangup", "contact": contact})
+s.p.stdin.close()
+s.p.wait(timeout=30)
+if opened:
+    shown = subprocess.run([BIN, "case", "show", opened["confirmation"], "--store", store,
+                            "--user", "auditor"], capture_output=True, text=True).stdout
+    check("  linked to the call and the caller's record",
+          ("linked call %d" % contact) in shown and "linked record C-1001" in shown)
+rep = subprocess.run([BIN, "report", "--store", store, "--config", CONFIG, "--format", "csv"],
+                     capture_output=True, text=True).stdout
+check("the report breaks calls down by partner", "\nP-ACME," in rep)
 sys.exit(1 if failures else 0)
