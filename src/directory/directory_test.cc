@@ -191,6 +191,10 @@ TEST(ScreenPop, ByCallerNumberOrIvrIdWithThePartner) {
   EXPECT_EQ(pop.records[0].id, "C-1001");
   ASSERT_TRUE(pop.partner);
   EXPECT_EQ(pop.partner->partner.id, "P-ACME");
+  // The partner's people come with it.
+  ASSERT_EQ(pop.partner_contacts.size(), 2u);
+  EXPECT_EQ(pop.partner_contacts[0].id, "C-1001");
+  EXPECT_EQ(pop.partner_contacts[1].id, "C-1002");
 
   PopRequest by_id;
   by_id.ivr_id = "C-1003";
@@ -207,6 +211,7 @@ TEST(ScreenPop, ByCallerNumberOrIvrIdWithThePartner) {
   pop = dir.Pop(nothing);
   EXPECT_TRUE(pop.records.empty());
   EXPECT_FALSE(pop.partner);
+  EXPECT_TRUE(pop.partner_contacts.empty());
 }
 
 TEST(Directory, UpsertValidatesAllOrNothingAndDeleteRemoves) {

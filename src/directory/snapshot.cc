@@ -217,6 +217,7 @@ ScreenPop Snapshot::Pop(const PopRequest& r) const {
       }
     }
   }
+  if (pop.partner) pop.partner_contacts = ContactsOf(pop.partner->partner.id, r.max_records);
   return pop;
 }
 

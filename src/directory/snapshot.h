@@ -64,6 +64,9 @@ struct PopRequest {
 struct ScreenPop {
   std::vector<Record> records;  // by id
   std::optional<Attribution> partner;
+  // The partner's people (ContactsOf), at most PopRequest::max_records: who the agent may be
+  // speaking to when a partner calls from its trunk or types its PIN.
+  std::vector<Record> partner_contacts;
 };
 
 class Snapshot {

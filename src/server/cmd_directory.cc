@@ -124,6 +124,7 @@ int Lookup(const DirArgs& a) {
   store::WriteBatch audit;
   std::vector<std::pair<directory::Record, double>> shown;
   std::optional<directory::Attribution> partner;
+  std::vector<directory::Record> partner_contacts;
   if (!a.name.empty()) {
     directory::SearchOptions o;
     o.limit = a.limit;
@@ -147,6 +148,7 @@ int Lookup(const DirArgs& a) {
     directory::ScreenPop pop = dir.Pop(req);
     for (auto& r : pop.records) shown.emplace_back(std::move(r), 0.0);
     partner = pop.partner;
+    partner_contacts = std::move(pop.partner_contacts);
   }
   for (const auto& [r, score] : shown) {
     audit.audit.push_back(store::AuditEntry{0, now, a.user, "record.view", "record:" + r.id,
@@ -156,6 +158,10 @@ int Lookup(const DirArgs& a) {
     audit.audit.push_back(store::AuditEntry{0, now, a.user, "record.view",
                                             "record:" + partner->partner.id, a.call, 0,
                                             "partner of the call"});
+  }
+  for (const auto& r : partner_contacts) {
+    audit.audit.push_back(store::AuditEntry{0, now, a.user, "record.view", "record:" + r.id,
+                                            a.call, 0, "partner contact"});
   }
   if (Status s = (*st)->Commit(audit); !s.ok()) {
     std::fprintf(stderr, "error: the look-up could not be audited, so nothing is shown: %s\n",
@@ -167,6 +173,10 @@ int Lookup(const DirArgs& a) {
   if (partner) {
     std::printf("partner: ");
     PrintRecord(partner->partner, 0);
+    for (const auto& r : partner_contacts) {
+      std::printf("  contact: ");
+      PrintRecord(r, 0);
+    }
   }
   return 0;
 }

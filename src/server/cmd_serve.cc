@@ -293,7 +293,16 @@ class Server {
       records.push_back({{"id", r.id}, {"name", r.name}, {"language", r.language}});
     }
     json resp{{"ok", true}, {"op", "pop"}, {"contact", contact}, {"records", records}};
-    if (pop->partner) resp["partner"] = pop->partner->partner.id;
+    if (pop->partner) {
+      resp["partner"] = pop->partner->partner.id;
+      json people = json::array();
+      for (const auto& r : pop->partner_contacts) {
+        (void)writer_->Post(store::AuditEntry{0, now, user, "record.view", "record:" + r.id,
+                                              contact, 0, "partner contact"});
+        people.push_back({{"id", r.id}, {"name", r.name}});
+      }
+      resp["partner_contacts"] = people;
+    }
     out_.Line(resp);
   }
 

@@ -291,20 +291,27 @@ class SqlStore final : public Store {
   }
 
  private:
+  // A CDR's disposition is the call's case disposition: taken from the CDR when it has one,
+  // else from the latest disposition edit of a case opened for the call (the agent may have
+  // saved it before the call ended); WriteCase updates it when it is set later.
   Status PutCdr(const Cdr& c) {
-    const SqlValue p[] = {static_cast<std::int64_t>(c.contact), c.arrival_ms, c.ivr_ms,
-                          c.queued_ms, c.offered_ms, c.answered_ms, c.ended_ms,
-                          std::int64_t{c.queue}, c.agent, c.outcome, c.disposition, c.caller,
-                          c.partner};
+    const std::int64_t contact = static_cast<std::int64_t>(c.contact);
+    const SqlValue p[] = {contact, c.arrival_ms, c.ivr_ms, c.queued_ms, c.offered_ms,
+                          c.answered_ms, c.ended_ms, std::int64_t{c.queue}, c.agent, c.outcome,
+                          c.disposition, contact, c.caller, c.partner};
     return db_
         ->Query("INSERT INTO cdrs (contact, arrival_ms, ivr_ms, queued_ms, offered_ms, "
                 "answered_ms, ended_ms, queue_id, agent, outcome, disposition, caller, partner) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contact) DO UPDATE "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, ''), (SELECT "
+                "e.new_value FROM case_edits e JOIN cases k ON k.id = e.case_id WHERE "
+                "k.call_id = ? AND e.field = 'disposition' ORDER BY e.case_id DESC, e.version "
+                "DESC LIMIT 1), ''), ?, ?) ON CONFLICT (contact) DO UPDATE "
                 "SET arrival_ms = excluded.arrival_ms, ivr_ms = excluded.ivr_ms, "
                 "queued_ms = excluded.queued_ms, offered_ms = excluded.offered_ms, "
                 "answered_ms = excluded.answered_ms, ended_ms = excluded.ended_ms, "
                 "queue_id = excluded.queue_id, agent = excluded.agent, "
-                "outcome = excluded.outcome, disposition = excluded.disposition, "
+                "outcome = excluded.outcome, disposition = CASE WHEN excluded.disposition <> '' "
+                "THEN excluded.disposition ELSE cdrs.disposition END, "
                 "caller = excluded.caller, partner = excluded.partner", p)
         .status();
   }
@@ -345,6 +352,14 @@ class SqlStore final : public Store {
       SB_ASSIGN_OR_RETURN(auto ignored, db_->Query("UPDATE cases SET last_edit_ms = ? WHERE "
                                                    "id = ?", touch));
       (void)ignored;
+      for (const CaseEdit& e : w.edits) {
+        if (e.field != "disposition") continue;
+        const SqlValue d[] = {e.new_value, case_id};
+        SB_ASSIGN_OR_RETURN(auto updated,
+                            db_->Query("UPDATE cdrs SET disposition = ? WHERE contact = (SELECT "
+                                       "call_id FROM cases WHERE id = ?)", d));
+        (void)updated;
+      }
     }
     for (const CaseLink& l : w.links) {
       const SqlValue p[] = {case_id, l.kind, l.ref, l.at_ms};

@@ -189,6 +189,38 @@ TEST_P(StoreTest, CaseEditsAreVersionedAndAStaleEditIsRefused) {
   EXPECT_EQ(store_->LoadCase(*id)->edits[2].new_value, "Invoice resent");
 }
 
+TEST_P(StoreTest, TheCaseDispositionReachesTheCallsCdrWhicheverComesFirst) {
+  // Call 5: the case's disposition is saved while the call is still up, before its CDR exists.
+  CaseWrite w;
+  w.edits = {{0, kDay0 + 10, "alice", "disposition", "", "billing"}};
+  auto early = store_->CreateCase(CaseHeader{0, "EAR-0001-A", kDay0, "alice", 5, 1}, w);
+  ASSERT_TRUE(early.ok()) << early.status().ToString();
+  Cdr c5;
+  c5.contact = 5;
+  c5.arrival_ms = kDay0;
+  WriteBatch b;
+  b.cdrs = {c5};
+  ASSERT_TRUE(store_->Commit(b).ok());
+  // Call 6: the CDR first, the disposition afterwards (in wrap-up).
+  Cdr c6 = c5;
+  c6.contact = 6;
+  b.cdrs = {c6};
+  ASSERT_TRUE(store_->Commit(b).ok());
+  auto late = store_->CreateCase(CaseHeader{0, "LAT-0001-A", kDay0, "bob", 6, 1}, {});
+  ASSERT_TRUE(late.ok());
+  CaseWrite later;
+  later.edits = {{0, kDay0 + 20, "bob", "disposition", "", "resolved"}};
+  ASSERT_TRUE(store_->UpdateCase(*late, 0, later).ok());
+  // A CDR rewritten later (e.g. rebuilt from events) keeps the disposition.
+  b.cdrs = {c6};
+  ASSERT_TRUE(store_->Commit(b).ok());
+  auto cdrs = store_->ReadCdrs(FromMillis(0), FromMillis(kDay0 + kDayMs));
+  ASSERT_TRUE(cdrs.ok()) << cdrs.status().ToString();
+  ASSERT_EQ(cdrs->size(), 2u);
+  EXPECT_EQ((*cdrs)[0].disposition, "billing");
+  EXPECT_EQ((*cdrs)[1].disposition, "resolved");
+}
+
 TEST_P(StoreTest, ConfirmationNumbersAreUniqueAndUnknownCasesAreNotFound) {
   ASSERT_TRUE(store_->CreateCase(CaseHeader{0, "AAA-1111-A", kDay0, "alice", 0, 0}, {}).ok());
   auto dup = store_->CreateCase(CaseHeader{0, "AAA-1111-A", kDay0, "bob", 0, 0}, {});

@@ -36,6 +36,7 @@ db="$tmp/audit.db"
 "$bin" lookup --records "$records" --store "$db" --user alice --call 77 --phone "06 12 34 56 78" >"$tmp/pop" 2>&1
 check "screen pop by caller number finds the record" grep -q "^C-1001 .*Marie Dupont" "$tmp/pop"
 check "  and its partner" grep -q "^partner: P-ACME" "$tmp/pop"
+check "  and the partner's people" grep -q "^  contact: C-1002" "$tmp/pop"
 "$bin" lookup --records "$records" --store "$db" --user bob --name "dupond marie" >"$tmp/search" 2>&1
 check "name search forgives a typo and swapped words" grep -q "C-1001 .*score" "$tmp/search"
 "$bin" store info --store "$db" >"$tmp/info" 2>&1
