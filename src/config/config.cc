@@ -32,7 +32,7 @@ Status CheckTopKeys(const std::string& file, const toml::table& root, bool sim) 
   internal::Reader r(file, root, "");
   (void)sim;
   return r.OnlyKeys({"engine", "calendar", "queue", "agent", "agent_pool", "sim", "store",
-                     "retention"});
+                     "retention", "routing_hints"});
 }
 
 }  // namespace
@@ -108,6 +108,35 @@ Result<StoreConfig> StoreConfigFromString(std::string_view toml, std::string_vie
   });
   SB_RETURN_IF_ERROR(s);
   return c;
+}
+
+Result<RoutingHintsConfig> RoutingHintsFromString(std::string_view toml, std::string_view name) {
+  SB_ASSIGN_OR_RETURN(toml::table root, Parse(toml, name));
+  const std::string file(name);
+  SB_RETURN_IF_ERROR(CheckTopKeys(file, root, false));
+  RoutingHintsConfig c;
+  const toml::node* n = root.get("routing_hints");
+  if (n == nullptr) return c;
+  const toml::table* t = n->as_table();
+  if (t == nullptr) return InvalidArgument(file + ": [routing_hints] must be a table");
+  internal::Reader r(file, *t, "routing_hints");
+  SB_RETURN_IF_ERROR(r.OnlyKeys({"segment_priority"}));
+  if (const toml::node* sp = r.Get("segment_priority")) {
+    const toml::table* st = sp->as_table();
+    if (st == nullptr) return r.Error(sp, "segment_priority", "expected a table like { gold = 5 }");
+    internal::Reader seg(file, *st, "routing_hints.segment_priority");
+    for (const auto& [k, v] : *st) {
+      std::int64_t p = 0;
+      SB_RETURN_IF_ERROR(seg.Int(k.str(), -1000, 1000, &p));
+      c.segment_priority[std::string(k.str())] = static_cast<std::int32_t>(p);
+    }
+  }
+  return c;
+}
+
+Result<RoutingHintsConfig> LoadRoutingHints(const std::string& path) {
+  SB_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return RoutingHintsFromString(text, path);
 }
 
 Result<StoreConfig> LoadStoreConfig(const std::string& path) {

@@ -38,6 +38,15 @@ struct StoreConfig {
 Result<StoreConfig> LoadStoreConfig(const std::string& path);
 Result<StoreConfig> StoreConfigFromString(std::string_view toml, std::string_view name);
 
+// [routing_hints]: how the caller's record, found by the screen-pop pre-fetch while the caller is
+// in the IVR, feeds routing. segment_priority = { gold = 5 } adds 5 to the priority of a call
+// whose record's segment is "gold".
+struct RoutingHintsConfig {
+  std::map<std::string, std::int32_t> segment_priority;
+};
+Result<RoutingHintsConfig> LoadRoutingHints(const std::string& path);
+Result<RoutingHintsConfig> RoutingHintsFromString(std::string_view toml, std::string_view name);
+
 // "20s", "5m", "1h30m", "250ms", or a plain number of seconds.
 Result<Duration> ParseDuration(std::string_view text);
 // "08:00" -> 480 (minutes after midnight); "24:00" allowed as an end.

@@ -78,6 +78,21 @@ TEST(Config, StoreRetentionAndDispositions) {
   }
 }
 
+TEST(Config, RoutingHints) {
+  auto demo = LoadRoutingHints(kDir + "demo.toml");
+  ASSERT_TRUE(demo.ok()) << demo.status().ToString();
+  EXPECT_EQ(demo->segment_priority.at("gold"), 5);
+  auto none = RoutingHintsFromString("", "x.toml");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->segment_priority.empty());
+  auto bad = RoutingHintsFromString("[routing_hints]\nsegment_priority = { gold = \"high\" }\n", "x.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("x.toml:2: routing_hints.segment_priority: gold"),
+            std::string::npos) << bad.status().message();
+  auto typo = RoutingHintsFromString("[routing_hints]\nsegment_prio = {}\n", "x.toml");
+  EXPECT_FALSE(typo.ok());
+}
+
 TEST(Config, DurationsClocksAndZones) {
   EXPECT_EQ(*ParseDuration("20s"), 20s);
   EXPECT_EQ(*ParseDuration("1h30m"), 90min);

@@ -17,7 +17,10 @@
 //     with the offer ("pop" requests), auditing each view;
 //   - purges expired data on the [retention] schedule.
 // Requests: {"op":"login"|"logout"|"ready","agent":"NAME"}, {"op":"not_ready","agent":..,
-// "reason":N}, {"op":"enqueue","queue":"NAME","caller":"+33...","priority":N},
+// "reason":N}, {"op":"arrive","caller":"+33...","trunk":".."} (the IVR starts; the screen-pop
+// look-up starts), {"op":"ivr","contact":ID,"ivr_id":"..","pin":".."} (what the caller typed),
+// {"op":"enqueue","contact":ID,"queue":"NAME"} (after the IVR: the record's segment may raise
+// the priority, [routing_hints]), or {"op":"enqueue","queue":..,"caller":..,"priority":N},
 // {"op":"accept"|"decline","contact":ID,"agent":"NAME","offer":N}, {"op":"hangup"|"abandon",
 // "contact":ID}, {"op":"pop","contact":ID,"user":"LOGIN"}, {"op":"case.open","user":..,
 // "contact":ID,"notes":".."}, {"op":"status"}. Bad lines get {"ok":false,"error":...}.
@@ -211,9 +214,11 @@ class Server {
       return;
     }
     if (op == "pop") return Pop(req);
+    if (op == "arrive" || op == "ivr") return Arrive(op, req);
     if (op == "case.open") return OpenCase(req);
     core::Input in;
     std::uint64_t contact = 0;
+    std::optional<std::int32_t> enqueue_priority;
     if (op == "login" || op == "logout" || op == "ready" || op == "not_ready") {
       const AgentId a = Agent(req);
       if (!a.valid()) return Fail(op, "no agent named '" + req.value("agent", std::string()) + "'");
@@ -224,16 +229,33 @@ class Server {
     } else if (op == "enqueue") {
       const QueueId q = core::FindQueue(settings_, req.value("queue", std::string()));
       if (!q.valid()) return Fail(op, "no queue named '" + req.value("queue", std::string()) + "'");
-      contact = next_contact_++;
-      in = core::Enqueue{now, ContactId{contact}, q, req.value<std::int32_t>("priority", 0)};
-      const std::string caller = req.value("caller", std::string());
-      if (!caller.empty()) {
-        callers_[contact] = caller;
-        directory::PopRequest pop;
-        pop.caller = caller;
-        pop.ivr_id = req.value("ivr_id", std::string());
-        if (prefetch_) prefetch_->Start(contact, pop);  // ready before an agent rings
+      std::int32_t priority = req.value<std::int32_t>("priority", 0);
+      if (req.contains("contact")) {  // a call that arrived earlier and went through the IVR
+        contact = req.at("contact").get<std::uint64_t>();
+        if (arrived_.erase(contact) == 0) {
+          return Fail(op, "contact " + std::to_string(contact) + " did not arrive (\"arrive\")");
+        }
+        // The record found while the caller was in the IVR feeds routing.
+        if (auto pop = Prefetched(contact)) {
+          const directory::RoutingHints hints = directory::HintsOf(*pop);
+          if (auto it = hints_.segment_priority.find(hints.segment);
+              !hints.segment.empty() && it != hints_.segment_priority.end()) {
+            priority += it->second;
+          }
+        }
+      } else {
+        contact = next_contact_++;
+        const std::string caller = req.value("caller", std::string());
+        if (!caller.empty()) {
+          callers_[contact] = caller;
+          directory::PopRequest pop;
+          pop.caller = caller;
+          pop.ivr_id = req.value("ivr_id", std::string());
+          if (prefetch_) prefetch_->Start(contact, pop);  // ready before an agent rings
+        }
       }
+      in = core::Enqueue{now, ContactId{contact}, q, priority};
+      enqueue_priority = priority;
     } else if (op == "accept" || op == "decline") {
       const AgentId a = Agent(req);
       if (!a.valid()) return Fail(op, "no agent named '" + req.value("agent", std::string()) + "'");
@@ -246,6 +268,12 @@ class Server {
       }
     } else if (op == "hangup" || op == "abandon") {
       contact = req.at("contact").get<std::uint64_t>();
+      if (op == "abandon" && arrived_.erase(contact) > 0) {  // hung up in the IVR
+        if (prefetch_) prefetch_->Forget(contact);
+        callers_.erase(contact);
+        out_.Line({{"ok", true}, {"op", op}, {"contact", contact}, {"events", json::array()}});
+        return;
+      }
       if (op == "hangup") {
         in = core::Hangup{now, ContactId{contact}};
       } else {
@@ -261,8 +289,32 @@ class Server {
     for (const core::Event& e : events) names.push_back(std::string(core::EventName(e)));
     json resp{{"ok", s.ok()}, {"op", op}, {"events", names}, {"ticket", ticket}};
     if (contact != 0) resp["contact"] = contact;
+    if (enqueue_priority) resp["priority"] = *enqueue_priority;
     if (!s.ok()) resp["error"] = s.message();
     out_.Line(resp);
+  }
+
+  // A call arrives (the IVR starts): its number is known, so the screen-pop look-up starts now;
+  // "ivr" adds what the caller typed (an id, a partner PIN) and looks up again.
+  void Arrive(const std::string& op, const json& req) {
+    std::uint64_t contact = 0;
+    if (op == "arrive") {
+      contact = next_contact_++;
+      directory::PopRequest& pop = arrived_[contact];
+      pop.caller = req.value("caller", std::string());
+      pop.trunk = req.value("trunk", std::string());
+      if (!pop.caller.empty()) callers_[contact] = pop.caller;
+    } else {
+      contact = req.at("contact").get<std::uint64_t>();
+      if (!arrived_.count(contact)) {
+        return Fail(op, "contact " + std::to_string(contact) + " is not in the IVR");
+      }
+    }
+    directory::PopRequest& pop = arrived_[contact];
+    if (req.contains("ivr_id")) pop.ivr_id = req.at("ivr_id").get<std::string>();
+    if (req.contains("pin")) pop.pin = req.at("pin").get<std::string>();
+    if (prefetch_) prefetch_->Start(contact, pop);
+    out_.Line({{"ok", true}, {"op", op}, {"contact", contact}});
   }
 
   void Fail(const std::string& op, const std::string& why) {
@@ -387,6 +439,7 @@ class Server {
 
  public:
   void EnablePrefetch() { prefetch_ = std::make_unique<directory::Prefetcher>(directory_); }
+  void SetRoutingHints(config::RoutingHintsConfig hints) { hints_ = std::move(hints); }
 
  private:
   core::EngineSettings settings_;
@@ -402,6 +455,8 @@ class Server {
   std::mutex pending_mu_;
   std::deque<std::pair<std::uint64_t, std::future<Result<cases::Case>>>> pending_;
   std::unordered_map<std::uint64_t, std::uint32_t> queue_of_;  // contact -> current queue
+  std::unordered_map<std::uint64_t, directory::PopRequest> arrived_;  // in the IVR, not queued
+  config::RoutingHintsConfig hints_;
 };
 
 std::uint64_t ContactOf(const core::Event& e) {
@@ -499,6 +554,12 @@ int Serve(const ServeArgs& a) {
     std::fprintf(stderr, "serve: %s: %zu records, %zu rejected\n", f.c_str(),
                  r->applied.inserted + r->applied.updated, r->rejected);
   }
+  auto hints = config::LoadRoutingHints(a.config);
+  if (!hints.ok()) {
+    std::fprintf(stderr, "error: %s\n", hints.status().message().c_str());
+    return 2;
+  }
+  server.SetRoutingHints(std::move(hints).value());
   server.EnablePrefetch();
   return server.Run();
 }

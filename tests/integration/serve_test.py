@@ -203,6 +203,24 @@ check("the configuration the server ran with is stored once", "config versions  
 # 4. Every answered call opened a case, linked to the call and the screen-pop records, and the
 # calls' CDRs carry the partner attributed from the caller's record.
 s = Serve(store)
+# A call whose number is known in the IVR: its record (a gold partner's person) raises its
+# priority by the configured 5; an unknown caller keeps 0; a caller may hang up in the IVR.
+arr = s.call({"op": "arrive", "caller": "06 12 34 56 78", "trunk": "carrier-1"})
+time.sleep(0.2)
+enq = s.call({"op": "enqueue", "contact": arr["contact"], "queue": "support"})
+check("the record found in the IVR feeds routing (segment gold -> priority %s)"
+      % (enq and enq.get("priority")), enq is not None and enq["ok"] and enq["priority"] == 5)
+arr2 = s.call({"op": "arrive", "caller": "+33155550000"})
+typed = s.call({"op": "ivr", "contact": arr2["contact"], "ivr_id": "P-BETA"})
+time.sleep(0.2)
+enq2 = s.call({"op": "enqueue", "contact": arr2["contact"], "queue": "support"})
+check("an id typed in the IVR is looked up too (silver -> priority %s)" % (enq2 and enq2.get("priority")),
+      typed is not None and typed["ok"] and enq2 is not None and enq2["priority"] == 2)
+arr3 = s.call({"op": "arrive", "caller": "+33155550001"})
+gone = s.call({"op": "abandon", "contact": arr3["contact"]})
+check("a caller hanging up in the IVR is let go", gone is not None and gone["ok"])
+again = s.call({"op": "enqueue", "contact": arr3["contact"], "queue": "support"})
+check("  and cannot be queued afterwards", again is not None and again["ok"] is False)
 # After the burst the support queue is long: a priority call goes to its head, and the next agent
 # to become ready is offered it.
 q = s.call({"op": "enqueue", "queue": "support", "caller": "06 12 34 56 78", "priority": 9})
