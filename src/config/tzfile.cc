@@ -1,6 +1,10 @@
 #include "config/tzfile.h"
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace sb::config {
@@ -38,6 +42,145 @@ Result<Counts> Header(Reader& r, std::string_view name) {
     return InvalidArgument("time zone '" + std::string(name) + "': implausible TZif counts");
   }
   return c;
+}
+
+// --- The POSIX TZ rule in the footer ("CET-1CEST,M3.5.0,M10.5.0/3"), which says how the
+// offsets go on after the last explicit transition. Only the M (month.week.day) form of dates
+// is used by the tz database for rules; a footer in another form is ignored (the last offset
+// stays), never an error.
+
+struct PosixRule {
+  std::int32_t std_offset = 0;  // seconds east of UTC
+  std::int32_t dst_offset = 0;
+  bool has_dst = false;
+  int start_month = 0, start_week = 0, start_day = 0, start_time = 7200;
+  int end_month = 0, end_week = 0, end_day = 0, end_time = 7200;
+};
+
+class RuleParser {
+ public:
+  explicit RuleParser(std::string_view s) : s_(s) {}
+  bool Name() {
+    if (Peek() == '<') {
+      const auto close = s_.find('>', i_);
+      if (close == std::string_view::npos) return false;
+      i_ = close + 1;
+      return true;
+    }
+    const std::size_t start = i_;
+    while (i_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[i_]))) ++i_;
+    return i_ - start >= 3;
+  }
+  // [+-]hh[:mm[:ss]] in seconds.
+  bool Time(int* out) {
+    int sign = 1;
+    if (Peek() == '+' || Peek() == '-') sign = s_[i_++] == '-' ? -1 : 1;
+    int parts[3] = {0, 0, 0};
+    for (int k = 0; k < 3; ++k) {
+      if (k > 0 && Peek() != ':') break;
+      if (k > 0) ++i_;
+      if (!std::isdigit(static_cast<unsigned char>(Peek()))) return false;
+      int v = 0;
+      while (std::isdigit(static_cast<unsigned char>(Peek())) && v < 1000) v = v * 10 + (s_[i_++] - '0');
+      parts[k] = v;
+    }
+    if (parts[0] > 167 || parts[1] > 59 || parts[2] > 59) return false;
+    *out = sign * (parts[0] * 3600 + parts[1] * 60 + parts[2]);
+    return true;
+  }
+  bool Date(int* month, int* week, int* day, int* time) {
+    if (Peek() != 'M') return false;
+    ++i_;
+    int v[3];
+    for (int k = 0; k < 3; ++k) {
+      if (k > 0 && Peek() != '.') return false;
+      if (k > 0) ++i_;
+      if (!std::isdigit(static_cast<unsigned char>(Peek()))) return false;
+      v[k] = 0;
+      while (std::isdigit(static_cast<unsigned char>(Peek())) && v[k] < 100) v[k] = v[k] * 10 + (s_[i_++] - '0');
+    }
+    if (v[0] < 1 || v[0] > 12 || v[1] < 1 || v[1] > 5 || v[2] > 6) return false;
+    *month = v[0];
+    *week = v[1];
+    *day = v[2];
+    if (Peek() == '/') {
+      ++i_;
+      return Time(time);
+    }
+    return true;
+  }
+  char Peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
+  bool Eat(char c) {
+    if (Peek() != c) return false;
+    ++i_;
+    return true;
+  }
+  bool Done() const { return i_ == s_.size(); }
+
+ private:
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+std::optional<PosixRule> ParseRule(std::string_view text) {
+  RuleParser p(text);
+  PosixRule r;
+  int off = 0;
+  if (!p.Name() || !p.Time(&off)) return std::nullopt;
+  r.std_offset = -off;  // POSIX counts west of UTC
+  if (p.Done()) return r;
+  if (!p.Name()) return std::nullopt;
+  r.has_dst = true;
+  r.dst_offset = r.std_offset + 3600;
+  if (p.Peek() != ',') {
+    if (!p.Time(&off)) return std::nullopt;
+    r.dst_offset = -off;
+  }
+  if (!p.Eat(',') || !p.Date(&r.start_month, &r.start_week, &r.start_day, &r.start_time) ||
+      !p.Eat(',') || !p.Date(&r.end_month, &r.end_week, &r.end_day, &r.end_time) || !p.Done()) {
+    return std::nullopt;
+  }
+  return r;
+}
+
+// Seconds since the epoch of local midnight of day `day` (0 = Sunday) of week `week` (5 = last)
+// of `month` in `year`, as if local time were UTC.
+std::int64_t RuleDay(int year, int month, int week, int day) {
+  using namespace std::chrono;
+  const sys_days first{std::chrono::year(year) / std::chrono::month(static_cast<unsigned>(month)) / 1};
+  const unsigned wd = weekday(first).c_encoding();
+  int d = 1 + static_cast<int>((static_cast<unsigned>(day) + 7 - wd) % 7) + 7 * (week - 1);
+  const unsigned last = static_cast<unsigned>(
+      (std::chrono::year(year) / std::chrono::month(static_cast<unsigned>(month)) / std::chrono::last).day());
+  while (d > static_cast<int>(last)) d -= 7;  // week 5: the last such day
+  return (first.time_since_epoch().count() + (d - 1)) * 86400LL;
+}
+
+// Extends `z` with the rule's transitions from the year after its last one up to 2100.
+void ApplyRule(const PosixRule& r, core::TimeZone& z) {
+  if (!r.has_dst) return;
+  using namespace std::chrono;
+  const std::int64_t after = z.transitions.empty() ? INT64_MIN : z.transitions.back().utc_seconds;
+  int year = 1970;
+  if (!z.transitions.empty()) {
+    const auto days = sys_days(floor<std::chrono::days>(sys_seconds(seconds(after))));
+    year = static_cast<int>(year_month_day(days).year());
+  }
+  for (; year <= 2100; ++year) {
+    // DST starts at a local standard time and ends at a local daylight time.
+    const std::int64_t start = RuleDay(year, r.start_month, r.start_week, r.start_day) +
+                               r.start_time - r.std_offset;
+    const std::int64_t end = RuleDay(year, r.end_month, r.end_week, r.end_day) + r.end_time -
+                             r.dst_offset;
+    const std::pair<std::int64_t, std::int32_t> pair[2] = {
+        start < end ? std::pair{start, r.dst_offset} : std::pair{end, r.std_offset},
+        start < end ? std::pair{end, r.std_offset} : std::pair{start, r.dst_offset}};
+    for (const auto& [at, offset] : pair) {
+      if (at > after && (z.transitions.empty() || at > z.transitions.back().utc_seconds)) {
+        z.transitions.push_back({at, offset});
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -78,6 +221,15 @@ Result<core::TimeZone> ParseTzif(std::string_view bytes, std::string_view name) 
     if (times[i] <= last) return InvalidArgument("time zone '" + std::string(name) + "': transitions out of order");
     last = times[i];
     z.transitions.push_back({times[i], offsets[static_cast<std::size_t>(index[i])]});
+  }
+  // The footer: "\n<POSIX TZ rule>\n", after the v2 data.
+  r.Skip(static_cast<std::size_t>(c.chars + c.leap * 12 + c.isstd + c.isut));  // unused parts
+  const std::string_view rest = bytes.substr(std::min(r.pos(), bytes.size()));
+  if (rest.size() >= 2 && rest.front() == '\n') {
+    const auto end = rest.find('\n', 1);
+    if (end != std::string_view::npos) {
+      if (auto rule = ParseRule(rest.substr(1, end - 1))) ApplyRule(*rule, z);
+    }
   }
   return z;
 }

@@ -2,7 +2,8 @@
 // Reads a time zone from the system's tz database (TZif files, version 2 or later, under
 // /usr/share/zoneinfo from Debian's tzdata) into core::TimeZone: the UTC offset transitions the
 // pure calendar needs. Debian ships "fat" files with explicit transitions up to 2037; after the
-// last one the last offset stays (the POSIX rule in the file's footer is not applied yet).
+// last one, the POSIX rule in the file's footer (e.g. "CET-1CEST,M3.5.0,M10.5.0/3") is expanded
+// into explicit transitions up to the year 2100.
 // Thread safety: stateless; reads one file per call.
 
 #include <string>

@@ -32,6 +32,36 @@ TEST(TzFile, ParisAndNewYorkOffsetsAndDaylightSavingInstants) {
   EXPECT_EQ(ny->OffsetAt(Utc(2026, 7, 15, 12)), hours(-4));
 }
 
+// After 2037 the files list no transitions; the footer's POSIX rule carries on.
+TEST(TzFile, DaylightSavingRulesGoOnAfter2037) {
+  auto paris = LoadZone("Europe/Paris");
+  ASSERT_TRUE(paris.ok());
+  EXPECT_EQ(paris->OffsetAt(Utc(2040, 3, 25, 0, 59)), hours(1));
+  EXPECT_EQ(paris->OffsetAt(Utc(2040, 3, 25, 1, 0)), hours(2));
+  EXPECT_EQ(paris->OffsetAt(Utc(2040, 10, 28, 0, 59)), hours(2));
+  EXPECT_EQ(paris->OffsetAt(Utc(2040, 10, 28, 1, 0)), hours(1));
+  EXPECT_EQ(paris->OffsetAt(Utc(2099, 3, 29, 1, 0)), hours(2));
+  EXPECT_EQ(paris->OffsetAt(Utc(2099, 12, 1, 12)), hours(1));
+  auto ny = LoadZone("America/New_York");
+  ASSERT_TRUE(ny.ok());
+  EXPECT_EQ(ny->OffsetAt(Utc(2045, 3, 12, 6, 59)), hours(-5));
+  EXPECT_EQ(ny->OffsetAt(Utc(2045, 3, 12, 7, 0)), hours(-4));
+  EXPECT_EQ(ny->OffsetAt(Utc(2045, 11, 5, 5, 59)), hours(-4));
+  EXPECT_EQ(ny->OffsetAt(Utc(2045, 11, 5, 6, 0)), hours(-5));
+  // Southern hemisphere: summer spans the new year.
+  auto sydney = LoadZone("Australia/Sydney");
+  ASSERT_TRUE(sydney.ok());
+  EXPECT_EQ(sydney->OffsetAt(Utc(2050, 1, 15, 12)), hours(11));
+  EXPECT_EQ(sydney->OffsetAt(Utc(2050, 4, 2, 15, 59)), hours(11));
+  EXPECT_EQ(sydney->OffsetAt(Utc(2050, 4, 2, 16, 0)), hours(10));
+  EXPECT_EQ(sydney->OffsetAt(Utc(2050, 10, 1, 15, 59)), hours(10));
+  EXPECT_EQ(sydney->OffsetAt(Utc(2050, 10, 1, 16, 0)), hours(11));
+  // A zone without daylight saving stays put.
+  auto tokyo = LoadZone("Asia/Tokyo");
+  ASSERT_TRUE(tokyo.ok());
+  EXPECT_EQ(tokyo->OffsetAt(Utc(2060, 7, 1, 0)), hours(9));
+}
+
 TEST(TzFile, ACalendarFollowsDaylightSaving) {
   core::Calendar office;
   office.always_open = false;

@@ -85,6 +85,18 @@ void MatchContact(State& s, ContactId id) {
 
   auto consider = [&](AgentId a, std::int8_t tier, std::uint32_t member_index, Time ready_since,
                       std::uint32_t contacts_today) {
+    ++why.considered;
+    // Once the explanation holds its four best, a candidate of a later tier cannot enter it (tier
+    // decides first in AgentBefore), nor, for longest idle, one idle for less time than the
+    // fourth: skip the scoring. Ring-all needs every candidate, so it never skips.
+    if (!ring_all && why.shown == Explanation::kShown) {
+      const RankedCandidate& last = why.top[Explanation::kShown - 1];
+      if (tier > last.tier) return;
+      if (qs.strategy == StrategyKind::kLongestIdle && tier == last.tier &&
+          static_cast<double>((s.now - ready_since).count()) < last.score) {
+        return;
+      }
+    }
     Candidate cand{a,
                    tier,
                    static_cast<std::int8_t>(WeakestProficiency(s, a, reqs)),
@@ -98,7 +110,6 @@ void MatchContact(State& s, ContactId id) {
                       cand.proficiency,
                       static_cast<std::int32_t>(cand.idle.count() / 1000),
                       Score(qs.strategy, cand, ctx)};
-    ++why.considered;
     Keep(why, r,
          [](const RankedCandidate& x, const RankedCandidate& y) { return AgentBefore(x, y); });
     if (ring_all) s.ring_scratch.push_back(r);

@@ -37,6 +37,39 @@ TEST(LongestIdle, OffersContactToAgentIdleLongest) {
   EXPECT_EQ(offers[0].why.top[1].agent, h.agent("a1"));
 }
 
+// Many candidates over two tiers: the explanation keeps the four best in order (tier first, then
+// the strategy's score), and counts every candidate, including those that could not enter it.
+TEST(LongestIdle, ExplanationKeepsTheFourBestAcrossTiers) {
+  for (StrategyKind strategy : {StrategyKind::kLongestIdle, StrategyKind::kFewestContacts}) {
+    EngineSettings s = CoreHarness::DefaultSettings(strategy);
+    s.agents.clear();
+    for (int i = 0; i < 8; ++i) {
+      s.agents.push_back(MakeAgent(s, "b" + std::to_string(i), {"sales"}));
+      s.agents.back().queues[0].tier = i % 2 == 0 ? 2 : 1;
+    }
+    CoreHarness h(s);
+    // b7 ready first (idle longest), b0 last; odd agents are tier 1.
+    for (int i = 7; i >= 0; --i) {
+      ASSERT_TRUE(h.Login("b" + std::to_string(i)).ok());
+      h.Advance(1s);
+    }
+    ASSERT_TRUE(h.Enqueue(1, "sales").ok());
+    const auto offers = Only<ContactOffered>(h.Events());
+    ASSERT_EQ(offers.size(), 1u);
+    const Explanation& why = offers[0].why;
+    EXPECT_EQ(why.considered, 8u);
+    ASSERT_EQ(why.shown, 4);
+    for (int k = 0; k < 4; ++k) EXPECT_EQ(why.top[k].tier, 1) << k;
+    if (strategy == StrategyKind::kLongestIdle) {
+      EXPECT_EQ(why.top[0].agent, h.agent("b7"));
+      EXPECT_EQ(why.top[1].agent, h.agent("b5"));
+      EXPECT_EQ(why.top[2].agent, h.agent("b3"));
+      EXPECT_EQ(why.top[3].agent, h.agent("b1"));
+      EXPECT_EQ(offers[0].agent, h.agent("b7"));
+    }
+  }
+}
+
 TEST(Engine, ContactWaitsWhenNobodyIsReadyAndGoesToTheFirstAgentWhoIs) {
   CoreHarness h;
   ASSERT_TRUE(h.Enqueue(1, "sales").ok());
