@@ -83,20 +83,22 @@ void MatchContact(State& s, ContactId id) {
   why.relax_level = c.relax_level;
   if (ring_all) s.ring_scratch.clear();
 
+  // Once the explanation holds its four best, a candidate of a later tier cannot enter it (tier
+  // decides first in AgentBefore), nor, for longest idle, one idle for less time than the
+  // fourth: such candidates are counted but not scored. Ring-all needs every candidate. Checked
+  // in the scan itself, before the call: most candidates stop here.
+  const bool longest_idle = qs.strategy == StrategyKind::kLongestIdle;
+  auto cannot_enter = [&](std::int8_t tier, Time ready_since) {
+    if (ring_all || why.shown < Explanation::kShown) return false;
+    const RankedCandidate& last = why.top[Explanation::kShown - 1];
+    return tier > last.tier ||
+           (longest_idle && tier == last.tier &&
+            static_cast<double>((s.now - ready_since).count()) < last.score);
+  };
   auto consider = [&](AgentId a, std::int8_t tier, std::uint32_t member_index, Time ready_since,
                       std::uint32_t contacts_today) {
     ++why.considered;
-    // Once the explanation holds its four best, a candidate of a later tier cannot enter it (tier
-    // decides first in AgentBefore), nor, for longest idle, one idle for less time than the
-    // fourth: skip the scoring. Ring-all needs every candidate, so it never skips.
-    if (!ring_all && why.shown == Explanation::kShown) {
-      const RankedCandidate& last = why.top[Explanation::kShown - 1];
-      if (tier > last.tier) return;
-      if (qs.strategy == StrategyKind::kLongestIdle && tier == last.tier &&
-          static_cast<double>((s.now - ready_since).count()) < last.score) {
-        return;
-      }
-    }
+    if (cannot_enter(tier, ready_since)) return;
     Candidate cand{a,
                    tier,
                    static_cast<std::int8_t>(WeakestProficiency(s, a, reqs)),
@@ -115,9 +117,17 @@ void MatchContact(State& s, ContactId id) {
     if (ring_all) s.ring_scratch.push_back(r);
   };
 
+  // Eligible(), with the requirements looked up once for the whole scan.
+  const bool any_requirement = !reqs.empty();
   for (const ReadyEntry& r : q.ready) {
-    if (!Eligible(s, r.agent, c)) {
+    if (any_requirement && !std::all_of(reqs.begin(), reqs.end(), [&](const SkillRequirement& q) {
+          return s.Proficiency(r.agent, q.skill) >= q.min_proficiency;
+        })) {
       ++why.excluded;
+      continue;
+    }
+    if (cannot_enter(r.tier, r.ready_since)) {
+      ++why.considered;
       continue;
     }
     consider(r.agent, r.tier, r.member_index, r.ready_since, r.contacts_today);
