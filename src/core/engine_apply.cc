@@ -90,7 +90,9 @@ struct Applier {
   void operator()(const AgentNotReadyPending& e) { s.agents[e.agent.value].pending = e.reason; }
   void operator()(const AgentReady& e) {
     AgentRt& a = s.agents[e.agent.value];
-    if (a.state != AgentState::kReserved) a.ready_since = e.at;
+    // Being rung is not work, and a ready agent stays idle since when it became ready (the key
+    // of its ready-list entries).
+    if (a.state != AgentState::kReserved && a.state != AgentState::kReady) a.ready_since = e.at;
     SetAgent(a, AgentState::kReady, e.at);
     a.contact = ContactId{};
     a.pending = -1;
@@ -220,9 +222,6 @@ void InsertWaiting(State& s, ContactRt& c) {
   });
   w.insert(pos, c.id);
   ++s.waiting_total;
-  if (w.size() == 1) {
-    for (std::uint32_t n : s.queues[c.queue.value].neighbours) s.queues[n].agents_valid = false;
-  }
 }
 
 void RemoveWaiting(State& s, const ContactRt& c) {
@@ -232,9 +231,6 @@ void RemoveWaiting(State& s, const ContactRt& c) {
   if (it != w.end()) {
     w.erase(it);
     --s.waiting_total;
-    if (w.empty()) {
-      for (std::uint32_t n : s.queues[c.queue.value].neighbours) s.queues[n].agents_valid = false;
-    }
   }
 }
 
@@ -249,26 +245,25 @@ void AgentStateChanged(State& s, AgentId id, AgentState before, bool staffed_bef
   if (was_ready != is_ready) {
     for (Serve& sv : a.serves) {
       if (sv.min_level != 0) continue;
-      auto& ready = s.queues[sv.queue.value].ready;
+      ReadyList& ready = s.queues[sv.queue.value].ready;
       if (is_ready) {
-        sv.ready_pos = static_cast<std::int32_t>(ready.size());
-        ready.push_back({sv.member_index, id, sv.tier, a.contacts_today, a.ready_since});
-      } else if (sv.ready_pos >= 0) {
-        // Swap-remove: move the last entry into the hole and fix its agent's position.
-        const ReadyEntry last = ready.back();
-        ready[static_cast<std::size_t>(sv.ready_pos)] = last;
-        ready.pop_back();
-        if (last.agent != id) {
-          for (Serve& other : s.agents[last.agent.value].serves) {
-            if (other.queue == sv.queue && other.min_level == 0) other.ready_pos = sv.ready_pos;
-          }
-        }
-        sv.ready_pos = -1;
+        ready.Insert(sv.ready_slot, {sv.member_index, id, sv.tier, a.contacts_today, a.ready_since});
+        sv.in_ready = true;
+      } else if (sv.in_ready) {
+        // The ready time does not change while the agent is ready (AgentReady above), so it is
+        // the key the entry went in with.
+        const bool found = ready.Erase(sv.ready_slot, id, a.ready_since);
+        SB_DCHECK(found, "a ready agent is in its queues' ready lists");
+        sv.in_ready = false;
       }
     }
   }
   if (staffed_before != Staffed(a)) {
-    for (const Serve& sv : a.serves) s.queues[sv.queue.value].agents_valid = false;
+    for (const Serve& sv : a.serves) {
+      if (sv.min_level != 0) continue;
+      std::uint32_t& staffed = s.queues[sv.queue.value].share_classes[sv.share_class].staffed;
+      staffed = staffed_before ? staffed - 1 : staffed + 1;
+    }
   }
 }
 

@@ -57,15 +57,36 @@ void BuildIndexes(State& s) {
       }
     }
   }
-  // Whether queue x has callers waiting changes the share, in queue y's wait estimate, of every
-  // agent who serves x at the same or a better tier than y (wait_estimate.cc).
+  // Ready-list tiers, then each member's slot in them (slots are final once every tier is in).
   for (const AgentRt& a : s.agents) {
-    for (const Serve& x : a.serves) {
-      for (const Serve& y : a.serves) {
-        if (x.queue == y.queue || x.min_level != 0 || y.min_level != 0 || x.tier > y.tier) continue;
-        auto& n = s.queues[x.queue.value].neighbours;
-        if (std::find(n.begin(), n.end(), y.queue.value) == n.end()) n.push_back(y.queue.value);
+    for (const Serve& sv : a.serves) {
+      if (sv.min_level == 0) s.queues[sv.queue.value].ready.AddTier(sv.tier);
+    }
+  }
+  for (AgentRt& a : s.agents) {
+    for (Serve& sv : a.serves) {
+      if (sv.min_level == 0) {
+        sv.ready_slot = static_cast<std::uint8_t>(s.queues[sv.queue.value].ready.SlotOf(sv.tier));
       }
+    }
+  }
+  // Share classes (state.h): a member of queue y belongs to the class of the other queues it
+  // serves at the same or a better tier than y.
+  for (AgentRt& a : s.agents) {
+    for (Serve& y : a.serves) {
+      if (y.min_level != 0) continue;
+      std::vector<std::uint32_t> others;
+      for (const Serve& x : a.serves) {
+        if (&x != &y && x.queue != y.queue && x.min_level == 0 && x.tier <= y.tier) {
+          others.push_back(x.queue.value);
+        }
+      }
+      std::sort(others.begin(), others.end());
+      auto& classes = s.queues[y.queue.value].share_classes;
+      auto it = std::find_if(classes.begin(), classes.end(),
+                             [&](const ShareClass& c) { return c.others == others; });
+      if (it == classes.end()) it = classes.insert(classes.end(), ShareClass{std::move(others), 0});
+      y.share_class = static_cast<std::uint32_t>(it - classes.begin());
     }
   }
   // Lower tiers first, so an agent looks at its first-choice queues first.

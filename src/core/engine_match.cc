@@ -95,23 +95,27 @@ void MatchContact(State& s, ContactId id) {
            (longest_idle && tier == last.tier &&
             static_cast<double>((s.now - ready_since).count()) < last.score);
   };
-  auto consider = [&](AgentId a, std::int8_t tier, std::uint32_t member_index, Time ready_since,
-                      std::uint32_t contacts_today) {
-    ++why.considered;
-    if (cannot_enter(tier, ready_since)) return;
+  auto rank = [&](AgentId a, std::int8_t tier, std::uint32_t member_index, Time ready_since,
+                  std::uint32_t contacts_today) {
     Candidate cand{a,
                    tier,
                    static_cast<std::int8_t>(WeakestProficiency(s, a, reqs)),
                    s.now - ready_since,
                    contacts_today,
                    member_index};
-    RankedCandidate r{a,
-                      c.id,
-                      c.queue,
-                      tier,
-                      cand.proficiency,
-                      static_cast<std::int32_t>(cand.idle.count() / 1000),
-                      Score(qs.strategy, cand, ctx)};
+    return RankedCandidate{a,
+                           c.id,
+                           c.queue,
+                           tier,
+                           cand.proficiency,
+                           static_cast<std::int32_t>(cand.idle.count() / 1000),
+                           longest_idle ? LongestIdleScore(cand, ctx) : Score(qs.strategy, cand, ctx)};
+  };
+  auto consider = [&](AgentId a, std::int8_t tier, std::uint32_t member_index, Time ready_since,
+                      std::uint32_t contacts_today) {
+    ++why.considered;
+    if (cannot_enter(tier, ready_since)) return;
+    const RankedCandidate r = rank(a, tier, member_index, ready_since, contacts_today);
     Keep(why, r,
          [](const RankedCandidate& x, const RankedCandidate& y) { return AgentBefore(x, y); });
     if (ring_all) s.ring_scratch.push_back(r);
@@ -119,18 +123,44 @@ void MatchContact(State& s, ContactId id) {
 
   // Eligible(), with the requirements looked up once for the whole scan.
   const bool any_requirement = !reqs.empty();
-  for (const ReadyEntry& r : q.ready) {
-    if (any_requirement && !std::all_of(reqs.begin(), reqs.end(), [&](const SkillRequirement& q) {
-          return s.Proficiency(r.agent, q.skill) >= q.min_proficiency;
-        })) {
-      ++why.excluded;
+  auto meets = [&](const ReadyEntry& r) {
+    return std::all_of(reqs.begin(), reqs.end(), [&](const SkillRequirement& q) {
+      return s.Proficiency(r.agent, q.skill) >= q.min_proficiency;
+    });
+  };
+  // The ready list is in the order of ready_list.h: once an entry cannot enter the explanation,
+  // no later one can (a later tier, or the same tier and idle for no longer), and for longest
+  // idle, which ranks in that very order, nothing after the fourth eligible entry can. From there
+  // on entries are only counted.
+  bool counting = false;
+  for (const ReadyTier& tier : q.ready.tiers()) {
+    if (counting && !any_requirement) {
+      why.considered += static_cast<std::uint32_t>(tier.size());
       continue;
     }
-    if (cannot_enter(r.tier, r.ready_since)) {
-      ++why.considered;
-      continue;
+    for (const ReadyEntry* p = tier.begin(); p != tier.end(); ++p) {
+      const ReadyEntry& r = *p;
+      if (any_requirement && !meets(r)) {
+        ++why.excluded;
+        continue;
+      }
+      if (!counting) {
+        counting = (longest_idle && why.shown == Explanation::kShown) ||
+                   cannot_enter(r.tier, r.ready_since);
+      }
+      if (!counting && longest_idle && !ring_all) {
+        // Longest idle ranks in list order: the entry goes straight to the end of the top four.
+        ++why.considered;
+        why.top[why.shown++] = rank(r.agent, r.tier, r.member_index, r.ready_since, r.contacts_today);
+      } else if (!counting) {
+        consider(r.agent, r.tier, r.member_index, r.ready_since, r.contacts_today);
+      } else if (!any_requirement) {
+        why.considered += static_cast<std::uint32_t>(tier.end() - p);
+        break;
+      } else {
+        ++why.considered;
+      }
     }
-    consider(r.agent, r.tier, r.member_index, r.ready_since, r.contacts_today);
   }
   // Groups opened by relax steps already reached: their agents join behind every member.
   for (std::uint16_t step = 0; step < c.relax_level && step < qs.relax.size(); ++step) {

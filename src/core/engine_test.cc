@@ -70,6 +70,47 @@ TEST(LongestIdle, ExplanationKeepsTheFourBestAcrossTiers) {
   }
 }
 
+// Ready lists are kept in (tier, ready time, agent) order and longest idle reads its top four
+// off the front. Agents ready at the same instant rank by id whatever order they logged in; one
+// lacking the skill is counted as excluded; those after the fourth are still counted; an agent
+// whose offer is cancelled goes back to its old place, not to the end.
+TEST(LongestIdle, ReadyOrderSurvivesTiesSkillsAndACancelledOffer) {
+  EngineSettings s = CoreHarness::DefaultSettings();
+  s.queues[0].requirements = {{SkillId{0}, 3}};
+  s.agents.clear();
+  for (int i = 0; i < 6; ++i) {
+    s.agents.push_back(MakeAgent(s, "c" + std::to_string(i), {"sales"}, {{"fr", i == 4 ? 2 : 3}}));
+  }
+  CoreHarness h(s);
+  ASSERT_TRUE(h.Login("c0").ok());
+  h.Advance(1s);
+  for (const char* a : {"c3", "c1", "c2"}) ASSERT_TRUE(h.Login(a).ok());
+  h.Advance(1s);
+  ASSERT_TRUE(h.Login("c4").ok());
+  h.Advance(1s);
+  ASSERT_TRUE(h.Login("c5").ok());
+  h.Advance(1s);
+  for (std::uint64_t contact : {1, 2}) {
+    h.TakeEvents();
+    ASSERT_TRUE(h.Enqueue(contact, "sales").ok());
+    const auto offers = Only<ContactOffered>(h.Events());
+    ASSERT_EQ(offers.size(), 1u) << contact;
+    const Explanation& why = offers[0].why;
+    EXPECT_EQ(offers[0].agent, h.agent("c0")) << contact;
+    EXPECT_EQ(why.considered, 5u) << contact;
+    EXPECT_EQ(why.excluded, 1u) << contact;
+    ASSERT_EQ(why.shown, 4) << contact;
+    EXPECT_EQ(why.top[0].agent, h.agent("c0")) << contact;
+    EXPECT_EQ(why.top[1].agent, h.agent("c1")) << contact;
+    EXPECT_EQ(why.top[2].agent, h.agent("c2")) << contact;
+    EXPECT_EQ(why.top[3].agent, h.agent("c3")) << contact;
+    // The caller hangs up while c0 rings: c0 is ready again, idle since its first login.
+    ASSERT_TRUE(h.Abandon(contact).ok());
+    EXPECT_EQ(h.engine().agent_state(h.agent("c0")), AgentState::kReady);
+    h.Advance(1s);
+  }
+}
+
 TEST(Engine, ContactWaitsWhenNobodyIsReadyAndGoesToTheFirstAgentWhoIs) {
   CoreHarness h;
   ASSERT_TRUE(h.Enqueue(1, "sales").ok());

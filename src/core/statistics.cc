@@ -60,23 +60,34 @@ Statistics::Statistics(const EngineSettings& settings, Duration interval, Time s
       agent_state_(settings.agents.size(), AgentState::kLoggedOut),
       agent_since_(settings.agents.size(), start),
       started_(start != kTimeZero),
-      last_row_(settings.agents.size(), {0, kAll}) {
+      last_row_(settings.agents.size()) {
   for (const QueueSettings& q : settings.queues) thresholds_.push_back(q.service_level_threshold);
   for (std::size_t i = 0; i < agents_.size(); ++i) agents_[i].agent = AgentId{static_cast<std::uint32_t>(i)};
 }
 
-IntervalStats& Statistics::Row(Time t, QueueId q) {
-  const std::int64_t idx = ToMillis(t) / interval_.count() - (ToMillis(t) < 0 ? 1 : 0);
+IntervalStats& Statistics::RowSlow(Time t, QueueId q, std::size_t slot) {
+  const std::int64_t ms = ToMillis(t);
+  const std::int64_t idx = ms / interval_.count() - (ms < 0 ? 1 : 0);
   const std::pair<std::int64_t, std::uint32_t> key{idx, q.valid() ? q.value : kAll};
-  // Most events land in the current interval of a few queues: a small direct-mapped cache of
-  // row pointers (stable: unordered_map never moves its elements) saves the hash lookups.
-  RowCache& slot = row_cache_[(static_cast<std::size_t>(key.second) * 7 + static_cast<std::size_t>(idx)) % row_cache_.size()];
-  if (slot.row != nullptr && slot.key == key) return *slot.row;
-  IntervalStats& row = rows_[key];
-  row.start = FromMillis(idx * interval_.count());
-  row.queue = q;
-  slot = {key, &row};
-  return row;
+  // Rows of earlier intervals (a contact that arrived in one and ended in the next): a small
+  // direct-mapped cache of row pointers (stable: unordered_map never moves its elements) saves
+  // most hash lookups.
+  RowCache& cached = row_cache_[(static_cast<std::size_t>(key.second) * 7 + static_cast<std::size_t>(idx)) % row_cache_.size()];
+  IntervalStats* row = cached.row;
+  if (row == nullptr || cached.key != key) {
+    row = &rows_[key];
+    row->start = FromMillis(idx * interval_.count());
+    row->queue = q;
+    cached = {key, row};
+  }
+  if (ms >= 0 && idx > cur_idx_) {  // time moved on to a new interval
+    cur_idx_ = idx;
+    cur_lo_ = idx * interval_.count();
+    cur_hi_ = cur_lo_ + interval_.count();
+    cur_rows_.assign(thresholds_.size() + 1, nullptr);
+  }
+  if (idx == cur_idx_ && slot < cur_rows_.size()) cur_rows_[slot] = row;
+  return *row;
 }
 
 void Statistics::AgentEnters(AgentId a, AgentState st, Time at) {
@@ -93,11 +104,10 @@ void Statistics::AgentEnters(AgentId a, AgentState st, Time at) {
       from = end;
     }
   }
-  if (prev == AgentState::kWrapUp && last_row_[a.value].second != kAll) {
-    auto it = rows_.find(last_row_[a.value]);
+  if (prev == AgentState::kWrapUp && last_row_[a.value].queue != nullptr) {
     const double wrap = Seconds(at - agent_since_[a.value]);
-    if (it != rows_.end()) it->second.wrap_seconds += wrap;
-    Row(FromMillis(last_row_[a.value].first * interval_.count()), QueueId{}).wrap_seconds += wrap;
+    last_row_[a.value].queue->wrap_seconds += wrap;
+    last_row_[a.value].all->wrap_seconds += wrap;
   }
   agent_state_[a.value] = st;
   agent_since_[a.value] = at;
@@ -132,7 +142,7 @@ void Statistics::Add(const Event& event) {
           ++Row(it->second.arrival, e.from).moved_out;
           if (e.agent.valid()) {
             AgentEnters(e.agent, AgentState::kWrapUp, e.at);
-            last_row_[e.agent.value] = {ToMillis(it->second.arrival) / interval_.count(), e.from.value};
+            last_row_[e.agent.value] = {&Row(it->second.arrival, e.from), &Row(it->second.arrival, QueueId{})};
             ++agents_[e.agent.value].handled;
           }
           it->second.queue = e.to;
@@ -187,7 +197,7 @@ void Statistics::Add(const Event& event) {
           }
           if (e.agent.valid() && e.agent.value < agents_.size()) {
             AgentEnters(e.agent, AgentState::kWrapUp, e.at);
-            last_row_[e.agent.value] = {ToMillis(t.arrival) / interval_.count(), t.queue.value};
+            last_row_[e.agent.value] = {&Row(t.arrival, t.queue), &Row(t.arrival, QueueId{})};
             ++agents_[e.agent.value].handled;
           }
         }

@@ -83,7 +83,18 @@ class Statistics {
     Time answered_at{};
     AgentId agent;
   };
-  IntervalStats& Row(Time t, QueueId q);
+  // The row of the interval holding `t`, for queue `q` (invalid: every queue), made if new.
+  // Inline for the common case, an interval that is the latest one seen.
+  IntervalStats& Row(Time t, QueueId q) {
+    const std::int64_t ms = ToMillis(t);
+    const std::size_t n = thresholds_.size();  // queues; slot n is every queue together
+    const std::size_t slot = !q.valid() ? n : q.value < n ? q.value : SIZE_MAX;
+    if (ms >= cur_lo_ && ms < cur_hi_ && slot < cur_rows_.size() && cur_rows_[slot] != nullptr) {
+      return *cur_rows_[slot];
+    }
+    return RowSlow(t, q, slot);
+  }
+  IntervalStats& RowSlow(Time t, QueueId q, std::size_t slot);
   void AgentEnters(AgentId a, AgentState st, Time at);
   void ContactLeaves(ContactId c);
 
@@ -105,7 +116,17 @@ class Statistics {
   std::vector<AgentState> agent_state_;
   std::vector<Time> agent_since_;
   bool started_ = false;
-  std::vector<std::pair<std::int64_t, std::uint32_t>> last_row_;  // where wrap-up time goes
+  // Where each agent's wrap-up time goes: its last contact's queue row and all-queue row
+  // (pointers into rows_, whose nodes never move).
+  struct WrapRows {
+    IntervalStats* queue = nullptr;
+    IntervalStats* all = nullptr;
+  };
+  std::vector<WrapRows> last_row_;
+  // The latest interval seen, its bounds in ms and its rows by queue (every queue last): most
+  // calls fall in it, and finding them there costs neither a division nor a hash.
+  std::int64_t cur_idx_ = -1, cur_lo_ = 0, cur_hi_ = 0;
+  std::vector<IntervalStats*> cur_rows_;
 };
 
 }  // namespace sb::core

@@ -43,30 +43,14 @@ WaitEstimate EstimateAt(const State& s, QueueId qid, std::uint32_t position, int
     const Duration ring = FromSeconds(m.answer_seconds);
     return {ring, ring, ring};
   }
-  if (!q.agents_valid) {
-    // Recomputed only after a member's staffing or a neighbour queue's emptiness changed.
-    double agents = 0;
-    for (AgentId a : q.members) {
-      const AgentRt& ag = s.agents[a.value];
-      if (!Staffed(ag)) continue;  // not ready, logged out, or going on break after this call
-      // Share of this agent: 1 / (queues it serves first or as readily as this one that have
-      // someone waiting, this one included): an agent shared equally with a busy queue counts
-      // for half; a queue the agent serves only when its own is empty counts for nothing.
-      int tier = 9;
-      for (const Serve& sv : ag.serves) tier = sv.queue == qid ? sv.tier : tier;
-      int busy_queues = 1;
-      for (const Serve& sv : ag.serves) {
-        if (sv.queue != qid && sv.min_level == 0 && sv.tier <= tier &&
-            !s.queues[sv.queue.value].waiting.empty()) {
-          ++busy_queues;
-        }
-      }
-      agents += 1.0 / busy_queues;
-    }
-    q.agents_cache = agents;
-    q.agents_valid = true;
+  // Staffed members (not ready, logged out and going on break after this call do not count),
+  // each for its share (ShareClass in state.h).
+  for (const ShareClass& c : q.share_classes) {
+    if (c.staffed == 0) continue;
+    int busy_queues = 1;
+    for (std::uint32_t o : c.others) busy_queues += s.queues[o].waiting.empty() ? 0 : 1;
+    m.agents += static_cast<double>(c.staffed) / busy_queues;
   }
-  m.agents = q.agents_cache;
   WaitEstimate e = EstimateWait(m, position);
   // A relax step that overflows after T bounds the wait here: after T the caller joins the
   // target queue at its back (one level deep, so chains of overflows cannot recurse).

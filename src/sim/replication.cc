@@ -25,7 +25,11 @@ Replication::Replication(const SimSettings& settings, std::unique_ptr<core::Engi
 }
 
 void Replication::Schedule(Time at, Happening what, std::uint64_t id, std::uint32_t aux) {
-  calendar_.push({at, seq_++, id, aux, what});
+  using Lane = Calendar<Scheduled>::Lane;
+  const Lane lane = what == Happening::kArrival ? Lane::kFew
+                    : what == Happening::kAnswer ? Lane::kFifo  // the ring time after an offer
+                                                 : Lane::kMany;
+  calendar_.push(lane, {at, seq_++, id, aux, what});
 }
 
 Time Replication::LocalOrigin(Time t, Duration period) const {

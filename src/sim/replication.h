@@ -112,7 +112,7 @@ class Replication {
   const RunOptions* options_;
   bool first_;
   Time end_;
-  EventHeap<Scheduled> calendar_;
+  Calendar<Scheduled> calendar_;
   std::uint64_t seq_ = 0;
   std::uint64_t next_contact_ = 1;
   ContactTable contacts_;

@@ -47,6 +47,52 @@ TEST(EventHeap, PopsInTheSameOrderAsAPriorityQueue) {
   }
 }
 
+// The calendar's three lanes together pop in exactly the order one priority queue would, with
+// time ties broken by the order of scheduling; a FIFO push that would go back in time is kept in
+// order too (it goes to the heap).
+TEST(Calendar, ThreeLanesPopInTheOrderOfOnePriorityQueue) {
+  using Cal = internal::Calendar<std::pair<int, int>>;
+  Cal cal;
+  std::priority_queue<std::pair<int, int>, std::vector<std::pair<int, int>>, std::greater<>> ref;
+  std::mt19937 rng(3);
+  int now = 0;
+  int fifo_pushes = 0;
+  for (int step = 0; step < 30000; ++step) {
+    if (rng() % 3 != 0 || ref.empty()) {
+      Cal::Lane lane = Cal::Lane::kMany;
+      int at = now + static_cast<int>(rng() % 500);
+      switch (rng() % 4) {
+        case 0:
+          lane = Cal::Lane::kFifo;
+          at = now + 5 - (rng() % 50 == 0 ? 6 : 0);  // now and then a time out of order
+          ++fifo_pushes;
+          break;
+        case 1:
+          lane = Cal::Lane::kFew;
+          break;
+        default:
+          break;
+      }
+      const std::pair<int, int> x{at, step};
+      cal.push(lane, x);
+      ref.push(x);
+    } else {
+      ASSERT_FALSE(cal.empty());
+      ASSERT_EQ(cal.top(), ref.top()) << "step " << step;
+      now = std::max(now, cal.top().first);
+      cal.pop();
+      ref.pop();
+    }
+  }
+  while (!ref.empty()) {
+    ASSERT_EQ(cal.top(), ref.top());
+    cal.pop();
+    ref.pop();
+  }
+  EXPECT_TRUE(cal.empty());
+  EXPECT_GT(fifo_pushes, 5000);
+}
+
 TEST(ContactTable, FindsLiveContactsAcrossGrowthAndOutOfOrderEnds) {
   internal::ContactTable table;
   std::mt19937 rng(5);

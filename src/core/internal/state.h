@@ -13,6 +13,7 @@
 
 #include "core/events.h"
 #include "core/internal/agent_list.h"
+#include "core/internal/ready_list.h"
 #include "core/settings.h"
 #include "core/strategy.h"
 
@@ -24,7 +25,9 @@ struct Serve {
   std::int8_t tier = 1;
   std::uint16_t min_level = 0;  // relax level a contact must have reached (group access)
   std::uint32_t member_index = 0;
-  std::int32_t ready_pos = -1;  // index in the queue's ready list while ready (members only)
+  bool in_ready = false;  // in the queue's ready list (members only, while ready)
+  std::uint8_t ready_slot = 0;    // members only: the slot of `tier` in the queue's ready list
+  std::uint32_t share_class = 0;  // members only: index in the queue's share_classes
 };
 
 struct AgentRt {
@@ -65,14 +68,15 @@ struct ContactRt {
   bool callback_offered = false;
 };
 
-// A ready member, with what strategies need copied in, so a decision reads this list and the
-// proficiency table but not the agents' records (fewer cache misses with thousands of agents).
-struct ReadyEntry {
-  std::uint32_t member_index = 0;
-  AgentId agent;
-  std::int8_t tier = 1;
-  std::uint32_t contacts_today = 0;
-  Time ready_since{};
+// Members of a queue who serve the same other queues at the same or a better tier than this one.
+// In the wait estimate each staffed member counts 1 / (1 + those of `others` with callers
+// waiting): an agent shared equally with a busy queue counts for half, and a queue the agent
+// serves only when its own is empty counts for nothing. Counting staffed members per class keeps
+// the estimate's cost at the number of classes (usually a handful), however often queues empty
+// and fill.
+struct ShareClass {
+  std::vector<std::uint32_t> others;  // queue indices, sorted
+  std::uint32_t staffed = 0;
 };
 
 struct QueueRt {
@@ -86,15 +90,11 @@ struct QueueRt {
   double answer_seconds = 0;    // EWMA of offer-to-answer (ring) time
   double abandons = 0;          // decayed count of abandons
   double exposure_seconds = 0;  // decayed waiting time of contacts that left the queue
-  // Members in the ready state, as member indices: decisions scan these, not every member.
-  std::vector<ReadyEntry> ready;
-  // Queues whose wait estimate counts a shared agent's share by whether this queue has callers
-  // waiting (the agent serves this queue at the same or a better tier).
-  std::vector<std::uint32_t> neighbours;
-  // Cache of the wait estimate's effective agents; invalid after a member's staffing or a
-  // neighbour's emptiness changed. Derived data: not part of the state digest.
-  mutable double agents_cache = 0;
-  mutable bool agents_valid = false;
+  // Members in the ready state: decisions scan these, not every member.
+  ReadyList ready;
+  // Members grouped by the other queues that compete for them (see ShareClass), with how many of
+  // each group are staffed: the wait estimate's agent count reads these, not every member.
+  std::vector<ShareClass> share_classes;
 };
 
 enum class TimerKind : std::uint8_t { kOffer, kRelax, kMaxWait, kWrapUp };
