@@ -137,8 +137,20 @@ void Replication::Fire(const Scheduled& s) {
       c.baseline_seconds = baseline_hold_[st.queue.value];
       contacts_.Insert(id, c);
       const Duration patience = sampler_.Draw(st.patience);
-      if (patience != Duration::max()) Schedule(t + patience, Happening::kPatience, id);
+      const std::uint64_t patience_seq = seq_++;  // its place among equal times, as always
       Send(core::Enqueue{t, ContactId{id}, st.queue, 0});
+      // A caller offered an agent on arrival is answered after the ring time (simulated agents
+      // answer every offer; if several ring, one wins), unless the offer times out first. When
+      // the patience outlasts that, it can never run out: no timer for it. That is most calls
+      // in a busy center, and it keeps the calendar small; the run is the same, event for event.
+      const SimContact* in = contacts_.Find(id);
+      const bool answered_first = in != nullptr && in->offered && in->immediate &&
+                                  patience > settings_.ring_time &&
+                                  settings_.ring_time < settings_.engine.queues[st.queue.value].offer_timeout;
+      if (patience != Duration::max() && !answered_first) {
+        calendar_.push(Calendar<Scheduled>::Lane::kMany,
+                       {t + patience, patience_seq, id, 0, Happening::kPatience});
+      }
       ScheduleNextArrival(stream, t);
       return;
     }
