@@ -113,9 +113,16 @@ Status CheckAgent(const EngineSettings& s, std::size_t ai) {
     if (!k.skill.valid() || k.skill.value >= s.skills.size()) return Bad(where, "unknown skill");
     if (k.proficiency < 1 || k.proficiency > 5) return Bad(where, "proficiency must be 1..5");
   }
-  for (const QueueMembership& m : a.queues) {
+  for (std::size_t i = 0; i < a.queues.size(); ++i) {
+    const QueueMembership& m = a.queues[i];
     if (!m.queue.valid() || m.queue.value >= s.queues.size()) return Bad(where, "unknown queue");
     if (m.tier < 1 || m.tier > 9) return Bad(where, "a queue tier must be 1..9");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (a.queues[j].queue == m.queue) {
+        return Bad(where, "member of queue '" + s.queues[m.queue.value].name +
+                              "' twice: list each queue once, with one tier");
+      }
+    }
   }
   for (GroupId g : a.groups) {
     if (!g.valid() || g.value >= s.groups.size()) return Bad(where, "unknown group");

@@ -52,6 +52,9 @@ TEST(Settings, RejectsContradictionsWithTheirPlace) {
   s = CoreHarness::DefaultSettings();
   s.agents[1].name = "a1";
   expect_bad(s, "declared twice");
+  s = CoreHarness::DefaultSettings();
+  s.agents[0].queues.push_back({QueueId{0}, 2});  // a member of "sales" at tiers 1 and 2
+  expect_bad(s, "member of queue 'sales' twice");
 }
 
 }  // namespace

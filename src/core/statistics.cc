@@ -140,9 +140,10 @@ void Statistics::Add(const Event& event) {
           auto it = contacts_.find(e.contact);
           if (it == contacts_.end()) return;
           ++Row(it->second.arrival, e.from).moved_out;
-          if (e.agent.valid()) {
+          if (e.agent.valid() && e.agent.value < agents_.size()) {
             AgentEnters(e.agent, AgentState::kWrapUp, e.at);
-            last_row_[e.agent.value] = {&Row(it->second.arrival, e.from), &Row(it->second.arrival, QueueId{})};
+            last_row_[e.agent.value] = {&Row(it->second.arrival, e.from),
+                                        &Row(it->second.arrival, QueueId{})};
             ++agents_[e.agent.value].handled;
           }
           it->second.queue = e.to;

@@ -140,13 +140,15 @@ void Replication::Fire(const Scheduled& s) {
       const std::uint64_t patience_seq = seq_++;  // its place among equal times, as always
       Send(core::Enqueue{t, ContactId{id}, st.queue, 0});
       // A caller offered an agent on arrival is answered after the ring time (simulated agents
-      // answer every offer; if several ring, one wins), unless the offer times out first. When
-      // the patience outlasts that, it can never run out: no timer for it. That is most calls
-      // in a busy center, and it keeps the calendar small; the run is the same, event for event.
+      // answer every offer; if several ring, one wins), unless the offer times out first (in
+      // the queue it was made in: an overflow on arrival may have moved the caller). When the
+      // patience outlasts that, it can never run out: no timer for it. That is most calls in a
+      // busy center, and it keeps the calendar small. The engine gets the same inputs at the
+      // same times; only the count of simulator events differs.
       const SimContact* in = contacts_.Find(id);
       const bool answered_first = in != nullptr && in->offered && in->immediate &&
                                   patience > settings_.ring_time &&
-                                  settings_.ring_time < settings_.engine.queues[st.queue.value].offer_timeout;
+                                  settings_.ring_time < in->first_offer_window;
       if (patience != Duration::max() && !answered_first) {
         calendar_.push(Calendar<Scheduled>::Lane::kMany,
                        {t + patience, patience_seq, id, 0, Happening::kPatience});
@@ -214,6 +216,7 @@ void Replication::Observe(const core::Event& e) {
     if (c != nullptr && !c->offered) {
       c->offered = true;
       c->immediate = o->at == c->arrival;
+      c->first_offer_window = o->expires - o->at;
     }
     Schedule(o->at + settings_.ring_time, Happening::kAnswer,
              (static_cast<std::uint64_t>(o->agent.value) << 32) | o->contact.value, o->offer);

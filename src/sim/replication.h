@@ -38,6 +38,7 @@ struct SimContact {
   bool estimated = false;
   bool offered = false;
   bool immediate = false;  // an agent was free on arrival: no announcement would be played
+  Duration first_offer_window{0};  // the first offer's timeout (in the queue it was made in)
   core::WaitEstimate estimate;
   double baseline_seconds = 0;
 };

@@ -192,6 +192,42 @@ TEST(Sim, AbandonmentAndWaitEstimateAccuracyAreMeasured) {
   EXPECT_LT(r->summary.wait_mae.mean, 600);
 }
 
+// A caller overflowed on arrival (the first queue is full) and offered at once in the second
+// queue, whose offer times out before the ring time ends, waits again: their patience must still
+// run out. (The simulator leaves the patience timer out only when the offer cannot time out
+// first, judged in the queue the offer was made in.)
+TEST(Sim, PatienceRunsOutAfterAnOfferThatTimedOutInTheOverflowQueue) {
+  SimSettings s;
+  s.engine = core::testing::CoreHarness::DefaultSettings();  // "sales", agents a1..a3
+  s.engine.queues[0].offer_timeout = 2s;                     // shorter than the ring time
+  core::QueueSettings front;  // nobody serves it: one caller fills it, the next overflow
+  front.name = "front";
+  front.max_length = 1;
+  front.when_full = {core::Fallback::Action::kOverflowQueue, QueueId{0}};
+  front.offer_timeout = 60s;
+  s.engine.queues.push_back(front);
+  s.ring_time = 5s;
+  Stream st;
+  st.name = "front";
+  st.queue = QueueId{1};
+  st.arrivals.interval = 1h;
+  st.arrivals.calls = {40.0, 0.0};  // arrivals in the first hour only
+  st.handle_time = {Distribution::Kind::kFixed, 60s, 0};
+  st.patience = {Distribution::Kind::kFixed, 120s, 0};
+  s.streams = {st};
+  s.always_on = {AgentId{0}, AgentId{1}, AgentId{2}};
+  s.length = 2h;
+  s.seed = 5;
+  auto r = sim::Run(s);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const core::IntervalStats& sales = r->replications[0].per_queue[0];
+  const core::IntervalStats& t = r->replications[0].total;
+  EXPECT_GT(sales.offered, 0) << "some callers overflowed into sales";
+  EXPECT_EQ(t.answered, 0) << "every offer timed out: the agents are not ready since";
+  EXPECT_GT(t.offered, 20);
+  EXPECT_EQ(t.abandoned, t.offered) << "every caller gave up within the second hour";
+}
+
 TEST(Sim, BadSettingsAreRejected) {
   SimSettings s = Small();
   s.streams[0].arrivals.calls[3] = -1;
