@@ -63,11 +63,19 @@ void BuildIndexes(State& s) {
       if (sv.min_level == 0) s.queues[sv.queue.value].ready.AddTier(sv.tier);
     }
   }
+  std::vector<std::vector<std::size_t>> per_tier(s.queues.size());
   for (AgentRt& a : s.agents) {
     for (Serve& sv : a.serves) {
-      if (sv.min_level == 0) {
-        sv.ready_slot = static_cast<std::uint8_t>(s.queues[sv.queue.value].ready.SlotOf(sv.tier));
-      }
+      if (sv.min_level != 0) continue;
+      sv.ready_slot = static_cast<std::uint8_t>(s.queues[sv.queue.value].ready.SlotOf(sv.tier));
+      auto& n = per_tier[sv.queue.value];
+      if (n.size() <= sv.ready_slot) n.resize(sv.ready_slot + 1u, 0);
+      ++n[sv.ready_slot];
+    }
+  }
+  for (std::size_t q = 0; q < s.queues.size(); ++q) {
+    for (std::uint32_t slot = 0; slot < per_tier[q].size(); ++slot) {
+      s.queues[q].ready.Reserve(slot, per_tier[q][slot]);
     }
   }
   // Share classes (state.h): a member of queue y belongs to the class of the other queues it

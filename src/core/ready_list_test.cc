@@ -39,6 +39,8 @@ TEST(ReadyTier, KeepsIdleOrderThroughJoinsAndLeavesAtEitherEndAndInTheMiddle) {
 TEST(ReadyTier, MatchesAnOrderedSetUnderRandomChurn) {
   std::mt19937 rng(7);
   ReadyTier t(2);
+  t.Reserve(64);
+  const std::size_t reserved = t.capacity();
   std::set<std::pair<int, std::uint32_t>> model;
   std::vector<int> joined(64, -1);
   for (int step = 0; step < 20000; ++step) {
@@ -61,6 +63,7 @@ TEST(ReadyTier, MatchesAnOrderedSetUnderRandomChurn) {
       ASSERT_EQ(Agents(t), want) << "step " << step;
     }
   }
+  EXPECT_EQ(t.capacity(), reserved) << "joins of the reserved members never reallocate";
 }
 
 TEST(ReadyList, TiersInOrderAndCountsEveryEntry) {

@@ -42,6 +42,10 @@ class ReadyTier {
   const ReadyEntry* begin() const { return v_.data() + head_; }
   const ReadyEntry* end() const { return v_.data() + v_.size(); }
   std::size_t size() const { return v_.size() - head_; }
+  std::size_t capacity() const { return v_.capacity(); }
+  // Room for every member of the tier: joins never allocate afterwards (a full vector with room
+  // at the front compacts instead of growing, and no agent is in a tier twice).
+  void Reserve(std::size_t members) { v_.reserve(members); }
 
   void Insert(const ReadyEntry& e) {
     if (size() == 0) {
@@ -56,7 +60,8 @@ class ReadyTier {
     const std::size_t pos = static_cast<std::size_t>(
         std::upper_bound(v_.begin() + static_cast<std::ptrdiff_t>(head_), v_.end(), e, ReadyBefore) -
         v_.begin());
-    if (head_ > 0 && pos - head_ < size() / 2) {  // shift the front part one place left
+    // Shift the front part one place left when it is the shorter, or when the vector is full.
+    if (head_ > 0 && (pos - head_ < size() / 2 || v_.size() == v_.capacity())) {
       std::move(v_.begin() + static_cast<std::ptrdiff_t>(head_),
                 v_.begin() + static_cast<std::ptrdiff_t>(pos),
                 v_.begin() + static_cast<std::ptrdiff_t>(head_ - 1));
@@ -112,6 +117,7 @@ class ReadyList {
   }
 
   const std::vector<ReadyTier>& tiers() const { return tiers_; }
+  void Reserve(std::uint32_t slot, std::size_t members) { tiers_[slot].Reserve(members); }
   std::size_t size() const { return size_; }
 
   void Insert(std::uint32_t slot, const ReadyEntry& e) {
