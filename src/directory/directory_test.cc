@@ -342,6 +342,60 @@ TEST(Directory, AFullReimportReplacesTheSegmentStack) {
   EXPECT_TRUE(snap->Search("Old Name", all).empty());
 }
 
+// Progress comes in two stages: reading (bytes, up to the whole input), then indexing (steps,
+// from 0 to all of them), never back; the records are there when the last step is reported.
+TEST(Import, ProgressReportsReadingThenIndexingToTheEnd) {
+  std::string csv = "id,name,phone\n";
+  for (int i = 0; i < 150000; ++i) {
+    csv += "p" + std::to_string(i) + ",Person Number" + std::to_string(i) + ",+3361234" +
+           std::to_string(100000 + i) + "\n";
+  }
+  for (bool jsonl : {false, true}) {
+    std::string data = csv;
+    if (jsonl) {
+      data.clear();
+      for (int i = 0; i < 150000; ++i) {
+        data += R"({"id":"p)" + std::to_string(i) + R"(","name":"Person Number)" +
+                std::to_string(i) + "\"}\n";
+      }
+    }
+    Directory dir;
+    struct Call {
+      ImportStage stage;
+      std::uint64_t done, total;
+      std::size_t records;
+    };
+    std::vector<Call> calls;
+    ProgressFn progress = [&](ImportStage st, std::uint64_t done, std::uint64_t total) {
+      calls.push_back({st, done, total, dir.snapshot()->record_count()});
+    };
+    auto report =
+        jsonl ? ImportJsonLines(data, dir, {}, progress) : ImportCsv(data, dir, {}, progress);
+    ASSERT_TRUE(report.ok()) << jsonl;
+    EXPECT_EQ(report->rows, 150000u);
+    ASSERT_GE(calls.size(), 4u) << jsonl;
+    std::size_t k = 0;
+    for (; k < calls.size() && calls[k].stage == ImportStage::kReading; ++k) {
+      EXPECT_EQ(calls[k].total, data.size());
+      if (k > 0) {
+        EXPECT_GE(calls[k].done, calls[k - 1].done);
+      }
+    }
+    ASSERT_GT(k, 1u) << "a 5+ MiB input reports reading more than once";
+    EXPECT_EQ(calls[k - 1].done, data.size());
+    ASSERT_LT(k, calls.size());
+    EXPECT_EQ(calls[k].done, 0u);  // indexing starts
+    for (std::size_t j = k; j < calls.size(); ++j) {
+      EXPECT_EQ(calls[j].stage, ImportStage::kIndexing) << j;
+      EXPECT_EQ(calls[j].done, j - k) << j;
+      EXPECT_EQ(calls[j].total, calls.size() - k - 1) << j;
+    }
+    EXPECT_EQ(calls[k].records, 0u);              // nothing published while indexing
+    EXPECT_EQ(calls.back().records, 150000u);  // published by the last step
+    EXPECT_EQ(dir.snapshot()->record_count(), 150000u);
+  }
+}
+
 TEST(Directory, ConcurrentWritersLoseNothing) {
   Directory dir;
   auto writer = [&](char tag) {

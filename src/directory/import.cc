@@ -105,14 +105,13 @@ Result<ImportReport> ImportCsv(std::string_view data, Directory& directory, cons
       sink.Accept(record, op, row.line);
     }
     if (progress && row.end_offset >= next_progress) {
-      progress(row.end_offset, data.size());
+      progress(ImportStage::kReading, row.end_offset, data.size());
       next_progress = row.end_offset + kProgressStep;
     }
   }
   sink.report().bytes = data.size();
-  ImportReport report = sink.Publish(directory);
-  if (progress) progress(data.size(), data.size());
-  return report;
+  if (progress) progress(ImportStage::kReading, data.size(), data.size());
+  return sink.Publish(directory, progress);
 }
 
 Result<ImportReport> ImportFile(const std::string& path, Directory& directory,

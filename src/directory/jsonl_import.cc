@@ -116,14 +116,13 @@ Result<ImportReport> ImportJsonLines(std::string_view data, Directory& directory
       }
     }
     if (progress && pos >= next_progress) {
-      progress(pos, data.size());
+      progress(ImportStage::kReading, pos, data.size());
       next_progress = pos + kProgressStep;
     }
   }
   sink.report().bytes = data.size();
-  ImportReport report = sink.Publish(directory);
-  if (progress) progress(data.size(), data.size());
-  return report;
+  if (progress) progress(ImportStage::kReading, data.size(), data.size());
+  return sink.Publish(directory, progress);
 }
 
 }  // namespace sb::directory

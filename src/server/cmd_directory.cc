@@ -19,6 +19,7 @@
 #include "directory/directory.h"
 #include "directory/import.h"
 #include "server/commands.h"
+#include "server/progress.h"
 #include "store/store.h"
 
 namespace sb::server {
@@ -31,23 +32,12 @@ struct DirArgs {
   std::size_t limit = 10;
 };
 
-void Bar(const std::string& file, std::uint64_t done, std::uint64_t total) {
-  const int width = 40;
-  const double f = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
-  const int filled = static_cast<int>(f * width);
-  std::fprintf(stderr, "\r%s [%.*s%*s] %3.0f%%", file.c_str(), filled,
-               "########################################", width - filled, "", f * 100);
-  if (done >= total) std::fputc('\n', stderr);
-}
-
 // Loads every file; prints a summary per file. False if a file could not be read at all.
 bool Load(const DirArgs& a, directory::Directory& dir, bool verbose, std::ostream* rejects) {
   directory::ImportOptions opts;
   opts.free_form_columns = a.free_form;
-  const bool tty = isatty(STDERR_FILENO) != 0;
   for (const std::string& f : a.files) {
-    directory::ProgressFn progress;
-    if (verbose && tty) progress = [&f](std::uint64_t d, std::uint64_t t) { Bar(f, d, t); };
+    const directory::ProgressFn progress = verbose ? ImportProgress(f) : nullptr;
     auto r = directory::ImportFile(f, dir, opts, progress);
     if (!r.ok()) {
       std::fprintf(stderr, "error: %s: %s\n", f.c_str(), r.status().message().c_str());

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "eventlog/eventlog.h"
 #include "server/commands.h"
+#include "server/progress.h"
 #include "server/svg_chart.h"
 #include "sim/simulator.h"
 #include "store/cdr_builder.h"
@@ -19,14 +20,6 @@
 
 namespace sb::server {
 namespace {
-
-void Bar(double f) {
-  const int width = 40;
-  const int done = static_cast<int>(f * width);
-  std::fprintf(stderr, "\r[%.*s%*s] %3.0f%%", done, "########################################",
-               width - done, "", f * 100);
-  if (f >= 1.0) std::fputc('\n', stderr);
-}
 
 std::string Pct(double v) {
   char b[32];
@@ -64,7 +57,7 @@ void RegisterSimCommand(CLI::App& app) {
     if (*reps > 0) settings->replications = *reps;
     if (*days > 0) settings->length = std::chrono::hours(24 * *days);
     sim::RunOptions opts;
-    if (isatty(STDERR_FILENO)) opts.progress = Bar;
+    if (ProgressWanted()) opts.progress = [](double f) { ProgressBar("", f); };
     std::ofstream log;
     if (!events->empty()) {
       log.open(*events);

@@ -34,9 +34,14 @@ class BatchSink {
 
   ImportReport& report() { return report_; }
 
-  ImportReport Publish(Directory& directory) {
+  // Builds the batch's indexes and publishes them, reporting ImportStage::kIndexing steps.
+  ImportReport Publish(Directory& directory, const ProgressFn& progress) {
+    constexpr int kSteps = SegmentBuilder::kFinishSteps + 1;  // and publishing
+    if (progress) progress(ImportStage::kIndexing, 0, kSteps);
     std::vector<SegmentBuilder::Duplicate> duplicates;
-    auto segment = builder_.Finish(&duplicates);
+    std::function<void(int)> step;
+    if (progress) step = [&](int k) { progress(ImportStage::kIndexing, k, kSteps); };
+    auto segment = builder_.Finish(&duplicates, step);
     for (const auto& d : duplicates) {
       Reject(d.line, "duplicate id '" + d.id + "' in the file (first on line " +
                          std::to_string(d.first_line) + ", which wins)");
@@ -44,6 +49,7 @@ class BatchSink {
     std::stable_sort(report_.rejects.begin(), report_.rejects.end(),
                      [](const auto& a, const auto& b) { return a.line < b.line; });
     report_.applied = directory.Publish(std::move(segment));
+    if (progress) progress(ImportStage::kIndexing, kSteps, kSteps);
     return std::move(report_);
   }
 

@@ -101,7 +101,11 @@ void SegmentBuilder::AddTombstone(std::string_view id, std::size_t line) {
   lines_.push_back(static_cast<std::uint32_t>(line));
 }
 
-std::shared_ptr<const Segment> SegmentBuilder::Finish(std::vector<Duplicate>* duplicates) {
+std::shared_ptr<const Segment> SegmentBuilder::Finish(std::vector<Duplicate>* duplicates,
+                                                      const std::function<void(int)>& step) {
+  auto done = [&](int k) {
+    if (step) step(k);
+  };
   Segment& s = *segment_;
   const std::uint32_t n = slot_count();
   std::vector<std::pair<std::uint64_t, std::uint32_t>> ids;
@@ -142,11 +146,16 @@ std::shared_ptr<const Segment> SegmentBuilder::Finish(std::vector<Duplicate>* du
     return std::move(pairs);
   };
   s.ids_ = KeyIndex(std::move(ids));
+  done(1);
   s.phones_ = KeyIndex(drop_dead(phones_));
+  done(2);
   s.trunks_ = KeyIndex(drop_dead(trunks_));
   s.pins_ = KeyIndex(drop_dead(pins_));
+  done(3);
   s.members_ = KeyIndex(drop_dead(members_));
+  done(4);
   s.names_ = names_.Finish(n, live);
+  done(5);
   s.keys_ = keys_.keys();
   for (std::uint32_t slot = 0; slot < n; ++slot) {
     if (live(slot)) ++s.live_;
@@ -154,6 +163,7 @@ std::shared_ptr<const Segment> SegmentBuilder::Finish(std::vector<Duplicate>* du
   }
   s.arena_.shrink_to_fit();
   s.offsets_.shrink_to_fit();
+  done(6);
   std::shared_ptr<const Segment> out = std::move(segment_);
   segment_ = std::make_unique<Segment>();
   keys_ = KeyTable();

@@ -99,8 +99,11 @@ class SegmentBuilder {
     std::string id;
   };
   // Builds the indexes. A second row with an id already in the batch is dropped whole and
-  // listed in *duplicates (may be null). The builder is empty afterwards.
-  std::shared_ptr<const Segment> Finish(std::vector<Duplicate>* duplicates);
+  // listed in *duplicates (may be null). The builder is empty afterwards. `step` (may be null)
+  // is called after each of the kFinishSteps steps with the number done.
+  static constexpr int kFinishSteps = 6;
+  std::shared_ptr<const Segment> Finish(std::vector<Duplicate>* duplicates,
+                                        const std::function<void(int done)>& step = nullptr);
 
  private:
   std::uint32_t Intern(Segment::Interner& table, std::string_view s);
