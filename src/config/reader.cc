@@ -15,7 +15,10 @@ Status Reader::OnlyKeys(std::initializer_list<std::string_view> allowed) const {
     for (std::string_view a : allowed) ok = ok || a == k.str();
     if (!ok) {
       std::string list;
-      for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      for (std::string_view a : allowed) {
+        if (!list.empty()) list += ", ";
+        list += a;
+      }
       return Error(&v, k.str(), "unknown key; allowed here: " + list);
     }
   }
