@@ -21,6 +21,65 @@ void EnsureReasons(std::vector<std::string>& reasons) {
   reasons.push_back("logged in");
 }
 
+// Whether `e` can be applied to `s`: every id it names exists (a log written under another
+// configuration may name agents or queues this one lacks), and the contact it is about is live,
+// or, for ContactQueued, not live yet. Apply() trusts its events; replay checks them first.
+Status CheckReplayable(const internal::State& s, const Event& e) {
+  const std::size_t n_agents = s.agents.size(), n_queues = s.queues.size();
+  auto agent_ok = [&](AgentId a, bool required) {
+    return a.valid() ? a.value < n_agents : !required;
+  };
+  auto queue_ok = [&](QueueId q) { return q.valid() && q.value < n_queues; };
+  return std::visit(
+      [&](const auto& v) -> Status {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (requires { v.agent; }) {
+          constexpr bool optional =
+              std::is_same_v<T, ContactMoved> || std::is_same_v<T, ContactEnded>;
+          if (!agent_ok(v.agent, !optional)) {
+            return InvalidArgument("unknown agent " + std::to_string(v.agent.value) + " (the " +
+                                   "configuration has " + std::to_string(n_agents) + ")");
+          }
+        }
+        if constexpr (std::is_same_v<T, AgentNotReady> || std::is_same_v<T, AgentNotReadyPending>) {
+          const bool logout = std::is_same_v<T, AgentNotReadyPending> && v.reason == kPendingLogout;
+          if (!logout && v.reason >= s.settings.not_ready_reasons.size()) {
+            return InvalidArgument("unknown not-ready reason " + std::to_string(v.reason));
+          }
+        }
+        bool queues_ok = true;
+        if constexpr (requires { v.queue; }) {
+          // ContactEnded of a contact deflected on arrival names the queue it asked for.
+          queues_ok = queues_ok && queue_ok(v.queue);
+        }
+        if constexpr (requires { v.from; }) {
+          queues_ok = queues_ok && queue_ok(v.from) && queue_ok(v.to);
+        }
+        if (!queues_ok) {
+          return InvalidArgument("unknown queue (the configuration has " +
+                                 std::to_string(n_queues) + ")");
+        }
+        if constexpr (requires { v.contact; }) {
+          const auto it = s.contacts.find(v.contact);
+          const bool live = it != s.contacts.end();
+          const std::string name = "contact " + std::to_string(v.contact.value);
+          if constexpr (std::is_same_v<T, ContactQueued>) {
+            if (live) return InvalidArgument(name + " is queued twice");
+          } else if constexpr (!std::is_same_v<T, ContactEnded>) {
+            if (!live) return InvalidArgument(name + " is not in progress");
+          }
+          if constexpr (std::is_same_v<T, RequirementRelaxed>) {
+            if (v.level > s.settings.queues[it->second.queue.value].relax.size()) {
+              return InvalidArgument(name + ": relax level " + std::to_string(v.level) +
+                                     " is beyond its queue's steps");
+            }
+          }
+        }
+        return Status::Ok();
+      },
+      e);
+}
+
 }  // namespace
 
 Engine::Engine(std::unique_ptr<internal::State> state) : state_(std::move(state)) {}
@@ -47,6 +106,10 @@ Result<std::unique_ptr<Engine>> Engine::Replay(EngineSettings settings, Time sta
     if (EventTime(events[i]) < s.now) {
       return OutOfRange("event " + std::to_string(i) + " (" + std::string(EventName(events[i])) +
                         ") is earlier than the one before it");
+    }
+    if (Status st = CheckReplayable(s, events[i]); !st.ok()) {
+      return InvalidArgument("event " + std::to_string(i) + " (" +
+                             std::string(EventName(events[i])) + "): " + st.message());
     }
     internal::Apply(s, events[i]);
   }

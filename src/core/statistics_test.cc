@@ -85,6 +85,41 @@ TEST(Replay, RebuildsTheSameStateFromTheEventLog) {
   EXPECT_GT(h.AllEvents().size(), 1000u);
 }
 
+// A log written under another configuration, or damaged: each bad event is refused with its
+// index and why, never applied (the sanitizer run would catch an out-of-range access).
+TEST(Replay, RejectsEventsForUnknownAgentsQueuesReasonsAndContacts) {
+  CoreHarness h;
+  const Time t = h.start() + 1s;
+  const AgentId a0{0};
+  const ContactId c1{1};
+  const Event queued =
+      ContactQueued{t, c1, QueueId{0}, QueueId{0}, ContactKind::kCall, 0, t, 0, {}};
+  const std::vector<std::pair<std::vector<Event>, std::string>> cases = {
+      {{AgentLoggedIn{t, AgentId{99}}}, "unknown agent 99"},
+      {{AgentLoggedIn{t, AgentId{}}}, "unknown agent"},
+      {{AgentLoggedIn{t, a0}, AgentNotReady{t, a0, 200}}, "not-ready reason 200"},
+      {{ContactQueued{t, c1, QueueId{7}, QueueId{0}, ContactKind::kCall, 0, t, 0, {}}},
+       "unknown queue"},
+      {{queued, queued}, "queued twice"},
+      {{OfferAccepted{t, ContactId{5}, a0}}, "contact 5 is not in progress"},
+      {{queued, RequirementRelaxed{t, c1, QueueId{0}, 3}}, "relax level 3"},
+      {{queued, ContactMoved{t, c1, QueueId{0}, QueueId{9}, MoveReason::kTransfer, t, {}, t}},
+       "unknown queue"},
+      {{queued, ContactEnded{t, c1, QueueId{0}, AgentId{42}, EndReason::kCompleted, t}},
+       "unknown agent 42"},
+  };
+  for (const auto& [events, why] : cases) {
+    auto r = Engine::Replay(h.settings(), h.start(), events);
+    ASSERT_FALSE(r.ok()) << why;
+    EXPECT_NE(r.status().message().find(why), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("event "), std::string::npos) << r.status().message();
+  }
+  // A contact deflected on arrival ends without having been queued: that is a valid log.
+  const std::vector<Event> deflected = {
+      ContactEnded{t, ContactId{3}, QueueId{0}, AgentId{}, EndReason::kMessageClosed, t}};
+  EXPECT_TRUE(Engine::Replay(h.settings(), h.start(), deflected).ok());
+}
+
 TEST(Replay, RejectsEventsOutOfOrder) {
   CoreHarness h;
   std::vector<Event> events = {AgentLoggedIn{h.start() + 10s, AgentId{0}},

@@ -57,9 +57,9 @@ class ReadyTier {
       v_.push_back(e);
       return;
     }
-    const std::size_t pos = static_cast<std::size_t>(
-        std::upper_bound(v_.begin() + static_cast<std::ptrdiff_t>(head_), v_.end(), e, ReadyBefore) -
-        v_.begin());
+    const auto first = v_.begin() + static_cast<std::ptrdiff_t>(head_);
+    const std::size_t pos =
+        static_cast<std::size_t>(std::upper_bound(first, v_.end(), e, ReadyBefore) - v_.begin());
     // Shift the front part one place left when it is the shorter, or when the vector is full.
     if (head_ > 0 && (pos - head_ < size() / 2 || v_.size() == v_.capacity())) {
       std::move(v_.begin() + static_cast<std::ptrdiff_t>(head_),
