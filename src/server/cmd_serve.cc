@@ -39,6 +39,30 @@ std::uint64_t ContactOf(const core::Event& e) {
       e);
 }
 
+// Whether events written under the configuration `earlier_toml` replay under `now`: every agent
+// and queue of the earlier one is still there, at the same position (ids are positions).
+Status LogFits(const std::string& earlier_toml, const std::string& earlier_name,
+               const core::EngineSettings& now) {
+  auto earlier = config::EngineSettingsFromString(earlier_toml, earlier_name);
+  if (!earlier.ok()) return Status::Ok();  // unreadable now (older format): replay decides
+  auto first_change = [](const auto& before, const auto& after) -> std::string {
+    for (std::size_t i = 0; i < before.size(); ++i) {
+      if (i >= after.size()) return "'" + before[i].name + "' is gone";
+      if (before[i].name != after[i].name) {
+        return "'" + before[i].name + "' is now '" + after[i].name + "'";
+      }
+    }
+    return "";
+  };
+  if (auto why = first_change(earlier->agents, now.agents); !why.empty()) {
+    return FailedPrecondition("the agents changed since " + earlier_name + ": agent " + why);
+  }
+  if (auto why = first_change(earlier->queues, now.queues); !why.empty()) {
+    return FailedPrecondition("the queues changed since " + earlier_name + ": queue " + why);
+  }
+  return Status::Ok();
+}
+
 int Serve(const ServeArgs& a) {
   auto settings = config::LoadEngineSettings(a.config);
   auto sc = config::LoadStoreConfig(a.config);
@@ -63,6 +87,18 @@ int Serve(const ServeArgs& a) {
     const std::int64_t latest = info.ok() ? info->config_versions : 0;
     auto previous =
         latest > 0 ? (*st)->LoadConfigVersion(latest) : Result<std::string>(std::string());
+    if (previous.ok() && latest > 0 && *previous != text.str() && info->events > 0) {
+      const std::string earlier = "configuration version " + std::to_string(latest);
+      if (Status fits = LogFits(*previous, earlier, *settings); !fits.ok()) {
+        std::fprintf(stderr,
+                     "error: %s\nThe stored event log names agents and queues by position: they "
+                     "may be added at the end, not removed, renamed or reordered. Restore the "
+                     "earlier configuration (`switchboard store config --store %s --version "
+                     "%lld > earlier.toml`) or serve on a new store.\n",
+                     fits.message().c_str(), url.c_str(), static_cast<long long>(latest));
+        return 2;
+      }
+    }
     if (!previous.ok() || *previous != text.str()) {
       auto v = (*st)->SaveConfigVersion(ToMillis(WallNow()), "serve " + a.config, text.str());
       if (!v.ok()) {

@@ -1,5 +1,6 @@
 // switchboard store: look after the store.
 //   store info    --store URL                 schema version and row counts
+//   store config  --store URL [--version N]   a configuration the server ran with
 //   store purge   --store URL --*-days N      apply retention now; prints what it removed
 //   store drill   --store URL --events N      a burst of event and case writes through the
 //                                             group-commit writer, printing each acknowledgement
@@ -45,6 +46,32 @@ int Info(const std::string& url) {
               static_cast<long long>(info->cdrs), static_cast<long long>(info->cases),
               static_cast<long long>(info->audit), static_cast<long long>(info->users),
               static_cast<long long>(info->config_versions));
+  return 0;
+}
+
+// Prints a stored configuration (the latest when version is 0).
+int Config(const std::string& url, std::int64_t version) {
+  auto s = Open(url);
+  if (!s.ok()) return 2;
+  if (version <= 0) {
+    auto info = (*s)->Info();
+    if (!info.ok()) {
+      std::fprintf(stderr, "error: %s\n", info.status().message().c_str());
+      return 1;
+    }
+    version = info->config_versions;
+    if (version == 0) {
+      std::fprintf(stderr, "error: no configuration is stored yet (`switchboard serve` stores "
+                           "the one it runs with)\n");
+      return 1;
+    }
+  }
+  auto text = (*s)->LoadConfigVersion(version);
+  if (!text.ok()) {
+    std::fprintf(stderr, "error: %s\n", text.status().message().c_str());
+    return 1;
+  }
+  std::fwrite(text->data(), 1, text->size(), stdout);
   return 0;
 }
 
@@ -185,6 +212,13 @@ void RegisterStoreCommand(CLI::App& app) {
   auto* info = cmd->add_subcommand("info", "Schema version and row counts");
   info->add_option("--store", *url, url_help)->required();
   info->callback([url] { ExitCode() = Info(*url); });
+
+  auto version = std::make_shared<std::int64_t>(0);
+  auto* config = cmd->add_subcommand(
+      "config", "Print a configuration the server ran with (every change is kept as a version)");
+  config->add_option("--store", *url, url_help)->required();
+  config->add_option("--version", *version, "which version (default: the latest)");
+  config->callback([url, version] { ExitCode() = Config(*url, *version); });
 
   auto policy = std::make_shared<store::RetentionPolicy>();
   auto* purge = cmd->add_subcommand("purge", "Delete data older than its retention period now");

@@ -259,4 +259,32 @@ if opened:
 rep = subprocess.run([BIN, "report", "--store", store, "--config", CONFIG, "--format", "csv"],
                      capture_output=True, text=True).stdout
 check("the report breaks calls down by partner", "\nP-ACME," in rep)
+
+# The stored log names agents and queues by position: a configuration that removes or reorders
+# them is refused before anything is replayed or stored, with the way back; agents added at the
+# end are fine.
+with open(CONFIG) as f:
+    demo_text = f.read()
+stored = subprocess.run([BIN, "store", "config", "--store", store], capture_output=True, text=True)
+check("store config prints the configuration the server ran with",
+      stored.returncode == 0 and stored.stdout == demo_text)
+tmp = tempfile.mkdtemp()
+fewer = os.path.join(tmp, "fewer.toml")
+with open(fewer, "w") as f:
+    f.write(demo_text.replace('prefix = "sup-"\ncount = 100', 'prefix = "sup-"\ncount = 10'))
+before = subprocess.run([BIN, "store", "info", "--store", store], capture_output=True, text=True)
+r = subprocess.run([BIN, "serve", fewer, "--store", store], input="", capture_output=True,
+                   text=True, timeout=60)
+check("a configuration with agents removed is refused (exit 2)", r.returncode == 2)
+check("  naming the first agent that changed and the way back",
+      "agent 'sup-011' is now 'desk-001'" in r.stderr and "store config --store" in r.stderr)
+after = subprocess.run([BIN, "store", "info", "--store", store], capture_output=True, text=True)
+check("  and storing nothing", before.stdout == after.stdout)
+more = os.path.join(tmp, "more.toml")
+with open(more, "w") as f:
+    f.write(demo_text + '\n[[agent_pool]]\nprefix = "new-"\ncount = 2\nskills = { fr = 3 }\n'
+            'queues = { support = 1 }\n')
+r = subprocess.run([BIN, "serve", more, "--store", store], input="", capture_output=True,
+                   text=True, timeout=60)
+check("agents added at the end replay the same log", r.returncode == 0 and "replayed" in r.stderr)
 sys.exit(1 if failures else 0)
