@@ -59,6 +59,16 @@ class CoreHarness {
   std::vector<Event> all_;
 };
 
+// The events of type T among `events`, in order.
+template <typename T>
+std::vector<T> Only(const std::vector<Event>& events) {
+  std::vector<T> out;
+  for (const Event& e : events) {
+    if (const T* t = std::get_if<T>(&e)) out.push_back(*t);
+  }
+  return out;
+}
+
 // Builds an agent that is a member of `queues` (tier 1) with `skills` {name, proficiency}.
 AgentSettings MakeAgent(const EngineSettings& s, const std::string& name,
                         const std::vector<std::string>& queues,
