@@ -19,7 +19,10 @@ set(SB_ALLOWED_cases "store;eventlog;core;base")
 set(SB_ALLOWED_eventlog "core;base")
 # config turns TOML into the plain settings structs that core, sim and wfm declare.
 set(SB_ALLOWED_config "core;sim;wfm;base")
-set(SB_ALLOWED_server "config;cases;store;directory;eventlog;sim;wfm;core;base")
+# The server core: typed commands over the engine, registries of live contacts and agents, the
+# event bus (no JSON, no clock, no thread of its own).
+set(SB_ALLOWED_control "cases;store;directory;core;base")
+set(SB_ALLOWED_server "control;config;cases;store;directory;eventlog;sim;wfm;core;base")
 
 function(sb_module)
   cmake_parse_arguments(M "" "NAME" "SOURCES;DEPS;EXTERNAL" ${ARGN})

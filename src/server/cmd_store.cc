@@ -41,11 +41,16 @@ int Info(const std::string& url) {
   }
   std::printf("store            %s\nschema version   %d\nevents           %lld\n"
               "CDRs             %lld\ncases            %lld\naudit rows       %lld\n"
-              "users            %lld\nconfig versions  %lld\n",
+              "users            %lld\nconfig versions  %lld\ndead letters     %lld\n",
               info->where.c_str(), info->schema_version, static_cast<long long>(info->events),
               static_cast<long long>(info->cdrs), static_cast<long long>(info->cases),
               static_cast<long long>(info->audit), static_cast<long long>(info->users),
-              static_cast<long long>(info->config_versions));
+              static_cast<long long>(info->config_versions),
+              static_cast<long long>(info->dead_letters));
+  if (info->dead_letters > 0) {
+    std::printf("(dead letters are writes the store refused; they are kept, not lost: read them "
+                "with SELECT * FROM dead_letters)\n");
+  }
   return 0;
 }
 

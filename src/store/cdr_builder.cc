@@ -12,7 +12,7 @@ std::optional<Cdr> CdrBuilder::Add(const core::Event& e) {
           Cdr& c = open_[ev.contact.value];
           if (c.queued_ms == 0) {  // the first queueing; later ones are moves
             c.contact = ev.contact.value;
-            c.arrival_ms = ToMillis(ev.arrival);
+            if (c.arrival_ms == 0) c.arrival_ms = ToMillis(ev.arrival);
             c.queued_ms = ToMillis(ev.at);
           }
           c.queue = ev.queue.value;
@@ -42,6 +42,24 @@ std::optional<Cdr> CdrBuilder::Add(const core::Event& e) {
         return std::nullopt;
       },
       e);
+}
+
+void CdrBuilder::Arrived(std::uint64_t contact, std::int64_t arrival_ms, std::int64_t ivr_ms) {
+  Cdr& c = open_[contact];
+  c.contact = contact;
+  c.arrival_ms = arrival_ms;
+  c.ivr_ms = ivr_ms;
+}
+
+std::optional<Cdr> CdrBuilder::Close(std::uint64_t contact, std::int64_t ended_ms,
+                                     std::string outcome) {
+  auto it = open_.find(contact);
+  if (it == open_.end()) return std::nullopt;
+  Cdr c = std::move(it->second);
+  open_.erase(it);
+  c.ended_ms = ended_ms;
+  c.outcome = std::move(outcome);
+  return c;
 }
 
 }  // namespace sb::store

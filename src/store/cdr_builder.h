@@ -15,6 +15,12 @@ class CdrBuilder {
  public:
   // Returns the finished CDR when `e` ends a contact.
   std::optional<Cdr> Add(const core::Event& e);
+  // A call arrived (before the engine saw it): its CDR starts now, so a call turned away on
+  // arrival (queue closed or full) or one that leaves in the IVR still gets one. `ivr_ms` is 0
+  // when it went straight to a queue.
+  void Arrived(std::uint64_t contact, std::int64_t arrival_ms, std::int64_t ivr_ms);
+  // Ends a call the engine never saw (it left in the IVR); nullopt if it is not open.
+  std::optional<Cdr> Close(std::uint64_t contact, std::int64_t ended_ms, std::string outcome);
   // Contacts seen but not yet ended.
   std::size_t open() const { return open_.size(); }
 

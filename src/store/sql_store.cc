@@ -37,7 +37,8 @@ class SqlStore final : public Store {
       std::int64_t* out;
     } counts[] = {{"events", &info.events},     {"cdrs", &info.cdrs},   {"cases", &info.cases},
                   {"audit", &info.audit},       {"users", &info.users},
-                  {"config_versions", &info.config_versions}};
+                  {"config_versions", &info.config_versions},
+                  {"dead_letters", &info.dead_letters}};
     for (auto& c : counts) {
       SB_ASSIGN_OR_RETURN(auto rows,
                           db_->Query(std::string("SELECT COUNT(*) FROM ") + c.table, {}));
@@ -76,6 +77,12 @@ class SqlStore final : public Store {
         static constexpr std::string_view kCols[] = {"at_ms", "user_login", "action", "target",
                                                      "call_id", "case_id", "detail"};
         SB_RETURN_IF_ERROR(db_->BulkInsert("audit", kCols, rows));
+      }
+      for (const DeadLetter& d : batch.dead_letters) {
+        const SqlValue p[] = {d.at_ms, d.kind, d.reason, d.body};
+        SB_ASSIGN_OR_RETURN(auto ignored, db_->Query("INSERT INTO dead_letters (at_ms, kind, "
+                                                     "reason, body) VALUES (?, ?, ?, ?)", p));
+        (void)ignored;
       }
       return Status::Ok();
     }, [&] { next_seq_ += static_cast<std::int64_t>(batch.events.size()); });

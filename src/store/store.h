@@ -137,13 +137,27 @@ struct PurgeReport {
   std::int64_t events = 0, cdrs = 0, cases = 0, audit = 0, recordings = 0;
 };
 
+// A write the store refused (it failed validation), set aside with why, so that it never blocks
+// the writes behind it and an operator can see what was lost (`store info` counts them).
+struct DeadLetter {
+  std::int64_t at_ms = 0;
+  std::string kind;    // "cdr", "audit"
+  std::string reason;  // the validation error
+  std::string body;    // a printable rendering of the write (SanitizeText), at most 4 KiB
+};
+
 // What a group commit writes, in one transaction: all of it or none of it.
 struct WriteBatch {
   std::vector<core::Event> events;
   std::vector<Cdr> cdrs;  // inserted or replaced by contact
   std::vector<AuditEntry> audit;
-  bool empty() const { return events.empty() && cdrs.empty() && audit.empty(); }
-  std::size_t size() const { return events.size() + cdrs.size() + audit.size(); }
+  std::vector<DeadLetter> dead_letters;
+  bool empty() const {
+    return events.empty() && cdrs.empty() && audit.empty() && dead_letters.empty();
+  }
+  std::size_t size() const {
+    return events.size() + cdrs.size() + audit.size() + dead_letters.size();
+  }
 };
 
 // The longest text the store accepts in one field (notes, audit detail, a CDR field), in bytes.
@@ -153,11 +167,20 @@ inline constexpr std::size_t kMaxTextBytes = 64 * 1024;
 Status CheckText(std::string_view field, std::string_view value);
 bool ValidUtf8(std::string_view s);
 Status Validate(const WriteBatch& batch);
+Status Validate(const Cdr& cdr);
+Status Validate(const AuditEntry& entry);
+// `s` made storable whatever it holds: invalid UTF-8 and control bytes become \xNN, cut to
+// `max_bytes` (on a character boundary).
+std::string SanitizeText(std::string_view s, std::size_t max_bytes);
+// A printable one-line rendering of a write, for a dead letter.
+std::string Describe(const Cdr& cdr);
+std::string Describe(const AuditEntry& entry);
 
 struct StoreInfo {
   std::string where;  // Connection::Describe()
   int schema_version = 0;
   std::int64_t events = 0, cdrs = 0, cases = 0, audit = 0, users = 0, config_versions = 0;
+  std::int64_t dead_letters = 0;
 };
 
 class Store {

@@ -44,22 +44,69 @@ Status CheckText(std::string_view field, std::string_view value) {
   return Status::Ok();
 }
 
-Status Validate(const WriteBatch& b) {
-  for (const Cdr& c : b.cdrs) {
-    for (auto [name, v] : {std::pair<const char*, const std::string*>{"CDR outcome", &c.outcome},
-                           {"CDR disposition", &c.disposition},
-                           {"CDR caller", &c.caller},
-                           {"CDR partner", &c.partner}}) {
-      SB_RETURN_IF_ERROR(CheckText(name, *v));
-    }
-  }
-  for (const AuditEntry& a : b.audit) {
-    SB_RETURN_IF_ERROR(CheckText("audit user", a.user));
-    SB_RETURN_IF_ERROR(CheckText("audit action", a.action));
-    SB_RETURN_IF_ERROR(CheckText("audit target", a.target));
-    SB_RETURN_IF_ERROR(CheckText("audit detail", a.detail));
+Status Validate(const Cdr& c) {
+  for (auto [name, v] : {std::pair<const char*, const std::string*>{"CDR outcome", &c.outcome},
+                         {"CDR disposition", &c.disposition},
+                         {"CDR caller", &c.caller},
+                         {"CDR partner", &c.partner}}) {
+    SB_RETURN_IF_ERROR(CheckText(name, *v));
   }
   return Status::Ok();
+}
+
+Status Validate(const AuditEntry& a) {
+  SB_RETURN_IF_ERROR(CheckText("audit user", a.user));
+  SB_RETURN_IF_ERROR(CheckText("audit action", a.action));
+  SB_RETURN_IF_ERROR(CheckText("audit target", a.target));
+  return CheckText("audit detail", a.detail);
+}
+
+Status Validate(const WriteBatch& b) {
+  for (const Cdr& c : b.cdrs) SB_RETURN_IF_ERROR(Validate(c));
+  for (const AuditEntry& a : b.audit) SB_RETURN_IF_ERROR(Validate(a));
+  for (const DeadLetter& d : b.dead_letters) {
+    SB_RETURN_IF_ERROR(CheckText("dead letter reason", d.reason));
+    SB_RETURN_IF_ERROR(CheckText("dead letter body", d.body));
+  }
+  return Status::Ok();
+}
+
+std::string SanitizeText(std::string_view s, std::size_t max_bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    const bool whole = n > 0 && i + n <= s.size() && ValidUtf8(s.substr(i, n));
+    std::string piece;
+    if (whole && !(n == 1 && (c < 0x20 || c == 0x7f))) {
+      piece.assign(s.substr(i, n));
+    } else {
+      piece = {'\\', 'x', kHex[c >> 4], kHex[c & 0xf]};
+      n = 1;
+    }
+    if (out.size() + piece.size() > max_bytes) {
+      out += "...";
+      break;
+    }
+    out += piece;
+    i += n;
+  }
+  return out;
+}
+
+std::string Describe(const Cdr& c) {
+  return "contact=" + std::to_string(c.contact) + " arrival_ms=" + std::to_string(c.arrival_ms) +
+         " ended_ms=" + std::to_string(c.ended_ms) + " outcome=" + SanitizeText(c.outcome, 64) +
+         " caller=" + SanitizeText(c.caller, 256) + " partner=" + SanitizeText(c.partner, 256) +
+         " disposition=" + SanitizeText(c.disposition, 256);
+}
+
+std::string Describe(const AuditEntry& a) {
+  return "at_ms=" + std::to_string(a.at_ms) + " user=" + SanitizeText(a.user, 256) +
+         " action=" + SanitizeText(a.action, 64) + " target=" + SanitizeText(a.target, 256) +
+         " call=" + std::to_string(a.call) + " detail=" + SanitizeText(a.detail, 1024);
 }
 
 std::int64_t AsInt(const SqlValue& v) {

@@ -45,6 +45,35 @@ std::uint64_t StoreWriter::Enqueue(Item item) {
   return ticket;
 }
 
+bool StoreWriter::CanAccept() const {
+  std::lock_guard lock(mu_);
+  return queue_.size() + inflight_ < options_.max_buffered;
+}
+
+template <typename T>
+void StoreWriter::AddChecked(T&& item, std::vector<std::decay_t<T>>& to, const char* kind,
+                             WriteBatch& batch) {
+  Status s = Validate(item);
+  if (s.ok()) {
+    to.push_back(std::forward<T>(item));
+    return;
+  }
+  DeadLetter d{ToMillis(Now()), kind, SanitizeText(s.message(), 1024),
+               SanitizeText(Describe(item), 4096)};
+  std::uint64_t n = 0;
+  {
+    std::lock_guard lock(mu_);
+    n = ++health_.dead_letters;
+  }
+  // One line per dead letter for the first hundred, then every thousandth: an operator sees it,
+  // and a flood of bad writes cannot flood the log.
+  if (n <= 100 || n % 1000 == 0) {
+    Log("store: a " + std::string(kind) + " was refused (" + d.reason +
+        ") and set aside as dead letter " + std::to_string(n) + "; the writes behind it go on");
+  }
+  batch.dead_letters.push_back(std::move(d));
+}
+
 std::uint64_t StoreWriter::durable() const {
   std::lock_guard lock(mu_);
   return health_.durable;
@@ -162,8 +191,10 @@ void StoreWriter::Run() {
       while (!work.empty() && !std::holds_alternative<Task>(work.front())) {
         Item& it = work.front();
         if (auto* e = std::get_if<core::Event>(&it)) batch.events.push_back(std::move(*e));
-        if (auto* c = std::get_if<Cdr>(&it)) batch.cdrs.push_back(std::move(*c));
-        if (auto* a = std::get_if<AuditEntry>(&it)) batch.audit.push_back(std::move(*a));
+        if (auto* c = std::get_if<Cdr>(&it)) AddChecked(std::move(*c), batch.cdrs, "cdr", batch);
+        if (auto* a = std::get_if<AuditEntry>(&it)) {
+          AddChecked(std::move(*a), batch.audit, "audit", batch);
+        }
         work.pop_front();
         ++items;
       }
@@ -181,17 +212,21 @@ void StoreWriter::Run() {
       }
       inflight_ = work.size();
       health_.buffered = queue_.size() + work.size();
+      const std::uint64_t now_durable = health_.durable;
       lock.unlock();
       durable_cv_.notify_all();
+      if (items > 0 && options_.on_durable) options_.on_durable(now_durable);
       if (!work.empty()) {  // a task, after everything before it is committed
         Task task = std::move(std::get<Task>(work.front()));
         work.pop_front();
         task(*store_);
+        std::uint64_t after_task = 0;
         {
           std::lock_guard relock(mu_);
-          ++health_.durable;  // a task's ticket counts as done once it ran
+          after_task = ++health_.durable;  // a task's ticket counts as done once it ran
         }
         durable_cv_.notify_all();
+        if (options_.on_durable) options_.on_durable(after_task);
       }
     }
   }

@@ -9,6 +9,10 @@
 // Past the bound new writes are refused (Post returns 0, health().dropped counts them) so memory
 // stays bounded and routing goes on; nothing already committed is ever lost.
 //
+// A write that fails the store's validation (text too long, not UTF-8) would fail every retry
+// and block every write behind it: it is set aside instead, as a DeadLetter committed in the
+// same transaction as its neighbours, with a log line (health().dead_letters counts them).
+//
 // Thread safety: Post*, Call, durable, WaitDurable and health may be called from any thread.
 // The Store is touched only by the writer thread. Ownership: the writer owns the store.
 
@@ -41,6 +45,9 @@ struct WriterOptions {
   Duration purge_every = std::chrono::hours(1);
   std::function<Time()> clock;  // the wall clock when empty; tests set it
   std::function<void(const PurgeReport&)> on_purge;
+  // Called on the writer thread each time the durability watermark moves, with the new value;
+  // the server posts it to its event loop (no thread polls for it).
+  std::function<void(std::uint64_t durable)> on_durable;
 };
 
 struct WriterHealth {
@@ -53,6 +60,7 @@ struct WriterHealth {
   std::uint64_t commits = 0;
   std::size_t buffered = 0;
   std::uint64_t purges = 0;
+  std::uint64_t dead_letters = 0;  // writes refused by validation, set aside (DeadLetter)
 };
 
 class StoreWriter {
@@ -81,6 +89,12 @@ class StoreWriter {
     return f;
   }
 
+  // Runs `task` on the writer thread after everything posted before it; no result. Takes a
+  // ticket like a write. Tasks are never refused (they are few: cases, reads).
+  std::uint64_t Submit(std::function<void(Store&)> task) { return Enqueue(Task(std::move(task))); }
+  // Whether a Post now would be accepted (the buffer has room).
+  bool CanAccept() const;
+
   // The highest ticket whose write is committed (durable on disk or in PostgreSQL).
   std::uint64_t durable() const;
   // Waits until `ticket` is durable; false on timeout. Not for the control thread.
@@ -94,6 +108,9 @@ class StoreWriter {
   void Run();
   // Commits `batch` until it succeeds or the writer is stopping; true if committed.
   bool CommitWithRetry(const WriteBatch& batch);
+  // Adds a CDR or audit row to `batch`, or a dead letter in its place if it is invalid.
+  template <typename T>
+  void AddChecked(T&& item, std::vector<std::decay_t<T>>& to, const char* kind, WriteBatch& batch);
   void Log(const std::string& line);
   void MaybePurge();
   Time Now() const;

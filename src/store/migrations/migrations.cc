@@ -153,6 +153,17 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 CREATE TRIGGER case_edits_no_update BEFORE UPDATE ON case_edits
   FOR EACH ROW EXECUTE FUNCTION sb_refuse_update();
 )sql"},
+    {2, "dead letters: writes the store refused, set aside so that they block nothing",
+     R"sql(
+CREATE TABLE dead_letters (
+  id {serial},
+  at_ms BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+)sql",
+     "SELECT 1", "SELECT 1"},
 };
 
 std::string Expand(std::string_view sql, Dialect d) {

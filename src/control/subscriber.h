@@ -1,0 +1,43 @@
+#pragma once
+// The event bus: every event the engine produces, whether a command caused it or a timer did,
+// reaches every subscriber, in order, after the controller's own bookkeeping (store, cases,
+// pre-fetch). The JSON-lines front end, telephony and the WebSocket stream subscribe; the engine
+// and the controller do not know who listens.
+//
+// Thread safety: subscribers are called on the control thread and must not block it (a slow
+// consumer keeps its own bounded queue). A subscriber must outlive its subscription.
+
+#include <cstdint>
+#include <string>
+
+#include "base/result.h"
+#include "cases/case.h"
+#include "core/events.h"
+
+namespace sb::control {
+
+enum class Cause : std::uint8_t {
+  kCommand,  // a front end's command caused it: it is also in that command's Reply
+  kTimer,    // a deadline: an offer after wrap-up, a re-offer after a ring timeout, a relax step
+};
+
+// What the registry knows of the contact an event is about (empty strings when nothing).
+struct ContactContext {
+  std::uint64_t contact = 0;
+  std::string caller;
+  std::string trunk;
+  std::string handle;  // the front end's reference for the contact (e.g. a SIP dialog)
+};
+
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  // `contact` is null for agent events.
+  virtual void OnEvent(const core::Event& event, Cause cause, const ContactContext* contact) = 0;
+  // A case opened for a contact (on answer or by command) was stored, or was refused.
+  virtual void OnCaseOpened(std::uint64_t /*contact*/, const Result<cases::Case>& /*result*/) {}
+  // Durability moved: every ticket up to `ticket` is committed.
+  virtual void OnDurable(std::uint64_t /*ticket*/) {}
+};
+
+}  // namespace sb::control
