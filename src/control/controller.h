@@ -66,6 +66,10 @@ class Controller {
   // Optional: the screen-pop look-ups (started on arrival, read with the offer).
   void SetPrefetcher(directory::Prefetcher* prefetch) { prefetch_ = prefetch; }
   void Subscribe(Subscriber* s) { subscribers_.push_back(s); }
+  // A configuration reload: the priorities by record segment ([routing_hints]).
+  void SetSegmentPriority(std::map<std::string, std::int32_t> p) {
+    options_.segment_priority = std::move(p);
+  }
 
   // Runs one command at `now` (clamped to the engine's time, so time never goes backwards).
   Reply Execute(const Command& command, Time now);

@@ -46,3 +46,27 @@ TEST(Validate, EveryCommandHasAName) {
 
 }  // namespace
 }  // namespace sb::control
+
+#include "control/log_clock.h"
+
+namespace sb::control {
+namespace {
+
+TEST(LogClock, FollowsTheWallClockForwardButNeverBack) {
+  const Time t0 = FromMillis(1'795'420'800'000);
+  LogClock clock(t0 - 10s);  // the stored log ends before now
+  EXPECT_EQ(clock.Now(t0, Duration(1000)), t0);
+  EXPECT_EQ(clock.Now(t0 + 1s, Duration(2000)), t0 + 1s);
+  // The wall clock steps back an hour: time goes on at the monotonic clock's pace.
+  EXPECT_EQ(clock.Now(t0 - 3600s, Duration(3000)), t0 + 2s);
+  EXPECT_EQ(clock.Now(t0 - 3599s, Duration(4500)), t0 + 3500ms);
+  // A step forward is followed at once.
+  EXPECT_EQ(clock.Now(t0 + 60s, Duration(4600)), t0 + 60s);
+  // A log that ends in the future (the wall clock was ahead when it was written) is the floor.
+  LogClock ahead(t0 + 100s);
+  EXPECT_EQ(ahead.Now(t0, Duration(0)), t0 + 100s);
+  EXPECT_EQ(ahead.Now(t0 + 1s, Duration(1000)), t0 + 101s);
+}
+
+}  // namespace
+}  // namespace sb::control

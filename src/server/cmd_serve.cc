@@ -1,4 +1,4 @@
-// switchboard serve CONFIG: start-up of the control loop (control_loop.h) on standard input:
+// switchboard serve CONFIG: the start-up of the server core (serve_loop.h, control/controller.h):
 // load and store the configuration, replay the stored event log into the engine, load the
 // records for screen pops, then serve until the end of input.
 
@@ -12,9 +12,17 @@
 #include "config/config.h"
 #include "core/engine.h"
 #include "directory/import.h"
+#include <csignal>
+#include <mutex>
+
+#include "control/controller.h"
+#include "control/writer_recorder.h"
+#include "directory/prefetch.h"
 #include "server/commands.h"
-#include "server/control_loop.h"
+#include "server/json_front.h"
+#include "server/log.h"
 #include "server/progress.h"
+#include "server/serve_loop.h"
 #include "store/writer.h"
 
 namespace sb::server {
@@ -25,6 +33,8 @@ Time WallNow() { return std::chrono::time_point_cast<Duration>(std::chrono::syst
 struct ServeArgs {
   std::string config, store;
   std::vector<std::string> records;
+  std::string control = "stdin";
+  Duration shutdown_timeout = std::chrono::seconds(30);
 };
 
 std::uint64_t ContactOf(const core::Event& e) {
@@ -63,7 +73,26 @@ Status LogFits(const std::string& earlier_toml, const std::string& earlier_name,
   return Status::Ok();
 }
 
+// Calls the writer's callbacks into the loop, for as long as the loop exists: the writer's thread
+// may report durability while the loop is being taken down.
+struct LoopBridge {
+  std::mutex mu;
+  ServeLoop* loop = nullptr;  // guarded by mu
+  void Post(std::function<void()> task) {
+    std::lock_guard lock(mu);
+    if (loop) loop->PostTask(std::move(task));
+  }
+  void Set(ServeLoop* l) {
+    std::lock_guard lock(mu);
+    loop = l;
+  }
+};
+
 int Serve(const ServeArgs& a) {
+  if (a.control != "stdin" && a.control != "none") {
+    std::fprintf(stderr, "error: --control must be stdin or none (got '%s')\n", a.control.c_str());
+    return 2;
+  }
   auto settings = config::LoadEngineSettings(a.config);
   auto sc = config::LoadStoreConfig(a.config);
   if (!settings.ok() || !sc.ok()) {
@@ -72,10 +101,15 @@ int Serve(const ServeArgs& a) {
                  a.config.c_str());
     return 2;
   }
+  auto hints = config::LoadRoutingHints(a.config);
+  if (!hints.ok()) {
+    std::fprintf(stderr, "error: %s\n", hints.status().message().c_str());
+    return 2;
+  }
   const std::string url = a.store.empty() ? sc->url : a.store;
   auto st = store::OpenStore(url);
   if (!st.ok()) {
-    std::fprintf(stderr, "error: %s\n", st.status().message().c_str());
+    std::fprintf(stderr, "error: %s\n", RedactUrl(st.status().message()).c_str());
     return 2;
   }
   // Every configuration the server ran with is kept (who changed what, when).
@@ -95,7 +129,8 @@ int Serve(const ServeArgs& a) {
                      "may be added at the end, not removed, renamed or reordered. Restore the "
                      "earlier configuration (`switchboard store config --store %s --version "
                      "%lld > earlier.toml`) or serve on a new store.\n",
-                     fits.message().c_str(), url.c_str(), static_cast<long long>(latest));
+                     fits.message().c_str(), RedactUrl(url).c_str(),
+                     static_cast<long long>(latest));
         return 2;
       }
     }
@@ -106,8 +141,7 @@ int Serve(const ServeArgs& a) {
                      v.status().message().c_str());
         return 1;
       }
-      std::fprintf(stderr, "serve: configuration stored as version %lld\n",
-                   static_cast<long long>(*v));
+      LogInfo("serve: configuration stored", {{"version", std::to_string(*v)}});
     }
   }
   // Rebuild the engine from the stored log: a restart continues where the last run stopped.
@@ -123,6 +157,7 @@ int Serve(const ServeArgs& a) {
     next_contact = std::max(next_contact, ContactOf(e.event) + 1);
     log.push_back(std::move(e.event));
   }
+  stored->clear();
   const Time start = log.empty() ? WallNow() : core::EventTime(log.front());
   auto engine = log.empty() ? core::Engine::Create(*settings, start)
                             : core::Engine::Replay(*settings, start, log);
@@ -131,8 +166,13 @@ int Serve(const ServeArgs& a) {
                  log.size(), engine.status().message().c_str());
     return 1;
   }
-  std::fprintf(stderr, "serve: %s, %zu events replayed, %zu contacts in progress\n", url.c_str(),
-               log.size(), (*engine)->contacts());
+  LogInfo("serve: routing state rebuilt",
+          {{"store", RedactUrl(url)}, {"events_replayed", std::to_string(log.size())},
+           {"contacts_in_progress", std::to_string((*engine)->contacts())}});
+  std::fprintf(stderr, "serve: %zu events replayed\n", log.size());
+  log = {};
+
+  auto bridge = std::make_shared<LoopBridge>();
   store::WriterOptions wo;
   wo.max_buffered = static_cast<std::size_t>(sc->buffer);
   wo.retention = store::RetentionPolicy{static_cast<int>(sc->events_days),
@@ -141,30 +181,76 @@ int Serve(const ServeArgs& a) {
                                         static_cast<int>(sc->audit_days),
                                         static_cast<int>(sc->recordings_days)};
   wo.purge_every = sc->purge_every;
+  wo.log = [](const std::string& line) { LogLine("warn", line); };
+  control::Controller* ctl_ptr = nullptr;  // set below; the callbacks run on the control thread
+  wo.on_durable = [bridge, &ctl_ptr](std::uint64_t t) {
+    bridge->Post([&ctl_ptr, t] {
+      if (ctl_ptr) ctl_ptr->Durable(t);
+    });
+  };
   auto writer = std::make_unique<store::StoreWriter>(std::move(st).value(), wo);
   cases::CaseRules rules;
   for (const auto& [name, codes] : sc->dispositions) {
     const QueueId q = core::FindQueue(*settings, name);
     if (q.valid()) rules.dispositions[q.value] = codes;
   }
-  auto hints = config::LoadRoutingHints(a.config);
-  if (!hints.ok()) {
-    std::fprintf(stderr, "error: %s\n", hints.status().message().c_str());
-    return 2;
-  }
-  ControlLoop server(*settings, std::move(engine).value(), std::move(writer), next_contact,
-                     std::move(rules), std::move(hints).value());
+  control::WriterRecorder recorder(*writer, rules,
+                                   [bridge](std::function<void()> t) { bridge->Post(std::move(t)); });
+  control::ControllerOptions co;
+  co.case_rules = rules;
+  co.segment_priority = hints->segment_priority;
+  control::Controller ctl(std::move(engine).value(), recorder, next_contact, co);
+  ctl_ptr = &ctl;
+
+  directory::Directory directory;
   for (const std::string& f : a.records) {
-    auto r = directory::ImportFile(f, server.directory(), {}, ImportProgress(f));
+    auto r = directory::ImportFile(f, directory, {}, ImportProgress(f));
     if (!r.ok()) {
       std::fprintf(stderr, "error: %s: %s\n", f.c_str(), r.status().message().c_str());
       return 2;
     }
-    std::fprintf(stderr, "serve: %s: %zu records, %zu rejected\n", f.c_str(),
-                 r->applied.inserted + r->applied.updated, r->rejected);
+    LogInfo("serve: records loaded", {{"file", f},
+                                      {"records", std::to_string(r->applied.inserted +
+                                                                 r->applied.updated)},
+                                      {"rejected", std::to_string(r->rejected)}});
   }
-  server.EnablePrefetch();
-  return server.Run(STDIN_FILENO);
+  directory::Prefetcher prefetch(directory);
+  ctl.SetPrefetcher(&prefetch);
+
+  ServeLoopOptions lo;
+  lo.shutdown_timeout = a.shutdown_timeout;
+  lo.on_reload = [&ctl, path = a.config] {
+    // What can change on the running engine today: the routing hints. Agents, queues and their
+    // settings take a restart (live changes are not built yet); a bad file changes nothing.
+    auto next = config::LoadEngineSettings(path);
+    auto h = config::LoadRoutingHints(path);
+    if (!next.ok() || !h.ok()) {
+      LogError("serve: reload refused; the running configuration is unchanged",
+               {{"error", (!next.ok() ? next.status() : h.status()).message()}});
+      return;
+    }
+    ctl.SetSegmentPriority(h->segment_priority);
+    LogInfo("serve: reloaded [routing_hints]; changes to agents and queues take a restart",
+            {{"file", path}});
+  };
+  ServeLoop loop(ctl, *writer, lo);
+  bridge->Set(&loop);
+  std::signal(SIGPIPE, SIG_IGN);  // a reader that went away is an EPIPE, not a dead server
+  std::unique_ptr<JsonFrontEnd> front;
+  if (a.control == "stdin") {
+    front = std::make_unique<JsonFrontEnd>(loop, ctl.engine().settings(), STDOUT_FILENO);
+    ctl.Subscribe(front.get());
+    front->Start(STDIN_FILENO);
+  }
+  LogInfo("serve: ready", {{"control", a.control}, {"agents", std::to_string(settings->agents.size())},
+                           {"queues", std::to_string(settings->queues.size())}});
+  int code = loop.Run();
+  if (front) front->Stop();
+  bridge->Set(nullptr);
+  ctl.SetPrefetcher(nullptr);
+  writer.reset();  // commits what is left (bounded by one retry cycle) and joins its thread
+  if (front) (void)front->output().Drain(std::chrono::milliseconds(2000));
+  return code;
 }
 
 }  // namespace
@@ -173,13 +259,29 @@ void RegisterServeCommand(CLI::App& app) {
   auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand(
       "serve",
-      "Run the routing core as a process driven by JSON lines on standard input (requests: "
-      "login, logout, ready, not_ready, enqueue, accept, decline, hangup, abandon, pop, "
-      "case.open, status); events and CDRs go to the store, a restart replays them");
+      "Run the server core: the routing engine on one event loop, events and CDRs to the store "
+      "(a restart replays them). With --control stdin (the default) it reads JSON-lines "
+      "requests: login, logout, ready, not_ready, extend_wrap_up, arrive, ivr, enqueue, "
+      "accept, decline, hangup, abandon, transfer, callback, callback_result, pop, case.open, "
+      "status, position; replies carry every event with its payload, and events caused by "
+      "timers come as {\"event\":...} lines. SIGTERM/SIGINT stop it once the store has every "
+      "write (exit 3 if it did not in time); SIGHUP reloads [routing_hints]. Logs are logfmt "
+      "lines on standard error.");
   cmd->add_option("CONFIG", a->config, "TOML configuration ([store] url, [retention], queues)")
       ->required();
   cmd->add_option("--store", a->store, "override [store] url");
   cmd->add_option("--records", a->records, "record files for screen pops (CSV or JSON Lines)");
+  cmd->add_option("--control", a->control,
+                  "stdin: JSON-lines requests on standard input, replies on standard output "
+                  "(end of input stops the server); none: no front end (a daemon: SIGTERM "
+                  "stops it)")
+      ->default_str("stdin");
+  cmd->add_option_function<double>(
+         "--shutdown-timeout",
+         [a](double s) { a->shutdown_timeout = Duration(static_cast<std::int64_t>(s * 1000)); },
+         "seconds to wait at stop for the store to take every write (default 30); the exit "
+         "status is 3 when it did not")
+      ->check(CLI::Range(0.0, 3600.0));
   cmd->callback([a] { ExitCode() = Serve(*a); });
 }
 
