@@ -97,6 +97,47 @@ TEST(StoreWriter, CommitsWritesFromSeveralThreadsInGroups) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(StoreWriter, AWriteTheStoreRefusesIsSetAsideAndBlocksNothing) {
+  const std::string dir = TempDir("dead");
+  const std::string url = "sqlite:" + dir + "/store.db";
+  std::vector<std::string> log;
+  std::vector<std::uint64_t> durable_seen;
+  {
+    WriterOptions o = Quiet(&log);
+    std::mutex mu;
+    o.on_durable = [&](std::uint64_t t) {
+      std::lock_guard lock(mu);
+      durable_seen.push_back(t);
+    };
+    StoreWriter w(Open(url), o);
+    Cdr bad;
+    bad.contact = 7;
+    bad.caller = std::string(70'000, '1');  // past kMaxTextBytes: Commit would refuse the batch
+    ASSERT_EQ(w.Post(bad), 1u);
+    ASSERT_EQ(w.Post(AuditEntry{0, kDay0, "u\xff", "record.view", "record:1", 7, 0, ""}), 2u);
+    ASSERT_EQ(w.Post(Ready(1, kDay0)), 3u);
+    Cdr good;
+    good.contact = 8;
+    good.caller = "+331";
+    ASSERT_EQ(w.Post(good), 4u);
+    ASSERT_TRUE(w.WaitDurable(4, Duration(10000)));  // the writes behind the bad ones go on
+    EXPECT_EQ(w.health().dead_letters, 2u);
+    EXPECT_FALSE(w.health().alarm);
+  }
+  ASSERT_FALSE(durable_seen.empty());
+  EXPECT_EQ(durable_seen.back(), 4u);  // told, without polling
+  auto store = Open(url);
+  auto info = store->Info();
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->events, 1);
+  EXPECT_EQ(info->cdrs, 1);
+  EXPECT_EQ(info->dead_letters, 2);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_NE(log[0].find("CDR caller is 70000 bytes long"), std::string::npos) << log[0];
+  EXPECT_NE(log[1].find("not valid UTF-8"), std::string::npos) << log[1];
+  std::filesystem::remove_all(dir);
+}
+
 TEST(StoreWriter, ACallRunsAfterEverythingPostedBeforeItIsCommitted) {
   const std::string dir = TempDir("call");
   StoreWriter w(Open("sqlite:" + dir + "/store.db"), Quiet());
