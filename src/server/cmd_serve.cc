@@ -259,14 +259,20 @@ void RegisterServeCommand(CLI::App& app) {
   auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand(
       "serve",
-      "Run the server core: the routing engine on one event loop, events and CDRs to the store "
-      "(a restart replays them). With --control stdin (the default) it reads JSON-lines "
-      "requests: login, logout, ready, not_ready, extend_wrap_up, arrive, ivr, enqueue, "
-      "accept, decline, hangup, abandon, transfer, callback, callback_result, pop, case.open, "
-      "status, position; replies carry every event with its payload, and events caused by "
-      "timers come as {\"event\":...} lines. SIGTERM/SIGINT stop it once the store has every "
-      "write (exit 3 if it did not in time); SIGHUP reloads [routing_hints]. Logs are logfmt "
-      "lines on standard error.");
+      "Run the server core: routing, store, and the JSON-lines control front end");
+  cmd->footer(
+      "The routing engine runs on one event loop; events and CDRs go to the store, and a "
+      "restart replays them.\n"
+      "With --control stdin (the default) it reads one JSON request per line: login, logout, "
+      "ready, not_ready, extend_wrap_up, arrive, ivr, enqueue, accept, decline, hangup, abandon, "
+      "transfer, callback, callback_result, pop, case.open, status, position, e.g.\n"
+      "  {\"op\":\"enqueue\",\"queue\":\"support\",\"caller\":\"+33612345678\"}\n"
+      "Replies carry every event with its payload (agent, offer number, expiry); events caused "
+      "by timers come as {\"event\":{...}} lines, stored cases as {\"op\":\"case.opened\"}, "
+      "durability as {\"durable\":N}. Protocol: docs/design/control-protocol.md.\n"
+      "Signals: SIGTERM/SIGINT stop it once the store has every write (exit 3 if it did not "
+      "within --shutdown-timeout); SIGHUP reloads [routing_hints]. Logs are logfmt lines on "
+      "standard error; store passwords are never printed.");
   cmd->add_option("CONFIG", a->config, "TOML configuration ([store] url, [retention], queues)")
       ->required();
   cmd->add_option("--store", a->store, "override [store] url");

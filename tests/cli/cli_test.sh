@@ -8,11 +8,29 @@ src="$2"
 source "$(dirname "$0")/lib.sh"
 
 "$bin" --help >"$tmp/help" 2>&1
-check "--help lists the commands" grep -q "sim" "$tmp/help"
-for cmd in sim check-config explain; do
-  "$bin" "$cmd" --help >"$tmp/h_$cmd" 2>&1
-  check "$cmd --help" grep -qi "usage" "$tmp/h_$cmd"
+for cmd in sim check-config explain report erlang staff forecast store case serve import lookup; do
+  check "--help lists $cmd" grep -qE "^  $cmd( |$)" "$tmp/help"
 done
+# Each command's help shows its own options: a word only that command's help has, so a help
+# wired to the wrong command (or to none) fails.
+while read -r cmd option; do
+  "$bin" "$cmd" --help >"$tmp/h_$cmd" 2>&1
+  code=$?
+  check "$cmd --help exits 0" test "$code" -eq 0
+  check "$cmd --help shows $option" grep -q -- "$option" "$tmp/h_$cmd"
+  check "  and its usage names $cmd" grep -qE "^Usage: .*$cmd" "$tmp/h_$cmd"
+done <<'EOF2'
+sim --replications
+check-config FILE
+explain --contact
+report --interval
+erlang --offered-load
+staff --shift-templates
+forecast --week-of
+serve --shutdown-timeout
+import --rejects
+lookup --phone
+EOF2
 
 "$bin" check-config "$src/configs/demo.toml" >"$tmp/cc" 2>&1
 check "check-config accepts the demo" grep -q "OK" "$tmp/cc"
