@@ -101,7 +101,11 @@ Result<std::unique_ptr<Engine>> Engine::Create(EngineSettings settings, Time sta
 Result<std::unique_ptr<Engine>> Engine::Replay(EngineSettings settings, Time start,
                                                std::span<const Event> events) {
   SB_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Create(std::move(settings), start));
-  internal::State& s = *engine->state_;
+  SB_RETURN_IF_ERROR(ApplyAll(*engine->state_, events));
+  return engine;
+}
+
+Status Engine::ApplyAll(internal::State& s, std::span<const Event> events) {
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (EventTime(events[i]) < s.now) {
       return OutOfRange("event " + std::to_string(i) + " (" + std::string(EventName(events[i])) +
@@ -113,7 +117,7 @@ Result<std::unique_ptr<Engine>> Engine::Replay(EngineSettings settings, Time sta
     }
     internal::Apply(s, events[i]);
   }
-  return engine;
+  return Status::Ok();
 }
 
 Time Engine::NextDeadline() const {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -35,6 +36,15 @@ class Engine {
   // The result continues exactly as the original would (same state, same deadlines).
   static Result<std::unique_ptr<Engine>> Replay(EngineSettings settings, Time start,
                                                 std::span<const Event> events);
+
+  // The whole routing state as bytes (a checkpoint): Restore() with the same settings (or
+  // settings that only add agents and queues at the end) and the events that followed gives an
+  // engine that continues exactly as this one would. Pure: no I/O.
+  std::string Snapshot() const;
+  // Rebuilds from a Snapshot() and the events appended after it. InvalidArgument if the bytes
+  // are damaged or name agents or queues the settings lack (by position and name).
+  static Result<std::unique_ptr<Engine>> Restore(EngineSettings settings, std::string_view snapshot,
+                                                 std::span<const Event> after);
 
   ~Engine();
   Engine(const Engine&) = delete;
@@ -65,6 +75,8 @@ class Engine {
 
  private:
   explicit Engine(std::unique_ptr<internal::State> state);
+  // Applies stored events after checking each (replay and restore).
+  static Status ApplyAll(internal::State& s, std::span<const Event> events);
   std::unique_ptr<internal::State> state_;
 };
 
