@@ -18,6 +18,8 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <span>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -78,6 +80,16 @@ class Controller {
   void Tick(Time now);
   // When Tick next has work; kNever if none.
   Time NextDeadline() const;
+
+  // Checkpoints (store::Checkpoint): the engine's snapshot and the registries, as bytes.
+  std::string Checkpoint() const;
+  // The engine part of a checkpoint (for core::Engine::Restore); InvalidArgument if damaged.
+  static Result<std::string_view> EngineOf(std::string_view checkpoint);
+  // Puts back the registries of a checkpoint (the engine was restored from the same one).
+  Status RestoreRegistries(std::string_view checkpoint);
+  // Events replayed at start-up (after the checkpoint, or the whole log): the CDRs of calls in
+  // progress and the registry follow them, nothing is recorded again.
+  void Seed(std::span<const core::Event> events);
 
   // Called by the event loop when the recorder reports progress or a case completes.
   void Durable(std::uint64_t ticket);

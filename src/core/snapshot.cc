@@ -8,7 +8,7 @@
 #include <queue>
 
 #include "core/engine.h"
-#include "core/internal/bytes.h"
+#include "base/bytes.h"
 #include "core/internal/state.h"
 
 namespace sb::core {
@@ -32,7 +32,7 @@ std::string Engine::Snapshot() const {
   const internal::State& s = *state_;
   std::string out;
   out.reserve(64 + s.agents.size() * 96 + s.contacts.size() * 96);
-  internal::ByteWriter w(out);
+  ByteWriter w(out);
   out.append(kMagic);
   w.Put<std::uint32_t>(static_cast<std::uint32_t>(s.agents.size()));
   for (const auto& a : s.settings.agents) w.PutString(a.name);
@@ -109,7 +109,7 @@ Result<std::unique_ptr<Engine>> Engine::Restore(EngineSettings settings, std::st
   if (bytes.substr(0, kMagic.size()) != kMagic) {
     return InvalidArgument("not an engine checkpoint (or one of an unknown version)");
   }
-  internal::ByteReader r(bytes.substr(kMagic.size()));
+  ByteReader r(bytes.substr(kMagic.size()));
   auto damaged = [] { return InvalidArgument("the checkpoint is damaged (truncated)"); };
   const std::uint32_t n_agents = r.GetCount(4);
   std::vector<std::string> agent_names(n_agents);

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "core/events.h"
 #include "store/store.h"
@@ -23,6 +24,11 @@ class CdrBuilder {
   std::optional<Cdr> Close(std::uint64_t contact, std::int64_t ended_ms, std::string outcome);
   // Contacts seen but not yet ended.
   std::size_t open() const { return open_.size(); }
+  // The CDRs being built, and putting them back (a checkpoint of the server carries them).
+  const std::unordered_map<std::uint64_t, Cdr>& open_cdrs() const { return open_; }
+  void Restore(std::vector<Cdr> open) {
+    for (Cdr& c : open) open_[c.contact] = std::move(c);
+  }
 
  private:
   std::unordered_map<std::uint64_t, Cdr> open_;

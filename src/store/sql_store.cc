@@ -38,12 +38,15 @@ class SqlStore final : public Store {
     } counts[] = {{"events", &info.events},     {"cdrs", &info.cdrs},   {"cases", &info.cases},
                   {"audit", &info.audit},       {"users", &info.users},
                   {"config_versions", &info.config_versions},
-                  {"dead_letters", &info.dead_letters}};
+                  {"dead_letters", &info.dead_letters},
+                  {"checkpoints", &info.checkpoints}};
     for (auto& c : counts) {
       SB_ASSIGN_OR_RETURN(auto rows,
                           db_->Query(std::string("SELECT COUNT(*) FROM ") + c.table, {}));
       *c.out = AsInt(rows.at(0).at(0));
     }
+    SB_ASSIGN_OR_RETURN(auto cp, db_->Query("SELECT COALESCE(MAX(seq), 0) FROM checkpoints", {}));
+    info.last_checkpoint_seq = AsInt(cp.at(0).at(0));
     return info;
   }
 
@@ -92,17 +95,37 @@ class SqlStore final : public Store {
     const SqlValue p[] = {ToMillis(from), ToMillis(to)};
     SB_ASSIGN_OR_RETURN(auto rows, db_->Query("SELECT seq, body FROM events WHERE at_ms >= ? "
                                               "AND at_ms < ? ORDER BY seq", p));
-    std::vector<StoredEvent> out;
-    out.reserve(rows.size());
-    for (const Row& r : rows) {
-      auto e = eventlog::Decode(AsText(r[1]));
-      if (!e.ok()) {
-        return e.status().WithContext("event " + std::to_string(AsInt(r[0])) + " in " +
-                                      db_->Describe());
-      }
-      out.push_back(StoredEvent{AsInt(r[0]), std::move(e).value()});
-    }
-    return out;
+    return DecodeEvents(rows);
+  }
+
+  Result<std::vector<StoredEvent>> ReadEventsAfter(std::int64_t seq) override {
+    const SqlValue p[] = {seq};
+    SB_ASSIGN_OR_RETURN(auto rows,
+                        db_->Query("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq", p));
+    return DecodeEvents(rows);
+  }
+
+  Result<std::int64_t> SaveCheckpoint(std::int64_t at_ms, std::string_view body) override {
+    const std::int64_t seq = next_seq_ - 1;  // every event committed so far
+    Status s = InTransaction([&]() -> Status {
+      const SqlValue p[] = {seq, at_ms, Base64Encode(body)};
+      SB_RETURN_IF_ERROR(
+          db_->Query("INSERT INTO checkpoints (seq, at_ms, body) VALUES (?, ?, ?)", p).status());
+      return db_
+          ->Query("DELETE FROM checkpoints WHERE id <= (SELECT MAX(id) - 3 FROM checkpoints)", {})
+          .status();
+    }, [] {});
+    if (!s.ok()) return s;
+    return seq;
+  }
+
+  Result<std::optional<Checkpoint>> LoadLatestCheckpoint() override {
+    SB_ASSIGN_OR_RETURN(auto rows, db_->Query("SELECT id, seq, at_ms, body FROM checkpoints "
+                                              "ORDER BY id DESC LIMIT 1", {}));
+    if (rows.empty()) return std::optional<Checkpoint>();
+    Checkpoint c{AsInt(rows[0][0]), AsInt(rows[0][1]), AsInt(rows[0][2]), {}};
+    SB_ASSIGN_OR_RETURN(c.body, Base64Decode(AsText(rows[0][3])));
+    return std::optional<Checkpoint>(std::move(c));
   }
 
   Result<std::int64_t> LastEventSeq() override {
@@ -268,7 +291,9 @@ class SqlStore final : public Store {
         count = db_->Changes();
         return Status::Ok();
       };
-      SB_RETURN_IF_ERROR(remove(policy.events_days, "DELETE FROM events WHERE at_ms < ?",
+      SB_RETURN_IF_ERROR(remove(policy.events_days,
+                                "DELETE FROM events WHERE at_ms < ? AND (NOT EXISTS (SELECT 1 "
+                                "FROM checkpoints) OR seq <= (SELECT MAX(seq) FROM checkpoints))",
                                 report.events));
       SB_RETURN_IF_ERROR(remove(policy.cdrs_days, "DELETE FROM cdrs WHERE arrival_ms < ?",
                                 report.cdrs));
@@ -412,6 +437,20 @@ class SqlStore final : public Store {
                                                "case_id = ? ORDER BY at_ms, kind, ref", id));
     for (const Row& r : links) c.links.push_back(CaseLink{AsText(r[0]), AsText(r[1]), AsInt(r[2])});
     return c;
+  }
+
+  Result<std::vector<StoredEvent>> DecodeEvents(const std::vector<Row>& rows) {
+    std::vector<StoredEvent> out;
+    out.reserve(rows.size());
+    for (const Row& r : rows) {
+      auto e = eventlog::Decode(AsText(r[1]));
+      if (!e.ok()) {
+        return e.status().WithContext("event " + std::to_string(AsInt(r[0])) + " in " +
+                                      db_->Describe());
+      }
+      out.push_back(StoredEvent{AsInt(r[0]), std::move(e).value()});
+    }
+    return out;
   }
 
   // Runs `body` in a transaction; on success commits and runs `committed`.

@@ -172,15 +172,29 @@ Status Validate(const AuditEntry& entry);
 // `s` made storable whatever it holds: invalid UTF-8 and control bytes become \xNN, cut to
 // `max_bytes` (on a character boundary).
 std::string SanitizeText(std::string_view s, std::size_t max_bytes);
+// Standard base64 (RFC 4648, with padding), for bytes kept in a text column.
+std::string Base64Encode(std::string_view bytes);
+Result<std::string> Base64Decode(std::string_view text);  // InvalidArgument if not base64
 // A printable one-line rendering of a write, for a dead letter.
 std::string Describe(const Cdr& cdr);
 std::string Describe(const AuditEntry& entry);
+
+// A checkpoint of the server's state (engine and registries): start-up loads the latest and
+// replays only the events after `seq`, so start-up does not grow with the age of the log.
+struct Checkpoint {
+  std::int64_t id = 0;
+  std::int64_t seq = 0;    // the last event it covers (0: none)
+  std::int64_t at_ms = 0;
+  std::string body;        // opaque bytes (the store keeps them as base64 text)
+};
 
 struct StoreInfo {
   std::string where;  // Connection::Describe()
   int schema_version = 0;
   std::int64_t events = 0, cdrs = 0, cases = 0, audit = 0, users = 0, config_versions = 0;
   std::int64_t dead_letters = 0;
+  std::int64_t checkpoints = 0;
+  std::int64_t last_checkpoint_seq = 0;
 };
 
 class Store {
@@ -193,6 +207,12 @@ class Store {
   virtual Status Commit(const WriteBatch& batch) = 0;
   // Events with from <= time < to, in log order.
   virtual Result<std::vector<StoredEvent>> ReadEvents(Time from, Time to) = 0;
+  // Events with seq > `seq`, in log order (what follows a checkpoint).
+  virtual Result<std::vector<StoredEvent>> ReadEventsAfter(std::int64_t seq) = 0;
+  // Stores a checkpoint covering every event committed so far (one transaction); returns the
+  // seq it covers. The three newest are kept.
+  virtual Result<std::int64_t> SaveCheckpoint(std::int64_t at_ms, std::string_view body) = 0;
+  virtual Result<std::optional<Checkpoint>> LoadLatestCheckpoint() = 0;
   // The highest seq stored, 0 for an empty log.
   virtual Result<std::int64_t> LastEventSeq() = 0;
   // CDRs of calls that arrived in [from, to), by arrival.
@@ -221,7 +241,9 @@ class Store {
   virtual Result<std::string> LoadConfigVersion(std::int64_t version) = 0;
 
   // Deletes what the policy says has expired at `now`; reports the rows removed per kind and
-  // records the purge itself in the audit log.
+  // records the purge itself in the audit log. Events are removed only when a checkpoint covers
+  // them (a restart needs the checkpoint and every event after it); a store that never held a
+  // checkpoint (one written by `sim`) is purged by age alone.
   virtual Result<PurgeReport> Purge(const RetentionPolicy& policy, Time now) = 0;
 };
 

@@ -342,6 +342,56 @@ TEST_P(StoreTest, OversizedTextIsRefused) {
   EXPECT_EQ(store_->Info()->audit, 0);
 }
 
+TEST_P(StoreTest, ACheckpointCoversTheEventsCommittedBeforeItAndTheNewestThreeAreKept) {
+  auto none = store_->LoadLatestCheckpoint();
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->has_value());
+  WriteBatch b;
+  b.events = {Queued(1, kDay0), Queued(2, kDay0 + 1)};
+  ASSERT_TRUE(store_->Commit(b).ok());
+  const std::string bytes("state\0with\xff" "bytes\n", 17);  // any bytes, NULs included
+  for (int i = 0; i < 5; ++i) {
+    auto seq = store_->SaveCheckpoint(kDay0 + 2 + i, bytes + std::to_string(i));
+    ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+    EXPECT_EQ(*seq, 2);
+  }
+  b.events = {Queued(3, kDay0 + 10)};
+  ASSERT_TRUE(store_->Commit(b).ok());
+  auto latest = store_->LoadLatestCheckpoint();
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->seq, 2);
+  EXPECT_EQ((*latest)->at_ms, kDay0 + 6);
+  EXPECT_EQ((*latest)->body, bytes + "4");
+  auto after = store_->ReadEventsAfter((*latest)->seq);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].seq, 3);
+  auto info = store_->Info();
+  EXPECT_EQ(info->checkpoints, 3);
+  EXPECT_EQ(info->last_checkpoint_seq, 2);
+  // Retention never removes what a restart needs: events after the checkpoint stay, however old.
+  RetentionPolicy p;
+  p.events_days = 1;
+  auto r = store_->Purge(p, FromMillis(kDay0 + 10 * kDayMs));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->events, 2);
+  EXPECT_EQ(store_->Info()->events, 1);
+  EXPECT_EQ(store_->ReadEventsAfter(2)->size(), 1u);
+}
+
+TEST(Base64, RoundTripsAnyBytesAndRefusesJunk) {
+  for (const std::string& s : {std::string(), std::string("f"), std::string("fo"),
+                               std::string("foo"), std::string("foob"), std::string("\0\xff\x10", 3)}) {
+    auto back = Base64Decode(Base64Encode(s));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, s);
+  }
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_FALSE(Base64Decode("Zm9").ok());
+  EXPECT_FALSE(Base64Decode("Zm9v!mFy").ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) {

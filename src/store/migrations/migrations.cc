@@ -164,6 +164,16 @@ CREATE TABLE dead_letters (
 );
 )sql",
      "SELECT 1", "SELECT 1"},
+    {3, "checkpoints: the server's state, so that start-up replays only what followed",
+     R"sql(
+CREATE TABLE checkpoints (
+  id {serial},
+  seq BIGINT NOT NULL,
+  at_ms BIGINT NOT NULL,
+  body TEXT NOT NULL
+);
+)sql",
+     "SELECT 1", "SELECT 1"},
 };
 
 std::string Expand(std::string_view sql, Dialect d) {

@@ -10,7 +10,7 @@
 
 #include "base/time.h"
 
-namespace sb::core::internal {
+namespace sb {
 
 class ByteWriter {
  public:
@@ -78,4 +78,4 @@ class ByteReader {
   bool ok_ = true;
 };
 
-}  // namespace sb::core::internal
+}  // namespace sb

@@ -1,0 +1,131 @@
+// Controller checkpoints (controller.h): [magic][engine snapshot][next contact][registries]
+// [open CDRs]. The engine part is core::Engine::Snapshot(); the rest is the controller's own.
+
+#include "base/bytes.h"
+#include "control/controller.h"
+
+namespace sb::control {
+namespace {
+
+constexpr std::string_view kMagic = "SBCTL1";
+
+void PutCdr(ByteWriter& w, const store::Cdr& c) {
+  w.Put(c.contact);
+  for (std::int64_t v : {c.arrival_ms, c.ivr_ms, c.queued_ms, c.offered_ms, c.answered_ms,
+                         c.ended_ms, c.agent}) {
+    w.Put(v);
+  }
+  w.Put(c.queue);
+  for (const std::string* s : {&c.outcome, &c.disposition, &c.caller, &c.partner}) w.PutString(*s);
+}
+
+store::Cdr GetCdr(ByteReader& r) {
+  store::Cdr c;
+  c.contact = r.Get<std::uint64_t>();
+  for (std::int64_t* v : {&c.arrival_ms, &c.ivr_ms, &c.queued_ms, &c.offered_ms, &c.answered_ms,
+                          &c.ended_ms, &c.agent}) {
+    *v = r.Get<std::int64_t>();
+  }
+  c.queue = r.Get<std::uint32_t>();
+  for (std::string* s : {&c.outcome, &c.disposition, &c.caller, &c.partner}) *s = r.GetString();
+  return c;
+}
+
+}  // namespace
+
+std::string Controller::Checkpoint() const {
+  std::string out(kMagic);
+  ByteWriter w(out);
+  w.PutString(engine_->Snapshot());
+  w.Put(next_contact_);
+  w.Put<std::uint32_t>(static_cast<std::uint32_t>(contacts_.size()));
+  for (const auto& [id, c] : contacts_) {
+    w.Put(id);
+    for (const std::string* s : {&c.caller, &c.trunk, &c.handle, &c.ivr_id, &c.pin}) {
+      w.PutString(*s);
+    }
+    w.PutTime(c.arrived);
+    w.Put<std::uint8_t>(c.in_ivr ? 1 : 0);
+    w.Put(c.queue.value);
+  }
+  w.Put<std::uint32_t>(static_cast<std::uint32_t>(agents_.size()));
+  for (const LiveAgent& a : agents_) w.PutString(a.device);
+  w.Put<std::uint32_t>(static_cast<std::uint32_t>(cdrs_.open_cdrs().size()));
+  for (const auto& [id, cdr] : cdrs_.open_cdrs()) PutCdr(w, cdr);
+  return out;
+}
+
+Result<std::string_view> Controller::EngineOf(std::string_view checkpoint) {
+  if (checkpoint.substr(0, kMagic.size()) != kMagic) {
+    return InvalidArgument("not a server checkpoint (or one of an unknown version)");
+  }
+  ByteReader r(checkpoint.substr(kMagic.size()));
+  const auto n = r.Get<std::uint32_t>();
+  if (!r.ok() || checkpoint.size() - kMagic.size() - 4 < n) {
+    return InvalidArgument("the checkpoint is damaged (truncated)");
+  }
+  return checkpoint.substr(kMagic.size() + 4, n);
+}
+
+Status Controller::RestoreRegistries(std::string_view checkpoint) {
+  SB_ASSIGN_OR_RETURN(std::string_view engine, EngineOf(checkpoint));
+  ByteReader r(checkpoint.substr(kMagic.size() + 4 + engine.size()));
+  next_contact_ = std::max(next_contact_, r.Get<std::uint64_t>());
+  const std::uint32_t n = r.GetCount(30);
+  std::vector<std::pair<std::uint64_t, LiveContact>> contacts;
+  contacts.reserve(n);
+  for (std::uint32_t i = 0; i < n && r.ok(); ++i) {
+    LiveContact c;
+    const auto id = r.Get<std::uint64_t>();
+    for (std::string* s : {&c.caller, &c.trunk, &c.handle, &c.ivr_id, &c.pin}) *s = r.GetString();
+    c.arrived = r.GetTime();
+    c.in_ivr = r.Get<std::uint8_t>() != 0;
+    c.queue = QueueId{r.Get<std::uint32_t>()};
+    contacts.emplace_back(id, std::move(c));
+  }
+  const std::uint32_t n_agents = r.GetCount(4);
+  std::vector<std::string> devices(n_agents);
+  for (auto& d : devices) d = r.GetString();
+  const std::uint32_t n_cdrs = r.GetCount(64);
+  std::vector<store::Cdr> cdrs;
+  cdrs.reserve(n_cdrs);
+  for (std::uint32_t i = 0; i < n_cdrs && r.ok(); ++i) cdrs.push_back(GetCdr(r));
+  if (!r.ok() || !r.done()) return InvalidArgument("the checkpoint is damaged (registries)");
+  // Nothing is applied until all of it read well.
+  for (auto& [id, c] : contacts) {
+    if (c.in_ivr) ivr_order_.emplace_back(c.arrived, id);
+    contacts_[id] = std::move(c);
+  }
+  std::sort(ivr_order_.begin(), ivr_order_.end());
+  for (std::size_t a = 0; a < devices.size() && a < agents_.size(); ++a) {
+    agents_[a].device = std::move(devices[a]);
+  }
+  cdrs_.Restore(std::move(cdrs));
+  return Status::Ok();
+}
+
+void Controller::Seed(std::span<const core::Event> events) {
+  for (const core::Event& e : events) {
+    std::uint64_t id = 0;
+    std::visit(
+        [&](const auto& v) {
+          if constexpr (requires { v.contact; }) id = v.contact.value;
+        },
+        e);
+    next_contact_ = std::max(next_contact_, id + 1);
+    auto it = id != 0 ? contacts_.find(id) : contacts_.end();
+    if (it != contacts_.end()) {
+      if (const auto* q = std::get_if<core::ContactQueued>(&e)) {
+        it->second.queue = q->queue;
+        it->second.in_ivr = false;
+      }
+      if (const auto* m = std::get_if<core::ContactMoved>(&e)) it->second.queue = m->to;
+    }
+    (void)cdrs_.Add(e);  // a CDR that ends here was recorded when it ended
+    if (std::holds_alternative<core::ContactEnded>(e) && it != contacts_.end()) {
+      contacts_.erase(it);
+    }
+  }
+}
+
+}  // namespace sb::control
