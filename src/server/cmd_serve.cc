@@ -23,6 +23,7 @@
 #include "server/log.h"
 #include "server/progress.h"
 #include "server/serve_loop.h"
+#include "server/startup.h"
 #include "store/writer.h"
 
 namespace sb::server {
@@ -35,19 +36,8 @@ struct ServeArgs {
   std::vector<std::string> records;
   std::string control = "stdin";
   Duration shutdown_timeout = std::chrono::seconds(30);
+  Duration checkpoint_every = std::chrono::minutes(5);
 };
-
-std::uint64_t ContactOf(const core::Event& e) {
-  return std::visit(
-      [](const auto& v) -> std::uint64_t {
-        if constexpr (requires { v.contact; }) {
-          return v.contact.value;
-        } else {
-          return 0;
-        }
-      },
-      e);
-}
 
 // Whether events written under the configuration `earlier_toml` replay under `now`: every agent
 // and queue of the earlier one is still there, at the same position (ids are positions).
@@ -144,33 +134,24 @@ int Serve(const ServeArgs& a) {
       LogInfo("serve: configuration stored", {{"version", std::to_string(*v)}});
     }
   }
-  // Rebuild the engine from the stored log: a restart continues where the last run stopped.
-  auto stored = (*st)->ReadEvents(kTimeZero, kNever);
-  if (!stored.ok()) {
-    std::fprintf(stderr, "error: %s\n", stored.status().message().c_str());
+  // Rebuild the routing state: a restart continues where the last run stopped.
+  auto rebuilt = Rebuild(**st, *settings, WallNow());
+  if (!rebuilt.ok()) {
+    std::fprintf(stderr, "error: %s\n", rebuilt.status().message().c_str());
     return 1;
   }
-  std::vector<core::Event> log;
-  log.reserve(stored->size());
-  std::uint64_t next_contact = 1;
-  for (store::StoredEvent& e : *stored) {
-    next_contact = std::max(next_contact, ContactOf(e.event) + 1);
-    log.push_back(std::move(e.event));
+  if (!rebuilt->why_not.empty()) {
+    LogWarn("serve: the latest checkpoint is not usable; replaying the whole log",
+            {{"why", rebuilt->why_not}});
   }
-  stored->clear();
-  const Time start = log.empty() ? WallNow() : core::EventTime(log.front());
-  auto engine = log.empty() ? core::Engine::Create(*settings, start)
-                            : core::Engine::Replay(*settings, start, log);
-  if (!engine.ok()) {
-    std::fprintf(stderr, "error: cannot rebuild the routing state from %zu stored events: %s\n",
-                 log.size(), engine.status().message().c_str());
-    return 1;
-  }
+  const std::size_t replayed = rebuilt->after.size();
   LogInfo("serve: routing state rebuilt",
-          {{"store", RedactUrl(url)}, {"events_replayed", std::to_string(log.size())},
-           {"contacts_in_progress", std::to_string((*engine)->contacts())}});
-  std::fprintf(stderr, "serve: %zu events replayed\n", log.size());
-  log = {};
+          {{"store", RedactUrl(url)},
+           {"from", rebuilt->from_checkpoint ? "checkpoint" : "the whole log"},
+           {"events_replayed", std::to_string(replayed)},
+           {"contacts_in_progress", std::to_string(rebuilt->engine->contacts())}});
+  std::fprintf(stderr, "serve: %zu events replayed%s\n", replayed,
+               rebuilt->from_checkpoint ? " after the checkpoint" : "");
 
   auto bridge = std::make_shared<LoopBridge>();
   store::WriterOptions wo;
@@ -199,8 +180,17 @@ int Serve(const ServeArgs& a) {
   control::ControllerOptions co;
   co.case_rules = rules;
   co.segment_priority = hints->segment_priority;
-  control::Controller ctl(std::move(engine).value(), recorder, next_contact, co);
+  control::Controller ctl(std::move(rebuilt->engine), recorder, rebuilt->next_contact, co);
   ctl_ptr = &ctl;
+  if (rebuilt->from_checkpoint) {
+    if (Status s = ctl.RestoreRegistries(rebuilt->checkpoint); !s.ok()) {
+      LogWarn("serve: the checkpoint's registries were not restored (callers of calls in "
+              "progress are unknown)", {{"why", s.message()}});
+    }
+  }
+  ctl.Seed(rebuilt->after);  // calls in progress get their CDR when they end
+  rebuilt->after = {};
+  rebuilt->checkpoint = {};
 
   directory::Directory directory;
   for (const std::string& f : a.records) {
@@ -233,7 +223,35 @@ int Serve(const ServeArgs& a) {
     LogInfo("serve: reloaded [routing_hints]; changes to agents and queues take a restart",
             {{"file", path}});
   };
+  // A checkpoint is written on the writer thread after everything posted before it, so it
+  // covers exactly the events committed by then; one at a time (a slow store skips some).
+  auto checkpoint_busy = std::make_shared<std::atomic<bool>>(false);
+  lo.checkpoint_every = a.checkpoint_every;
+  lo.on_checkpoint = [&ctl, &writer, checkpoint_busy] {
+    if (checkpoint_busy->exchange(true)) {
+      LogWarn("serve: the previous checkpoint is still being written; this one is skipped");
+      return;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    std::string body = ctl.Checkpoint();
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    (void)writer->Submit([body = std::move(body), at = ToMillis(WallNow()), took,
+                          checkpoint_busy](store::Store& s) {
+      auto seq = s.SaveCheckpoint(at, body);
+      checkpoint_busy->store(false);
+      if (!seq.ok()) {
+        LogWarn("serve: checkpoint not stored; the next one will be tried",
+                {{"error", seq.status().message()}});
+        return;
+      }
+      LogInfo("serve: checkpoint stored",
+              {{"seq", std::to_string(*seq)}, {"bytes", std::to_string(body.size())},
+               {"encode_us", std::to_string(took.count())}});
+    });
+  };
   ServeLoop loop(ctl, *writer, lo);
+  if (replayed > 0) lo.on_checkpoint();  // the next start replays none of what this one did
   bridge->Set(&loop);
   std::signal(SIGPIPE, SIG_IGN);  // a reader that went away is an EPIPE, not a dead server
   std::unique_ptr<JsonFrontEnd> front;
@@ -288,6 +306,12 @@ void RegisterServeCommand(CLI::App& app) {
          "seconds to wait at stop for the store to take every write (default 30); the exit "
          "status is 3 when it did not")
       ->check(CLI::Range(0.0, 3600.0));
+  cmd->add_option_function<double>(
+         "--checkpoint-every",
+         [a](double s) { a->checkpoint_every = Duration(static_cast<std::int64_t>(s * 1000)); },
+         "seconds between checkpoints of the routing state (default 300; 0: only at start and "
+         "stop); a restart loads the latest and replays only what followed")
+      ->check(CLI::Range(0.0, 86400.0));
   cmd->callback([a] { ExitCode() = Serve(*a); });
 }
 

@@ -24,6 +24,7 @@ ServeLoop::ServeLoop(control::Controller& controller, store::StoreWriter& writer
       options_(std::move(options)),
       timer_(io_),
       stop_timer_(io_),
+      checkpoint_timer_(io_),
       signals_(io_, SIGTERM, SIGINT, SIGHUP),
       clock_(controller.engine().now()) {}
 
@@ -78,6 +79,8 @@ void ServeLoop::OnTimer() {
 void ServeLoop::RequestStop(std::string why) {
   boost::asio::post(io_, [this, why = std::move(why)] {
     if (stopping_.exchange(true)) return;
+    checkpoint_timer_.cancel();
+    if (options_.on_checkpoint) options_.on_checkpoint();  // the next start replays nothing
     stop_target_ = writer_.health().posted;
     LogInfo("serve: stopping", {{"why", why}, {"writes_to_commit",
                                                std::to_string(stop_target_ - writer_.durable())}});
@@ -100,6 +103,16 @@ void ServeLoop::CheckStopped() {
   if (writer_.durable() >= stop_target_) io_.stop();
 }
 
+void ServeLoop::ArmCheckpoint() {
+  if (options_.checkpoint_every <= Duration(0) || !options_.on_checkpoint) return;
+  checkpoint_timer_.expires_after(options_.checkpoint_every);
+  checkpoint_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_.load()) return;
+    options_.on_checkpoint();
+    ArmCheckpoint();
+  });
+}
+
 int ServeLoop::Run() {
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [this, &on_signal](const boost::system::error_code& ec, int sig) {
@@ -115,9 +128,11 @@ int ServeLoop::Run() {
       };
   signals_.async_wait(on_signal);
   Rearm();
+  ArmCheckpoint();
   io_.run();
   signals_.cancel();
   timer_.cancel();
+  checkpoint_timer_.cancel();
   const std::uint64_t durable = writer_.durable();
   const std::uint64_t posted = writer_.health().posted;
   if (timed_out_ || durable < posted) {

@@ -25,6 +25,10 @@ struct ServeLoopOptions {
   std::size_t max_pending = 10'000;  // commands posted, not yet run; Post refuses past it
   Duration shutdown_timeout = std::chrono::seconds(30);  // for the store to become durable
   std::function<void()> on_reload;   // SIGHUP, on the control thread
+  // Checkpoints: every `checkpoint_every` (0: never) and once at a clean stop, on the control
+  // thread (the hook posts the write to the store).
+  Duration checkpoint_every{0};
+  std::function<void()> on_checkpoint;
 };
 
 class ServeLoop {
@@ -54,6 +58,7 @@ class ServeLoop {
   void Rearm();
   void OnTimer();
   void CheckStopped();
+  void ArmCheckpoint();
 
   control::Controller& ctl_;
   store::StoreWriter& writer_;
@@ -61,6 +66,7 @@ class ServeLoop {
   boost::asio::io_context io_;
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer stop_timer_;
+  boost::asio::steady_timer checkpoint_timer_;
   boost::asio::signal_set signals_;
   control::LogClock clock_;
   Time armed_for_ = kNever;
