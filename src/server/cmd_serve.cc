@@ -107,11 +107,14 @@ int Serve(const ServeArgs& a) {
     std::ifstream f(a.config, std::ios::binary);
     std::ostringstream text;
     text << f.rdbuf();
-    auto info = (*st)->Info();
-    const std::int64_t latest = info.ok() ? info->config_versions : 0;
+    // Cheap look-ups only: counting rows would scan a log that grows for years.
+    auto latest_version = (*st)->LatestConfigVersion();
+    auto last_seq = (*st)->LastEventSeq();
+    const std::int64_t latest = latest_version.ok() ? *latest_version : 0;
+    const bool has_events = last_seq.ok() && *last_seq > 0;
     auto previous =
         latest > 0 ? (*st)->LoadConfigVersion(latest) : Result<std::string>(std::string());
-    if (previous.ok() && latest > 0 && *previous != text.str() && info->events > 0) {
+    if (previous.ok() && latest > 0 && *previous != text.str() && has_events) {
       const std::string earlier = "configuration version " + std::to_string(latest);
       if (Status fits = LogFits(*previous, earlier, *settings); !fits.ok()) {
         std::fprintf(stderr,

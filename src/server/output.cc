@@ -13,7 +13,7 @@ Output::Output(int fd, std::size_t max_bytes) : fd_(fd), max_bytes_(max_bytes) {
 Output::~Output() {
   (void)Drain(std::chrono::milliseconds(2000));
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -22,7 +22,7 @@ Output::~Output() {
 
 void Output::Push(std::string line) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (gone_) return;
     if (bytes_ + line.size() + 1 > max_bytes_) {
       ++dropped_;
@@ -43,21 +43,25 @@ void Output::Push(std::string line) {
 }
 
 std::uint64_t Output::dropped() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return dropped_;
 }
 
 bool Output::Drain(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  return drained_.wait_for(lock, timeout, [&] { return gone_ || (lines_.empty() && !writing_); });
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(mu_);
+  while (!gone_ && (!lines_.empty() || writing_)) {
+    if (drained_.wait_until(lock, until) == std::cv_status::timeout) break;
+  }
+  return gone_ || (lines_.empty() && !writing_);
 }
 
 void Output::Run() {
   std::string batch;
   while (true) {
     {
-      std::unique_lock lock(mu_);
-      wake_.wait(lock, [&] { return stopping_ || !lines_.empty(); });
+      MutexLock lock(mu_);
+      while (!stopping_ && lines_.empty()) wake_.wait(lock);
       if (lines_.empty()) return;
       // Everything queued goes out in one write: fewer system calls when the reader is slow.
       batch.clear();
@@ -80,7 +84,7 @@ void Output::Run() {
       off += static_cast<std::size_t>(n);
     }
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       writing_ = false;
       if (gone) {
         gone_ = true;

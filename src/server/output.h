@@ -5,12 +5,15 @@
 // there is room again ({"dropped":N}). A reader that closed its end (EPIPE) gets nothing more.
 // Thread safety: Push from any thread.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
+
+#include "base/thread_annotations.h"
 
 namespace sb::server {
 
@@ -32,15 +35,15 @@ class Output {
 
   const int fd_;
   const std::size_t max_bytes_;
-  mutable std::mutex mu_;
-  std::condition_variable wake_, drained_;
-  std::deque<std::string> lines_;  // guarded by mu_
-  std::size_t bytes_ = 0;          // guarded by mu_
-  std::uint64_t dropped_ = 0;      // guarded by mu_
-  std::uint64_t unreported_ = 0;   // guarded by mu_
-  bool writing_ = false;           // guarded by mu_
-  bool gone_ = false;              // guarded by mu_
-  bool stopping_ = false;          // guarded by mu_
+  mutable Mutex mu_;
+  std::condition_variable_any wake_, drained_;
+  std::deque<std::string> lines_ SB_GUARDED_BY(mu_);
+  std::size_t bytes_ SB_GUARDED_BY(mu_) = 0;
+  std::uint64_t dropped_ SB_GUARDED_BY(mu_) = 0;
+  std::uint64_t unreported_ SB_GUARDED_BY(mu_) = 0;
+  bool writing_ SB_GUARDED_BY(mu_) = false;
+  bool gone_ SB_GUARDED_BY(mu_) = false;
+  bool stopping_ SB_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

@@ -270,6 +270,12 @@ class SqlStore final : public Store {
     return version;
   }
 
+  Result<std::int64_t> LatestConfigVersion() override {
+    SB_ASSIGN_OR_RETURN(auto rows,
+                        db_->Query("SELECT COALESCE(MAX(version), 0) FROM config_versions", {}));
+    return AsInt(rows.at(0).at(0));
+  }
+
   Result<std::string> LoadConfigVersion(std::int64_t version) override {
     const SqlValue p[] = {version};
     SB_ASSIGN_OR_RETURN(auto rows,

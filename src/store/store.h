@@ -239,6 +239,8 @@ class Store {
   virtual Result<std::int64_t> SaveConfigVersion(std::int64_t at_ms, const std::string& author,
                                                  const std::string& text) = 0;
   virtual Result<std::string> LoadConfigVersion(std::int64_t version) = 0;
+  // The newest configuration version, 0 if none (cheap: start-up must not scan the log).
+  virtual Result<std::int64_t> LatestConfigVersion() = 0;
 
   // Deletes what the policy says has expired at `now`; reports the rows removed per kind and
   // records the purge itself in the audit log. Events are removed only when a checkpoint covers

@@ -12,7 +12,7 @@ StoreWriter::StoreWriter(std::unique_ptr<Store> store, WriterOptions options)
 
 StoreWriter::~StoreWriter() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -27,7 +27,7 @@ std::uint64_t StoreWriter::Enqueue(Item item) {
   std::uint64_t ticket = 0;
   bool first_drop = false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (queue_.size() + inflight_ >= options_.max_buffered && !std::holds_alternative<Task>(item)) {
       first_drop = health_.dropped++ == 0;
       health_.alarm = true;
@@ -46,7 +46,7 @@ std::uint64_t StoreWriter::Enqueue(Item item) {
 }
 
 bool StoreWriter::CanAccept() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return queue_.size() + inflight_ < options_.max_buffered;
 }
 
@@ -62,7 +62,7 @@ void StoreWriter::AddChecked(T&& item, std::vector<std::decay_t<T>>& to, const c
                SanitizeText(Describe(item), 4096)};
   std::uint64_t n = 0;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     n = ++health_.dead_letters;
   }
   // One line per dead letter for the first hundred, then every thousandth: an operator sees it,
@@ -75,17 +75,23 @@ void StoreWriter::AddChecked(T&& item, std::vector<std::decay_t<T>>& to, const c
 }
 
 std::uint64_t StoreWriter::durable() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return health_.durable;
 }
 
 bool StoreWriter::WaitDurable(std::uint64_t ticket, Duration timeout) {
-  std::unique_lock lock(mu_);
-  return durable_cv_.wait_for(lock, timeout, [&] { return health_.durable >= ticket; });
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(mu_);
+  while (health_.durable < ticket) {
+    if (durable_cv_.wait_until(lock, until) == std::cv_status::timeout) {
+      return health_.durable >= ticket;
+    }
+  }
+  return true;
 }
 
 WriterHealth StoreWriter::health() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return health_;
 }
 
@@ -101,7 +107,7 @@ bool StoreWriter::CommitWithRetry(const WriteBatch& batch) {
   Duration wait = options_.first_retry;
   while (true) {
     Status s = store_->Commit(batch);
-    std::unique_lock lock(mu_);
+    MutexLock lock(mu_);
     if (s.ok()) {
       const bool was_alarmed = health_.alarm && health_.dropped == 0;
       if (health_.alarm) {
@@ -129,7 +135,9 @@ bool StoreWriter::CommitWithRetry(const WriteBatch& batch) {
     }
     // Re-check stop while waiting, so that shutdown is not held up by a dead store.
     lock.lock();
-    wake_.wait_for(lock, wait, [&] { return stopping_; });
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (!stopping_ && wake_.wait_until(lock, until) == std::cv_status::no_timeout) {
+    }
     lock.unlock();
     wait = std::min(options_.max_retry, wait * 2);
   }
@@ -151,7 +159,7 @@ void StoreWriter::MaybePurge() {
     return;
   }
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ++health_.purges;
   }
   if (r->events + r->cdrs + r->cases + r->audit + r->recordings > 0) {
@@ -168,13 +176,16 @@ void StoreWriter::Run() {
   while (true) {
     MaybePurge();
     {
-      std::unique_lock lock(mu_);
-      auto ready = [&] { return stopping_ || !queue_.empty(); };
+      MutexLock lock(mu_);
       if (options_.retention) {
         // Sleep until work arrives or the next purge is due (by the wall clock).
-        wake_.wait_for(lock, std::max(Duration(1), next_purge_ - Now()), ready);
+        const auto until =
+            std::chrono::steady_clock::now() + std::max(Duration(1), next_purge_ - Now());
+        while (!stopping_ && queue_.empty() &&
+               wake_.wait_until(lock, until) == std::cv_status::no_timeout) {
+        }
       } else {
-        wake_.wait(lock, ready);
+        while (!stopping_ && queue_.empty()) wake_.wait(lock);
       }
       if (queue_.empty() && stopping_) return;
       // Take everything there is, up to one batch: this is the group in group commit.
@@ -204,7 +215,7 @@ void StoreWriter::Run() {
           return;
         }
       }
-      std::unique_lock lock(mu_);
+      MutexLock lock(mu_);
       // Tickets are handed out in queue order, so what is committed is always a prefix.
       if (items > 0) {
         health_.durable += items;
@@ -222,7 +233,7 @@ void StoreWriter::Run() {
         task(*store_);
         std::uint64_t after_task = 0;
         {
-          std::lock_guard relock(mu_);
+          MutexLock relock(mu_);
           after_task = ++health_.durable;  // a task's ticket counts as done once it ran
         }
         durable_cv_.notify_all();

@@ -28,6 +28,7 @@
 #include <thread>
 #include <variant>
 
+#include "base/thread_annotations.h"
 #include "store/store.h"
 
 namespace sb::store {
@@ -117,13 +118,13 @@ class StoreWriter {
 
   std::unique_ptr<Store> store_;
   WriterOptions options_;
-  mutable std::mutex mu_;
-  std::condition_variable wake_;     // writer: work or stop
-  std::condition_variable durable_cv_;
-  std::deque<Item> queue_;           // guarded by mu_
-  std::size_t inflight_ = 0;         // taken by the writer, not yet committed; guarded by mu_
-  bool stopping_ = false;            // guarded by mu_
-  WriterHealth health_;              // guarded by mu_
+  mutable Mutex mu_;
+  std::condition_variable_any wake_;  // writer: work or stop
+  std::condition_variable_any durable_cv_;
+  std::deque<Item> queue_ SB_GUARDED_BY(mu_);
+  std::size_t inflight_ SB_GUARDED_BY(mu_) = 0;  // taken by the writer, not yet committed
+  bool stopping_ SB_GUARDED_BY(mu_) = false;
+  WriterHealth health_ SB_GUARDED_BY(mu_);
   Time next_purge_{};                // writer thread only
   std::thread thread_;
 };
