@@ -6,6 +6,8 @@
 // Run: scripts/build.sh release --target directory_bench && ./build/release/bench/directory_bench
 
 #include <benchmark/benchmark.h>
+
+#include "bench/tail.h"
 #include <unistd.h>
 
 #include <algorithm>
@@ -213,19 +215,20 @@ void BM_PopByPhone(benchmark::State& state) {
   const std::size_t n = Size(state);
   Directory& dir = Loaded(n);
   std::mt19937_64 rng(7);
-  std::vector<double> ns;
-  std::size_t found = 0;
+  sb::bench::TailRecorder tail;
+  std::size_t found = 0, calls = 0;
   for (auto _ : state) {
     sb::directory::PopRequest req;
     req.caller = Phone(rng() % n);
-    const auto t0 = Clock::now();
-    auto pop = dir.Pop(req);
-    ns.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count());
-    found += pop.records.size() == 1;
-    benchmark::DoNotOptimize(pop);
+    tail.Time([&] {
+      auto pop = dir.Pop(req);
+      found += pop.records.size() == 1;
+      benchmark::DoNotOptimize(pop);
+    });
+    ++calls;
   }
-  state.counters["found_pct"] = 100.0 * static_cast<double>(found) / static_cast<double>(ns.size());
-  Percentiles(state, ns);
+  state.counters["found_pct"] = 100.0 * static_cast<double>(found) / static_cast<double>(calls);
+  tail.Report(state);
 }
 
 void BM_PopById(benchmark::State& state) {

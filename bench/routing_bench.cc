@@ -9,6 +9,7 @@
 #include <chrono>
 #include <random>
 
+#include "bench/tail.h"
 #include "core/engine.h"
 
 namespace {
@@ -49,13 +50,6 @@ EngineSettings BigCenter(StrategyKind strategy) {
   return s;
 }
 
-void Report(benchmark::State& state, std::vector<double>& ns) {
-  std::sort(ns.begin(), ns.end());
-  if (ns.empty()) return;
-  state.counters["p50_us"] = ns[ns.size() / 2] / 1000;
-  state.counters["p99_us"] = ns[ns.size() * 99 / 100] / 1000;
-  state.counters["max_us"] = ns.back() / 1000;
-}
 
 // A contact arrives while every agent is ready: the strategy ranks the queue's members.
 void BM_AgentForContact(benchmark::State& state) {
@@ -66,22 +60,20 @@ void BM_AgentForContact(benchmark::State& state) {
     (void)engine->Handle(Login{t, AgentId{static_cast<std::uint32_t>(a)}}, &out);
     (void)engine->Handle(SetReady{t, AgentId{static_cast<std::uint32_t>(a)}}, &out);
   }
-  std::vector<double> ns;
-  ns.reserve(1 << 20);
+  sb::bench::TailRecorder tail;
   std::uint64_t id = 1;
   for (auto _ : state) {
     t += 1ms;
     out.clear();
     const QueueId q{static_cast<std::uint32_t>(id % kQueues)};
-    const auto start = std::chrono::steady_clock::now();
-    Status st = engine->Handle(Enqueue{t, ContactId{id}, q, 0}, &out);
-    const auto end = std::chrono::steady_clock::now();
-    benchmark::DoNotOptimize(st);
-    ns.push_back(std::chrono::duration<double, std::nano>(end - start).count());
+    tail.Time([&] {
+      Status st = engine->Handle(Enqueue{t, ContactId{id}, q, 0}, &out);
+      benchmark::DoNotOptimize(st);
+    });
     (void)engine->Handle(Abandon{t, ContactId{id}}, &out);  // frees the agent again, untimed
     ++id;
   }
-  Report(state, ns);
+  tail.Report(state);
   state.SetLabel(std::string(StrategyName(static_cast<StrategyKind>(state.range(0)))));
 }
 BENCHMARK(BM_AgentForContact)->DenseRange(0, 6)->Unit(benchmark::kMicrosecond);
@@ -95,7 +87,7 @@ void BM_ContactForAgent(benchmark::State& state) {
   for (int i = 0; i < 20 * kQueues; ++i, ++id) {
     (void)engine->Handle(Enqueue{t, ContactId{id}, QueueId{static_cast<std::uint32_t>(i % kQueues)}, 0}, &out);
   }
-  std::vector<double> ns;
+  sb::bench::TailRecorder tail;
   std::uint32_t a = 0;
   for (auto _ : state) {
     t += 1ms;
@@ -103,11 +95,10 @@ void BM_ContactForAgent(benchmark::State& state) {
     out.clear();
     if (engine->agent_state(agent) == AgentState::kLoggedOut) (void)engine->Handle(Login{t, agent}, &out);
     out.clear();
-    const auto start = std::chrono::steady_clock::now();
-    Status st = engine->Handle(SetReady{t, agent}, &out);
-    const auto end = std::chrono::steady_clock::now();
-    benchmark::DoNotOptimize(st);
-    ns.push_back(std::chrono::duration<double, std::nano>(end - start).count());
+    tail.Time([&] {
+      Status st = engine->Handle(SetReady{t, agent}, &out);
+      benchmark::DoNotOptimize(st);
+    });
     for (const Event& e : out) {
       if (const auto* o = std::get_if<ContactOffered>(&e)) {
         (void)engine->Handle(Decline{t, o->contact, o->agent, o->offer}, &out);  // untimed
@@ -115,7 +106,7 @@ void BM_ContactForAgent(benchmark::State& state) {
       }
     }
   }
-  Report(state, ns);
+  tail.Report(state);
 }
 BENCHMARK(BM_ContactForAgent)->Unit(benchmark::kMicrosecond);
 

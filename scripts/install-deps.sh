@@ -17,6 +17,10 @@ packages=(
   libglpk-dev                                   # MIP solver for shift scheduling
   libsqlite3-dev                                # the embedded store
   libpq-dev                                     # the PostgreSQL store (client library)
+  libboost-dev                                  # Boost.Asio: the server's event loop
+  clang                                         # thread-safety analysis (scripts/check-threads.sh)
+  dpkg-dev                                      # dpkg-shlibdeps for the Debian package (cpack)
+  sqlite3                                       # inspecting stores in tests and backups
   postgresql                                    # a real server for the PostgreSQL store tests
   python3                                       # small test drivers
   tzdata                                        # named time zones in calendars

@@ -12,6 +12,7 @@ scripts/install-deps.sh
 scripts/check-purity.sh
 
 scripts/build.sh ci
+scripts/check-threads.sh build/ci
 ctest --preset ci -j2
 
 if [[ "${1:-}" != "--quick" ]]; then

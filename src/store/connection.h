@@ -20,6 +20,7 @@
 
 #include "base/result.h"
 #include "base/status.h"
+#include "store/store.h"
 
 namespace sb::store {
 
@@ -65,6 +66,10 @@ class Connection {
   // SQLite has nothing to do). OK when the database answers again.
   virtual Status Recover() = 0;
 };
+
+// Rows of (seq, body) from the events table, decoded; errors name the event and the store.
+Result<std::vector<StoredEvent>> DecodeEventRows(const std::vector<Row>& rows,
+                                                 const Connection& db);
 
 // Opens an SQLite database file (created if missing) in WAL mode with full synchronous commits.
 Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path);

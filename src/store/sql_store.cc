@@ -95,14 +95,14 @@ class SqlStore final : public Store {
     const SqlValue p[] = {ToMillis(from), ToMillis(to)};
     SB_ASSIGN_OR_RETURN(auto rows, db_->Query("SELECT seq, body FROM events WHERE at_ms >= ? "
                                               "AND at_ms < ? ORDER BY seq", p));
-    return DecodeEvents(rows);
+    return DecodeEventRows(rows, *db_);
   }
 
   Result<std::vector<StoredEvent>> ReadEventsAfter(std::int64_t seq) override {
     const SqlValue p[] = {seq};
     SB_ASSIGN_OR_RETURN(auto rows,
                         db_->Query("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq", p));
-    return DecodeEvents(rows);
+    return DecodeEventRows(rows, *db_);
   }
 
   Result<std::int64_t> SaveCheckpoint(std::int64_t at_ms, std::string_view body) override {
@@ -445,19 +445,6 @@ class SqlStore final : public Store {
     return c;
   }
 
-  Result<std::vector<StoredEvent>> DecodeEvents(const std::vector<Row>& rows) {
-    std::vector<StoredEvent> out;
-    out.reserve(rows.size());
-    for (const Row& r : rows) {
-      auto e = eventlog::Decode(AsText(r[1]));
-      if (!e.ok()) {
-        return e.status().WithContext("event " + std::to_string(AsInt(r[0])) + " in " +
-                                      db_->Describe());
-      }
-      out.push_back(StoredEvent{AsInt(r[0]), std::move(e).value()});
-    }
-    return out;
-  }
 
   // Runs `body` in a transaction; on success commits and runs `committed`.
   template <typename Body, typename After = void (*)()>

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "eventlog/eventlog.h"
 #include "store/connection.h"
 #include "store/store.h"
 
@@ -180,5 +181,20 @@ std::string AsText(const SqlValue& v) {
   return "";
 }
 bool IsNull(const SqlValue& v) { return std::holds_alternative<std::monostate>(v); }
+
+Result<std::vector<StoredEvent>> DecodeEventRows(const std::vector<Row>& rows,
+                                                 const Connection& db) {
+  std::vector<StoredEvent> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) {
+    auto e = eventlog::Decode(AsText(r[1]));
+    if (!e.ok()) {
+      return e.status().WithContext("event " + std::to_string(AsInt(r[0])) + " in " +
+                                    db.Describe());
+    }
+    out.push_back(StoredEvent{AsInt(r[0]), std::move(e).value()});
+  }
+  return out;
+}
 
 }  // namespace sb::store
