@@ -108,9 +108,12 @@ s.stop()
 for round_ in range(3):
     s = Serve(store, every="0.05")
     last_ticket = 0
-    for i in range(400):
-        r = s.call({"op": "enqueue", "queue": "support", "caller": "+3310%06d" % (round_ * 1000 + i)})
+    i = 0
+    t_end = time.time() + 0.8  # several checkpoints (every 50 ms) while calls come in
+    while i < 400 or time.time() < t_end:
+        r = s.call({"op": "enqueue", "queue": "support", "caller": "+331%07d" % (round_ * 100000 + i)})
         last_ticket = max(last_ticket, r.get("ticket", 0))
+        i += 1
     end = time.time() + 10
     while s.durable < last_ticket and time.time() < end:
         s.read(0.05)

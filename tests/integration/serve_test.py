@@ -47,6 +47,7 @@ class Serve:
         self.buf = b""
         self.durable = 0
         self.lines = []
+        self.timer_events = []
 
     def send(self, req):
         self.p.stdin.write((json.dumps(req) + "\n").encode())
@@ -61,6 +62,9 @@ class Serve:
                 msg = json.loads(line)
                 if "durable" in msg and len(msg) == 1:
                     self.durable = max(self.durable, msg["durable"])
+                    continue
+                if "event" in msg:  # caused by a timer (an offer after a wrap-up, ...)
+                    self.timer_events.append(msg["event"])
                     continue
                 self.lines.append(msg)
                 return msg
