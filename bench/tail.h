@@ -1,8 +1,7 @@
 #pragma once
 // Where a latency tail comes from: each timed sample is tagged with what happened to the thread
 // while it ran (getrusage(RUSAGE_THREAD) before and after, outside the timed interval): an
-// involuntary context switch (the thread was preempted: another process or a VM neighbour had
-// the core), a page fault (memory touched for the first time), or neither. Reported: p50/p99/max
+// context switch (preempted by another process, or blocked), a page fault (memory touched for the first time), or neither. Reported: p50/p99/max
 // of all samples, and p99/max of the clean ones, with the share of each kind. A tail that is
 // gone from the clean samples is the machine's, not the code's.
 
@@ -31,7 +30,7 @@ class TailRecorder {
     const auto t1 = std::chrono::steady_clock::now();
     getrusage(RUSAGE_THREAD, &after);
     const double ns = std::chrono::duration<double, std::nano>(t1 - t0).count();
-    const bool switched = after.ru_nivcsw != before.ru_nivcsw;
+    const bool switched = after.ru_nivcsw != before.ru_nivcsw || after.ru_nvcsw != before.ru_nvcsw;
     const bool faulted = after.ru_minflt != before.ru_minflt || after.ru_majflt != before.ru_majflt;
     all_.push_back(ns);
     if (switched) {

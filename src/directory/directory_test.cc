@@ -168,6 +168,13 @@ TEST(Partners, ContactsOfAPartnerFollowUpdates) {
   EXPECT_TRUE(dir.ContactsOf("P-ACME").empty());
   EXPECT_EQ(ids(dir.ContactsOf("P-BETA")),
             (std::vector<std::string>{"C-1002", "C-1003", "C-1004"}));
+  // With a limit, the first people by id that are still the partner's: a shadowed old version
+  // of C-1002 (now Beta's) never takes a place of Acme's.
+  EXPECT_EQ(ids(dir.ContactsOf("P-BETA", 2)), (std::vector<std::string>{"C-1002", "C-1003"}));
+  moved.partner_id = "P-ACME";
+  ASSERT_TRUE(dir.Upsert({moved}).ok());
+  EXPECT_EQ(ids(dir.ContactsOf("P-BETA", 1)), (std::vector<std::string>{"C-1003"}));
+  EXPECT_EQ(ids(dir.ContactsOf("P-ACME", 1)), (std::vector<std::string>{"C-1002"}));
 }
 
 TEST(Attribution, AmbiguousKeysAttributeNothing) {

@@ -222,17 +222,30 @@ ScreenPop Snapshot::Pop(const PopRequest& r) const {
 }
 
 std::vector<Record> Snapshot::ContactsOf(std::string_view partner_id, std::size_t limit) const {
-  std::vector<Record> out;
+  // A partner may have thousands of people and the pop shows `limit` of them: rank by id on the
+  // ids alone, check for newer versions (Shadowed) only until `limit` are found, and decode only
+  // those (decoding and checking every member, then cutting, was the screen pop's p99: 0.3 ms
+  // at 200 members a partner).
+  struct Member {
+    std::string_view id;
+    std::uint32_t segment, slot;
+  };
+  std::vector<Member> members;
   std::vector<std::uint32_t> slots;
   for (std::size_t k = 0; k < segments_.size(); ++k) {
     slots.clear();
     segments_[k]->FindMembers(partner_id, &slots);
     for (std::uint32_t slot : slots) {
-      if (!Shadowed(k, segments_[k]->Id(slot))) out.push_back(segments_[k]->Get(slot));
+      members.push_back({segments_[k]->Id(slot), static_cast<std::uint32_t>(k), slot});
     }
   }
-  std::sort(out.begin(), out.end(), [](const Record& a, const Record& b) { return a.id < b.id; });
-  if (out.size() > limit) out.resize(limit);
+  std::sort(members.begin(), members.end(),
+            [](const Member& a, const Member& b) { return a.id < b.id; });
+  std::vector<Record> out;
+  for (const Member& m : members) {
+    if (out.size() >= limit) break;
+    if (!Shadowed(m.segment, m.id)) out.push_back(segments_[m.segment]->Get(m.slot));
+  }
   return out;
 }
 
