@@ -115,6 +115,10 @@ struct InputHandler {
     if (c->phase == ContactPhase::kConnected) {
       return FailedPrecondition(Name(in.contact) + " is connected: end it with Hangup");
     }
+    // A callback request stays: the caller left a number and hung up, which is what callback
+    // callers do. Only the callback's own outcome (CallbackResult, or an agent handling it)
+    // ends it, so neither the abandon rate nor the service level counts it.
+    if (c->kind == ContactKind::kCallback) return Status::Ok();
     const internal::AgentList ringing = c->ringing;
     const QueueId q = c->queue;
     for (AgentId a : ringing) Emit(s, OfferCancelled{s.now, in.contact, a});

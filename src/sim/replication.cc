@@ -159,7 +159,8 @@ void Replication::Fire(const Scheduled& s) {
     case Happening::kPatience: {
       const SimContact* c = contacts_.Find(s.id);
       if (c == nullptr || c->answered) return;
-      Send(core::Abandon{t, ContactId{s.id}}, false);  // refused if it became a callback
+      // A callback request ignores it (the engine keeps callbacks when the caller leaves).
+      Send(core::Abandon{t, ContactId{s.id}}, false);
       return;
     }
     case Happening::kTakeCallback:
