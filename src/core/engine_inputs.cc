@@ -152,7 +152,7 @@ struct InputHandler {
     ContactRt* c = nullptr;
     SB_RETURN_IF_ERROR(CheckOffer(in.contact, in.agent, in.offer, &c));
     Emit(s, OfferDeclined{s.now, in.contact, in.agent});
-    MatchContact(s, in.contact);
+    internal::ResumeWaiting(s, in.contact);
     return Status::Ok();
   }
   Status operator()(const Hangup& in) {

@@ -153,6 +153,10 @@ void AfterCancel(State& s, AgentId id);
 bool Eligible(const State& s, AgentId a, const ContactRt& c);
 // engine_timers.cc
 void RunDueTimers(State& s, Time until);
+// The contact waits again after ringing (every offer timed out or was declined): the relax and
+// maximum-wait steps that fell due while it rang (their timers skip a ringing contact) apply
+// now, earliest first, then it is matched. Later steps keep their timers.
+void ResumeWaiting(State& s, ContactId id);
 bool TimerLive(const State& s, const Timer& t);
 // engine_contacts.cc: moving contacts between queues and ending them.
 void QueueContact(State& s, ContactId id, QueueId q, std::int32_t priority, Time arrival,
