@@ -172,9 +172,13 @@ struct InputHandler {
     if (c->phase == ContactPhase::kOffered) {
       return FailedPrecondition(Name(in.contact) + " is ringing an agent; transfer after answer");
     }
-    if (!s.settings.calendars.empty() &&
-        !s.settings.calendars[s.settings.queues[in.to.value].calendar].IsOpen(s.now)) {
-      return FailedPrecondition("queue '" + s.settings.queues[in.to.value].name + "' is closed");
+    // The rule of every move (MoveTarget): a closed or full queue's overflow chain is followed;
+    // where it leads nowhere the transfer is refused and the contact stays.
+    const QueueId to = internal::MoveTarget(s, c->queue, in.to, c->kind);
+    if (!to.valid()) {
+      return FailedPrecondition("queue '" + s.settings.queues[in.to.value].name +
+                                "' cannot take the contact now (closed or full, and no overflow "
+                                "queue that can)");
     }
     AgentId agent;
     Time wrap_until = s.now;
@@ -182,7 +186,7 @@ struct InputHandler {
       agent = c->agent;
       wrap_until = s.now + s.settings.queues[c->queue.value].wrap_up;
     }
-    internal::MoveContact(s, *c, in.to, MoveReason::kTransfer, agent, wrap_until);
+    internal::MoveContact(s, *c, to, MoveReason::kTransfer, agent, wrap_until);
     return Status::Ok();
   }
   Status operator()(const CallbackResult& in) {

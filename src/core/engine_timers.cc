@@ -25,8 +25,10 @@ void FireOffer(State& s, ContactRt& c) {
 bool StepRelax(State& s, ContactRt& c) {
   const QueueSettings& q = s.settings.queues[c.queue.value];
   const RelaxStep& step = q.relax[c.relax_level];
-  if (step.kind == RelaxStep::Kind::kOverflow) {
-    MoveContact(s, c, step.queue, MoveReason::kRelaxOverflow, AgentId{}, s.now);
+  // An overflow that cannot move the contact (MoveTarget) is passed over: the contact stays,
+  // at the next level, and later steps keep their times.
+  if (step.kind == RelaxStep::Kind::kOverflow &&
+      TryMove(s, c, step.queue, MoveReason::kRelaxOverflow)) {
     return false;
   }
   Emit(s, RequirementRelaxed{s.now, c.id, c.queue, static_cast<std::uint16_t>(c.relax_level + 1)});

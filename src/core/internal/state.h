@@ -163,6 +163,14 @@ void QueueContact(State& s, ContactId id, QueueId q, std::int32_t priority, Time
                   ContactKind kind, QueueId requested, int depth);
 void MoveContact(State& s, ContactRt& c, QueueId to, MoveReason reason, AgentId agent,
                  Time wrap_until);
+// Where a contact in `from` asked to move to `to` goes, the same rule for every kind of move
+// (relax overflow, maximum-wait overflow, transfer): `to` if it is open and, for a call, below
+// its max_length; else the first queue along `to`'s own when_closed/when_full overflow chain
+// that can take it, as for an arrival. Invalid when the chain ends in a message or a callback
+// offer, comes back to `from` or runs past the depth guard: then the contact stays in `from`.
+QueueId MoveTarget(const State& s, QueueId from, QueueId to, ContactKind kind);
+// Moves a waiting contact towards `to` (MoveTarget); false, changing nothing, if it stays.
+bool TryMove(State& s, ContactRt& c, QueueId to, MoveReason reason);
 void ApplyFallback(State& s, ContactRt& c, const Fallback& f, DeflectCause cause);
 // wait_estimate.cc
 // depth: overflow levels already followed (callers pass 0).
