@@ -209,33 +209,61 @@ void AfterCancel(State& s, AgentId id) {
   if (!ApplyPending(s, id)) MatchAgent(s, id);
 }
 
+// Whether agent `id`, reaching the contact's queue through `sv`, may take it now.
+bool CanTake(const State& s, AgentId id, const Serve& sv, const ContactRt& c) {
+  return sv.min_level == 0 ? Eligible(s, id, c) : c.relax_level >= sv.min_level;
+}
+
+// A ring-all contact of `sv`'s queue offered at this very instant with room for one more agent:
+// an agent freed now rings for it too, so agents freed together ring together whatever order
+// the engine frees them in. Null if none.
+const ContactRt* JoinableRingAll(const State& s, AgentId id, const Serve& sv) {
+  const QueueSettings& qs = s.settings.queues[sv.queue.value];
+  if (qs.strategy != StrategyKind::kRingAll) return nullptr;
+  for (ContactId cid : s.queues[sv.queue.value].offered) {
+    const ContactRt& c = s.contacts.at(cid);
+    if (c.offered_at == s.now && c.ringing.size() < static_cast<std::size_t>(qs.ring_all_max) &&
+        !c.ringing.contains(id) && CanTake(s, id, sv, c)) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
 void MatchAgent(State& s, AgentId id) {
   const AgentRt& a = s.agents[id.value];
   if (a.state != AgentState::kReady) return;
   Explanation why;
   why.rule = Rule::kContactForAgent;
+  auto keep = [&](const Serve& sv, const ContactRt& c, double weighted_wait) {
+    const QueueRt& q = s.queues[sv.queue.value];
+    RankedCandidate r{
+        id,
+        c.id,
+        sv.queue,
+        sv.tier,
+        static_cast<std::int8_t>(WeakestProficiency(s, id, q.requirements_at[c.relax_level])),
+        static_cast<std::int32_t>(weighted_wait),
+        weighted_wait};
+    ++why.considered;
+    Keep(why, r,
+         [](const RankedCandidate& x, const RankedCandidate& y) { return ContactBefore(x, y); });
+  };
   for (const Serve& sv : a.serves) {
     const QueueRt& q = s.queues[sv.queue.value];
     const QueueSettings& qs = s.settings.queues[sv.queue.value];
+    // The offer went out now to the front of the queue: it stands for this queue's best.
+    if (const ContactRt* c = JoinableRingAll(s, id, sv)) {
+      keep(sv, *c, Seconds(s.now - c->arrival) * qs.priority);
+      continue;
+    }
     for (ContactId cid : q.waiting) {
       const ContactRt& c = s.contacts.at(cid);
-      const bool ok = sv.min_level == 0 ? Eligible(s, id, c) : c.relax_level >= sv.min_level;
-      if (!ok) {
+      if (!CanTake(s, id, sv, c)) {
         ++why.excluded;
         continue;
       }
-      const double weighted_wait = Seconds(s.now - c.arrival) * qs.priority;
-      RankedCandidate r{
-          id,
-          cid,
-          sv.queue,
-          sv.tier,
-          static_cast<std::int8_t>(WeakestProficiency(s, id, q.requirements_at[c.relax_level])),
-          static_cast<std::int32_t>(weighted_wait),
-          weighted_wait};
-      ++why.considered;
-      Keep(why, r,
-           [](const RankedCandidate& x, const RankedCandidate& y) { return ContactBefore(x, y); });
+      keep(sv, c, Seconds(s.now - c.arrival) * qs.priority);
       break;  // the first eligible contact is this queue's best; later ones wait behind it
     }
   }
@@ -244,7 +272,14 @@ void MatchAgent(State& s, AgentId id) {
   const QueueSettings& qs = s.settings.queues[c.queue.value];
   why.strategy = static_cast<std::uint8_t>(qs.strategy);
   why.relax_level = c.relax_level;
-  Offer(s, c, &why.top[0], 1, why);
+  if (c.phase == ContactPhase::kOffered) {
+    why.rule = Rule::kRingAll;
+    Emit(s, ContactOffered{s.now, c.id, id, c.queue, c.offer, c.offer_expires, c.kind, why});
+  } else if (qs.strategy == StrategyKind::kRingAll) {
+    MatchContact(s, c.id);  // rings every eligible ready agent, this one among them
+  } else {
+    Offer(s, c, &why.top[0], 1, why);
+  }
 }
 
 }  // namespace sb::core::internal

@@ -81,6 +81,9 @@ struct ShareClass {
 
 struct QueueRt {
   std::vector<ContactId> waiting;  // service order: priority desc, arrival asc, seq asc
+  // Contacts of this queue being offered, in offer order: an agent freed at the instant a
+  // ring-all offer went out joins that offer (MatchAgent in engine_match.cc).
+  std::vector<ContactId> offered;
   std::vector<AgentId> members;    // member_index order
   std::vector<std::int8_t> member_tier;
   // Effective requirements at each relax level (index 0 = as configured).
