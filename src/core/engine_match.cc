@@ -4,6 +4,7 @@
 // involve what it changed, so targeted matching is complete.
 
 #include <algorithm>
+#include <array>
 
 #include "core/internal/state.h"
 
@@ -27,12 +28,39 @@ void Keep(Explanation& why, const RankedCandidate& cand, Before before) {
   if (n < Explanation::kShown) ++why.shown;
 }
 
-bool AgentBefore(const RankedCandidate& a, const RankedCandidate& b) {
-  if (a.tier != b.tier) return a.tier < b.tier;
-  if (a.score != b.score) return a.score > b.score;
-  if (a.idle_seconds != b.idle_seconds) return a.idle_seconds > b.idle_seconds;
-  return a.agent < b.agent;
+// Ties of tier and score break on the exact idle time (the explanation shows whole seconds
+// only), then on the agent id.
+bool AgentBefore(const RankedAgent& a, const RankedAgent& b) {
+  if (a.shown.tier != b.shown.tier) return a.shown.tier < b.shown.tier;
+  if (a.shown.score != b.shown.score) return a.shown.score > b.shown.score;
+  if (a.idle != b.idle) return a.idle > b.idle;
+  return a.shown.agent < b.shown.agent;
 }
+
+// The explanation's best four agents, with the exact idle time of each beside it.
+struct TopAgents {
+  Explanation& why;
+  std::array<Duration, Explanation::kShown> idle{};
+
+  RankedAgent at(int i) const { return {why.top[i], idle[i]}; }
+  void Set(int i, const RankedAgent& r) {
+    why.top[i] = r.shown;
+    idle[i] = r.idle;
+  }
+  void Append(const RankedAgent& r) { Set(why.shown++, r); }
+  // Keep() for agents, moving the idle times along.
+  void Keep(const RankedAgent& cand) {
+    int n = why.shown;
+    if (n == Explanation::kShown && !AgentBefore(cand, at(n - 1))) return;
+    int i = std::min(n, Explanation::kShown - 1);
+    while (i > 0 && AgentBefore(cand, at(i - 1))) {
+      Set(i, at(i - 1));
+      --i;
+    }
+    Set(i, cand);
+    if (n < Explanation::kShown) ++why.shown;
+  }
+};
 
 // For contacts competing for one agent: lower tier, then longer weighted wait, then service order.
 bool ContactBefore(const RankedCandidate& a, const RankedCandidate& b) {
@@ -47,12 +75,13 @@ int WeakestProficiency(const State& s, AgentId a, const std::vector<SkillRequire
   return reqs.empty() ? 0 : weakest;
 }
 
-void Offer(State& s, ContactRt& c, const RankedCandidate* agents, std::size_t n,
-           const Explanation& why) {
+// Offers the contact to agent_at(0) .. agent_at(n - 1), all under one new offer number.
+template <typename AgentAt>
+void Offer(State& s, ContactRt& c, std::size_t n, const Explanation& why, AgentAt agent_at) {
   const QueueSettings& q = s.settings.queues[c.queue.value];
   const std::uint32_t offer = c.offer + 1;
   for (std::size_t i = 0; i < n; ++i) {
-    Emit(s, ContactOffered{s.now, c.id, agents[i].agent, c.queue, offer, s.now + q.offer_timeout,
+    Emit(s, ContactOffered{s.now, c.id, agent_at(i), c.queue, offer, s.now + q.offer_timeout,
                            c.kind, why});
   }
 }
@@ -81,6 +110,7 @@ void MatchContact(State& s, ContactId id) {
   why.rule = ring_all ? Rule::kRingAll : Rule::kAgentForContact;
   why.strategy = static_cast<std::uint8_t>(qs.strategy);
   why.relax_level = c.relax_level;
+  TopAgents top{why};
   if (ring_all) s.ring_scratch.clear();
 
   // Once the explanation holds its four best, a candidate of a later tier cannot enter it (tier
@@ -103,21 +133,18 @@ void MatchContact(State& s, ContactId id) {
                    s.now - ready_since,
                    contacts_today,
                    member_index};
-    return RankedCandidate{a,
-                           c.id,
-                           c.queue,
-                           tier,
-                           cand.proficiency,
-                           static_cast<std::int32_t>(cand.idle.count() / 1000),
-                           longest_idle ? LongestIdleScore(cand, ctx) : Score(qs.strategy, cand, ctx)};
+    const double score =
+        longest_idle ? LongestIdleScore(cand, ctx) : Score(qs.strategy, cand, ctx);
+    return RankedAgent{{a, c.id, c.queue, tier, cand.proficiency,
+                        static_cast<std::int32_t>(cand.idle.count() / 1000), score},
+                       cand.idle};
   };
   auto consider = [&](AgentId a, std::int8_t tier, std::uint32_t member_index, Time ready_since,
                       std::uint32_t contacts_today) {
     ++why.considered;
     if (cannot_enter(tier, ready_since)) return;
-    const RankedCandidate r = rank(a, tier, member_index, ready_since, contacts_today);
-    Keep(why, r,
-         [](const RankedCandidate& x, const RankedCandidate& y) { return AgentBefore(x, y); });
+    const RankedAgent r = rank(a, tier, member_index, ready_since, contacts_today);
+    top.Keep(r);
     if (ring_all) s.ring_scratch.push_back(r);
   };
 
@@ -151,7 +178,7 @@ void MatchContact(State& s, ContactId id) {
       if (!counting && longest_idle && !ring_all) {
         // Longest idle ranks in list order: the entry goes straight to the end of the top four.
         ++why.considered;
-        why.top[why.shown++] = rank(r.agent, r.tier, r.member_index, r.ready_since, r.contacts_today);
+        top.Append(rank(r.agent, r.tier, r.member_index, r.ready_since, r.contacts_today));
       } else if (!counting) {
         consider(r.agent, r.tier, r.member_index, r.ready_since, r.contacts_today);
       } else if (!any_requirement) {
@@ -178,9 +205,9 @@ void MatchContact(State& s, ContactId id) {
   if (ring_all) {
     std::sort(s.ring_scratch.begin(), s.ring_scratch.end(), AgentBefore);
     const std::size_t n = std::min<std::size_t>(s.ring_scratch.size(), qs.ring_all_max);
-    Offer(s, c, s.ring_scratch.data(), n, why);
+    Offer(s, c, n, why, [&](std::size_t i) { return s.ring_scratch[i].shown.agent; });
   } else {
-    Offer(s, c, &why.top[0], 1, why);
+    Offer(s, c, 1, why, [&](std::size_t) { return why.top[0].agent; });
   }
 }
 
@@ -278,7 +305,7 @@ void MatchAgent(State& s, AgentId id) {
   } else if (qs.strategy == StrategyKind::kRingAll) {
     MatchContact(s, c.id);  // rings every eligible ready agent, this one among them
   } else {
-    Offer(s, c, &why.top[0], 1, why);
+    Offer(s, c, 1, why, [&](std::size_t) { return why.top[0].agent; });
   }
 }
 

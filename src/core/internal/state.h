@@ -100,6 +100,13 @@ struct QueueRt {
   std::vector<ShareClass> share_classes;
 };
 
+// A candidate agent as ranked by a decision: what the explanation shows, and the exact idle
+// time that breaks ties (the explanation has whole seconds only).
+struct RankedAgent {
+  RankedCandidate shown;
+  Duration idle{0};
+};
+
 enum class TimerKind : std::uint8_t { kOffer, kRelax, kMaxWait, kWrapUp };
 
 struct Timer {
@@ -126,7 +133,7 @@ struct State {
   std::unordered_map<ContactId, ContactRt> contacts;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
   std::vector<Event>* out = nullptr;  // where Emit() appends; null during replay
-  std::vector<RankedCandidate> ring_scratch;  // reused by ring-all, so decisions do not allocate
+  std::vector<RankedAgent> ring_scratch;  // reused by ring-all, so decisions do not allocate
 
   int Proficiency(AgentId a, SkillId s) const {
     return proficiency[static_cast<std::size_t>(a.value) * settings.skills.size() + s.value];
