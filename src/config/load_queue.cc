@@ -37,7 +37,8 @@ Status ReadRelax(const Reader& q, const core::EngineSettings& s, std::vector<cor
   for (const toml::node& e : *arr) {
     if (!e.is_table()) return q.Error(&e, "relax", "expected tables { after = \"30s\", ... }");
     Reader r(q.file(), *e.as_table(), q.where() + ": relax");
-    SB_RETURN_IF_ERROR(r.OnlyKeys({"after", "lower_skill", "min", "add_group", "overflow"}));
+    SB_RETURN_IF_ERROR(
+        r.OnlyKeys({"after", "lower_skill", "min", "add_group", "waive_requirements", "overflow"}));
     core::RelaxStep step;
     SB_RETURN_IF_ERROR(r.Dur("after", &step.after));
     std::string skill, group, overflow;
@@ -55,12 +56,17 @@ Status ReadRelax(const Reader& q, const core::EngineSettings& s, std::vector<cor
       step.kind = core::RelaxStep::Kind::kAddGroup;
       step.group = core::FindGroup(s, group);
       if (!step.group.valid()) return r.Error(r.Get("add_group"), "add_group", "no group named '" + group + "' in [engine] groups");
+      SB_RETURN_IF_ERROR(r.Bool("waive_requirements", &step.waive_requirements));
     } else if (!overflow.empty()) {
       step.kind = core::RelaxStep::Kind::kOverflow;
       step.queue = core::FindQueue(s, overflow);
       if (!step.queue.valid()) return r.Error(r.Get("overflow"), "overflow", "no queue named '" + overflow + "'");
     } else {
       return r.Error(&e, "", "a relax step needs lower_skill, add_group or overflow");
+    }
+    if (step.kind != core::RelaxStep::Kind::kAddGroup && r.Get("waive_requirements") != nullptr) {
+      return r.Error(r.Get("waive_requirements"), "waive_requirements",
+                     "applies to add_group steps only");
     }
     out->push_back(step);
   }

@@ -86,7 +86,36 @@ void Offer(State& s, ContactRt& c, std::size_t n, const Explanation& why, AgentA
   }
 }
 
+// The first relax step the contact has reached that opens one of agent `a`'s groups to its
+// queue; -1 if none.
+int FirstOpenedGroupStep(const State& s, AgentId a, const ContactRt& c) {
+  const auto& relax = s.settings.queues[c.queue.value].relax;
+  const auto& groups = s.settings.agents[a.value].groups;
+  for (std::uint16_t k = 0; k < c.relax_level && k < relax.size(); ++k) {
+    if (relax[k].kind == RelaxStep::Kind::kAddGroup &&
+        std::find(groups.begin(), groups.end(), relax[k].group) != groups.end()) {
+      return k;
+    }
+  }
+  return -1;
+}
+
 }  // namespace
+
+bool GroupMayTake(const State& s, AgentId a, const ContactRt& c) {
+  const auto& relax = s.settings.queues[c.queue.value].relax;
+  const auto& groups = s.settings.agents[a.value].groups;
+  bool opened = false;
+  for (std::uint16_t k = 0; k < c.relax_level && k < relax.size(); ++k) {
+    if (relax[k].kind != RelaxStep::Kind::kAddGroup ||
+        std::find(groups.begin(), groups.end(), relax[k].group) == groups.end()) {
+      continue;
+    }
+    if (relax[k].waive_requirements) return true;
+    opened = true;
+  }
+  return opened && Eligible(s, a, c);
+}
 
 bool Eligible(const State& s, AgentId a, const ContactRt& c) {
   const QueueRt& q = s.queues[c.queue.value];
@@ -189,7 +218,9 @@ void MatchContact(State& s, ContactId id) {
       }
     }
   }
-  // Groups opened by relax steps already reached: their agents join behind every member.
+  // Groups opened by relax steps already reached: their agents join behind every member, if
+  // they meet the requirement in force or a step opening one of their groups waives it. An
+  // agent in several opened groups is considered once, under the first.
   for (std::uint16_t step = 0; step < c.relax_level && step < qs.relax.size(); ++step) {
     if (qs.relax[step].kind != RelaxStep::Kind::kAddGroup) continue;
     for (AgentId a : s.group_members[qs.relax[step].group.value]) {
@@ -198,7 +229,12 @@ void MatchContact(State& s, ContactId id) {
       const bool member = std::any_of(ag.serves.begin(), ag.serves.end(), [&](const Serve& sv) {
         return sv.queue == c.queue && sv.min_level == 0;
       });
-      if (!member) consider(a, kGroupTier, 0, ag.ready_since, ag.contacts_today);
+      if (member || FirstOpenedGroupStep(s, a, c) != step) continue;
+      if (!GroupMayTake(s, a, c)) {
+        ++why.excluded;
+        continue;
+      }
+      consider(a, kGroupTier, 0, ag.ready_since, ag.contacts_today);
     }
   }
   if (why.shown == 0) return;
@@ -238,7 +274,7 @@ void AfterCancel(State& s, AgentId id) {
 
 // Whether agent `id`, reaching the contact's queue through `sv`, may take it now.
 bool CanTake(const State& s, AgentId id, const Serve& sv, const ContactRt& c) {
-  return sv.min_level == 0 ? Eligible(s, id, c) : c.relax_level >= sv.min_level;
+  return sv.min_level == 0 ? Eligible(s, id, c) : GroupMayTake(s, id, c);
 }
 
 // A ring-all contact of `sv`'s queue offered at this very instant with room for one more agent:

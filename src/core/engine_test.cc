@@ -160,7 +160,7 @@ EngineSettings SkilledSettings() {
   s.queues = {q, en};
   s.agents = {MakeAgent(s, "novice", {"fr"}, {{"fr", 2}}),
               MakeAgent(s, "expert", {"fr"}, {{"fr", 5}}),
-              MakeAgent(s, "back", {}, {}), MakeAgent(s, "gen", {"general"}, {})};
+              MakeAgent(s, "back", {}, {{"fr", 2}}), MakeAgent(s, "gen", {"general"}, {})};
   s.agents[2].groups = {GroupId{0}};
   return s;
 }

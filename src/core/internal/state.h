@@ -160,7 +160,11 @@ void MatchAgent(State& s, AgentId id);
 void FreeAgent(State& s, AgentId id);
 // After an offer was cancelled: match the agent again, or apply its pending request.
 void AfterCancel(State& s, AgentId id);
+// Whether agent `a` meets the requirement in force for the contact (its queue's, at its level).
 bool Eligible(const State& s, AgentId a, const ContactRt& c);
+// Whether `a`, reaching the contact's queue through a group opened by an add_group step the
+// contact has reached, may take it: it meets the requirement in force, or such a step waives it.
+bool GroupMayTake(const State& s, AgentId a, const ContactRt& c);
 // engine_timers.cc
 void RunDueTimers(State& s, Time until);
 // The contact waits again after ringing (every offer timed out or was declined): the relax and
