@@ -23,6 +23,13 @@ Status StateError(const State& s, AgentId a, std::string_view what) {
                             std::string(what));
 }
 
+// Ringing, talking or in wrap-up: a not-ready or logout asked now waits for the contact and its
+// after-call work to finish (the wrap-up's end, or the agent ending it with SetReady).
+bool Busy(AgentState st) {
+  return st == AgentState::kReserved || st == AgentState::kOnContact ||
+         st == AgentState::kWrapUp;
+}
+
 struct InputHandler {
   State& s;
 
@@ -51,7 +58,7 @@ struct InputHandler {
     SB_RETURN_IF_ERROR(CheckAgent(in.agent));
     const AgentState st = StateOf(in.agent);
     if (st == AgentState::kLoggedOut) return Status::Ok();
-    if (st == AgentState::kReserved || st == AgentState::kOnContact) {
+    if (Busy(st)) {
       Emit(s, AgentNotReadyPending{s.now, in.agent, kPendingLogout});  // after this contact
       return Status::Ok();
     }
@@ -65,6 +72,11 @@ struct InputHandler {
     if (st != AgentState::kNotReady && st != AgentState::kWrapUp) {
       return StateError(s, in.agent, "cannot become ready now");
     }
+    if (st == AgentState::kWrapUp) {
+      // The agent ends the wrap-up: a break or logout asked meanwhile starts now.
+      internal::FreeAgent(s, in.agent);
+      return Status::Ok();
+    }
     Emit(s, AgentReady{s.now, in.agent});
     MatchAgent(s, in.agent);
     return Status::Ok();
@@ -76,7 +88,7 @@ struct InputHandler {
     }
     const AgentState st = StateOf(in.agent);
     if (st == AgentState::kLoggedOut) return StateError(s, in.agent, "log in first");
-    if (st == AgentState::kReserved || st == AgentState::kOnContact) {
+    if (Busy(st)) {
       Emit(s, AgentNotReadyPending{s.now, in.agent, in.reason});  // after this contact
       return Status::Ok();
     }

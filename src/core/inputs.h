@@ -14,6 +14,9 @@ namespace sb::core {
 
 struct Tick { Time at; };  // time passes: offers expire, requirements relax, wrap-ups end
 struct Login { Time at; AgentId agent; };
+// Logout and SetNotReady asked while ringing, on a contact or in wrap-up wait for the contact and
+// its wrap-up to end (AgentNotReadyPending). SetReady in wrap-up ends the wrap-up (and starts a
+// pending not-ready or logout, if one was asked).
 struct Logout { Time at; AgentId agent; };
 struct SetReady { Time at; AgentId agent; };
 struct SetNotReady { Time at; AgentId agent; std::uint8_t reason; };
