@@ -59,9 +59,8 @@ Status CheckNoOverlap(const Reader& r, int day, const std::vector<core::OpenRang
       if (ranges[i].open_minute < ranges[j].close_minute &&
           ranges[j].open_minute < ranges[i].close_minute) {
         const toml::node* hours = r.Get("hours");
-        const toml::node* n = hours != nullptr && hours->is_table()
-                                  ? hours->as_table()->get(kDays[day])
-                                  : nullptr;
+        const toml::node* n =
+            hours != nullptr && hours->is_table() ? hours->as_table()->get(kDays[day]) : nullptr;
         const bool from_hours = n != nullptr;
         return r.Error(from_hours ? n : r.Get("weekdays"),
                        from_hours ? "hours." + std::string(kDays[day]) : "weekdays",

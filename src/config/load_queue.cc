@@ -27,7 +27,8 @@ Status ReadFallback(const Reader& r, std::string_view key, const core::EngineSet
     f->queue = core::FindQueue(s, queue);
     if (!f->queue.valid()) return fr.Error(fr.Get("queue"), "queue", "no queue named '" + queue + "'");
     if (f->queue == self) return fr.Error(fr.Get("queue"), "queue", "overflows to its own queue");
-    edges->push_back({self.value, f->queue.value, key == "when_max_wait", fr.Place(fr.Get("queue"), "queue")});
+    edges->push_back(
+        {self.value, f->queue.value, key == "when_max_wait", fr.Place(fr.Get("queue"), "queue")});
   } else {
     return fr.Error(fr.Get("action"), "action", "expected \"message\", \"overflow\" or \"callback\", got \"" + action + "\"");
   }
@@ -66,8 +67,9 @@ Status ReadRelax(const Reader& q, const core::EngineSettings& s, QueueId self,
       std::int64_t min = 1;
       SB_RETURN_IF_ERROR(r.Int("min", 1, 5, &min));
       step.min_proficiency = static_cast<int>(min);
-      auto req = std::find_if(in_force.begin(), in_force.end(),
-                              [&](const core::SkillRequirement& x) { return x.skill == step.skill; });
+      auto req =
+          std::find_if(in_force.begin(), in_force.end(),
+                       [&](const core::SkillRequirement& x) { return x.skill == step.skill; });
       if (req == in_force.end()) {
         return r.Error(r.Get("lower_skill"), "lower_skill",
                        "the queue does not require '" + skill + "': nothing to lower");
@@ -87,8 +89,11 @@ Status ReadRelax(const Reader& q, const core::EngineSettings& s, QueueId self,
       step.kind = core::RelaxStep::Kind::kOverflow;
       step.queue = core::FindQueue(s, overflow);
       if (!step.queue.valid()) return r.Error(r.Get("overflow"), "overflow", "no queue named '" + overflow + "'");
-      if (step.queue == self) return r.Error(r.Get("overflow"), "overflow", "overflows to its own queue");
-      edges->push_back({self.value, step.queue.value, true, r.Place(r.Get("overflow"), "overflow")});
+      if (step.queue == self) {
+        return r.Error(r.Get("overflow"), "overflow", "overflows to its own queue");
+      }
+      edges->push_back(
+          {self.value, step.queue.value, true, r.Place(r.Get("overflow"), "overflow")});
     } else {
       return r.Error(&e, "", "a relax step needs lower_skill, add_group or overflow");
     }

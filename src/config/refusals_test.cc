@@ -38,7 +38,6 @@ relax = [{ after = "10s", lower_skill = "fr", min = 1, waive_requirements = true
       << bad.status().message();
 }
 
-
 // kHead + text, and a queue after it when the text has none (a configuration needs one).
 std::string WithQueue(const std::string& text) {
   std::string out = kHead + text;
@@ -98,7 +97,8 @@ TEST(ConfigRefusals, EachCaseNamesFileLineAndField) {
       {"always open beside weekdays",
        "[[calendar]]\nname = \"c\"\nalways_open = true\nweekdays = \"08:00-17:00\"\n",
        "x.toml:6: calendar 'c': always_open: cannot be true beside weekdays or hours"},
-      {"holiday with a five-digit year", "[[calendar]]\nname = \"c\"\nholidays = [\"99999-01-01\"]\n",
+      {"holiday with a five-digit year",
+       "[[calendar]]\nname = \"c\"\nholidays = [\"99999-01-01\"]\n",
        "x.toml:6: calendar 'c': holidays: expected dates \"YYYY-MM-DD\""},
       {"holiday with a negative year", "[[calendar]]\nname = \"c\"\nholidays = [\"-2026-12-25\"]\n",
        "x.toml:6: calendar 'c': holidays: expected dates \"YYYY-MM-DD\""},
@@ -110,7 +110,8 @@ TEST(ConfigRefusals, EachCaseNamesFileLineAndField) {
        "x.toml:6: queue 'q': offer_timeout: must be positive"},
       {"max wrap-up below wrap-up", "[[queue]]\nname = \"q\"\nmax_wrap_up = \"1.5s\"\n",
        "x.toml:6: queue 'q': max_wrap_up: must be at least wrap_up (30s)"},
-      {"overflow without a queue", "[[queue]]\nname = \"q\"\nwhen_full = { action = \"overflow\" }\n",
+      {"overflow without a queue",
+       "[[queue]]\nname = \"q\"\nwhen_full = { action = \"overflow\" }\n",
        "x.toml:6: queue 'q': when_full: queue: is required for action \"overflow\""},
       {"agent declared twice",
        "[[queue]]\nname = \"q\"\n[[agent]]\nname = \"x001\"\n[[agent_pool]]\nprefix = \"x\"\n"

@@ -26,8 +26,7 @@ Status StateError(const State& s, AgentId a, std::string_view what) {
 // Ringing, talking or in wrap-up: a not-ready or logout asked now waits for the contact and its
 // after-call work to finish (the wrap-up's end, or the agent ending it with SetReady).
 bool Busy(AgentState st) {
-  return st == AgentState::kReserved || st == AgentState::kOnContact ||
-         st == AgentState::kWrapUp;
+  return st == AgentState::kReserved || st == AgentState::kOnContact || st == AgentState::kWrapUp;
 }
 
 struct InputHandler {

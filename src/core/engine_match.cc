@@ -162,8 +162,7 @@ void MatchContact(State& s, ContactId id) {
                    s.now - ready_since,
                    contacts_today,
                    member_index};
-    const double score =
-        longest_idle ? LongestIdleScore(cand, ctx) : Score(qs.strategy, cand, ctx);
+    const double score = longest_idle ? LongestIdleScore(cand, ctx) : Score(qs.strategy, cand, ctx);
     return RankedAgent{{a, c.id, c.queue, tier, cand.proficiency,
                         static_cast<std::int32_t>(cand.idle.count() / 1000), score},
                        cand.idle};

@@ -24,7 +24,9 @@ InvariantChecker::InvariantChecker(const core::EngineSettings& settings)
       auto next = at.back();
       if (step.kind == core::RelaxStep::Kind::kLowerProficiency) {
         for (auto& r : next) {
-          if (r.skill == step.skill) r.min_proficiency = std::min(r.min_proficiency, step.min_proficiency);
+          if (r.skill == step.skill) {
+            r.min_proficiency = std::min(r.min_proficiency, step.min_proficiency);
+          }
         }
       }
       at.push_back(std::move(next));
@@ -36,8 +38,8 @@ InvariantChecker::InvariantChecker(const core::EngineSettings& settings)
 void InvariantChecker::Violation(const core::Event& e, const std::string& what) {
   ++count_;
   if (violations_.size() < kKept) {
-    violations_.push_back(FormatTime(core::EventTime(e)) + ": " +
-                          std::string(core::EventName(e)) + ": " + what);
+    violations_.push_back(FormatTime(core::EventTime(e)) + ": " + std::string(core::EventName(e)) +
+                          ": " + what);
   }
 }
 
@@ -45,7 +47,9 @@ bool InvariantChecker::Meets(AgentId a, const ContactView& c) const {
   const auto& reqs = requirements_at_[c.queue.value][c.level];
   for (const core::SkillRequirement& r : reqs) {
     int p = 0;
-    for (const core::AgentSkill& k : s_.agents[a.value].skills) p = k.skill == r.skill ? k.proficiency : p;
+    for (const core::AgentSkill& k : s_.agents[a.value].skills) {
+      p = k.skill == r.skill ? k.proficiency : p;
+    }
     if (p < r.min_proficiency) return false;
   }
   return true;
@@ -85,7 +89,8 @@ std::size_t InvariantChecker::Waiting(QueueId q) const {
 
 bool InvariantChecker::CanTake(QueueId q, ContactKind kind, Time t) const {
   const int max = s_.queues[q.value].max_length;
-  return Open(q, t) && (kind != ContactKind::kCall || max == 0 || Waiting(q) < static_cast<std::size_t>(max));
+  return Open(q, t) &&
+         (kind != ContactKind::kCall || max == 0 || Waiting(q) < static_cast<std::size_t>(max));
 }
 
 QueueId InvariantChecker::MoveTarget(QueueId from, QueueId to, ContactKind kind, Time t) const {
@@ -154,7 +159,9 @@ void InvariantChecker::SpendMaxWaits(Time after, Time before) {
 void InvariantChecker::EndOfInstant(Time t) {
   auto report = [&](const std::string& what) {
     ++count_;
-    if (violations_.size() < kKept) violations_.push_back(FormatTime(t) + ": end of instant: " + what);
+    if (violations_.size() < kKept) {
+      violations_.push_back(FormatTime(t) + ": end of instant: " + what);
+    }
   };
   std::vector<ContactId> ids;
   for (const auto& [id, c] : contacts_) ids.push_back(id);
@@ -170,7 +177,8 @@ void InvariantChecker::EndOfInstant(Time t) {
         int tier = 0;
         if (agents_[a].state == AgentState::kReady && MayTake(AgentId{a}, c, &tier)) {
           report(Agent(AgentId{a}) + " is ready and idle while " + Contact(id) +
-                 (c.waiting() ? " waits for it in queue " : " rings fewer agents than it may in queue ") +
+                 (c.waiting() ? " waits for it in queue "
+                              : " rings fewer agents than it may in queue ") +
                  q.name);
           break;
         }
@@ -179,7 +187,8 @@ void InvariantChecker::EndOfInstant(Time t) {
     if (!c.waiting()) continue;
     if (c.level < q.relax.size() && c.queued_at + q.relax[c.level].after <= t) {
       report(Contact(id) + ": relax step " + std::to_string(c.level + 1) + " of queue " + q.name +
-             " was due at " + FormatTime(c.queued_at + q.relax[c.level].after) + " and has not applied");
+             " was due at " + FormatTime(c.queued_at + q.relax[c.level].after) +
+             " and has not applied");
     }
     if (q.max_wait > Duration{0} && c.kind == ContactKind::kCall && !c.callback_offered &&
         !c.max_wait_spent && c.queued_at + q.max_wait <= t) {

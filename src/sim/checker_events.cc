@@ -16,7 +16,9 @@ std::string Agent(AgentId a) { return "agent " + std::to_string(a.value); }
 std::string Contact(ContactId c) { return "contact " + std::to_string(c.value); }
 std::string StateName(AgentState s) { return std::string(core::AgentStateName(s)); }
 
-void Remove(std::vector<AgentId>& v, AgentId a) { v.erase(std::remove(v.begin(), v.end(), a), v.end()); }
+void Remove(std::vector<AgentId>& v, AgentId a) {
+  v.erase(std::remove(v.begin(), v.end(), a), v.end());
+}
 
 }  // namespace
 
@@ -24,7 +26,8 @@ void InvariantChecker::CheckOffer(const core::ContactOffered& e, const ContactVi
   const core::QueueSettings& q = s_.queues[c.queue.value];
   const AgentView& a = agents_[e.agent.value];
   if (a.state != AgentState::kReady) {
-    Violation(e, Agent(e.agent) + " is offered " + Contact(e.contact) + " while " + StateName(a.state));
+    Violation(
+        e, Agent(e.agent) + " is offered " + Contact(e.contact) + " while " + StateName(a.state));
   }
   int tier = 0;
   if (!MayTake(e.agent, c, &tier)) {
@@ -41,7 +44,9 @@ void InvariantChecker::CheckOffer(const core::ContactOffered& e, const ContactVi
     }
     return;
   }
-  if (e.offer != c.offer + 1) Violation(e, "offer number " + std::to_string(e.offer) + " after " + std::to_string(c.offer));
+  if (e.offer != c.offer + 1) {
+    Violation(e, "offer number " + std::to_string(e.offer) + " after " + std::to_string(c.offer));
+  }
   // Service order within the queue: no contact ahead of it that this agent could take waits.
   for (const auto& [id, o] : contacts_) {
     int t = 0;
@@ -68,13 +73,19 @@ void InvariantChecker::CheckRanking(const core::ContactOffered& e, const Contact
   auto key = [&](AgentId a, int tier) {
     double score = 0;
     const AgentView& v = agents_[a.value];
-    if (k == core::StrategyKind::kLongestIdle) score = static_cast<double>((e.at - v.ready_since).count());
-    if (k == core::StrategyKind::kFewestContacts) score = -static_cast<double>(v.day == day ? v.contacts_today : 0);
+    if (k == core::StrategyKind::kLongestIdle) {
+      score = static_cast<double>((e.at - v.ready_since).count());
+    }
+    if (k == core::StrategyKind::kFewestContacts) {
+      score = -static_cast<double>(v.day == day ? v.contacts_today : 0);
+    }
     if (k == core::StrategyKind::kHighestProficiency) {
       int weakest = 5;
       for (const auto& r : requirements_at_[c.queue.value][c.level]) {
         int p = 0;
-        for (const auto& sk : s_.agents[a.value].skills) p = sk.skill == r.skill ? sk.proficiency : p;
+        for (const auto& sk : s_.agents[a.value].skills) {
+          p = sk.skill == r.skill ? sk.proficiency : p;
+        }
         weakest = std::min(weakest, p);
       }
       score = requirements_at_[c.queue.value][c.level].empty() ? 0 : weakest;
@@ -87,10 +98,14 @@ void InvariantChecker::CheckRanking(const core::ContactOffered& e, const Contact
   const auto chosen = key(e.agent, chosen_tier);
   for (std::uint32_t a = 0; a < agents_.size(); ++a) {
     int tier = 0;
-    if (a == e.agent.value || agents_[a].state != AgentState::kReady || !MayTake(AgentId{a}, c, &tier)) continue;
+    if (a == e.agent.value || agents_[a].state != AgentState::kReady ||
+        !MayTake(AgentId{a}, c, &tier)) {
+      continue;
+    }
     if (key(AgentId{a}, tier) > chosen) {
-      Violation(e, Agent(AgentId{a}) + " ranks before " + Agent(e.agent) + " for " + Contact(e.contact) +
-                       " (" + std::string(core::StrategyName(k)) + ", exact idle times)");
+      Violation(e, Agent(AgentId{a}) + " ranks before " + Agent(e.agent) + " for " +
+                       Contact(e.contact) + " (" + std::string(core::StrategyName(k)) +
+                       ", exact idle times)");
       return;
     }
   }
@@ -128,19 +143,28 @@ void InvariantChecker::On(const core::Event& e) {
   };
   using namespace core;
   if (auto* x = std::get_if<AgentLoggedIn>(&e)) {
-    if (AgentView* v = agent_in(x->agent, {AgentState::kLoggedOut})) v->state = AgentState::kNotReady;
+    if (AgentView* v = agent_in(x->agent, {AgentState::kLoggedOut})) {
+      v->state = AgentState::kNotReady;
+    }
   } else if (auto* x = std::get_if<AgentLoggedOut>(&e)) {
-    AgentView* v = agent_in(x->agent, {AgentState::kReady, AgentState::kNotReady, AgentState::kWrapUp});
-    if (v != nullptr && v->state == AgentState::kWrapUp && !v->pending) Violation(e, "ends a wrap-up at once");
-    if (v != nullptr) *v = AgentView{AgentState::kLoggedOut, {}, {}, {}, false, v->contacts_today, v->day};
+    AgentView* v =
+        agent_in(x->agent, {AgentState::kReady, AgentState::kNotReady, AgentState::kWrapUp});
+    if (v != nullptr && v->state == AgentState::kWrapUp && !v->pending) {
+      Violation(e, "ends a wrap-up at once");
+    }
+    if (v != nullptr) {
+      *v = AgentView{AgentState::kLoggedOut, {}, {}, {}, false, v->contacts_today, v->day};
+    }
   } else if (auto* x = std::get_if<AgentReady>(&e)) {
-    if (AgentView* v = agent_in(x->agent, {AgentState::kNotReady, AgentState::kWrapUp, AgentState::kReady})) {
+    if (AgentView* v =
+            agent_in(x->agent, {AgentState::kNotReady, AgentState::kWrapUp, AgentState::kReady})) {
       if (v->state != AgentState::kReady) v->ready_since = x->at;
       v->state = AgentState::kReady;
       v->pending = false;
     }
   } else if (auto* x = std::get_if<AgentNotReady>(&e)) {
-    AgentView* v = agent_in(x->agent, {AgentState::kReady, AgentState::kNotReady, AgentState::kWrapUp});
+    AgentView* v =
+        agent_in(x->agent, {AgentState::kReady, AgentState::kNotReady, AgentState::kWrapUp});
     if (v != nullptr && v->state == AgentState::kWrapUp && !v->pending) {
       Violation(e, Agent(x->agent) + ": a not-ready ends a wrap-up at once");
     }
@@ -149,7 +173,8 @@ void InvariantChecker::On(const core::Event& e) {
       v->pending = false;
     }
   } else if (auto* x = std::get_if<AgentNotReadyPending>(&e)) {
-    if (AgentView* v = agent_in(x->agent, {AgentState::kReserved, AgentState::kOnContact, AgentState::kWrapUp})) {
+    if (AgentView* v = agent_in(
+            x->agent, {AgentState::kReserved, AgentState::kOnContact, AgentState::kWrapUp})) {
       v->pending = true;
     }
   } else if (auto* x = std::get_if<WrapUpExtended>(&e)) {
@@ -157,7 +182,8 @@ void InvariantChecker::On(const core::Event& e) {
   } else if (auto* x = std::get_if<ContactQueued>(&e)) {
     if (contacts_.count(x->contact) != 0) Violation(e, Contact(x->contact) + " is queued twice");
     if (x->kind == ContactKind::kCall && !CanTake(x->queue, x->kind, x->at)) {
-      Violation(e, "a call queued in " + s_.queues[x->queue.value].name + ", which is closed or full");
+      Violation(e,
+                "a call queued in " + s_.queues[x->queue.value].name + ", which is closed or full");
     }
     ContactView& c = contacts_[x->contact];
     c.kind = x->kind;
@@ -240,12 +266,14 @@ void InvariantChecker::On(const core::Event& e) {
     if (x->at != c->expires) Violation(e, "the offer expired at another time than it said");
     ring_ended(x->contact, *c, x->agent, AgentState::kNotReady);
   } else if (auto* x = std::get_if<OfferDeclined>(&e)) {
-    if (ContactView* c = live(x->contact)) ring_ended(x->contact, *c, x->agent, AgentState::kNotReady);
+    if (ContactView* c = live(x->contact)) {
+      ring_ended(x->contact, *c, x->agent, AgentState::kNotReady);
+    }
   } else if (auto* x = std::get_if<ContactEnded>(&e)) {
     auto it = contacts_.find(x->contact);
     if (it == contacts_.end()) {  // deflected on arrival: a message, nothing else
-      const bool message = x->reason == EndReason::kMessageClosed ||
-                           x->reason == EndReason::kMessageFull;
+      const bool message =
+          x->reason == EndReason::kMessageClosed || x->reason == EndReason::kMessageFull;
       if (!message || x->agent.valid()) Violation(e, Contact(x->contact) + " is not in progress");
       return;
     }
@@ -257,7 +285,9 @@ void InvariantChecker::On(const core::Event& e) {
         break;
       case EndReason::kCompleted:
       case EndReason::kCallbackUnreached:
-        if (!c.connected || c.agent != x->agent) Violation(e, "ended as handled but not connected to that agent");
+        if (!c.connected || c.agent != x->agent) {
+          Violation(e, "ended as handled but not connected to that agent");
+        }
         if (x->reason == EndReason::kCallbackUnreached && c.kind != ContactKind::kCallback) {
           Violation(e, "a call ended as an unreached callback");
         }
