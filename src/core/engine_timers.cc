@@ -44,6 +44,7 @@ void FireRelax(State& s, ContactRt& c) {
 
 void ResumeWaiting(State& s, ContactId id) {
   // Bounded by the steps of the queue: each pass applies one step or leaves the loop.
+  bool max_wait_done = false;
   for (;;) {
     auto it = s.contacts.find(id);
     if (it == s.contacts.end() || it->second.phase != ContactPhase::kWaiting) return;
@@ -55,7 +56,7 @@ void ResumeWaiting(State& s, ContactId id) {
     // offered at the very instant may have skipped it, hence >=).
     Time max_at = kNever;
     if (q.max_wait > Duration{0} && c.kind == ContactKind::kCall && !c.callback_offered &&
-        c.queued_at + q.max_wait >= c.offered_at) {
+        !max_wait_done && c.queued_at + q.max_wait >= c.offered_at) {
       max_at = c.queued_at + q.max_wait;
     }
     if (relax_at <= s.now && relax_at <= max_at) {
@@ -65,7 +66,7 @@ void ResumeWaiting(State& s, ContactId id) {
       ApplyFallback(s, c, q.when_max_wait, DeflectCause::kMaxWait);
       auto after = s.contacts.find(id);
       if (after == s.contacts.end() || after->second.entry != entry) return;  // moved or ended
-      if (!after->second.callback_offered) break;  // stays: the maximum wait is spent
+      max_wait_done = true;  // a callback offered, or it stays: later relax steps still apply
     } else {
       break;
     }

@@ -90,5 +90,24 @@ TEST(RingingSteps, AMaximumWaitReachedWhileRingingAppliesWhenTheOfferTimesOut) {
   EXPECT_EQ(moved[0].to, h.queue("overflow"));
 }
 
+TEST(RingingSteps, ASpentMaximumWaitDoesNotHideARelaxStepDueAfterIt) {
+  EngineSettings s = FrenchQueue();
+  s.queues[0].relax.resize(1);
+  s.queues[0].relax[0].after = 45s;
+  s.queues[0].max_wait = 40s;
+  s.queues[0].max_length = 0;
+  s.queues[0].offer_timeout = 50s;
+  s.queues[1].max_length = 1;  // the overflow queue is full: the maximum wait is spent
+  s.queues[0].when_max_wait = {Fallback::Action::kOverflowQueue, QueueId{1}};
+  CoreHarness h(s);
+  ASSERT_TRUE(h.Enqueue(9, "overflow").ok());
+  ASSERT_TRUE(h.Login("a1").ok());
+  ASSERT_TRUE(h.Enqueue(1, "sales").ok());
+  h.Advance(50s);
+  ASSERT_TRUE(h.Tick().ok());
+  EXPECT_TRUE(Only<ContactMoved>(h.Events()).empty());
+  EXPECT_EQ(Only<RequirementRelaxed>(h.Events()).size(), 1u);
+}
+
 }  // namespace
 }  // namespace sb::core
