@@ -16,6 +16,7 @@
 // steps, maximum waits, offer expiries and wrap-ups act at their times (a step due while ringing
 // as soon as the contact waits again); moves go only to a queue that can take the contact;
 // every contact ends once, for a reason that fits (a callback is never "abandoned").
+// (checker_test.cc also recounts the simulator's statistics from the events.)
 //
 // Thread safety: none; one checker per event stream. Pure: no I/O, no clock.
 

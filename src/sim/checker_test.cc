@@ -161,8 +161,23 @@ struct Outcome {
 Outcome Check(const SimSettings& s) {
   Outcome out;
   InvariantChecker checker(s.engine);
+  // The statistics must equal a recount from the events, by their documented definitions.
+  std::int64_t offered = 0, answered = 0, abandoned = 0, handled = 0;
   RunOptions options;
-  options.events = [&](const core::Event& e) { checker.Add(e); };
+  options.events = [&](const core::Event& e) {
+    checker.Add(e);
+    // Every queue together: a move is not a new offer.
+    offered += std::holds_alternative<core::ContactQueued>(e);
+    answered += std::holds_alternative<core::OfferAccepted>(e);
+    if (const auto* end = std::get_if<core::ContactEnded>(&e)) {
+      const bool deflected_on_arrival = end->reason == core::EndReason::kMessageClosed ||
+                                        end->reason == core::EndReason::kMessageFull;
+      offered += deflected_on_arrival;
+      abandoned += end->reason == core::EndReason::kAbandoned;
+      handled += end->reason == core::EndReason::kCompleted ||
+                 end->reason == core::EndReason::kCallbackUnreached;
+    }
+  };
   auto r = Run(s, options);
   if (!r.ok()) {
     out.valid = false;
@@ -171,6 +186,17 @@ Outcome Check(const SimSettings& s) {
   checker.Finish();
   out.violations = checker.violation_count();
   out.first = checker.violations();
+  const core::IntervalStats& t = r->replications[0].total;
+  if (t.offered != offered || t.answered != answered || t.abandoned != abandoned ||
+      t.handled != handled) {
+    ++out.violations;
+    out.first.push_back("statistics differ from a recount of the events: offered " +
+                        std::to_string(t.offered) + " vs " + std::to_string(offered) +
+                        ", answered " + std::to_string(t.answered) + " vs " +
+                        std::to_string(answered) + ", abandoned " + std::to_string(t.abandoned) +
+                        " vs " + std::to_string(abandoned) + ", handled " +
+                        std::to_string(t.handled) + " vs " + std::to_string(handled));
+  }
   return out;
 }
 
