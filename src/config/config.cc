@@ -44,6 +44,8 @@ Result<core::EngineSettings> EngineSettingsFromString(std::string_view toml, std
   core::EngineSettings s;
   SB_RETURN_IF_ERROR(internal::ReadEngine(file, root, &s));
   SB_RETURN_IF_ERROR(core::ValidateSettings(s).WithContext(file));
+  // The routing hints travel with the engine's settings: check-config checks them too.
+  SB_RETURN_IF_ERROR(RoutingHintsFromString(toml, name).status());
   return s;
 }
 
@@ -127,7 +129,8 @@ Result<RoutingHintsConfig> RoutingHintsFromString(std::string_view toml, std::st
     internal::Reader seg(file, *st, "routing_hints.segment_priority");
     for (const auto& [k, v] : *st) {
       std::int64_t p = 0;
-      SB_RETURN_IF_ERROR(seg.Int(k.str(), -1000, 1000, &p));
+      // A segment raises its callers' priority (callers without one have 0).
+      SB_RETURN_IF_ERROR(seg.Int(k.str(), 0, 1000, &p));
       c.segment_priority[std::string(k.str())] = static_cast<std::int32_t>(p);
     }
   }

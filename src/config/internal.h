@@ -13,9 +13,26 @@ namespace sb::config::internal {
 Status ForEachTable(const std::string& file, const toml::table& root, std::string_view key,
                     const std::function<Status(const toml::table&)>& fn);
 
+// An overflow from one queue to another, with where it was written (for cycle errors).
+struct OverflowEdge {
+  std::uint32_t from = 0;
+  std::uint32_t to = 0;
+  // Relax overflow or when_max_wait: a contact that has waited moves on. Otherwise when_closed
+  // or when_full, followed at once.
+  bool waited = false;
+  std::string at;  // "file:line: queue 'x': relax: overflow"
+};
+
 Status ReadEngine(const std::string& file, const toml::table& root, core::EngineSettings* s);
+// Appends the queue's overflows to *edges (for CheckOverflowCycles).
 Status ReadQueue(const std::string& file, const toml::table& t, const core::EngineSettings& s,
-                 core::QueueSettings* q);
+                 core::QueueSettings* q, std::vector<OverflowEdge>* edges);
+// Refuses a cycle of when_closed/when_full overflows, or of relax/when_max_wait overflows, at
+// the overflow that closes it. (A mixed cycle is harmless: a move never follows a closed or
+// full queue's chain back to the queue it leaves; see core's MoveTarget.)
+Status CheckOverflowCycles(const core::EngineSettings& s, const std::vector<OverflowEdge>& edges);
+// "30s", "1500ms": a duration as written in configuration, for messages.
+std::string DurationText(Duration d);
 // `pool`: an [[agent_pool]] (name from `prefix`, `count` read by the caller).
 Status ReadAgent(const std::string& file, const toml::table& t, const core::EngineSettings& s,
                  bool pool, core::AgentSettings* a);

@@ -1,6 +1,8 @@
 // [engine], [[calendar]], [[queue]], [[agent]] and [[agent_pool]] -> core::EngineSettings.
 
 #include <cstdio>
+#include <optional>
+#include <set>
 
 #include "config/config.h"
 #include "config/internal.h"
@@ -19,6 +21,53 @@ Status ReadRange(const Reader& r, const toml::node& n, std::string_view key, cor
   if (!open.ok() || !close.ok()) return r.Error(&n, key, "expected \"HH:MM-HH:MM\", got \"" + text + "\"");
   if (*open >= *close) return r.Error(&n, key, "a range must open before it closes (no overnight ranges; split them)");
   *out = {*open, *close};
+  return Status::Ok();
+}
+
+// Exactly "YYYY-MM-DD", a real date, years 1970..9999 (sscanf would take "2026-1-1", "-2026-12-25"
+// and years that do not fit std::chrono::year).
+std::optional<std::chrono::sys_days> ParseDate(const std::string& t) {
+  auto digits = [&](std::size_t from, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = from; i < from + n; ++i) {
+      if (t[i] < '0' || t[i] > '9') return -1;
+      v = v * 10 + (t[i] - '0');
+    }
+    return v;
+  };
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
+  const int y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
+  if (y < 1970 || m < 1 || d < 1) return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year(y),
+                                        std::chrono::month(static_cast<unsigned>(m)),
+                                        std::chrono::day(static_cast<unsigned>(d))};
+  if (!ymd.ok()) return std::nullopt;
+  return std::chrono::sys_days(ymd);
+}
+
+std::string RangeText(const core::OpenRange& r) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02d:%02d-%02d:%02d", r.open_minute / 60, r.open_minute % 60,
+                r.close_minute / 60, r.close_minute % 60);
+  return buf;
+}
+
+// Opening ranges of one day must not overlap (nor repeat): it is almost always a typo.
+Status CheckNoOverlap(const Reader& r, int day, const std::vector<core::OpenRange>& ranges) {
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (ranges[i].open_minute < ranges[j].close_minute &&
+          ranges[j].open_minute < ranges[i].close_minute) {
+        const toml::node* hours = r.Get("hours");
+        const toml::node* n =
+            hours != nullptr && hours->is_table() ? hours->as_table()->get(kDays[day]) : nullptr;
+        const bool from_hours = n != nullptr;
+        return r.Error(from_hours ? n : r.Get("weekdays"),
+                       from_hours ? "hours." + std::string(kDays[day]) : "weekdays",
+                       RangeText(ranges[i]) + " overlaps " + RangeText(ranges[j]));
+      }
+    }
+  }
   return Status::Ok();
 }
 
@@ -60,17 +109,20 @@ Status ReadCalendar(const std::string& file, const toml::table& t, core::Calenda
       }
     }
   }
+  if (c->always_open && (named.Get("weekdays") != nullptr || named.Get("hours") != nullptr)) {
+    return named.Error(named.Get("always_open"), "always_open",
+                       "cannot be true beside weekdays or hours; keep one of them");
+  }
+  for (int day = 0; day < 7; ++day) SB_RETURN_IF_ERROR(CheckNoOverlap(named, day, c->weekly[day]));
   std::vector<std::string> holidays;
   SB_RETURN_IF_ERROR(named.StringList("holidays", &holidays));
   for (const std::string& hd : holidays) {
-    int y = 0;
-    unsigned m = 0, d = 0;
-    char extra = 0;
-    if (std::sscanf(hd.c_str(), "%d-%u-%u%c", &y, &m, &d, &extra) != 3 ||
-        !std::chrono::year_month_day(std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)).ok()) {
-      return named.Error(named.Get("holidays"), "holidays", "expected dates \"YYYY-MM-DD\", got \"" + hd + "\"");
+    auto date = ParseDate(hd);
+    if (!date) {
+      return named.Error(named.Get("holidays"), "holidays",
+                         "expected dates \"YYYY-MM-DD\" (years 1970..9999), got \"" + hd + "\"");
     }
-    c->holidays.push_back(std::chrono::sys_days(std::chrono::year(y) / m / d));
+    c->holidays.push_back(*date);
   }
   std::sort(c->holidays.begin(), c->holidays.end());
   return Status::Ok();
@@ -106,12 +158,19 @@ Status ReadEngine(const std::string& file, const toml::table& root, core::Engine
     return Status::Ok();
   }));
   std::size_t qi = 0;
+  std::vector<OverflowEdge> edges;
   SB_RETURN_IF_ERROR(ForEachTable(file, root, "queue", [&](const toml::table& t) {
-    return ReadQueue(file, t, *s, &s->queues[qi++]);
+    return ReadQueue(file, t, *s, &s->queues[qi++], &edges);
   }));
+  SB_RETURN_IF_ERROR(CheckOverflowCycles(*s, edges));
+  std::set<std::string> agent_names;
   SB_RETURN_IF_ERROR(ForEachTable(file, root, "agent", [&](const toml::table& t) {
     core::AgentSettings a;
     SB_RETURN_IF_ERROR(ReadAgent(file, t, *s, false, &a));
+    if (!agent_names.insert(a.name).second) {
+      Reader r(file, t, "agent '" + a.name + "'");
+      return r.Error(r.Get("name"), "name", "declared already; each agent once");
+    }
     s->agents.push_back(std::move(a));
     return Status::Ok();
   }));
@@ -127,6 +186,11 @@ Status ReadEngine(const std::string& file, const toml::table& root, core::Engine
       char num[24];
       std::snprintf(num, sizeof num, "%03lld", static_cast<long long>(i));
       a.name = proto.name + num;
+      if (!agent_names.insert(a.name).second) {
+        Reader named(file, t, "agent_pool '" + proto.name + "'");
+        return named.Error(named.Get("prefix"), "prefix",
+                           "makes agent '" + a.name + "', declared already; each agent once");
+      }
       s->agents.push_back(std::move(a));
     }
     return Status::Ok();

@@ -1,12 +1,14 @@
 // [[queue]], [[agent]] and [[agent_pool]] tables.
 
+#include <algorithm>
+
 #include "config/internal.h"
 
 namespace sb::config::internal {
 namespace {
 
 Status ReadFallback(const Reader& r, std::string_view key, const core::EngineSettings& s,
-                    core::Fallback* f) {
+                    QueueId self, core::Fallback* f, std::vector<OverflowEdge>* edges) {
   const toml::node* n = r.Get(key);
   if (n == nullptr) return Status::Ok();
   if (!n->is_table()) return r.Error(n, key, "expected { action = \"message\"|\"overflow\"|\"callback\", queue = \"...\" }");
@@ -21,15 +23,23 @@ Status ReadFallback(const Reader& r, std::string_view key, const core::EngineSet
     f->action = core::Fallback::Action::kOfferCallback;
   } else if (action == "overflow") {
     f->action = core::Fallback::Action::kOverflowQueue;
+    if (queue.empty()) return fr.Error(nullptr, "queue", "is required for action \"overflow\"");
     f->queue = core::FindQueue(s, queue);
     if (!f->queue.valid()) return fr.Error(fr.Get("queue"), "queue", "no queue named '" + queue + "'");
+    if (f->queue == self) return fr.Error(fr.Get("queue"), "queue", "overflows to its own queue");
+    edges->push_back(
+        {self.value, f->queue.value, key == "when_max_wait", fr.Place(fr.Get("queue"), "queue")});
   } else {
     return fr.Error(fr.Get("action"), "action", "expected \"message\", \"overflow\" or \"callback\", got \"" + action + "\"");
   }
   return Status::Ok();
 }
 
-Status ReadRelax(const Reader& q, const core::EngineSettings& s, std::vector<core::RelaxStep>* out) {
+Status ReadRelax(const Reader& q, const core::EngineSettings& s, QueueId self,
+                 core::QueueSettings* queue, std::vector<OverflowEdge>* edges) {
+  std::vector<core::RelaxStep>* out = &queue->relax;
+  // The requirement in force as the steps apply, to refuse a "lowering" that raises.
+  std::vector<core::SkillRequirement> in_force = queue->requirements;
   const toml::node* n = q.Get("relax");
   if (n == nullptr) return Status::Ok();
   const toml::array* arr = n->as_array();
@@ -37,9 +47,15 @@ Status ReadRelax(const Reader& q, const core::EngineSettings& s, std::vector<cor
   for (const toml::node& e : *arr) {
     if (!e.is_table()) return q.Error(&e, "relax", "expected tables { after = \"30s\", ... }");
     Reader r(q.file(), *e.as_table(), q.where() + ": relax");
-    SB_RETURN_IF_ERROR(r.OnlyKeys({"after", "lower_skill", "min", "add_group", "overflow"}));
+    SB_RETURN_IF_ERROR(
+        r.OnlyKeys({"after", "lower_skill", "min", "add_group", "waive_requirements", "overflow"}));
     core::RelaxStep step;
     SB_RETURN_IF_ERROR(r.Dur("after", &step.after));
+    if (!out->empty() && step.after <= out->back().after) {
+      return r.Error(r.Get("after"), "after",
+                     DurationText(step.after) + " is not later than the step before (" +
+                         DurationText(out->back().after) + "); steps apply in order of time");
+    }
     std::string skill, group, overflow;
     SB_RETURN_IF_ERROR(r.String("lower_skill", &skill));
     SB_RETURN_IF_ERROR(r.String("add_group", &group));
@@ -51,16 +67,39 @@ Status ReadRelax(const Reader& q, const core::EngineSettings& s, std::vector<cor
       std::int64_t min = 1;
       SB_RETURN_IF_ERROR(r.Int("min", 1, 5, &min));
       step.min_proficiency = static_cast<int>(min);
+      auto req =
+          std::find_if(in_force.begin(), in_force.end(),
+                       [&](const core::SkillRequirement& x) { return x.skill == step.skill; });
+      if (req == in_force.end()) {
+        return r.Error(r.Get("lower_skill"), "lower_skill",
+                       "the queue does not require '" + skill + "': nothing to lower");
+      }
+      if (step.min_proficiency > req->min_proficiency) {
+        return r.Error(r.Get("min"), "min",
+                       std::to_string(min) + " would raise the minimum for '" + skill + "' (" +
+                           std::to_string(req->min_proficiency) + " at that point)");
+      }
+      req->min_proficiency = step.min_proficiency;
     } else if (!group.empty()) {
       step.kind = core::RelaxStep::Kind::kAddGroup;
       step.group = core::FindGroup(s, group);
       if (!step.group.valid()) return r.Error(r.Get("add_group"), "add_group", "no group named '" + group + "' in [engine] groups");
+      SB_RETURN_IF_ERROR(r.Bool("waive_requirements", &step.waive_requirements));
     } else if (!overflow.empty()) {
       step.kind = core::RelaxStep::Kind::kOverflow;
       step.queue = core::FindQueue(s, overflow);
       if (!step.queue.valid()) return r.Error(r.Get("overflow"), "overflow", "no queue named '" + overflow + "'");
+      if (step.queue == self) {
+        return r.Error(r.Get("overflow"), "overflow", "overflows to its own queue");
+      }
+      edges->push_back(
+          {self.value, step.queue.value, true, r.Place(r.Get("overflow"), "overflow")});
     } else {
       return r.Error(&e, "", "a relax step needs lower_skill, add_group or overflow");
+    }
+    if (step.kind != core::RelaxStep::Kind::kAddGroup && r.Get("waive_requirements") != nullptr) {
+      return r.Error(r.Get("waive_requirements"), "waive_requirements",
+                     "applies to add_group steps only");
     }
     out->push_back(step);
   }
@@ -83,7 +122,8 @@ Status ForEachTable(const std::string& file, const toml::table& root, std::strin
 }
 
 Status ReadQueue(const std::string& file, const toml::table& t, const core::EngineSettings& s,
-                 core::QueueSettings* q) {
+                 core::QueueSettings* q, std::vector<OverflowEdge>* edges) {
+  const QueueId self = core::FindQueue(s, q->name);
   Reader r(file, t, "queue '" + q->name + "'");
   SB_RETURN_IF_ERROR(r.OnlyKeys({"name", "priority", "strategy", "service_level", "service_level_threshold",
                                  "max_wait", "max_length", "calendar", "offer_timeout", "wrap_up",
@@ -113,14 +153,24 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
     if (q->calendar == s.calendars.size()) return r.Error(r.Get("calendar"), "calendar", "no [[calendar]] named '" + cal + "'");
   }
   SB_RETURN_IF_ERROR(r.Dur("offer_timeout", &q->offer_timeout));
+  if (q->offer_timeout <= Duration{0}) {
+    return r.Error(r.Get("offer_timeout"), "offer_timeout", "must be positive (the ring time)");
+  }
   SB_RETURN_IF_ERROR(r.Dur("wrap_up", &q->wrap_up));
   q->max_wrap_up = std::max(q->max_wrap_up, q->wrap_up);
   SB_RETURN_IF_ERROR(r.Dur("max_wrap_up", &q->max_wrap_up));
+  if (q->max_wrap_up < q->wrap_up) {
+    return r.Error(r.Get("max_wrap_up"), "max_wrap_up",
+                   "must be at least wrap_up (" + DurationText(q->wrap_up) + ")");
+  }
   v = q->ring_all_max;
   SB_RETURN_IF_ERROR(r.Int("ring_all_max", 1, 1000, &v));
   q->ring_all_max = static_cast<int>(v);
   SB_RETURN_IF_ERROR(r.Bool("transfer_keeps_arrival", &q->transfer_keeps_arrival));
   SB_RETURN_IF_ERROR(r.Dur("expected_handle_time", &q->expected_handle_time));
+  if (q->expected_handle_time <= Duration{0}) {
+    return r.Error(r.Get("expected_handle_time"), "expected_handle_time", "must be positive");
+  }
   if (const toml::node* n = r.Get("requirements")) {
     const toml::array* arr = n->as_array();
     if (arr == nullptr) return r.Error(n, "requirements", "expected [{ skill = \"fr\", min = 3 }]");
@@ -137,10 +187,10 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
       q->requirements.push_back({id, static_cast<int>(min)});
     }
   }
-  SB_RETURN_IF_ERROR(ReadRelax(r, s, &q->relax));
-  SB_RETURN_IF_ERROR(ReadFallback(r, "when_closed", s, &q->when_closed));
-  SB_RETURN_IF_ERROR(ReadFallback(r, "when_full", s, &q->when_full));
-  SB_RETURN_IF_ERROR(ReadFallback(r, "when_max_wait", s, &q->when_max_wait));
+  SB_RETURN_IF_ERROR(ReadRelax(r, s, self, q, edges));
+  SB_RETURN_IF_ERROR(ReadFallback(r, "when_closed", s, self, &q->when_closed, edges));
+  SB_RETURN_IF_ERROR(ReadFallback(r, "when_full", s, self, &q->when_full, edges));
+  SB_RETURN_IF_ERROR(ReadFallback(r, "when_max_wait", s, self, &q->when_max_wait, edges));
   if (const toml::node* n = r.Get("best_match")) {
     if (!n->is_table()) return r.Error(n, "best_match", "expected { proficiency = 0.6, idle = 0.4, idle_scale = \"60s\" }");
     Reader br(file, *n->as_table(), r.where() + ": best_match");
@@ -148,6 +198,9 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
     SB_RETURN_IF_ERROR(br.Number("proficiency", 0, 100, &q->best_match.proficiency));
     SB_RETURN_IF_ERROR(br.Number("idle", 0, 100, &q->best_match.idle));
     SB_RETURN_IF_ERROR(br.Dur("idle_scale", &q->best_match.idle_scale));
+    if (q->best_match.idle_scale <= Duration{0}) {
+      return br.Error(br.Get("idle_scale"), "idle_scale", "must be positive");
+    }
   }
   return Status::Ok();
 }

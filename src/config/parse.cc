@@ -10,6 +10,10 @@ Result<Duration> ParseDuration(std::string_view text) {
   if (text.empty()) return InvalidArgument("expected a duration like \"20s\", \"5m\" or \"1h30m\"");
   std::int64_t total_ms = 0;
   std::size_t i = 0;
+  int last_rank = 6;  // units must come largest first, each once: "1h30m", not "30m1h" or "2d2d"
+  auto rank_of = [](double ms_per) {
+    return ms_per == 1 ? 1 : ms_per == 1000 ? 2 : ms_per == 60000 ? 3 : ms_per == 3600000 ? 4 : 5;
+  };
   while (i < text.size()) {
     std::size_t j = i;
     while (j < text.size() && ((text[j] >= '0' && text[j] <= '9') || text[j] == '.')) ++j;
@@ -27,6 +31,11 @@ Result<Duration> ParseDuration(std::string_view text) {
     else if (unit == "h") ms_per = 3600000;
     else if (unit == "d") ms_per = 86400000;
     else return InvalidArgument("unknown unit \"" + std::string(unit) + "\" in duration; use ms, s, m, h or d");
+    if (rank_of(ms_per) >= last_rank) {
+      return InvalidArgument("units must each appear once, largest first (like \"1h30m\"), got \"" +
+                             std::string(text) + "\"");
+    }
+    last_rank = rank_of(ms_per);
     if (value * ms_per > 1e15) return InvalidArgument("duration too long");
     total_ms += static_cast<std::int64_t>(std::llround(value * ms_per));
     i = k;

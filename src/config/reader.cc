@@ -2,11 +2,15 @@
 
 namespace sb::config::internal {
 
-Status Reader::Error(const toml::node* node, std::string_view key, const std::string& what) const {
+std::string Reader::Place(const toml::node* node, std::string_view key) const {
   const auto& src = node != nullptr ? node->source() : table_.source();
   std::string out = file_ + ":" + std::to_string(src.begin.line) + ": " + where_;
   if (!key.empty()) out += (where_.empty() ? "" : ": ") + std::string(key);
-  return InvalidArgument(out + ": " + what);
+  return out;
+}
+
+Status Reader::Error(const toml::node* node, std::string_view key, const std::string& what) const {
+  return InvalidArgument(Place(node, key) + ": " + what);
 }
 
 Status Reader::OnlyKeys(std::initializer_list<std::string_view> allowed) const {

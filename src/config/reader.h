@@ -45,6 +45,8 @@ class Reader {
   const toml::node* Get(std::string_view key) const { return table_.get(key); }
   const toml::table& table() const { return table_; }
   Status Error(const toml::node* node, std::string_view key, const std::string& what) const;
+  // "file:line: where: key", the place Error() names (the table's line when `node` is null).
+  std::string Place(const toml::node* node, std::string_view key) const;
   const std::string& file() const { return file_; }
   const std::string& where() const { return where_; }
 

@@ -66,10 +66,16 @@ void LeaveQueueStats(State& s, const ContactRt& c, Time at, bool abandoned) {
   q.exposure_seconds = q.exposure_seconds * kDecay + Seconds(at - c.queued_at);
 }
 
+void RemoveOffered(State& s, const ContactRt& c) {
+  auto& v = s.queues[c.queue.value].offered;
+  v.erase(std::remove(v.begin(), v.end(), c.id), v.end());
+}
+
 // Ringing ended for `agent`; if nobody rings any more the contact waits again, in its place.
 void StopRinging(State& s, ContactRt& c, AgentId agent) {
   c.ringing.remove(agent);
   if (c.phase == ContactPhase::kOffered && c.ringing.empty()) {
+    RemoveOffered(s, c);
     c.phase = ContactPhase::kWaiting;
     InsertWaiting(s, c);
   }
@@ -142,6 +148,7 @@ struct Applier {
       c.offer_expires = e.expires;
       c.offered_at = e.at;
       c.ringing.clear();
+      s.queues[c.queue.value].offered.push_back(c.id);
       s.timers.push({e.expires, TimerKind::kOffer, c.id.value, e.offer});
     }
     c.ringing.push_back(e.agent);
@@ -159,6 +166,7 @@ struct Applier {
     LeaveQueueStats(s, c, e.at, false);
     QueueRt& q = s.queues[c.queue.value];
     q.answer_seconds += kHandleAlpha * (Seconds(e.at - c.offered_at) - q.answer_seconds);
+    RemoveOffered(s, c);
     c.phase = ContactPhase::kConnected;
     c.agent = e.agent;
     c.connected_at = e.at;
@@ -186,6 +194,7 @@ struct Applier {
     if (it == s.contacts.end()) return;  // deflected on arrival: it never entered a queue
     ContactRt& c = it->second;
     if (c.phase == ContactPhase::kWaiting) RemoveWaiting(s, c);
+    if (c.phase == ContactPhase::kOffered) RemoveOffered(s, c);
     if (e.reason == EndReason::kAbandoned) LeaveQueueStats(s, c, e.at, true);
     if (e.agent.valid()) {
       if (e.reason == EndReason::kCompleted) {

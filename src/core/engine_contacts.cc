@@ -26,6 +26,12 @@ std::uint32_t PositionFor(const State& s, QueueId q, std::int32_t priority, Time
   return static_cast<std::uint32_t>(it - w.begin());
 }
 
+bool Full(const State& s, QueueId q, ContactKind kind) {
+  const int max_length = s.settings.queues[q.value].max_length;
+  return max_length > 0 && kind == ContactKind::kCall &&
+         s.queues[q.value].waiting.size() >= static_cast<std::size_t>(max_length);
+}
+
 EndReason MessageReason(DeflectCause cause) {
   switch (cause) {
     case DeflectCause::kClosed: return EndReason::kMessageClosed;
@@ -52,8 +58,7 @@ void QueueContact(State& s, ContactId id, QueueId q, std::int32_t priority, Time
   DeflectCause cause = DeflectCause::kClosed;
   if (!IsOpen(s, q, s.now)) {
     fallback = &qs.when_closed;
-  } else if (qs.max_length > 0 && kind == ContactKind::kCall &&
-             s.queues[q.value].waiting.size() >= static_cast<std::size_t>(qs.max_length)) {
+  } else if (Full(s, q, kind)) {
     fallback = &qs.when_full;
     cause = DeflectCause::kFull;
   }
@@ -74,6 +79,33 @@ void QueueContact(State& s, ContactId id, QueueId q, std::int32_t priority, Time
   Emit(s, ContactEnded{s.now, id, q, AgentId{}, MessageReason(cause), s.now});
 }
 
+QueueId MoveTarget(const State& s, QueueId from, QueueId to, ContactKind kind) {
+  for (int depth = 0; depth < kMaxOverflowDepth; ++depth) {
+    if (to == from) return QueueId{};
+    const QueueSettings& qs = s.settings.queues[to.value];
+    const Fallback* fallback = nullptr;
+    if (!IsOpen(s, to, s.now)) {
+      fallback = &qs.when_closed;
+    } else if (Full(s, to, kind)) {
+      fallback = &qs.when_full;
+    } else {
+      return to;
+    }
+    // A message or a callback offer ends or converts a new arrival; a caller already waiting
+    // here is better off keeping its place.
+    if (fallback->action != Fallback::Action::kOverflowQueue) return QueueId{};
+    to = fallback->queue;
+  }
+  return QueueId{};
+}
+
+bool TryMove(State& s, ContactRt& c, QueueId to, MoveReason reason) {
+  const QueueId target = MoveTarget(s, c.queue, to, c.kind);
+  if (!target.valid()) return false;
+  MoveContact(s, c, target, reason, AgentId{}, s.now);
+  return true;
+}
+
 void MoveContact(State& s, ContactRt& c, QueueId to, MoveReason reason, AgentId agent,
                  Time wrap_until) {
   const Time arrival = s.settings.queues[to.value].transfer_keeps_arrival ? c.arrival : s.now;
@@ -89,7 +121,7 @@ void ApplyFallback(State& s, ContactRt& c, const Fallback& f, DeflectCause cause
       Emit(s, ContactEnded{s.now, c.id, c.queue, AgentId{}, MessageReason(cause), s.now});
       return;
     case Fallback::Action::kOverflowQueue:
-      MoveContact(s, c, f.queue, MoveReason::kMaxWait, AgentId{}, s.now);
+      TryMove(s, c, f.queue, MoveReason::kMaxWait);  // or it stays (see MoveTarget)
       return;
     case Fallback::Action::kOfferCallback:
       if (!c.callback_offered && c.kind == ContactKind::kCall) {

@@ -23,6 +23,12 @@ Status StateError(const State& s, AgentId a, std::string_view what) {
                             std::string(what));
 }
 
+// Ringing, talking or in wrap-up: a not-ready or logout asked now waits for the contact and its
+// after-call work to finish (the wrap-up's end, or the agent ending it with SetReady).
+bool Busy(AgentState st) {
+  return st == AgentState::kReserved || st == AgentState::kOnContact || st == AgentState::kWrapUp;
+}
+
 struct InputHandler {
   State& s;
 
@@ -51,7 +57,7 @@ struct InputHandler {
     SB_RETURN_IF_ERROR(CheckAgent(in.agent));
     const AgentState st = StateOf(in.agent);
     if (st == AgentState::kLoggedOut) return Status::Ok();
-    if (st == AgentState::kReserved || st == AgentState::kOnContact) {
+    if (Busy(st)) {
       Emit(s, AgentNotReadyPending{s.now, in.agent, kPendingLogout});  // after this contact
       return Status::Ok();
     }
@@ -65,6 +71,11 @@ struct InputHandler {
     if (st != AgentState::kNotReady && st != AgentState::kWrapUp) {
       return StateError(s, in.agent, "cannot become ready now");
     }
+    if (st == AgentState::kWrapUp) {
+      // The agent ends the wrap-up: a break or logout asked meanwhile starts now.
+      internal::FreeAgent(s, in.agent);
+      return Status::Ok();
+    }
     Emit(s, AgentReady{s.now, in.agent});
     MatchAgent(s, in.agent);
     return Status::Ok();
@@ -76,7 +87,7 @@ struct InputHandler {
     }
     const AgentState st = StateOf(in.agent);
     if (st == AgentState::kLoggedOut) return StateError(s, in.agent, "log in first");
-    if (st == AgentState::kReserved || st == AgentState::kOnContact) {
+    if (Busy(st)) {
       Emit(s, AgentNotReadyPending{s.now, in.agent, in.reason});  // after this contact
       return Status::Ok();
     }
@@ -115,6 +126,10 @@ struct InputHandler {
     if (c->phase == ContactPhase::kConnected) {
       return FailedPrecondition(Name(in.contact) + " is connected: end it with Hangup");
     }
+    // A callback request stays: the caller left a number and hung up, which is what callback
+    // callers do. Only the callback's own outcome (CallbackResult, or an agent handling it)
+    // ends it, so neither the abandon rate nor the service level counts it.
+    if (c->kind == ContactKind::kCallback) return Status::Ok();
     const internal::AgentList ringing = c->ringing;
     const QueueId q = c->queue;
     for (AgentId a : ringing) Emit(s, OfferCancelled{s.now, in.contact, a});
@@ -148,7 +163,7 @@ struct InputHandler {
     ContactRt* c = nullptr;
     SB_RETURN_IF_ERROR(CheckOffer(in.contact, in.agent, in.offer, &c));
     Emit(s, OfferDeclined{s.now, in.contact, in.agent});
-    MatchContact(s, in.contact);
+    internal::ResumeWaiting(s, in.contact);
     return Status::Ok();
   }
   Status operator()(const Hangup& in) {
@@ -168,9 +183,13 @@ struct InputHandler {
     if (c->phase == ContactPhase::kOffered) {
       return FailedPrecondition(Name(in.contact) + " is ringing an agent; transfer after answer");
     }
-    if (!s.settings.calendars.empty() &&
-        !s.settings.calendars[s.settings.queues[in.to.value].calendar].IsOpen(s.now)) {
-      return FailedPrecondition("queue '" + s.settings.queues[in.to.value].name + "' is closed");
+    // The rule of every move (MoveTarget): a closed or full queue's overflow chain is followed;
+    // where it leads nowhere the transfer is refused and the contact stays.
+    const QueueId to = internal::MoveTarget(s, c->queue, in.to, c->kind);
+    if (!to.valid()) {
+      return FailedPrecondition("queue '" + s.settings.queues[in.to.value].name +
+                                "' cannot take the contact now (closed or full, and no overflow "
+                                "queue that can)");
     }
     AgentId agent;
     Time wrap_until = s.now;
@@ -178,7 +197,7 @@ struct InputHandler {
       agent = c->agent;
       wrap_until = s.now + s.settings.queues[c->queue.value].wrap_up;
     }
-    internal::MoveContact(s, *c, in.to, MoveReason::kTransfer, agent, wrap_until);
+    internal::MoveContact(s, *c, to, MoveReason::kTransfer, agent, wrap_until);
     return Status::Ok();
   }
   Status operator()(const CallbackResult& in) {

@@ -4,6 +4,7 @@
 // involve what it changed, so targeted matching is complete.
 
 #include <algorithm>
+#include <array>
 
 #include "core/internal/state.h"
 
@@ -27,12 +28,39 @@ void Keep(Explanation& why, const RankedCandidate& cand, Before before) {
   if (n < Explanation::kShown) ++why.shown;
 }
 
-bool AgentBefore(const RankedCandidate& a, const RankedCandidate& b) {
-  if (a.tier != b.tier) return a.tier < b.tier;
-  if (a.score != b.score) return a.score > b.score;
-  if (a.idle_seconds != b.idle_seconds) return a.idle_seconds > b.idle_seconds;
-  return a.agent < b.agent;
+// Ties of tier and score break on the exact idle time (the explanation shows whole seconds
+// only), then on the agent id.
+bool AgentBefore(const RankedAgent& a, const RankedAgent& b) {
+  if (a.shown.tier != b.shown.tier) return a.shown.tier < b.shown.tier;
+  if (a.shown.score != b.shown.score) return a.shown.score > b.shown.score;
+  if (a.idle != b.idle) return a.idle > b.idle;
+  return a.shown.agent < b.shown.agent;
 }
+
+// The explanation's best four agents, with the exact idle time of each beside it.
+struct TopAgents {
+  Explanation& why;
+  std::array<Duration, Explanation::kShown> idle{};
+
+  RankedAgent at(int i) const { return {why.top[i], idle[i]}; }
+  void Set(int i, const RankedAgent& r) {
+    why.top[i] = r.shown;
+    idle[i] = r.idle;
+  }
+  void Append(const RankedAgent& r) { Set(why.shown++, r); }
+  // Keep() for agents, moving the idle times along.
+  void Keep(const RankedAgent& cand) {
+    int n = why.shown;
+    if (n == Explanation::kShown && !AgentBefore(cand, at(n - 1))) return;
+    int i = std::min(n, Explanation::kShown - 1);
+    while (i > 0 && AgentBefore(cand, at(i - 1))) {
+      Set(i, at(i - 1));
+      --i;
+    }
+    Set(i, cand);
+    if (n < Explanation::kShown) ++why.shown;
+  }
+};
 
 // For contacts competing for one agent: lower tier, then longer weighted wait, then service order.
 bool ContactBefore(const RankedCandidate& a, const RankedCandidate& b) {
@@ -47,17 +75,47 @@ int WeakestProficiency(const State& s, AgentId a, const std::vector<SkillRequire
   return reqs.empty() ? 0 : weakest;
 }
 
-void Offer(State& s, ContactRt& c, const RankedCandidate* agents, std::size_t n,
-           const Explanation& why) {
+// Offers the contact to agent_at(0) .. agent_at(n - 1), all under one new offer number.
+template <typename AgentAt>
+void Offer(State& s, ContactRt& c, std::size_t n, const Explanation& why, AgentAt agent_at) {
   const QueueSettings& q = s.settings.queues[c.queue.value];
   const std::uint32_t offer = c.offer + 1;
   for (std::size_t i = 0; i < n; ++i) {
-    Emit(s, ContactOffered{s.now, c.id, agents[i].agent, c.queue, offer, s.now + q.offer_timeout,
+    Emit(s, ContactOffered{s.now, c.id, agent_at(i), c.queue, offer, s.now + q.offer_timeout,
                            c.kind, why});
   }
 }
 
+// The first relax step the contact has reached that opens one of agent `a`'s groups to its
+// queue; -1 if none.
+int FirstOpenedGroupStep(const State& s, AgentId a, const ContactRt& c) {
+  const auto& relax = s.settings.queues[c.queue.value].relax;
+  const auto& groups = s.settings.agents[a.value].groups;
+  for (std::uint16_t k = 0; k < c.relax_level && k < relax.size(); ++k) {
+    if (relax[k].kind == RelaxStep::Kind::kAddGroup &&
+        std::find(groups.begin(), groups.end(), relax[k].group) != groups.end()) {
+      return k;
+    }
+  }
+  return -1;
+}
+
 }  // namespace
+
+bool GroupMayTake(const State& s, AgentId a, const ContactRt& c) {
+  const auto& relax = s.settings.queues[c.queue.value].relax;
+  const auto& groups = s.settings.agents[a.value].groups;
+  bool opened = false;
+  for (std::uint16_t k = 0; k < c.relax_level && k < relax.size(); ++k) {
+    if (relax[k].kind != RelaxStep::Kind::kAddGroup ||
+        std::find(groups.begin(), groups.end(), relax[k].group) == groups.end()) {
+      continue;
+    }
+    if (relax[k].waive_requirements) return true;
+    opened = true;
+  }
+  return opened && Eligible(s, a, c);
+}
 
 bool Eligible(const State& s, AgentId a, const ContactRt& c) {
   const QueueRt& q = s.queues[c.queue.value];
@@ -81,6 +139,7 @@ void MatchContact(State& s, ContactId id) {
   why.rule = ring_all ? Rule::kRingAll : Rule::kAgentForContact;
   why.strategy = static_cast<std::uint8_t>(qs.strategy);
   why.relax_level = c.relax_level;
+  TopAgents top{why};
   if (ring_all) s.ring_scratch.clear();
 
   // Once the explanation holds its four best, a candidate of a later tier cannot enter it (tier
@@ -103,21 +162,17 @@ void MatchContact(State& s, ContactId id) {
                    s.now - ready_since,
                    contacts_today,
                    member_index};
-    return RankedCandidate{a,
-                           c.id,
-                           c.queue,
-                           tier,
-                           cand.proficiency,
-                           static_cast<std::int32_t>(cand.idle.count() / 1000),
-                           longest_idle ? LongestIdleScore(cand, ctx) : Score(qs.strategy, cand, ctx)};
+    const double score = longest_idle ? LongestIdleScore(cand, ctx) : Score(qs.strategy, cand, ctx);
+    return RankedAgent{{a, c.id, c.queue, tier, cand.proficiency,
+                        static_cast<std::int32_t>(cand.idle.count() / 1000), score},
+                       cand.idle};
   };
   auto consider = [&](AgentId a, std::int8_t tier, std::uint32_t member_index, Time ready_since,
                       std::uint32_t contacts_today) {
     ++why.considered;
     if (cannot_enter(tier, ready_since)) return;
-    const RankedCandidate r = rank(a, tier, member_index, ready_since, contacts_today);
-    Keep(why, r,
-         [](const RankedCandidate& x, const RankedCandidate& y) { return AgentBefore(x, y); });
+    const RankedAgent r = rank(a, tier, member_index, ready_since, contacts_today);
+    top.Keep(r);
     if (ring_all) s.ring_scratch.push_back(r);
   };
 
@@ -151,7 +206,7 @@ void MatchContact(State& s, ContactId id) {
       if (!counting && longest_idle && !ring_all) {
         // Longest idle ranks in list order: the entry goes straight to the end of the top four.
         ++why.considered;
-        why.top[why.shown++] = rank(r.agent, r.tier, r.member_index, r.ready_since, r.contacts_today);
+        top.Append(rank(r.agent, r.tier, r.member_index, r.ready_since, r.contacts_today));
       } else if (!counting) {
         consider(r.agent, r.tier, r.member_index, r.ready_since, r.contacts_today);
       } else if (!any_requirement) {
@@ -162,7 +217,9 @@ void MatchContact(State& s, ContactId id) {
       }
     }
   }
-  // Groups opened by relax steps already reached: their agents join behind every member.
+  // Groups opened by relax steps already reached: their agents join behind every member, if
+  // they meet the requirement in force or a step opening one of their groups waives it. An
+  // agent in several opened groups is considered once, under the first.
   for (std::uint16_t step = 0; step < c.relax_level && step < qs.relax.size(); ++step) {
     if (qs.relax[step].kind != RelaxStep::Kind::kAddGroup) continue;
     for (AgentId a : s.group_members[qs.relax[step].group.value]) {
@@ -171,16 +228,21 @@ void MatchContact(State& s, ContactId id) {
       const bool member = std::any_of(ag.serves.begin(), ag.serves.end(), [&](const Serve& sv) {
         return sv.queue == c.queue && sv.min_level == 0;
       });
-      if (!member) consider(a, kGroupTier, 0, ag.ready_since, ag.contacts_today);
+      if (member || FirstOpenedGroupStep(s, a, c) != step) continue;
+      if (!GroupMayTake(s, a, c)) {
+        ++why.excluded;
+        continue;
+      }
+      consider(a, kGroupTier, 0, ag.ready_since, ag.contacts_today);
     }
   }
   if (why.shown == 0) return;
   if (ring_all) {
     std::sort(s.ring_scratch.begin(), s.ring_scratch.end(), AgentBefore);
     const std::size_t n = std::min<std::size_t>(s.ring_scratch.size(), qs.ring_all_max);
-    Offer(s, c, s.ring_scratch.data(), n, why);
+    Offer(s, c, n, why, [&](std::size_t i) { return s.ring_scratch[i].shown.agent; });
   } else {
-    Offer(s, c, &why.top[0], 1, why);
+    Offer(s, c, 1, why, [&](std::size_t) { return why.top[0].agent; });
   }
 }
 
@@ -209,33 +271,61 @@ void AfterCancel(State& s, AgentId id) {
   if (!ApplyPending(s, id)) MatchAgent(s, id);
 }
 
+// Whether agent `id`, reaching the contact's queue through `sv`, may take it now.
+bool CanTake(const State& s, AgentId id, const Serve& sv, const ContactRt& c) {
+  return sv.min_level == 0 ? Eligible(s, id, c) : GroupMayTake(s, id, c);
+}
+
+// A ring-all contact of `sv`'s queue offered at this very instant with room for one more agent:
+// an agent freed now rings for it too, so agents freed together ring together whatever order
+// the engine frees them in. Null if none.
+const ContactRt* JoinableRingAll(const State& s, AgentId id, const Serve& sv) {
+  const QueueSettings& qs = s.settings.queues[sv.queue.value];
+  if (qs.strategy != StrategyKind::kRingAll) return nullptr;
+  for (ContactId cid : s.queues[sv.queue.value].offered) {
+    const ContactRt& c = s.contacts.at(cid);
+    if (c.offered_at == s.now && c.ringing.size() < static_cast<std::size_t>(qs.ring_all_max) &&
+        !c.ringing.contains(id) && CanTake(s, id, sv, c)) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
 void MatchAgent(State& s, AgentId id) {
   const AgentRt& a = s.agents[id.value];
   if (a.state != AgentState::kReady) return;
   Explanation why;
   why.rule = Rule::kContactForAgent;
+  auto keep = [&](const Serve& sv, const ContactRt& c, double weighted_wait) {
+    const QueueRt& q = s.queues[sv.queue.value];
+    RankedCandidate r{
+        id,
+        c.id,
+        sv.queue,
+        sv.tier,
+        static_cast<std::int8_t>(WeakestProficiency(s, id, q.requirements_at[c.relax_level])),
+        static_cast<std::int32_t>(weighted_wait),
+        weighted_wait};
+    ++why.considered;
+    Keep(why, r,
+         [](const RankedCandidate& x, const RankedCandidate& y) { return ContactBefore(x, y); });
+  };
   for (const Serve& sv : a.serves) {
     const QueueRt& q = s.queues[sv.queue.value];
     const QueueSettings& qs = s.settings.queues[sv.queue.value];
+    // The offer went out now to the front of the queue: it stands for this queue's best.
+    if (const ContactRt* c = JoinableRingAll(s, id, sv)) {
+      keep(sv, *c, Seconds(s.now - c->arrival) * qs.priority);
+      continue;
+    }
     for (ContactId cid : q.waiting) {
       const ContactRt& c = s.contacts.at(cid);
-      const bool ok = sv.min_level == 0 ? Eligible(s, id, c) : c.relax_level >= sv.min_level;
-      if (!ok) {
+      if (!CanTake(s, id, sv, c)) {
         ++why.excluded;
         continue;
       }
-      const double weighted_wait = Seconds(s.now - c.arrival) * qs.priority;
-      RankedCandidate r{
-          id,
-          cid,
-          sv.queue,
-          sv.tier,
-          static_cast<std::int8_t>(WeakestProficiency(s, id, q.requirements_at[c.relax_level])),
-          static_cast<std::int32_t>(weighted_wait),
-          weighted_wait};
-      ++why.considered;
-      Keep(why, r,
-           [](const RankedCandidate& x, const RankedCandidate& y) { return ContactBefore(x, y); });
+      keep(sv, c, Seconds(s.now - c.arrival) * qs.priority);
       break;  // the first eligible contact is this queue's best; later ones wait behind it
     }
   }
@@ -244,7 +334,14 @@ void MatchAgent(State& s, AgentId id) {
   const QueueSettings& qs = s.settings.queues[c.queue.value];
   why.strategy = static_cast<std::uint8_t>(qs.strategy);
   why.relax_level = c.relax_level;
-  Offer(s, c, &why.top[0], 1, why);
+  if (c.phase == ContactPhase::kOffered) {
+    why.rule = Rule::kRingAll;
+    Emit(s, ContactOffered{s.now, c.id, id, c.queue, c.offer, c.offer_expires, c.kind, why});
+  } else if (qs.strategy == StrategyKind::kRingAll) {
+    MatchContact(s, c.id);  // rings every eligible ready agent, this one among them
+  } else {
+    Offer(s, c, 1, why, [&](std::size_t) { return why.top[0].agent; });
+  }
 }
 
 }  // namespace sb::core::internal

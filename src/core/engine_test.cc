@@ -159,8 +159,8 @@ EngineSettings SkilledSettings() {
   en.name = "general";
   s.queues = {q, en};
   s.agents = {MakeAgent(s, "novice", {"fr"}, {{"fr", 2}}),
-              MakeAgent(s, "expert", {"fr"}, {{"fr", 5}}),
-              MakeAgent(s, "back", {}, {}), MakeAgent(s, "gen", {"general"}, {})};
+              MakeAgent(s, "expert", {"fr"}, {{"fr", 5}}), MakeAgent(s, "back", {}, {{"fr", 2}}),
+              MakeAgent(s, "gen", {"general"}, {})};
   s.agents[2].groups = {GroupId{0}};
   return s;
 }

@@ -17,22 +17,62 @@ void FireOffer(State& s, ContactRt& c) {
   const AgentList ringing = c.ringing;
   const ContactId id = c.id;
   for (AgentId a : ringing) Emit(s, OfferTimedOut{s.now, id, a});
-  MatchContact(s, id);
+  ResumeWaiting(s, id);
+}
+
+// Applies the contact's next relax step; false if that moved the contact to another queue
+// (the move matched it there).
+bool StepRelax(State& s, ContactRt& c) {
+  const QueueSettings& q = s.settings.queues[c.queue.value];
+  const RelaxStep& step = q.relax[c.relax_level];
+  // An overflow that cannot move the contact (MoveTarget) is passed over: the contact stays,
+  // at the next level, and later steps keep their times.
+  if (step.kind == RelaxStep::Kind::kOverflow &&
+      TryMove(s, c, step.queue, MoveReason::kRelaxOverflow)) {
+    return false;
+  }
+  Emit(s, RequirementRelaxed{s.now, c.id, c.queue, static_cast<std::uint16_t>(c.relax_level + 1)});
+  return true;
 }
 
 void FireRelax(State& s, ContactRt& c) {
-  const QueueSettings& q = s.settings.queues[c.queue.value];
-  const RelaxStep& step = q.relax[c.relax_level];
-  if (step.kind == RelaxStep::Kind::kOverflow) {
-    MoveContact(s, c, step.queue, MoveReason::kRelaxOverflow, AgentId{}, s.now);
-    return;
-  }
   const ContactId id = c.id;
-  Emit(s, RequirementRelaxed{s.now, id, c.queue, static_cast<std::uint16_t>(c.relax_level + 1)});
-  MatchContact(s, id);
+  if (StepRelax(s, c)) MatchContact(s, id);
 }
 
 }  // namespace
+
+void ResumeWaiting(State& s, ContactId id) {
+  // Bounded by the steps of the queue: each pass applies one step or leaves the loop.
+  bool max_wait_done = false;
+  for (;;) {
+    auto it = s.contacts.find(id);
+    if (it == s.contacts.end() || it->second.phase != ContactPhase::kWaiting) return;
+    ContactRt& c = it->second;
+    const QueueSettings& q = s.settings.queues[c.queue.value];
+    const Time relax_at =
+        c.relax_level < q.relax.size() ? c.queued_at + q.relax[c.relax_level].after : kNever;
+    // A maximum wait reached before this offer rang was handled by its timer then (a contact
+    // offered at the very instant may have skipped it, hence >=).
+    Time max_at = kNever;
+    if (q.max_wait > Duration{0} && c.kind == ContactKind::kCall && !c.callback_offered &&
+        !max_wait_done && c.queued_at + q.max_wait >= c.offered_at) {
+      max_at = c.queued_at + q.max_wait;
+    }
+    if (relax_at <= s.now && relax_at <= max_at) {
+      if (!StepRelax(s, c)) return;
+    } else if (max_at <= s.now) {
+      const std::uint32_t entry = c.entry;
+      ApplyFallback(s, c, q.when_max_wait, DeflectCause::kMaxWait);
+      auto after = s.contacts.find(id);
+      if (after == s.contacts.end() || after->second.entry != entry) return;  // moved or ended
+      max_wait_done = true;  // a callback offered, or it stays: later relax steps still apply
+    } else {
+      break;
+    }
+  }
+  MatchContact(s, id);
+}
 
 bool TimerLive(const State& s, const Timer& t) {
   if (t.kind == TimerKind::kWrapUp) {

@@ -88,7 +88,8 @@ struct AgentLoggedOut { Time at; AgentId agent; };
 struct AgentReady { Time at; AgentId agent; };
 struct AgentNotReady { Time at; AgentId agent; std::uint8_t reason; };
 struct WrapUpExtended { Time at; AgentId agent; Time until; };
-// Asked while busy: the agent goes not-ready (or logs out) when the current contact is done.
+// Asked while busy (ringing, on a contact or in wrap-up): the agent goes not-ready (or logs out)
+// when the contact and its wrap-up are done, or when the agent ends the wrap-up (SetReady).
 struct AgentNotReadyPending { Time at; AgentId agent; std::uint8_t reason; };
 inline constexpr std::uint8_t kPendingLogout = 0xff;
 

@@ -14,6 +14,9 @@ namespace sb::core {
 
 struct Tick { Time at; };  // time passes: offers expire, requirements relax, wrap-ups end
 struct Login { Time at; AgentId agent; };
+// Logout and SetNotReady asked while ringing, on a contact or in wrap-up wait for the contact and
+// its wrap-up to end (AgentNotReadyPending). SetReady in wrap-up ends the wrap-up (and starts a
+// pending not-ready or logout, if one was asked).
 struct Logout { Time at; AgentId agent; };
 struct SetReady { Time at; AgentId agent; };
 struct SetNotReady { Time at; AgentId agent; std::uint8_t reason; };
@@ -26,7 +29,9 @@ struct Enqueue {
   std::int32_t priority = 0;  // higher is served first within the queue
 };
 struct RequestCallback { Time at; ContactId contact; };  // keeps the contact's place
-struct Abandon { Time at; ContactId contact; };          // caller hung up (waiting or ringing)
+// The caller hung up while waiting or ringing. For a callback request (asked for, or made one by
+// a queue's fallback) this changes nothing and returns OK: the callback keeps its place.
+struct Abandon { Time at; ContactId contact; };
 struct Accept { Time at; ContactId contact; AgentId agent; std::uint32_t offer; };
 struct Decline { Time at; ContactId contact; AgentId agent; std::uint32_t offer; };
 struct Hangup { Time at; ContactId contact; };  // a connected contact ended: agent to wrap-up

@@ -43,6 +43,10 @@ struct RelaxStep {
   int min_proficiency = 1;
   GroupId group;
   QueueId queue;
+  // kAddGroup: the group's agents are offered contacts at this level whether or not they meet
+  // the requirement in force (as lowered by kLowerProficiency steps). False: they must meet it,
+  // like members.
+  bool waive_requirements = false;
 };
 
 // What happens to a contact that cannot wait here (queue closed, full, or waited too long).

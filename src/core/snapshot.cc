@@ -14,7 +14,7 @@
 namespace sb::core {
 namespace {
 
-constexpr std::string_view kMagic = "SBENGINE1";
+constexpr std::string_view kMagic = "SBENGINE2";  // 2: queues' live offers
 
 // std::priority_queue keeps its heap in the protected member `c`; copying the heap as it is
 // keeps the pop order of equal timers exactly as in the original.
@@ -57,6 +57,8 @@ std::string Engine::Snapshot() const {
   for (const internal::QueueRt& q : s.queues) {
     w.Put<std::uint32_t>(static_cast<std::uint32_t>(q.waiting.size()));
     for (ContactId c : q.waiting) w.Put(c.value);
+    w.Put<std::uint32_t>(static_cast<std::uint32_t>(q.offered.size()));
+    for (ContactId c : q.offered) w.Put(c.value);
     w.Put(q.round_robin_next);
     w.Put(q.handle_seconds);
     w.Put(q.answer_seconds);
@@ -157,12 +159,15 @@ Result<std::unique_ptr<Engine>> Engine::Restore(EngineSettings settings, std::st
       return InvalidArgument("the checkpoint is damaged (agent state)");
     }
   }
-  std::vector<std::vector<ContactId>> waiting(n_queues);
+  std::vector<std::vector<ContactId>> waiting(n_queues), offered(n_queues);
   for (std::uint32_t i = 0; i < n_queues; ++i) {
     internal::QueueRt& q = s.queues[i];
     const std::uint32_t n = r.GetCount(8);
     waiting[i].reserve(n);
     for (std::uint32_t k = 0; k < n; ++k) waiting[i].push_back(ContactId{r.Get<std::uint64_t>()});
+    const std::uint32_t m = r.GetCount(8);
+    offered[i].reserve(m);
+    for (std::uint32_t k = 0; k < m; ++k) offered[i].push_back(ContactId{r.Get<std::uint64_t>()});
     q.round_robin_next = r.Get<std::uint32_t>();
     q.handle_seconds = r.Get<double>();
     q.answer_seconds = r.Get<double>();
@@ -228,8 +233,15 @@ Result<std::unique_ptr<Engine>> Engine::Restore(EngineSettings settings, std::st
         return InvalidArgument("the checkpoint is damaged (queue " + std::to_string(i) + ")");
       }
     }
+    for (ContactId id : offered[i]) {
+      if (!s.contacts.count(id)) {
+        return InvalidArgument("the checkpoint is damaged (offers of queue " + std::to_string(i) +
+                               ")");
+      }
+    }
     s.waiting_total += waiting[i].size();
     s.queues[i].waiting = std::move(waiting[i]);
+    s.queues[i].offered = std::move(offered[i]);
   }
   for (std::uint32_t i = 0; i < n_agents; ++i) {
     const internal::AgentRt& a = s.agents[i];

@@ -19,6 +19,7 @@ Replication::Replication(const SimSettings& settings, std::unique_ptr<core::Engi
   break_reason_ = static_cast<std::uint8_t>(
       std::find(reasons.begin(), reasons.end(), "break") - reasons.begin());
   if (break_reason_ + 1u >= reasons.size()) break_reason_ = 0;
+  break_over_.assign(settings.engine.agents.size(), false);
   const std::size_t n = static_cast<std::size_t>((settings.length + settings.report_interval -
                                                   Duration(1)) / settings.report_interval);
   result_.intervals.resize(n);
@@ -159,7 +160,8 @@ void Replication::Fire(const Scheduled& s) {
     case Happening::kPatience: {
       const SimContact* c = contacts_.Find(s.id);
       if (c == nullptr || c->answered) return;
-      Send(core::Abandon{t, ContactId{s.id}}, false);  // refused if it became a callback
+      // A callback request ignores it (the engine keeps callbacks when the caller leaves).
+      Send(core::Abandon{t, ContactId{s.id}}, false);
       return;
     }
     case Happening::kTakeCallback:
@@ -186,6 +188,7 @@ void Replication::Fire(const Scheduled& s) {
       const AgentId a{static_cast<std::uint32_t>(s.id)};
       // A busy agent finishes the contact first (the engine keeps the request pending).
       if (engine_->agent_state(a) == core::AgentState::kLoggedOut) return;
+      if (s.what == Happening::kBreakStart) break_over_[a.value] = false;
       if (s.what == Happening::kShiftEnd) {
         Send(core::Logout{t, a});
       } else {
@@ -195,7 +198,12 @@ void Replication::Fire(const Scheduled& s) {
     }
     case Happening::kBreakEnd: {
       const AgentId a{static_cast<std::uint32_t>(s.id)};
-      if (engine_->agent_state(a) == core::AgentState::kNotReady) Send(core::SetReady{t, a});
+      const core::AgentState st = engine_->agent_state(a);
+      if (st == core::AgentState::kNotReady) {
+        Send(core::SetReady{t, a});
+      } else if (st != core::AgentState::kReady && st != core::AgentState::kLoggedOut) {
+        break_over_[a.value] = true;  // still busy: the break has not begun
+      }
       return;
     }
   }
@@ -247,6 +255,11 @@ void Replication::Observe(const core::Event& e) {
     const SimContact* c = contacts_.Find(cb->contact.value);
     if (c != nullptr && sampler_.Uniform() < settings_.streams[c->stream].callback_share) {
       Schedule(cb->at, Happening::kTakeCallback, cb->contact.value);
+    }
+  } else if (const auto* nr = std::get_if<core::AgentNotReady>(&e)) {
+    if (nr->reason == break_reason_ && break_over_[nr->agent.value]) {
+      break_over_[nr->agent.value] = false;
+      Schedule(nr->at, Happening::kBreakEnd, nr->agent.value);
     }
   } else if (const auto* end = std::get_if<core::ContactEnded>(&e)) {
     contacts_.Erase(end->contact.value);

@@ -121,6 +121,9 @@ class Replication {
   core::Statistics stats_;
   std::vector<double> baseline_hold_;  // per queue: Asterisk-style average hold time
   std::uint8_t break_reason_ = 0;
+  // Per agent: its break's end came while the break still waited for a contact (and its
+  // wrap-up) to finish; the break then ends as soon as it begins.
+  std::vector<bool> break_over_;
   Time last_integrated_;
   ReplicationResult result_;
 };

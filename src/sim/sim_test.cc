@@ -188,8 +188,14 @@ TEST(Sim, AbandonmentAndWaitEstimateAccuracyAreMeasured) {
   ASSERT_TRUE(r.ok());
   EXPECT_GT(r->replications[0].total.abandoned, 0);
   EXPECT_GT(r->replications[0].estimate.samples, 100);
-  EXPECT_GT(r->summary.wait_band_coverage.mean, 0.3);
-  EXPECT_LT(r->summary.wait_mae.mean, 600);
+  // Held to 1.4 times the error measured on this seeded scenario (mean absolute error 17.2 s
+  // over all answered calls, 61.7 s over those who queued; band coverage 0.90 and 0.63), so a
+  // doubling of the error fails. Checked: an estimate that takes agents for 0.7 times their
+  // speed gives 25.3 s and 90.8 s and fails both.
+  EXPECT_LT(r->summary.wait_mae.mean, 24);
+  EXPECT_LT(r->summary.queued_wait_mae.mean, 86);
+  EXPECT_GT(r->summary.wait_band_coverage.mean, 0.8);
+  EXPECT_GT(r->summary.queued_band_coverage.mean, 0.5);
 }
 
 // A caller overflowed on arrival (the first queue is full) and offered at once in the second

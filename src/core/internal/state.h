@@ -81,6 +81,9 @@ struct ShareClass {
 
 struct QueueRt {
   std::vector<ContactId> waiting;  // service order: priority desc, arrival asc, seq asc
+  // Contacts of this queue being offered, in offer order: an agent freed at the instant a
+  // ring-all offer went out joins that offer (MatchAgent in engine_match.cc).
+  std::vector<ContactId> offered;
   std::vector<AgentId> members;    // member_index order
   std::vector<std::int8_t> member_tier;
   // Effective requirements at each relax level (index 0 = as configured).
@@ -95,6 +98,13 @@ struct QueueRt {
   // Members grouped by the other queues that compete for them (see ShareClass), with how many of
   // each group are staffed: the wait estimate's agent count reads these, not every member.
   std::vector<ShareClass> share_classes;
+};
+
+// A candidate agent as ranked by a decision: what the explanation shows, and the exact idle
+// time that breaks ties (the explanation has whole seconds only).
+struct RankedAgent {
+  RankedCandidate shown;
+  Duration idle{0};
 };
 
 enum class TimerKind : std::uint8_t { kOffer, kRelax, kMaxWait, kWrapUp };
@@ -123,7 +133,7 @@ struct State {
   std::unordered_map<ContactId, ContactRt> contacts;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
   std::vector<Event>* out = nullptr;  // where Emit() appends; null during replay
-  std::vector<RankedCandidate> ring_scratch;  // reused by ring-all, so decisions do not allocate
+  std::vector<RankedAgent> ring_scratch;  // reused by ring-all, so decisions do not allocate
 
   int Proficiency(AgentId a, SkillId s) const {
     return proficiency[static_cast<std::size_t>(a.value) * settings.skills.size() + s.value];
@@ -150,15 +160,31 @@ void MatchAgent(State& s, AgentId id);
 void FreeAgent(State& s, AgentId id);
 // After an offer was cancelled: match the agent again, or apply its pending request.
 void AfterCancel(State& s, AgentId id);
+// Whether agent `a` meets the requirement in force for the contact (its queue's, at its level).
 bool Eligible(const State& s, AgentId a, const ContactRt& c);
+// Whether `a`, reaching the contact's queue through a group opened by an add_group step the
+// contact has reached, may take it: it meets the requirement in force, or such a step waives it.
+bool GroupMayTake(const State& s, AgentId a, const ContactRt& c);
 // engine_timers.cc
 void RunDueTimers(State& s, Time until);
+// The contact waits again after ringing (every offer timed out or was declined): the relax and
+// maximum-wait steps that fell due while it rang (their timers skip a ringing contact) apply
+// now, earliest first, then it is matched. Later steps keep their timers.
+void ResumeWaiting(State& s, ContactId id);
 bool TimerLive(const State& s, const Timer& t);
 // engine_contacts.cc: moving contacts between queues and ending them.
 void QueueContact(State& s, ContactId id, QueueId q, std::int32_t priority, Time arrival,
                   ContactKind kind, QueueId requested, int depth);
 void MoveContact(State& s, ContactRt& c, QueueId to, MoveReason reason, AgentId agent,
                  Time wrap_until);
+// Where a contact in `from` asked to move to `to` goes, the same rule for every kind of move
+// (relax overflow, maximum-wait overflow, transfer): `to` if it is open and, for a call, below
+// its max_length; else the first queue along `to`'s own when_closed/when_full overflow chain
+// that can take it, as for an arrival. Invalid when the chain ends in a message or a callback
+// offer, comes back to `from` or runs past the depth guard: then the contact stays in `from`.
+QueueId MoveTarget(const State& s, QueueId from, QueueId to, ContactKind kind);
+// Moves a waiting contact towards `to` (MoveTarget); false, changing nothing, if it stays.
+bool TryMove(State& s, ContactRt& c, QueueId to, MoveReason reason);
 void ApplyFallback(State& s, ContactRt& c, const Fallback& f, DeflectCause cause);
 // wait_estimate.cc
 // depth: overflow levels already followed (callers pass 0).
