@@ -1,9 +1,9 @@
 #include "config/config.h"
 
 #include <fstream>
-#include <sstream>
 
 #include "config/internal.h"
+#include "config/toml_guard.h"
 
 namespace sb::config {
 namespace {
@@ -11,13 +11,18 @@ namespace {
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return NotFound(path + ": cannot open the file; check the path");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  if (ss.str().size() > 64 * 1024 * 1024) return InvalidArgument(path + ": larger than 64 MiB");
-  return ss.str();
+  // Read no more than the guard accepts: the path may name /dev/zero or a pipe that never ends.
+  std::string text;
+  char buf[1 << 16];
+  while (text.size() <= internal::kMaxTomlBytes &&
+         (f.read(buf, sizeof buf) || f.gcount() > 0)) {
+    text.append(buf, static_cast<std::size_t>(f.gcount()));
+  }
+  return text;
 }
 
 Result<toml::table> Parse(std::string_view text, std::string_view name) {
+  SB_RETURN_IF_ERROR(internal::CheckTomlShape(text, name));
   toml::parse_result r = toml::parse(text, name);
   if (!r) {
     const toml::parse_error& e = r.error();

@@ -57,7 +57,15 @@ void RegisterSimCommand(CLI::App& app) {
     if (*reps > 0) settings->replications = *reps;
     if (*days > 0) settings->length = std::chrono::hours(24 * *days);
     sim::RunOptions opts;
-    if (ProgressWanted()) opts.progress = [](double f) { ProgressBar("", f); };
+    if (ProgressWanted()) opts.progress = TimedProgressBar("");
+    // Said up front, for logs too: a long run shows no bar when standard error is not a terminal.
+    if (const double calls = sim::ExpectedCalls(*settings);
+        calls >= 5e7 && calls <= sim::kMaxExpectedCalls) {
+      std::fprintf(stderr,
+                   "sim: %.3g expected calls; at about 800,000 a second (a release build) this "
+                   "takes %.0f minutes or more\n",
+                   calls, calls / 8e5 / 60);
+    }
     std::ofstream log;
     if (!events->empty()) {
       log.open(*events);
