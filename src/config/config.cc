@@ -14,8 +14,7 @@ Result<std::string> ReadFile(const std::string& path) {
   // Read no more than the guard accepts: the path may name /dev/zero or a pipe that never ends.
   std::string text;
   char buf[1 << 16];
-  while (text.size() <= internal::kMaxTomlBytes &&
-         (f.read(buf, sizeof buf) || f.gcount() > 0)) {
+  while (text.size() <= internal::kMaxTomlBytes && (f.read(buf, sizeof buf) || f.gcount() > 0)) {
     text.append(buf, static_cast<std::size_t>(f.gcount()));
   }
   return text;

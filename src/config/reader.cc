@@ -69,11 +69,12 @@ Status Reader::Number(std::string_view key, double lo, double hi, double* out) c
   if (n == nullptr) return Status::Ok();
   if (!n->is_number()) return Error(n, key, "expected a number");
   // Not value<double>(): it is empty for an integer past 2^53, which read as 0.
-  const double v = n->is_integer() ? static_cast<double>(n->as_integer()->get())
-                                   : n->as_floating_point()->get();
+  const double v =
+      n->is_integer() ? static_cast<double>(n->as_integer()->get()) : n->as_floating_point()->get();
   if (!(v >= lo && v <= hi)) {
-    return Error(n, key, "expected a number in [" + ShortestText(lo) + ", " + ShortestText(hi) +
-                             "], got " + Describe(*n));
+    return Error(n, key,
+                 "expected a number in [" + ShortestText(lo) + ", " + ShortestText(hi) + "], got " +
+                     Describe(*n));
   }
   *out = v;
   return Status::Ok();

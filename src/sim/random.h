@@ -25,8 +25,10 @@ class Sampler {
     const double mean = Seconds(d.mean);
     switch (d.kind) {
       case Distribution::Kind::kNone: return Duration::max();
-      case Distribution::Kind::kFixed: return std::min(d.mean, kMaxDraw);
-      case Distribution::Kind::kExponential: return Capped(Exponential(1.0 / mean));
+      case Distribution::Kind::kFixed:
+        return std::min(d.mean, kMaxDraw);
+      case Distribution::Kind::kExponential:
+        return Capped(Exponential(1.0 / mean));
       case Distribution::Kind::kLognormal: {
         const double sigma2 = std::log1p(d.cv * d.cv);
         std::lognormal_distribution<double> ln(std::log(mean) - sigma2 / 2, std::sqrt(sigma2));
