@@ -39,9 +39,11 @@ void RegisterSimCommand(CLI::App& app) {
   auto store_url = std::make_shared<std::string>();
   cmd->add_option("CONFIG", *file, "TOML configuration with a [sim] section")->required();
   cmd->add_option("--out", *out, "directory for intervals.csv, summary.json and chart.svg");
-  cmd->add_option("--replications", *reps, "override [sim] replications");
+  // Bounded here too: 24 * days overflowed an int before the settings' own checks ran.
+  cmd->add_option("--replications", *reps, "override [sim] replications")
+      ->check(CLI::Range(1, 1000));
   cmd->add_option("--events", *events, "write the first replication's event log (JSON Lines) here");
-  cmd->add_option("--days", *days, "override [sim] days (1..731)");
+  cmd->add_option("--days", *days, "override [sim] days (1..731)")->check(CLI::Range(1, 731));
   cmd->add_option("--store", *store_url,
                   "also write the first replication's events and CDRs to this store "
                   "(a SQLite file, sqlite:PATH or postgresql://...), through the group-commit "
