@@ -20,6 +20,7 @@ packages=(
   postgresql                                    # a real server for the PostgreSQL store tests
   python3                                       # small test drivers
   tzdata                                        # named time zones in calendars
+  clang libclang-rt-14-dev                      # libFuzzer targets (scripts/fuzz.sh)
 )
 
 missing=()

@@ -96,6 +96,22 @@ TEST(TomlGuard, OversizedTextIsRefusedBeforeParsing) {
   EXPECT_NE(s.message().find("big.toml"), std::string::npos) << s.message();
 }
 
+TEST(TomlGuard, NonAsciiOutsideStringsIsRefusedBeforeTomlSeesIt) {
+  // Found by fuzz_config: toml++ 3.3 reaches __builtin_unreachable() (undefined behaviour) when
+  // it asks whether some non-ASCII characters (U+00A1-U+0499, U+FB26-U+FEFE, ...) are whitespace.
+  for (const std::string& text :
+       {std::string("[[qudr\xef\xb7\xbf\n\"\"\""), std::string("a = 1 \xc3\xa9\n"),
+        std::string("s = \"\"\"x \\\n  \xc3\xa9\"\"\"\n")}) {
+    auto s = CheckTomlShape(text, "u.toml");
+    ASSERT_FALSE(s.ok()) << text;
+    EXPECT_NE(s.message().find("u.toml:"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("non-ASCII"), std::string::npos) << s.message();
+  }
+  const std::string ok =
+      "# café\nname = \"Élodie Müßig\"\nlit = 'ß'\nml = \"\"\"\né\n\"\"\"\nmll = '''\n  é'''\n";
+  EXPECT_TRUE(CheckTomlShape(ok, "ok.toml").ok()) << CheckTomlShape(ok, "ok.toml").message();
+}
+
 TEST(ConfigNumbers, HugeIntegerForANumberIsReportedAsWritten) {
   // It was reported as "got 0.000000": toml++ gives no double for an integer past 2^53.
   const std::string text = DemoWith("service_level = 0.8", "service_level = -9223372036854775808");
