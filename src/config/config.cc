@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "base/utf8.h"
 #include "config/internal.h"
 #include "config/toml_guard.h"
 
@@ -27,9 +28,14 @@ Result<toml::table> Parse(std::string_view text, std::string_view name) {
     const toml::parse_error& e = r.error();
     return InvalidArgument(std::string(name) + ":" + std::to_string(e.source().begin.line) + ":" +
                            std::to_string(e.source().begin.column) + ": TOML syntax: " +
-                           std::string(e.description()));
+                           Printable(e.description(), internal::kMaxMessageBytes));
   }
   return std::move(r).table();
+}
+
+// The validators quote names from the file (agents, queues) as they are.
+Status Readable(const Status& s) {
+  return s.ok() ? s : Status(s.code(), Printable(s.message(), internal::kMaxMessageBytes));
 }
 
 Status CheckTopKeys(const std::string& file, const toml::table& root, bool sim) {
@@ -47,7 +53,7 @@ Result<core::EngineSettings> EngineSettingsFromString(std::string_view toml, std
   SB_RETURN_IF_ERROR(CheckTopKeys(file, root, false));
   core::EngineSettings s;
   SB_RETURN_IF_ERROR(internal::ReadEngine(file, root, &s));
-  SB_RETURN_IF_ERROR(core::ValidateSettings(s).WithContext(file));
+  SB_RETURN_IF_ERROR(Readable(core::ValidateSettings(s)).WithContext(file));
   return s;
 }
 
@@ -58,7 +64,7 @@ Result<sim::SimSettings> SimSettingsFromString(std::string_view toml, std::strin
   sim::SimSettings s;
   s.engine = std::move(engine);
   SB_RETURN_IF_ERROR(internal::ReadSim(file, root, &s));
-  SB_RETURN_IF_ERROR(sim::ValidateSimSettings(s).WithContext(file));
+  SB_RETURN_IF_ERROR(Readable(sim::ValidateSimSettings(s)).WithContext(file));
   return s;
 }
 

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "base/utf8.h"
 #include "config/config.h"
 #include "config/toml_guard.h"
 
@@ -110,6 +112,18 @@ TEST(TomlGuard, NonAsciiOutsideStringsIsRefusedBeforeTomlSeesIt) {
   const std::string ok =
       "# café\nname = \"Élodie Müßig\"\nlit = 'ß'\nml = \"\"\"\né\n\"\"\"\nmll = '''\n  é'''\n";
   EXPECT_TRUE(CheckTomlShape(ok, "ok.toml").ok()) << CheckTomlShape(ok, "ok.toml").message();
+}
+
+TEST(ConfigMessages, QuotedKeysAndBytesStayPrintable) {
+  // Found by fuzz_config: toml++ quotes the character it saw ("saw '\n'"), and a quoted key may
+  // hold any character: messages carried raw newlines and escape sequences.
+  for (const std::string& text :
+       {std::string("a = n\n\n"), std::string("\"\\u001b[2J\" = 1\n"),
+        DemoWith("name = \"support\"", "name = \"sup\\u0007port\"")}) {
+    auto s = EngineSettingsFromString(text, "m.toml");
+    ASSERT_FALSE(s.ok()) << text.substr(0, 40);
+    EXPECT_EQ(Printable(s.status().message(), SIZE_MAX), s.status().message());
+  }
 }
 
 TEST(ConfigNumbers, HugeIntegerForANumberIsReportedAsWritten) {

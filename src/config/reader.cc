@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "base/utf8.h"
+
 namespace sb::config::internal {
 
 std::string ShortestText(double v) {
@@ -24,7 +26,8 @@ Status Reader::Error(const toml::node* node, std::string_view key, const std::st
   const auto& src = node != nullptr ? node->source() : table_.source();
   std::string out = file_ + ":" + std::to_string(src.begin.line) + ": " + where_;
   if (!key.empty()) out += (where_.empty() ? "" : ": ") + std::string(key);
-  return InvalidArgument(out + ": " + what);
+  // Keys and values come from the file: a quoted key may hold any character.
+  return InvalidArgument(Printable(out + ": " + what, kMaxMessageBytes));
 }
 
 Status Reader::OnlyKeys(std::initializer_list<std::string_view> allowed) const {
