@@ -48,7 +48,7 @@ function(sb_module_test)
   target_link_libraries(${T_NAME}_test PRIVATE sb_${T_NAME} ${dep_targets} GTest::gtest
                         GTest::gmock GTest::gtest_main)
   target_compile_definitions(${T_NAME}_test PRIVATE
-                             SB_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared"
+                             SB_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
                              SB_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   include(GoogleTest)
   gtest_discover_tests(${T_NAME}_test DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${T_NAME})

@@ -18,12 +18,12 @@ packages=(
   libsqlite3-dev                                # the embedded store
   libpq-dev                                     # the PostgreSQL store (client library)
   libboost-dev                                  # Boost.Asio: the server's event loop
-  clang                                         # thread-safety analysis (scripts/check-threads.sh)
   dpkg-dev                                      # dpkg-shlibdeps for the Debian package (cpack)
   sqlite3                                       # inspecting stores in tests and backups
   postgresql                                    # a real server for the PostgreSQL store tests
   python3                                       # small test drivers
   tzdata                                        # named time zones in calendars
+  clang libclang-rt-14-dev                      # libFuzzer targets (scripts/fuzz.sh), thread-safety analysis
 )
 
 missing=()

@@ -1,5 +1,5 @@
 #pragma once
-// Assertions in the three tiers of shared/STYLE.md.
+// Assertions in the three tiers of errors of docs/style.md.
 //  SB_DCHECK(cond, why): a programmer invariant. Debug builds abort; release builds count the
 //    failure (see DcheckFailures()) and go on. Never for what a peer, a user or the disk causes.
 //  SB_CHECK(cond, why): unrecoverable; aborts in every build with the reason.

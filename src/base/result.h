@@ -1,7 +1,7 @@
 #pragma once
 // Result<T>: a value or the Status saying why there is none. Shaped like std::expected so it
 // can become an alias once the toolchain has it. Accessing value() of an error is a bug and
-// aborts with the error's message (tier 3 in shared/STYLE.md): check ok() first.
+// aborts with the error's message (tier 3 in docs/style.md): check ok() first.
 
 #include <cstdio>
 #include <cstdlib>

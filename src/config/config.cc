@@ -1,9 +1,10 @@
 #include "config/config.h"
 
 #include <fstream>
-#include <sstream>
 
+#include "base/utf8.h"
 #include "config/internal.h"
+#include "config/toml_guard.h"
 
 namespace sb::config {
 namespace {
@@ -11,21 +12,30 @@ namespace {
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return NotFound(path + ": cannot open the file; check the path");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  if (ss.str().size() > 64 * 1024 * 1024) return InvalidArgument(path + ": larger than 64 MiB");
-  return ss.str();
+  // Read no more than the guard accepts: the path may name /dev/zero or a pipe that never ends.
+  std::string text;
+  char buf[1 << 16];
+  while (text.size() <= internal::kMaxTomlBytes && (f.read(buf, sizeof buf) || f.gcount() > 0)) {
+    text.append(buf, static_cast<std::size_t>(f.gcount()));
+  }
+  return text;
 }
 
 Result<toml::table> Parse(std::string_view text, std::string_view name) {
+  SB_RETURN_IF_ERROR(internal::CheckTomlShape(text, name));
   toml::parse_result r = toml::parse(text, name);
   if (!r) {
     const toml::parse_error& e = r.error();
     return InvalidArgument(std::string(name) + ":" + std::to_string(e.source().begin.line) + ":" +
                            std::to_string(e.source().begin.column) + ": TOML syntax: " +
-                           std::string(e.description()));
+                           Printable(e.description(), internal::kMaxMessageBytes));
   }
   return std::move(r).table();
+}
+
+// The validators quote names from the file (agents, queues) as they are.
+Status Readable(const Status& s) {
+  return s.ok() ? s : Status(s.code(), Printable(s.message(), internal::kMaxMessageBytes));
 }
 
 Status CheckTopKeys(const std::string& file, const toml::table& root, bool sim) {
@@ -43,7 +53,7 @@ Result<core::EngineSettings> EngineSettingsFromString(std::string_view toml, std
   SB_RETURN_IF_ERROR(CheckTopKeys(file, root, false));
   core::EngineSettings s;
   SB_RETURN_IF_ERROR(internal::ReadEngine(file, root, &s));
-  SB_RETURN_IF_ERROR(core::ValidateSettings(s).WithContext(file));
+  SB_RETURN_IF_ERROR(Readable(core::ValidateSettings(s)).WithContext(file));
   // The routing hints travel with the engine's settings: check-config checks them too.
   SB_RETURN_IF_ERROR(RoutingHintsFromString(toml, name).status());
   return s;
@@ -56,7 +66,7 @@ Result<sim::SimSettings> SimSettingsFromString(std::string_view toml, std::strin
   sim::SimSettings s;
   s.engine = std::move(engine);
   SB_RETURN_IF_ERROR(internal::ReadSim(file, root, &s));
-  SB_RETURN_IF_ERROR(sim::ValidateSimSettings(s).WithContext(file));
+  SB_RETURN_IF_ERROR(Readable(sim::ValidateSimSettings(s)).WithContext(file));
   return s;
 }
 

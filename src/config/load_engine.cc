@@ -96,9 +96,10 @@ Status ReadCalendar(const std::string& file, const toml::table& t, core::Calenda
       for (int d = 0; d < 7; ++d) day = k.str() == kDays[d] ? d : day;
       if (day < 0) return named.Error(&v, "hours." + std::string(k.str()), "expected a day: mon, tue, wed, thu, fri, sat or sun");
       c->weekly[day].clear();
+      const std::string field = "hours." + std::string(k.str());  // clang 14 cannot capture k
       auto add = [&](const toml::node& n) -> Status {
         core::OpenRange range;
-        SB_RETURN_IF_ERROR(ReadRange(named, n, "hours." + std::string(k.str()), &range));
+        SB_RETURN_IF_ERROR(ReadRange(named, n, field, &range));
         c->weekly[day].push_back(range);
         return Status::Ok();
       };

@@ -8,6 +8,7 @@
 namespace sb::config::internal {
 namespace {
 
+constexpr double kMaxWeight = 1e9;
 constexpr const char* kDays[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 Status ReadDist(const Reader& r, std::string_view key, sim::Distribution* d) {
@@ -164,7 +165,9 @@ Status ReadSim(const std::string& file, const toml::table& root, sim::SimSetting
     stream.queue = core::FindQueue(s->engine, queue);
     if (!stream.queue.valid()) return sr.Error(sr.Get("queue"), "queue", "no queue named '" + queue + "'");
     double per_day = 0;
-    SB_RETURN_IF_ERROR(sr.Number("calls_per_day", 0, 1e9, &per_day));
+    // 1e8 a day is 1,157 calls a second, past the busiest centres; more only makes a run that
+    // never ends.
+    SB_RETURN_IF_ERROR(sr.Number("calls_per_day", 0, 1e8, &per_day));
     const toml::node* p = sr.Get("profile");
     const toml::array* arr = p == nullptr ? nullptr : p->as_array();
     if (arr == nullptr || (arr->size() != 24 && arr->size() != 48 && arr->size() != 96)) {
@@ -172,8 +175,12 @@ Status ReadSim(const std::string& file, const toml::table& root, sim::SimSetting
     }
     double sum = 0;
     for (const toml::node& e : *arr) {
+      // Bounded above too: next to a weight of 1e308 the others become rates so small that
+      // their next arrival lies past the range of a time.
       const double w = e.value<double>().value_or(-1);
-      if (!e.is_number() || w < 0) return sr.Error(&e, "profile", "weights must be numbers >= 0");
+      if (!e.is_number() || !(w >= 0 && w <= kMaxWeight)) {
+        return sr.Error(&e, "profile", "weights must be numbers in [0, 1e+09], got " + Describe(e));
+      }
       stream.arrivals.calls.push_back(w);
       sum += w;
     }

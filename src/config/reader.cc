@@ -1,6 +1,26 @@
 #include "config/reader.h"
 
+#include <charconv>
+
+#include "base/utf8.h"
+
 namespace sb::config::internal {
+
+std::string ShortestText(double v) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+std::string Describe(const toml::node& n) {
+  if (const auto* i = n.as_integer()) return std::to_string(i->get());
+  if (const auto* f = n.as_floating_point()) return ShortestText(f->get());
+  if (const auto* s = n.as_string()) return "\"" + s->get() + "\"";
+  if (n.is_boolean()) return n.as_boolean()->get() ? "true" : "false";
+  if (n.is_table()) return "a table";
+  if (n.is_array()) return "an array";
+  return "a date or time";
+}
 
 std::string Reader::Place(const toml::node* node, std::string_view key) const {
   const auto& src = node != nullptr ? node->source() : table_.source();
@@ -10,7 +30,8 @@ std::string Reader::Place(const toml::node* node, std::string_view key) const {
 }
 
 Status Reader::Error(const toml::node* node, std::string_view key, const std::string& what) const {
-  return InvalidArgument(Place(node, key) + ": " + what);
+  // Keys and values come from the file: a quoted key may hold any character.
+  return InvalidArgument(Printable(Place(node, key) + ": " + what, kMaxMessageBytes));
 }
 
 Status Reader::OnlyKeys(std::initializer_list<std::string_view> allowed) const {
@@ -54,10 +75,13 @@ Status Reader::Number(std::string_view key, double lo, double hi, double* out) c
   const toml::node* n = Get(key);
   if (n == nullptr) return Status::Ok();
   if (!n->is_number()) return Error(n, key, "expected a number");
-  const double v = n->value<double>().value_or(0);
+  // Not value<double>(): it is empty for an integer past 2^53, which read as 0.
+  const double v =
+      n->is_integer() ? static_cast<double>(n->as_integer()->get()) : n->as_floating_point()->get();
   if (!(v >= lo && v <= hi)) {
-    return Error(n, key, "expected a number in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                             "], got " + std::to_string(v));
+    return Error(n, key,
+                 "expected a number in [" + ShortestText(lo) + ", " + ShortestText(hi) + "], got " +
+                     Describe(*n));
   }
   *out = v;
   return Status::Ok();

@@ -27,6 +27,15 @@ inline Result<Duration> ParseDurationText(std::string_view t) { return ParseDura
 
 namespace sb::config::internal {
 
+// Messages quote the file through Printable (base/utf8.h), at most this long.
+inline constexpr std::size_t kMaxMessageBytes = 4096;
+
+// A value as its file wrote it, for messages: integers in full (toml++ gives no double past
+// 2^53), floats in their shortest exact form ("1e-09", "inf"), strings quoted, else its type.
+std::string Describe(const toml::node& n);
+// The shortest text that reads back as `v` ("1e-06", "0.8", "1").
+std::string ShortestText(double v);
+
 class Reader {
  public:
   Reader(std::string file, const toml::table& table, std::string where)

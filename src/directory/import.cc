@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/utf8.h"
 #include "directory/csv_scanner.h"
 #include "directory/internal/batch_sink.h"
 
@@ -22,6 +23,12 @@ Result<std::vector<ColumnSpec>> ReadHeader(const CsvRow& row, const ImportOption
   if (row.error != CsvError::kNone) {
     return InvalidArgument(where + ": " + std::string(CsvErrorText(row.error)));
   }
+  // Before anything per column: the check for repeats below is quadratic.
+  if (row.fields.size() > o.max_columns) {
+    return InvalidArgument(where + ": " + std::to_string(row.fields.size()) +
+                           " columns; at most " + std::to_string(o.max_columns) +
+                           " are allowed (ImportOptions::max_columns)");
+  }
   std::vector<ColumnSpec> columns;
   bool has_id = false;
   for (std::string_view name : row.fields) {
@@ -33,8 +40,8 @@ Result<std::vector<ColumnSpec>> ReadHeader(const CsvRow& row, const ImportOption
       const bool same_key = c.column == spec->column && c.column != Column::kFreeForm;
       if (same_key || (c.column == Column::kFreeForm && c.field_key == spec->field_key &&
                        spec->column == Column::kFreeForm)) {
-        return InvalidArgument(where + ": column '" + std::string(name) + "' repeats '" + c.name +
-                               "'");
+        return InvalidArgument(where + ": column '" + Printable(name) + "' repeats '" +
+                               Printable(c.name) + "'");
       }
     }
     has_id = has_id || spec->column == Column::kId;
@@ -53,15 +60,14 @@ class MappedFile {
   }
   Status Open(const std::string& path) {
     fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) return Unavailable("cannot open " + path + ": " + std::strerror(errno));
+    if (fd_ < 0) return Unavailable(std::string("cannot open: ") + std::strerror(errno));
     struct stat st {};
-    if (fstat(fd_, &st) != 0)
-      return Unavailable("cannot stat " + path + ": " + std::strerror(errno));
-    if (!S_ISREG(st.st_mode)) return InvalidArgument(path + " is not a regular file");
+    if (fstat(fd_, &st) != 0) return Unavailable(std::string("cannot stat: ") + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) return InvalidArgument("not a regular file");
     size_ = static_cast<std::size_t>(st.st_size);
     if (size_ == 0) return Status::Ok();
     void* p = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
-    if (p == MAP_FAILED) return Unavailable("cannot map " + path + ": " + std::strerror(errno));
+    if (p == MAP_FAILED) return Unavailable(std::string("cannot map: ") + std::strerror(errno));
     data_ = p;
     madvise(data_, size_, MADV_SEQUENTIAL);
     return Status::Ok();
@@ -121,10 +127,8 @@ Result<ImportReport> ImportFile(const std::string& path, Directory& directory,
   const bool jsonl =
       o.format == ImportFormat::kJsonLines ||
       (o.format == ImportFormat::kAuto && (EndsWith(path, ".jsonl") || EndsWith(path, ".ndjson")));
-  Result<ImportReport> r = jsonl ? ImportJsonLines(file.view(), directory, o, progress)
-                                 : ImportCsv(file.view(), directory, o, progress);
-  if (!r.ok()) return r.status().WithContext(path);
-  return r;
+  return jsonl ? ImportJsonLines(file.view(), directory, o, progress)
+               : ImportCsv(file.view(), directory, o, progress);
 }
 
 void WriteRejects(const ImportReport& report, std::ostream& out) {

@@ -11,8 +11,9 @@
 // whole file is published as one new snapshot: readers see the directory before the import or
 // after it, never half of it. A row with op=delete deletes its id.
 //
-// A file-level problem (unreadable file, empty file, unknown or repeated column, no id column)
-// returns an error Status and applies nothing.
+// A file-level problem (unreadable file, empty file, a header over ImportOptions::max_columns,
+// an unknown or repeated column, no id column) returns an error Status and applies nothing. Its
+// message does not name the file: callers put the path in front ("a.csv: header (line 1): ...").
 //
 // The input is read through a read-only memory map; the scanner copies nothing per field except
 // fields holding doubled quotes. Thread safety: imports may run from any thread, concurrently

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/utf8.h"
 #include "directory/import.h"
 #include "directory/internal/batch_sink.h"
 
@@ -36,19 +37,41 @@ bool ScalarText(const nlohmann::json& v, bool list, std::string* out) {
   return true;
 }
 
+// "invalid JSON at column 21: syntax error while parsing value - invalid literal; ...", from
+// nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 21: syntax ...":
+// the library's tag means nothing to a user.
+Status JsonSyntaxError(const nlohmann::json::parse_error& e) {
+  const std::string_view what = e.what();
+  const std::size_t colon = what.find(": ", what.find("column "));
+  const std::string_view detail = colon == std::string_view::npos ? what : what.substr(colon + 2);
+  return InvalidArgument("invalid JSON at column " + std::to_string(e.byte) + ": " +
+                         Printable(detail));
+}
+
 // Fills columns/values from one JSON object; the reason on failure.
 Status RowFromJson(std::string_view line, const ImportOptions& o, std::vector<ColumnSpec>* columns,
                    std::vector<std::string>* values) {
-  const nlohmann::json doc = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return InvalidArgument("invalid JSON");
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(line);
+  } catch (const nlohmann::json::parse_error& e) {
+    return JsonSyntaxError(e);
+  }
   if (!doc.is_object()) return InvalidArgument("a line must hold one JSON object");
+  std::size_t keys = doc.size();
+  if (const auto f = doc.find("fields"); f != doc.end() && f->is_object()) keys += f->size() - 1;
+  if (keys > o.max_columns) {
+    return InvalidArgument(std::to_string(keys) + " keys; at most " +
+                           std::to_string(o.max_columns) +
+                           " are allowed (ImportOptions::max_columns)");
+  }
   for (const auto& [key, value] : doc.items()) {
     if (key == "fields") {
       if (!value.is_object()) return InvalidArgument("'fields' must be an object");
       for (const auto& [fk, fv] : value.items()) {
         std::string text;
         if (!ScalarText(fv, false, &text)) {
-          return InvalidArgument("field '" + fk + "' must be a string, number or boolean");
+          return InvalidArgument("field '" + Printable(fk) + "' must be a string, number or boolean");
         }
         columns->push_back({Column::kFreeForm, fk, fk});
         values->push_back(std::move(text));
@@ -61,7 +84,8 @@ Status RowFromJson(std::string_view line, const ImportOptions& o, std::vector<Co
                       spec->column == Column::kPins;
     std::string text;
     if (!ScalarText(value, list, &text)) {
-      return InvalidArgument("key '" + key + "' must be a string" + (list ? " or an array" : ""));
+      return InvalidArgument("key '" + Printable(key) + "' must be a string" +
+                             (list ? " or an array" : ""));
     }
     columns->push_back(std::move(spec).value());
     values->push_back(std::move(text));
@@ -103,7 +127,7 @@ Result<ImportReport> ImportJsonLines(std::string_view data, Directory& directory
       try {
         s = RowFromJson(line, o, &columns, &values);
       } catch (const std::exception& e) {  // nlohmann may still throw on odd input
-        s = InvalidArgument(std::string("invalid JSON: ") + e.what());
+        s = InvalidArgument("invalid JSON: " + Printable(e.what()));
       }
       if (s.ok()) {
         views.assign(values.begin(), values.end());

@@ -1,5 +1,7 @@
 #include "directory/phone.h"
 
+#include "base/utf8.h"
+
 namespace sb::directory {
 
 Result<std::string> NormalizeE164(std::string_view raw, const PhoneOptions& o) {
@@ -14,8 +16,11 @@ Result<std::string> NormalizeE164(std::string_view raw, const PhoneOptions& o) {
     } else if (c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' || c == '/' || c == '\t') {
       continue;
     } else {
-      return InvalidArgument("a phone number may hold digits, spaces, dots, dashes, parentheses "
-                             "and a leading +, not '" + std::string(1, c) + "'");
+      // The whole character, or the byte escaped: one byte of "é" made the message invalid UTF-8.
+      const std::size_t len = Utf8SequenceAt(raw, i);
+      return InvalidArgument(
+          "a phone number may hold digits, spaces, dots, dashes, parentheses and a leading +, "
+          "not '" + Printable(raw.substr(i, len == 0 ? 1 : len)) + "'");
     }
     if (digits.size() > 20) return InvalidArgument("too many digits for a phone number");
   }

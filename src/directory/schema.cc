@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "base/utf8.h"
+
 namespace sb::directory {
 namespace {
 
@@ -46,7 +48,7 @@ Status CheckPin(std::string_view pin) {
   const bool digits =
       std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits || pin.size() < 3 || pin.size() > 12) {
-    return InvalidArgument("pin '" + std::string(pin) + "' must be 3 to 12 digits");
+    return InvalidArgument("pin '" + Printable(pin) + "' must be 3 to 12 digits");
   }
   return Status::Ok();
 }
@@ -56,19 +58,19 @@ Status CheckLanguage(std::string_view lang) {
                     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                            (c >= '0' && c <= '9') || c == '-' || c == '_';
                   });
-  if (!ok) return InvalidArgument("language '" + std::string(lang) + "' is not a language tag");
+  if (!ok) return InvalidArgument("language '" + Printable(lang) + "' is not a language tag");
   return Status::Ok();
 }
 
 Status CheckText(std::string_view column, std::string_view value, const ImportOptions& o) {
   if (value.size() > o.max_field_bytes) {
-    return InvalidArgument("column '" + std::string(column) + "' is " +
+    return InvalidArgument("column '" + Printable(column) + "' is " +
                            std::to_string(value.size()) + " bytes, over the " +
                            std::to_string(o.max_field_bytes) + "-byte limit");
   }
   std::size_t bad = 0;
   if (!IsValidUtf8(value, &bad)) {
-    return InvalidArgument("invalid UTF-8 in column '" + std::string(column) + "' at byte " +
+    return InvalidArgument("invalid UTF-8 in column '" + Printable(column) + "' at byte " +
                            std::to_string(bad + 1));
   }
   return Status::Ok();
@@ -151,7 +153,7 @@ Result<ColumnSpec> ResolveColumn(std::string_view name, const ImportOptions& o) 
   for (const std::string& declared : o.free_form_columns) {
     if (name == declared) return ColumnSpec{Column::kFreeForm, std::string(name), declared};
   }
-  std::string msg = "unknown column '" + std::string(name) +
+  std::string msg = "unknown column '" + Printable(name) +
                     "': known columns are id, op, kind, name, phone, organization, partner_id, "
                     "birth_date, language, segment, trunks, pins";
   if (!prefix.empty()) msg += "; free-form columns start with '" + std::string(prefix) + "'";
@@ -186,7 +188,7 @@ Status BuildRecord(const std::vector<ColumnSpec>& columns,
       if (v == "delete") {
         *op = RowOp::kDelete;
       } else if (!v.empty() && v != "upsert") {
-        return InvalidArgument("op must be upsert or delete, not '" + std::string(v) + "'");
+        return InvalidArgument("op must be upsert or delete, not '" + Printable(v) + "'");
       }
     }
   }
@@ -202,7 +204,7 @@ Status BuildRecord(const std::vector<ColumnSpec>& columns,
       case Column::kKind: {
         const auto kind = ParseKind(v);
         if (!kind)
-          return InvalidArgument("kind must be person or partner, not '" + std::string(v) + "'");
+          return InvalidArgument("kind must be person or partner, not '" + Printable(v) + "'");
         r->kind = *kind;
         break;
       }
@@ -213,7 +215,7 @@ Status BuildRecord(const std::vector<ColumnSpec>& columns,
         SB_RETURN_IF_ERROR(ForEachPart(v, [&](std::string_view part) -> Status {
           Result<std::string> e164 = NormalizeE164(part, o.phone);
           if (!e164.ok()) {
-            return InvalidArgument("phone '" + std::string(part) + "': " + e164.status().message());
+            return InvalidArgument("phone '" + Printable(part) + "': " + e164.status().message());
           }
           if (std::find(r->phones.begin(), r->phones.end(), *e164) == r->phones.end()) {
             r->phones.push_back(std::move(e164).value());
@@ -229,7 +231,7 @@ Status BuildRecord(const std::vector<ColumnSpec>& columns,
         break;
       case Column::kBirthDate:
         if (!v.empty() && !IsValidDate(v)) {
-          return InvalidArgument("birth_date '" + std::string(v) +
+          return InvalidArgument("birth_date '" + Printable(v) +
                                  "' is not a valid YYYY-MM-DD date");
         }
         r->birth_date.assign(v);
@@ -279,12 +281,12 @@ Status ValidateRecord(const Record& r, const ImportOptions& o) {
   }
   for (const std::string& p : r.phones) {
     Result<std::string> e164 = NormalizeE164(p, o.phone);
-    if (!e164.ok() || *e164 != p) return InvalidArgument("phone '" + p + "' is not in E.164 form");
+    if (!e164.ok() || *e164 != p) return InvalidArgument("phone '" + Printable(p) + "' is not in E.164 form");
   }
   for (const std::string& t : r.trunks) SB_RETURN_IF_ERROR(CheckText("trunks", t, o));
   for (const std::string& p : r.pins) SB_RETURN_IF_ERROR(CheckPin(p));
   if (!r.birth_date.empty() && !IsValidDate(r.birth_date)) {
-    return InvalidArgument("birth_date '" + r.birth_date + "' is not a valid YYYY-MM-DD date");
+    return InvalidArgument("birth_date '" + Printable(r.birth_date) + "' is not a valid YYYY-MM-DD date");
   }
   if (!r.language.empty()) SB_RETURN_IF_ERROR(CheckLanguage(r.language));
   return CheckKindRules(r);

@@ -39,6 +39,9 @@ struct ImportOptions {
   std::string free_form_prefix = "x_";         // empty: no prefix is accepted
   std::vector<std::string> free_form_columns;  // accepted as they are, e.g. {"contract"}
   std::size_t max_field_bytes = 4096;
+  // Columns of a CSV header, keys of a JSON line ("fields" entries included): a header wider
+  // than this refuses the file at once, a wider JSON line is rejected.
+  std::size_t max_columns = 1000;
   std::size_t max_rejects_kept = 1'000'000;  // past this, rejects are counted, not listed
 };
 

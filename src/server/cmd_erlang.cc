@@ -1,5 +1,5 @@
 // switchboard erlang b|c|a: Erlang B, C and A from the command line, by the names of
-// ../shared/reference/erlang.json (wfm/evaluate.h does the work; this file parses and prints).
+// docs/metrics.md (wfm/evaluate.h does the work; this file parses and prints).
 //   switchboard erlang c --arrival-rate 0.0556 --aht 180 --agents 14 --target-answer-time 20
 //   switchboard erlang c --arrival-rate 0.0556 --aht 180 --target-answer-time 20
 //                        --target-service-level 0.8 --shrinkage 0.3          (sizing)
@@ -131,7 +131,7 @@ void AddModel(CLI::App* parent, const char* name, const char* model, const char*
   cmd->add_flag("--json", args->json, "print the outputs as a JSON object (erlang.json names)");
   cmd->footer(
       "Times in seconds and rates per second, or any unit used consistently. Output names and "
-      "definitions follow shared/reference/erlang.json (see src/wfm/README.md).\n");
+      "definitions are those of docs/metrics.md.\n");
   cmd->callback([args] { ExitCode() = Run(*args); });
 }
 

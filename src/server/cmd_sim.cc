@@ -39,9 +39,11 @@ void RegisterSimCommand(CLI::App& app) {
   auto store_url = std::make_shared<std::string>();
   cmd->add_option("CONFIG", *file, "TOML configuration with a [sim] section")->required();
   cmd->add_option("--out", *out, "directory for intervals.csv, summary.json and chart.svg");
-  cmd->add_option("--replications", *reps, "override [sim] replications");
+  // Bounded here too: 24 * days overflowed an int before the settings' own checks ran.
+  cmd->add_option("--replications", *reps, "override [sim] replications")
+      ->check(CLI::Range(1, 1000));
   cmd->add_option("--events", *events, "write the first replication's event log (JSON Lines) here");
-  cmd->add_option("--days", *days, "override [sim] days (1..731)");
+  cmd->add_option("--days", *days, "override [sim] days (1..731)")->check(CLI::Range(1, 731));
   cmd->add_option("--store", *store_url,
                   "also write the first replication's events and CDRs to this store "
                   "(a SQLite file, sqlite:PATH or postgresql://...), through the group-commit "
@@ -57,7 +59,15 @@ void RegisterSimCommand(CLI::App& app) {
     if (*reps > 0) settings->replications = *reps;
     if (*days > 0) settings->length = std::chrono::hours(24 * *days);
     sim::RunOptions opts;
-    if (ProgressWanted()) opts.progress = [](double f) { ProgressBar("", f); };
+    if (ProgressWanted()) opts.progress = TimedProgressBar("");
+    // Said up front, for logs too: a long run shows no bar when standard error is not a terminal.
+    if (const double calls = sim::ExpectedCalls(*settings);
+        calls >= 5e7 && calls <= sim::kMaxExpectedCalls) {
+      std::fprintf(stderr,
+                   "sim: %.3g expected calls; at about 800,000 a second (a release build) this "
+                   "takes %.0f minutes or more\n",
+                   calls, calls / 8e5 / 60);
+    }
     std::ofstream log;
     if (!events->empty()) {
       log.open(*events);

@@ -57,8 +57,10 @@ void Replication::ScheduleNextArrival(std::uint32_t stream, Time from) {
     const Time boundary = t + (p.interval - into % p.interval);
     const double rate = p.calls[idx] / Seconds(p.interval);
     if (rate > 0) {
-      const Time next = t + FromSeconds(sampler_.Exponential(rate));
-      if (next < boundary) {
+      // Compared in seconds first: a tiny rate draws gaps past the range of a Time.
+      const double gap = sampler_.Exponential(rate);
+      if (gap < Seconds(boundary - t)) {
+        const Time next = t + FromSeconds(gap);
         if (next < end_) Schedule(next, Happening::kArrival, stream);
         return;
       }

@@ -73,7 +73,14 @@ struct SimSettings {
   Duration ring_time = 0s;  // time from offer to the agent's answer
 };
 
-// Checks the traffic and schedule (rates >= 0, means > 0, ids in range) and the engine settings.
+// The most calls a run (every replication together) may expect: about 20 minutes of simulation.
+inline constexpr double kMaxExpectedCalls = 1e9;
+
+// Calls the run expects, every stream, day and replication together (NaN if a rate is).
+double ExpectedCalls(const SimSettings& settings);
+
+// Checks the traffic and schedule (rates >= 0, means > 0, ids in range, at most
+// kMaxExpectedCalls) and the engine settings.
 Status ValidateSimSettings(const SimSettings& settings);
 
 }  // namespace sb::sim

@@ -4,8 +4,8 @@
 // thousands of Erlangs: recurrences and log-space sums, no factorials, no overflow, no NaN for
 // valid input. Units: any time unit, used consistently (arrival_rate in calls per that unit,
 // aht, patience and target_answer_time in that unit).
-// Definitions follow ../shared/reference/erlang.json (schema.definitions): each output name has
-// exactly one meaning, written beside the field below.
+// Definitions are those of docs/metrics.md: each output name has exactly one meaning, written
+// beside the field below.
 // Errors: InvalidArgument for malformed input (non-positive rates, fewer than one agent, an
 // unstable Erlang C queue); OutOfRange when an answer would need an absurd size.
 

@@ -1,4 +1,4 @@
-// Erlang B, C and A against every case of ../shared/reference/erlang.json, plus stability at
+// Erlang B, C and A against every case of tests/data/erlang.json, plus stability at
 // 2,000 agents and the rejection of bad input.
 
 #include "wfm/erlang.h"
@@ -17,8 +17,8 @@ namespace {
 using nlohmann::json;
 
 json LoadReference() {
-  std::ifstream f(std::string(SB_SHARED_DIR) + "/reference/erlang.json");
-  EXPECT_TRUE(f) << "../shared/reference/erlang.json is missing";
+  std::ifstream f(std::string(SB_TEST_DATA_DIR) + "/erlang.json");
+  EXPECT_TRUE(f) << "tests/data/erlang.json is missing";
   return f ? json::parse(f) : json::object();
 }
 

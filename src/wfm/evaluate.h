@@ -1,6 +1,6 @@
 #pragma once
-// Erlang B, C and A by name: inputs and outputs keyed by the names of
-// ../shared/reference/erlang.json ("arrival_rate", "p_wait", "min_trunks", ...), so the
+// Erlang B, C and A by name: inputs and outputs keyed by the names of docs/metrics.md and of the
+// reference cases tests/data/erlang.json ("arrival_rate", "p_wait", "min_trunks", ...), so the
 // `switchboard erlang` command and the reference test share one mapping and one set of rules.
 // Which computation runs follows from the inputs present:
 //   erlang_b: trunks + offered_load -> blocking; offered_load + max_blocking -> min_trunks;

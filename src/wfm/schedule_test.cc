@@ -1,4 +1,4 @@
-// Shift scheduling: the reference optimum of ../shared/reference/schedule.json, weekly 5x8 and
+// Shift scheduling: the reference optimum of tests/data/schedule.json, weekly 5x8 and
 // 4x10 patterns on a business-hours and a 24/7 requirement, and the errors.
 
 #include "wfm/schedule.h"
@@ -23,8 +23,8 @@ void ExpectCovers(const ScheduleProblem& p, const Schedule& s) {
 }
 
 TEST(Schedule, ReproducesTheReferenceOptimum) {
-  std::ifstream f(std::string(SB_SHARED_DIR) + "/reference/schedule.json");
-  ASSERT_TRUE(f) << "../shared/reference/schedule.json is missing";
+  std::ifstream f(std::string(SB_TEST_DATA_DIR) + "/schedule.json");
+  ASSERT_TRUE(f) << "tests/data/schedule.json is missing";
   const nlohmann::json doc = nlohmann::json::parse(f);
   const nlohmann::json& c = doc["cases"][0];
   const int per_day = doc["periods_per_day"];

@@ -31,6 +31,7 @@ printf 'id,nmae\nX,Y\n' >"$tmp/typo.csv"
 code=$?
 check "an unknown column rejects the file, naming it" grep -q "nmae" "$tmp/typo"
 check "  with exit 2" test "$code" -eq 2
+check "  naming the file once" test "$(grep -o "typo.csv" "$tmp/typo" | wc -l)" -eq 1
 
 db="$tmp/audit.db"
 "$bin" lookup --records "$records" --store "$db" --user alice --call 77 --phone "06 12 34 56 78" >"$tmp/pop" 2>&1
