@@ -75,8 +75,8 @@ void BM_ControllerCommands(benchmark::State& state) {
     ctl.Tick(now);  // wrap-up of zero ends
     commands += 3;
   }
-  state.counters["commands/s"] = benchmark::Counter(static_cast<double>(commands),
-                                                    benchmark::Counter::kIsRate);
+  state.counters["commands/s"] =
+      benchmark::Counter(static_cast<double>(commands), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ControllerCommands)->Arg(800)->Arg(10000)->Unit(benchmark::kMicrosecond);
 
@@ -115,8 +115,8 @@ void BM_JsonLinesCommands(benchmark::State& state) {
     run(R"({"op":"hangup","contact":)" + c + "}");
     ctl.Tick(now);
   }
-  state.counters["commands/s"] = benchmark::Counter(static_cast<double>(commands),
-                                                    benchmark::Counter::kIsRate);
+  state.counters["commands/s"] =
+      benchmark::Counter(static_cast<double>(commands), benchmark::Counter::kIsRate);
   state.counters["reply_bytes"] = static_cast<double>(bytes) / static_cast<double>(commands);
 }
 BENCHMARK(BM_JsonLinesCommands)->Unit(benchmark::kMicrosecond);
@@ -126,8 +126,8 @@ struct Large {
   CountingRecorder rec;
   std::unique_ptr<Controller> ctl;
   Large() {
-    ctl = std::make_unique<Controller>(core::Engine::Create(Center(10'000, 100), kT0).value(),
-                                       rec, 1, ControllerOptions{});
+    ctl = std::make_unique<Controller>(core::Engine::Create(Center(10'000, 100), kT0).value(), rec,
+                                       1, ControllerOptions{});
     Time now = kT0;
     for (int a = 0; a < 10'000; ++a) {
       (void)ctl->Execute(Login{"agent" + std::to_string(a), ""}, now);

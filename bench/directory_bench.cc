@@ -7,8 +7,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "bench/tail.h"
 #include <unistd.h>
+#include "bench/tail.h"
 
 #include <algorithm>
 #include <array>
@@ -164,8 +164,7 @@ Directory& Loaded(std::size_t n, benchmark::State* state = nullptr) {
   const auto t0 = Clock::now();
   Clock::time_point indexing = t0;  // when the index build started
   auto report = sb::directory::ImportFile(
-      path, *dir, {},
-      [&](sb::directory::ImportStage stage, std::uint64_t done, std::uint64_t) {
+      path, *dir, {}, [&](sb::directory::ImportStage stage, std::uint64_t done, std::uint64_t) {
         if (stage == sb::directory::ImportStage::kIndexing && done == 0) indexing = Clock::now();
       });
   const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -179,8 +178,7 @@ Directory& Loaded(std::size_t n, benchmark::State* state = nullptr) {
     const double millions = static_cast<double>(dir->snapshot()->record_count()) / 1e6;
     state->counters["seconds"] = seconds;
     // The index build and publishing (the bar's "indexing" stage).
-    state->counters["indexing_s"] =
-        std::chrono::duration<double>(Clock::now() - indexing).count();
+    state->counters["indexing_s"] = std::chrono::duration<double>(Clock::now() - indexing).count();
     state->counters["rows_per_s"] = static_cast<double>(report->rows) / seconds;
     state->counters["rejected"] = static_cast<double>(report->rejected);
     state->counters["rss_MiB_per_M"] = rss / millions / (1 << 20);

@@ -40,20 +40,22 @@ EngineSettings BigCenter(StrategyKind strategy) {
       const int q = (base + k * kSkills) % kQueues;
       as.queues.push_back({QueueId{static_cast<std::uint32_t>(q)}, 1 + k % 2});
     }
-    as.skills.push_back({SkillId{static_cast<std::uint32_t>(base % kSkills)}, 1 + static_cast<int>(rng() % 5)});
+    as.skills.push_back(
+        {SkillId{static_cast<std::uint32_t>(base % kSkills)}, 1 + static_cast<int>(rng() % 5)});
     for (int k = 0; k < 3; ++k) {
       const std::uint32_t sk = rng() % kSkills;
-      if (sk != static_cast<std::uint32_t>(base % kSkills)) as.skills.push_back({SkillId{sk}, 1 + static_cast<int>(rng() % 5)});
+      if (sk != static_cast<std::uint32_t>(base % kSkills))
+        as.skills.push_back({SkillId{sk}, 1 + static_cast<int>(rng() % 5)});
     }
     s.agents.push_back(as);
   }
   return s;
 }
 
-
 // A contact arrives while every agent is ready: the strategy ranks the queue's members.
 void BM_AgentForContact(benchmark::State& state) {
-  auto engine = std::move(Engine::Create(BigCenter(static_cast<StrategyKind>(state.range(0))), kTimeZero).value());
+  auto engine = std::move(
+      Engine::Create(BigCenter(static_cast<StrategyKind>(state.range(0))), kTimeZero).value());
   std::vector<Event> out;
   Time t = kTimeZero + 1s;
   for (int a = 0; a < kAgents; ++a) {
@@ -85,7 +87,8 @@ void BM_ContactForAgent(benchmark::State& state) {
   Time t = kTimeZero + 1s;
   std::uint64_t id = 1;
   for (int i = 0; i < 20 * kQueues; ++i, ++id) {
-    (void)engine->Handle(Enqueue{t, ContactId{id}, QueueId{static_cast<std::uint32_t>(i % kQueues)}, 0}, &out);
+    (void)engine->Handle(
+        Enqueue{t, ContactId{id}, QueueId{static_cast<std::uint32_t>(i % kQueues)}, 0}, &out);
   }
   sb::bench::TailRecorder tail;
   std::uint32_t a = 0;
@@ -93,7 +96,8 @@ void BM_ContactForAgent(benchmark::State& state) {
     t += 1ms;
     const AgentId agent{a++ % kAgents};
     out.clear();
-    if (engine->agent_state(agent) == AgentState::kLoggedOut) (void)engine->Handle(Login{t, agent}, &out);
+    if (engine->agent_state(agent) == AgentState::kLoggedOut)
+      (void)engine->Handle(Login{t, agent}, &out);
     out.clear();
     tail.Time([&] {
       Status st = engine->Handle(SetReady{t, agent}, &out);

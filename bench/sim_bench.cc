@@ -56,7 +56,12 @@ void BM_SimulateMillionCallsADay(benchmark::State& state) {
   state.counters["events_per_s"] = benchmark::Counter(events, benchmark::Counter::kIsRate);
   state.counters["sim_hours"] = static_cast<double>(state.range(0));
 }
-BENCHMARK(BM_SimulateMillionCallsADay)->Arg(24)->Arg(4)->Arg(168)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_SimulateMillionCallsADay)
+    ->Arg(24)
+    ->Arg(4)
+    ->Arg(168)
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
 
 }  // namespace
 

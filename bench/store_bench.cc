@@ -48,17 +48,23 @@ void Appends(benchmark::State& state, const std::string& url) {
     total += n;
     commits += w.health().commits;
   }
-  state.counters["appends_per_s"] = benchmark::Counter(static_cast<double>(total), benchmark::Counter::kIsRate);
+  state.counters["appends_per_s"] =
+      benchmark::Counter(static_cast<double>(total), benchmark::Counter::kIsRate);
   state.counters["events_per_commit"] = static_cast<double>(total) / static_cast<double>(commits);
 }
 
 void BM_SqliteAppends(benchmark::State& state) {
-  const auto dir = std::filesystem::temp_directory_path() / ("sb-bench-" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("sb-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   Appends(state, "sqlite:" + (dir / "bench.db").string());
   std::filesystem::remove_all(dir);
 }
-BENCHMARK(BM_SqliteAppends)->Arg(200000)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_SqliteAppends)
+    ->Arg(200000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 
 void BM_PostgresAppends(benchmark::State& state) {
   static auto server = store::testing::PostgresServer::Start(/*durable=*/true);
@@ -74,7 +80,11 @@ void BM_PostgresAppends(benchmark::State& state) {
   }
   Appends(state, *url);
 }
-BENCHMARK(BM_PostgresAppends)->Arg(200000)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_PostgresAppends)
+    ->Arg(200000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 
 }  // namespace
 

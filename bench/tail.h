@@ -1,9 +1,10 @@
 #pragma once
 // Where a latency tail comes from: each timed sample is tagged with what happened to the thread
 // while it ran (getrusage(RUSAGE_THREAD) before and after, outside the timed interval): an
-// context switch (preempted by another process, or blocked), a page fault (memory touched for the first time), or neither. Reported: p50/p99/max
-// of all samples, and p99/max of the clean ones, with the share of each kind. A tail that is
-// gone from the clean samples is the machine's, not the code's.
+// context switch (preempted by another process, or blocked), a page fault (memory touched for the
+// first time), or neither. Reported: p50/p99/max of all samples, and p99/max of the clean ones,
+// with the share of each kind. A tail that is gone from the clean samples is the machine's, not the
+// code's.
 
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>

@@ -24,6 +24,7 @@ packages=(
   python3                                       # small test drivers
   tzdata                                        # named time zones in calendars
   clang libclang-rt-14-dev                      # libFuzzer targets (scripts/fuzz.sh), thread-safety analysis
+  clang-format                                  # scripts/check-format.sh
 )
 
 missing=()

@@ -11,6 +11,7 @@ fi
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/check-purity.sh
+scripts/check-format.sh
 
 scripts/build.sh ci
 scripts/check-threads.sh build/ci

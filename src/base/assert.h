@@ -16,7 +16,5 @@ std::uint64_t DcheckFailures();
 
 }  // namespace sb
 
-#define SB_CHECK(cond, why) \
-  ((cond) ? (void)0 : ::sb::CheckFailed(__FILE__, __LINE__, #cond, why))
-#define SB_DCHECK(cond, why) \
-  ((cond) ? (void)0 : ::sb::DcheckFailed(__FILE__, __LINE__, #cond, why))
+#define SB_CHECK(cond, why) ((cond) ? (void)0 : ::sb::CheckFailed(__FILE__, __LINE__, #cond, why))
+#define SB_DCHECK(cond, why) ((cond) ? (void)0 : ::sb::DcheckFailed(__FILE__, __LINE__, #cond, why))

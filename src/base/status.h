@@ -12,12 +12,12 @@ namespace sb {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,  // the input is malformed or contradictory
-  kNotFound,         // an id or name that does not exist
+  kInvalidArgument,     // the input is malformed or contradictory
+  kNotFound,            // an id or name that does not exist
   kFailedPrecondition,  // valid input, wrong state (e.g. accepting an offer that expired)
-  kOutOfRange,       // a value outside its allowed range, or an event out of order
-  kUnavailable,      // a resource that may come back (disk, database, peer)
-  kInternal,         // a broken invariant; a bug
+  kOutOfRange,          // a value outside its allowed range, or an event out of order
+  kUnavailable,         // a resource that may come back (disk, database, peer)
+  kInternal,            // a broken invariant; a bug
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -69,8 +69,8 @@ inline Status Internal(std::string msg) { return Status(StatusCode::kInternal, s
 }  // namespace sb
 
 // Returns early from the enclosing function if `expr` (a Status) is not OK.
-#define SB_RETURN_IF_ERROR(expr)        \
-  do {                                  \
-    ::sb::Status sb_status_ = (expr);   \
+#define SB_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::sb::Status sb_status_ = (expr);        \
     if (!sb_status_.ok()) return sb_status_; \
   } while (0)

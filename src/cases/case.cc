@@ -22,9 +22,12 @@ std::pair<int, std::string_view> FollowUpField(std::string_view field) {
 
 std::string_view CaseStatusName(CaseStatus s) {
   switch (s) {
-    case CaseStatus::kOpen: return "open";
-    case CaseStatus::kPending: return "pending";
-    case CaseStatus::kClosed: return "closed";
+    case CaseStatus::kOpen:
+      return "open";
+    case CaseStatus::kPending:
+      return "pending";
+    case CaseStatus::kClosed:
+      return "closed";
   }
   return "open";
 }

@@ -20,10 +20,10 @@ std::string_view CaseStatusName(CaseStatus s);
 Result<CaseStatus> ParseCaseStatus(std::string_view name);
 
 struct FollowUp {
-  int number = 0;           // 1, 2, ... within the case
+  int number = 0;  // 1, 2, ... within the case
   std::string task;
   std::int64_t due_ms = 0;
-  std::string assignee;     // a user's login
+  std::string assignee;  // a user's login
   bool done = false;
 };
 

@@ -40,12 +40,15 @@ std::string Format(const std::array<int, 7>& v) {
 }
 
 Result<std::array<int, 7>> Payload(std::string_view p) {
-  if (p.size() != 7) return InvalidArgument("a confirmation number has 8 characters, like K7Q-4821-X");
+  if (p.size() != 7)
+    return InvalidArgument("a confirmation number has 8 characters, like K7Q-4821-X");
   std::array<int, 7> v{};
   for (std::size_t i = 0; i < 7; ++i) {
     v[i] = Value(p[i]);
-    if (v[i] < 0) return InvalidArgument(std::string("'") + p[i] + "' is not used in confirmation numbers");
-    if (i >= 3 && v[i] > 9) return InvalidArgument("characters 4 to 7 of a confirmation number are digits");
+    if (v[i] < 0)
+      return InvalidArgument(std::string("'") + p[i] + "' is not used in confirmation numbers");
+    if (i >= 3 && v[i] > 9)
+      return InvalidArgument("characters 4 to 7 of a confirmation number are digits");
   }
   return v;
 }
@@ -63,7 +66,8 @@ Result<std::string> NewConfirmationNumber() {
   while (got < bytes.size()) {
     const ssize_t n = getrandom(bytes.data() + got, bytes.size() - got, 0);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Unavailable("the system's random source failed; confirmation numbers need it");
+    if (n <= 0)
+      return Unavailable("the system's random source failed; confirmation numbers need it");
     got += static_cast<std::size_t>(n);
   }
   std::array<int, 7> v{};
@@ -88,10 +92,12 @@ Result<std::string> ParseConfirmationNumber(std::string_view typed) {
     chars += c;
     if (chars.size() > 16) break;
   }
-  if (chars.size() != 8) return InvalidArgument("a confirmation number has 8 characters, like K7Q-4821-X");
+  if (chars.size() != 8)
+    return InvalidArgument("a confirmation number has 8 characters, like K7Q-4821-X");
   SB_ASSIGN_OR_RETURN(auto v, Payload(std::string_view(chars).substr(0, 7)));
   const int check = Value(chars[7]);
-  if (check < 0) return InvalidArgument(std::string("'") + chars[7] + "' is not used in confirmation numbers");
+  if (check < 0)
+    return InvalidArgument(std::string("'") + chars[7] + "' is not used in confirmation numbers");
   if (check != CheckValue(v)) {
     return InvalidArgument("the check character does not match: a character was probably mistyped");
   }

@@ -11,8 +11,8 @@ constexpr int kConfirmationAttempts = 8;
 
 store::CaseEdit Edit(const std::string& user, std::int64_t at_ms, std::string field,
                      std::string old_value, std::string new_value) {
-  return store::CaseEdit{0, at_ms, user, std::move(field), std::move(old_value),
-                         std::move(new_value)};
+  return store::CaseEdit{
+      0, at_ms, user, std::move(field), std::move(old_value), std::move(new_value)};
 }
 
 bool CanMove(CaseStatus from, CaseStatus to) {
@@ -35,8 +35,8 @@ Status CaseService::CheckDisposition(std::uint32_t queue, const std::string& cod
   }
   std::string allowed;
   for (const std::string& c : it->second) allowed += (allowed.empty() ? "" : ", ") + c;
-  return InvalidArgument("'" + code + "' is not a disposition of this queue; expected one of: " +
-                         allowed);
+  return InvalidArgument("'" + code +
+                         "' is not a disposition of this queue; expected one of: " + allowed);
 }
 
 Status CaseService::Audit(const std::string& user, std::int64_t at_ms, const std::string& action,
@@ -75,8 +75,10 @@ Result<Case> CaseService::Change(const ChangeRequest& req) {
   SB_ASSIGN_OR_RETURN(store::StoredCase stored, store_.LoadCase(req.case_id));
   const Case now = Fold(stored);
   if (now.version != req.base_version) {
-    return FailedPrecondition("case " + now.header.confirmation + " was changed by someone else "
-                              "(version " + std::to_string(now.version) + ", you edited " +
+    return FailedPrecondition("case " + now.header.confirmation +
+                              " was changed by someone else "
+                              "(version " +
+                              std::to_string(now.version) + ", you edited " +
                               std::to_string(req.base_version) + "): reload it and edit again");
   }
   const CaseStatus next = req.status.value_or(now.status);
@@ -123,8 +125,7 @@ Result<Case> CaseService::Change(const ChangeRequest& req) {
   }
   for (int n : req.complete_followups) {
     if (n <= 0 || n > static_cast<int>(now.followups.size())) {
-      return NotFound("case " + now.header.confirmation + " has no follow-up " +
-                      std::to_string(n));
+      return NotFound("case " + now.header.confirmation + " has no follow-up " + std::to_string(n));
     }
     if (now.followups[n - 1].done) continue;
     const std::string field = "followup." + std::to_string(n) + ".done";
@@ -135,8 +136,8 @@ Result<Case> CaseService::Change(const ChangeRequest& req) {
   for (std::uint64_t c : req.link_calls) w.links.push_back({"call", std::to_string(c), req.at_ms});
   if (w.edits.empty() && w.links.empty()) return now;  // nothing to change: no version, no audit
   if (!w.links.empty()) note("links");
-  w.audit = store::AuditEntry{0, req.at_ms, req.user, "case.edit", "", req.call, req.case_id,
-                              changed};
+  w.audit =
+      store::AuditEntry{0, req.at_ms, req.user, "case.edit", "", req.call, req.case_id, changed};
   SB_RETURN_IF_ERROR(store_.UpdateCase(req.case_id, req.base_version, w));
   SB_ASSIGN_OR_RETURN(store::StoredCase after, store_.LoadCase(req.case_id));
   return Fold(after);

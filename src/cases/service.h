@@ -31,7 +31,7 @@ struct CaseRules {
 struct OpenRequest {
   std::string user;
   std::int64_t at_ms = 0;
-  std::uint64_t call = 0;   // the answered contact, 0 when opened by hand
+  std::uint64_t call = 0;  // the answered contact, 0 when opened by hand
   std::uint32_t queue = 0;
   std::vector<std::string> records;  // directory records shown in the screen pop
   std::string notes;
@@ -48,7 +48,7 @@ struct ChangeRequest {
   std::int64_t base_version = 0;  // Case::version as the user last saw it
   std::string user;
   std::int64_t at_ms = 0;
-  std::uint64_t call = 0;         // the call during which the change is made, if any
+  std::uint64_t call = 0;  // the call during which the change is made, if any
   std::optional<CaseStatus> status;
   std::optional<std::string> disposition;
   std::optional<std::string> notes;

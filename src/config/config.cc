@@ -47,7 +47,8 @@ Status CheckTopKeys(const std::string& file, const toml::table& root, bool sim) 
 
 }  // namespace
 
-Result<core::EngineSettings> EngineSettingsFromString(std::string_view toml, std::string_view name) {
+Result<core::EngineSettings> EngineSettingsFromString(std::string_view toml,
+                                                      std::string_view name) {
   SB_ASSIGN_OR_RETURN(toml::table root, Parse(toml, name));
   const std::string file(name);
   SB_RETURN_IF_ERROR(CheckTopKeys(file, root, false));
@@ -81,7 +82,8 @@ Result<StoreConfig> StoreConfigFromString(std::string_view toml, std::string_vie
     internal::Reader r(file, *t, "store");
     SB_RETURN_IF_ERROR(r.OnlyKeys({"url", "buffer"}));
     SB_RETURN_IF_ERROR(r.String("url", &c.url));
-    if (c.url.empty()) return r.Error(r.Get("url"), "url", "expected a file name or a postgresql:// URL");
+    if (c.url.empty())
+      return r.Error(r.Get("url"), "url", "expected a file name or a postgresql:// URL");
     SB_RETURN_IF_ERROR(r.Int("buffer", 1000, 100'000'000, &c.buffer));
   }
   if (const toml::node* n = root.get("retention")) {

@@ -7,8 +7,8 @@
 
 #include <map>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "core/settings.h"
@@ -29,8 +29,7 @@ struct StoreConfig {
                                        // sqlite:PATH, or postgresql://...
   std::int64_t buffer = 1'000'000;     // writes buffered while the store is down
   // Days to keep each kind of data; 0 keeps it forever.
-  std::int64_t events_days = 0, cdrs_days = 0, cases_days = 0, audit_days = 0,
-               recordings_days = 0;
+  std::int64_t events_days = 0, cdrs_days = 0, cases_days = 0, audit_days = 0, recordings_days = 0;
   Duration purge_every = std::chrono::hours(1);
   // Disposition codes by queue name; a queue without the key accepts any code.
   std::map<std::string, std::vector<std::string>> dispositions;

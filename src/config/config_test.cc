@@ -33,11 +33,15 @@ struct Bad {
 };
 
 TEST(Config, BrokenFilesNameFileLineAndField) {
-  for (const Bad& b : {Bad{"unknown_key.toml", "unknown_key.toml:7: queue 'support': service_levle: unknown key"},
-                       Bad{"bad_service_level.toml", "bad_service_level.toml:6: queue 'other': service_level: expected a number in"},
-                       Bad{"unknown_overflow.toml", "unknown_overflow.toml:3: queue 'support': when_closed: queue: no queue named 'nowhere'"},
-                       Bad{"syntax.toml", "syntax.toml:2"},
-                       Bad{"bad_strategy.toml", "strategy: expected longest_idle"}}) {
+  for (const Bad& b :
+       {Bad{"unknown_key.toml", "unknown_key.toml:7: queue 'support': service_levle: unknown key"},
+        Bad{"bad_service_level.toml",
+            "bad_service_level.toml:6: queue 'other': service_level: expected a number in"},
+        Bad{"unknown_overflow.toml",
+            "unknown_overflow.toml:3: queue 'support': when_closed: queue: no queue named "
+            "'nowhere'"},
+        Bad{"syntax.toml", "syntax.toml:2"},
+        Bad{"bad_strategy.toml", "strategy: expected longest_idle"}}) {
     auto s = LoadEngineSettings(kDir + "bad/" + b.file);
     ASSERT_FALSE(s.ok()) << b.file;
     EXPECT_NE(s.status().message().find(b.fragment), std::string::npos) << s.status().message();
@@ -70,7 +74,8 @@ TEST(Config, StoreRetentionAndDispositions) {
            Case{"[retention]\nkeep_forever = true\n", "keep_forever: unknown key"},
            Case{"[store]\nurl = \"\"\n", "url: expected a file name"},
            Case{"[[queue]]\nname = \"q\"\ndispositions = [\"\"]\n", "queue 'q': dispositions"},
-           Case{"[[queue]]\nname = \"q\"\ndispositions = \"resolved\"\n", "queue 'q': dispositions"},
+           Case{"[[queue]]\nname = \"q\"\ndispositions = \"resolved\"\n",
+                "queue 'q': dispositions"},
        }) {
     auto s = StoreConfigFromString(c.toml, "x.toml");
     ASSERT_FALSE(s.ok()) << c.toml;
@@ -85,10 +90,12 @@ TEST(Config, RoutingHints) {
   auto none = RoutingHintsFromString("", "x.toml");
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->segment_priority.empty());
-  auto bad = RoutingHintsFromString("[routing_hints]\nsegment_priority = { gold = \"high\" }\n", "x.toml");
+  auto bad =
+      RoutingHintsFromString("[routing_hints]\nsegment_priority = { gold = \"high\" }\n", "x.toml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("x.toml:2: routing_hints.segment_priority: gold"),
-            std::string::npos) << bad.status().message();
+            std::string::npos)
+      << bad.status().message();
   auto typo = RoutingHintsFromString("[routing_hints]\nsegment_prio = {}\n", "x.toml");
   EXPECT_FALSE(typo.ok());
 }
@@ -123,7 +130,8 @@ TEST(Config, GarbledFilesNeverCrash) {
   int ok = 0;
   for (int i = 0; i < 300; ++i) {
     std::string text = demo.substr(0, rng() % demo.size());
-    for (int k = 0; k < 3; ++k) text[rng() % (text.size() + 1 > 1 ? text.size() : 1)] = static_cast<char>(rng() % 128);
+    for (int k = 0; k < 3; ++k)
+      text[rng() % (text.size() + 1 > 1 ? text.size() : 1)] = static_cast<char>(rng() % 128);
     auto s = SimSettingsFromString(text, "garbled.toml");
     ok += s.ok() ? 1 : 0;
     if (!s.ok()) {

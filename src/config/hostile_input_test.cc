@@ -117,9 +117,8 @@ TEST(TomlGuard, NonAsciiOutsideStringsIsRefusedBeforeTomlSeesIt) {
 TEST(ConfigMessages, QuotedKeysAndBytesStayPrintable) {
   // Found by fuzz_config: toml++ quotes the character it saw ("saw '\n'"), and a quoted key may
   // hold any character: messages carried raw newlines and escape sequences.
-  for (const std::string& text :
-       {std::string("a = n\n\n"), std::string("\"\\u001b[2J\" = 1\n"),
-        DemoWith("name = \"support\"", "name = \"sup\\u0007port\"")}) {
+  for (const std::string& text : {std::string("a = n\n\n"), std::string("\"\\u001b[2J\" = 1\n"),
+                                  DemoWith("name = \"support\"", "name = \"sup\\u0007port\"")}) {
     auto s = EngineSettingsFromString(text, "m.toml");
     ASSERT_FALSE(s.ok()) << text.substr(0, 40);
     EXPECT_EQ(Printable(s.status().message(), SIZE_MAX), s.status().message());

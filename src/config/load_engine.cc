@@ -15,11 +15,14 @@ constexpr const char* kDays[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun
 Status ReadRange(const Reader& r, const toml::node& n, std::string_view key, core::OpenRange* out) {
   const std::string text = n.value<std::string>().value_or("");
   const auto dash = text.find('-');
-  if (!n.is_string() || dash == std::string::npos) return r.Error(&n, key, "expected \"HH:MM-HH:MM\"");
+  if (!n.is_string() || dash == std::string::npos)
+    return r.Error(&n, key, "expected \"HH:MM-HH:MM\"");
   auto open = ParseClock(text.substr(0, dash));
   auto close = ParseClock(text.substr(dash + 1));
-  if (!open.ok() || !close.ok()) return r.Error(&n, key, "expected \"HH:MM-HH:MM\", got \"" + text + "\"");
-  if (*open >= *close) return r.Error(&n, key, "a range must open before it closes (no overnight ranges; split them)");
+  if (!open.ok() || !close.ok())
+    return r.Error(&n, key, "expected \"HH:MM-HH:MM\", got \"" + text + "\"");
+  if (*open >= *close)
+    return r.Error(&n, key, "a range must open before it closes (no overnight ranges; split them)");
   *out = {*open, *close};
   return Status::Ok();
 }
@@ -73,7 +76,8 @@ Status CheckNoOverlap(const Reader& r, int day, const std::vector<core::OpenRang
 
 Status ReadCalendar(const std::string& file, const toml::table& t, core::Calendar* c) {
   Reader r(file, t, "calendar");
-  SB_RETURN_IF_ERROR(r.OnlyKeys({"name", "time_zone", "always_open", "weekdays", "hours", "holidays"}));
+  SB_RETURN_IF_ERROR(
+      r.OnlyKeys({"name", "time_zone", "always_open", "weekdays", "hours", "holidays"}));
   SB_RETURN_IF_ERROR(r.String("name", &c->name, true));
   Reader named(file, t, "calendar '" + c->name + "'");
   c->always_open = false;
@@ -90,11 +94,14 @@ Status ReadCalendar(const std::string& file, const toml::table& t, core::Calenda
   }
   if (const toml::node* h = named.Get("hours")) {
     const toml::table* ht = h->as_table();
-    if (ht == nullptr) return named.Error(h, "hours", "expected a table like { mon = [\"08:00-12:00\"] }");
+    if (ht == nullptr)
+      return named.Error(h, "hours", "expected a table like { mon = [\"08:00-12:00\"] }");
     for (const auto& [k, v] : *ht) {
       int day = -1;
       for (int d = 0; d < 7; ++d) day = k.str() == kDays[d] ? d : day;
-      if (day < 0) return named.Error(&v, "hours." + std::string(k.str()), "expected a day: mon, tue, wed, thu, fri, sat or sun");
+      if (day < 0)
+        return named.Error(&v, "hours." + std::string(k.str()),
+                           "expected a day: mon, tue, wed, thu, fri, sat or sun");
       c->weekly[day].clear();
       const std::string field = "hours." + std::string(k.str());  // clang 14 cannot capture k
       auto add = [&](const toml::node& n) -> Status {

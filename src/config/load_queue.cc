@@ -11,7 +11,9 @@ Status ReadFallback(const Reader& r, std::string_view key, const core::EngineSet
                     QueueId self, core::Fallback* f, std::vector<OverflowEdge>* edges) {
   const toml::node* n = r.Get(key);
   if (n == nullptr) return Status::Ok();
-  if (!n->is_table()) return r.Error(n, key, "expected { action = \"message\"|\"overflow\"|\"callback\", queue = \"...\" }");
+  if (!n->is_table())
+    return r.Error(n, key,
+                   "expected { action = \"message\"|\"overflow\"|\"callback\", queue = \"...\" }");
   Reader fr(r.file(), *n->as_table(), r.where() + ": " + std::string(key));
   SB_RETURN_IF_ERROR(fr.OnlyKeys({"action", "queue"}));
   std::string action, queue;
@@ -25,12 +27,14 @@ Status ReadFallback(const Reader& r, std::string_view key, const core::EngineSet
     f->action = core::Fallback::Action::kOverflowQueue;
     if (queue.empty()) return fr.Error(nullptr, "queue", "is required for action \"overflow\"");
     f->queue = core::FindQueue(s, queue);
-    if (!f->queue.valid()) return fr.Error(fr.Get("queue"), "queue", "no queue named '" + queue + "'");
+    if (!f->queue.valid())
+      return fr.Error(fr.Get("queue"), "queue", "no queue named '" + queue + "'");
     if (f->queue == self) return fr.Error(fr.Get("queue"), "queue", "overflows to its own queue");
     edges->push_back(
         {self.value, f->queue.value, key == "when_max_wait", fr.Place(fr.Get("queue"), "queue")});
   } else {
-    return fr.Error(fr.Get("action"), "action", "expected \"message\", \"overflow\" or \"callback\", got \"" + action + "\"");
+    return fr.Error(fr.Get("action"), "action",
+                    "expected \"message\", \"overflow\" or \"callback\", got \"" + action + "\"");
   }
   return Status::Ok();
 }
@@ -63,7 +67,9 @@ Status ReadRelax(const Reader& q, const core::EngineSettings& s, QueueId self,
     if (!skill.empty()) {
       step.kind = core::RelaxStep::Kind::kLowerProficiency;
       step.skill = core::FindSkill(s, skill);
-      if (!step.skill.valid()) return r.Error(r.Get("lower_skill"), "lower_skill", "no skill named '" + skill + "' in [engine] skills");
+      if (!step.skill.valid())
+        return r.Error(r.Get("lower_skill"), "lower_skill",
+                       "no skill named '" + skill + "' in [engine] skills");
       std::int64_t min = 1;
       SB_RETURN_IF_ERROR(r.Int("min", 1, 5, &min));
       step.min_proficiency = static_cast<int>(min);
@@ -83,12 +89,15 @@ Status ReadRelax(const Reader& q, const core::EngineSettings& s, QueueId self,
     } else if (!group.empty()) {
       step.kind = core::RelaxStep::Kind::kAddGroup;
       step.group = core::FindGroup(s, group);
-      if (!step.group.valid()) return r.Error(r.Get("add_group"), "add_group", "no group named '" + group + "' in [engine] groups");
+      if (!step.group.valid())
+        return r.Error(r.Get("add_group"), "add_group",
+                       "no group named '" + group + "' in [engine] groups");
       SB_RETURN_IF_ERROR(r.Bool("waive_requirements", &step.waive_requirements));
     } else if (!overflow.empty()) {
       step.kind = core::RelaxStep::Kind::kOverflow;
       step.queue = core::FindQueue(s, overflow);
-      if (!step.queue.valid()) return r.Error(r.Get("overflow"), "overflow", "no queue named '" + overflow + "'");
+      if (!step.queue.valid())
+        return r.Error(r.Get("overflow"), "overflow", "no queue named '" + overflow + "'");
       if (step.queue == self) {
         return r.Error(r.Get("overflow"), "overflow", "overflows to its own queue");
       }
@@ -113,9 +122,11 @@ Status ForEachTable(const std::string& file, const toml::table& root, std::strin
   const toml::node* n = root.get(key);
   if (n == nullptr) return Status::Ok();
   const toml::array* arr = n->as_array();
-  if (arr == nullptr) return Reader(file, root, "").Error(n, key, "expected [[" + std::string(key) + "]] tables");
+  if (arr == nullptr)
+    return Reader(file, root, "").Error(n, key, "expected [[" + std::string(key) + "]] tables");
   for (const toml::node& e : *arr) {
-    if (!e.is_table()) return Reader(file, root, "").Error(&e, key, "expected [[" + std::string(key) + "]] tables");
+    if (!e.is_table())
+      return Reader(file, root, "").Error(&e, key, "expected [[" + std::string(key) + "]] tables");
     SB_RETURN_IF_ERROR(fn(*e.as_table()));
   }
   return Status::Ok();
@@ -125,11 +136,26 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
                  core::QueueSettings* q, std::vector<OverflowEdge>* edges) {
   const QueueId self = core::FindQueue(s, q->name);
   Reader r(file, t, "queue '" + q->name + "'");
-  SB_RETURN_IF_ERROR(r.OnlyKeys({"name", "priority", "strategy", "service_level", "service_level_threshold",
-                                 "max_wait", "max_length", "calendar", "offer_timeout", "wrap_up",
-                                 "max_wrap_up", "ring_all_max", "transfer_keeps_arrival",
-                                 "expected_handle_time", "requirements", "relax", "when_closed",
-                                 "when_full", "when_max_wait", "best_match",
+  SB_RETURN_IF_ERROR(r.OnlyKeys({"name",
+                                 "priority",
+                                 "strategy",
+                                 "service_level",
+                                 "service_level_threshold",
+                                 "max_wait",
+                                 "max_length",
+                                 "calendar",
+                                 "offer_timeout",
+                                 "wrap_up",
+                                 "max_wrap_up",
+                                 "ring_all_max",
+                                 "transfer_keeps_arrival",
+                                 "expected_handle_time",
+                                 "requirements",
+                                 "relax",
+                                 "when_closed",
+                                 "when_full",
+                                 "when_max_wait",
+                                 "best_match",
                                  "dispositions" /* read by LoadStoreConfig */}));
   std::int64_t v = q->priority;
   SB_RETURN_IF_ERROR(r.Int("priority", 1, 100, &v));
@@ -137,7 +163,10 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
   std::string strategy = "longest_idle";
   SB_RETURN_IF_ERROR(r.String("strategy", &strategy));
   if (!core::ParseStrategy(strategy, &q->strategy)) {
-    return r.Error(r.Get("strategy"), "strategy", "expected longest_idle, round_robin, fewest_contacts, ring_all, random, highest_proficiency or best_match, got \"" + strategy + "\"");
+    return r.Error(r.Get("strategy"), "strategy",
+                   "expected longest_idle, round_robin, fewest_contacts, ring_all, random, "
+                   "highest_proficiency or best_match, got \"" +
+                       strategy + "\"");
   }
   SB_RETURN_IF_ERROR(r.Number("service_level", 0.000001, 1, &q->service_level_target));
   SB_RETURN_IF_ERROR(r.Dur("service_level_threshold", &q->service_level_threshold));
@@ -149,8 +178,10 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
   SB_RETURN_IF_ERROR(r.String("calendar", &cal));
   if (!cal.empty()) {
     q->calendar = static_cast<std::uint32_t>(s.calendars.size());
-    for (std::uint32_t i = 0; i < s.calendars.size(); ++i) q->calendar = s.calendars[i].name == cal && i > 0 ? i : q->calendar;
-    if (q->calendar == s.calendars.size()) return r.Error(r.Get("calendar"), "calendar", "no [[calendar]] named '" + cal + "'");
+    for (std::uint32_t i = 0; i < s.calendars.size(); ++i)
+      q->calendar = s.calendars[i].name == cal && i > 0 ? i : q->calendar;
+    if (q->calendar == s.calendars.size())
+      return r.Error(r.Get("calendar"), "calendar", "no [[calendar]] named '" + cal + "'");
   }
   SB_RETURN_IF_ERROR(r.Dur("offer_timeout", &q->offer_timeout));
   if (q->offer_timeout <= Duration{0}) {
@@ -175,7 +206,8 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
     const toml::array* arr = n->as_array();
     if (arr == nullptr) return r.Error(n, "requirements", "expected [{ skill = \"fr\", min = 3 }]");
     for (const toml::node& e : *arr) {
-      if (!e.is_table()) return r.Error(&e, "requirements", "expected [{ skill = \"fr\", min = 3 }]");
+      if (!e.is_table())
+        return r.Error(&e, "requirements", "expected [{ skill = \"fr\", min = 3 }]");
       Reader rr(file, *e.as_table(), r.where() + ": requirements");
       SB_RETURN_IF_ERROR(rr.OnlyKeys({"skill", "min"}));
       std::string skill;
@@ -183,7 +215,9 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
       SB_RETURN_IF_ERROR(rr.String("skill", &skill, true));
       SB_RETURN_IF_ERROR(rr.Int("min", 1, 5, &min));
       const SkillId id = core::FindSkill(s, skill);
-      if (!id.valid()) return rr.Error(rr.Get("skill"), "skill", "no skill named '" + skill + "' in [engine] skills");
+      if (!id.valid())
+        return rr.Error(rr.Get("skill"), "skill",
+                        "no skill named '" + skill + "' in [engine] skills");
       q->requirements.push_back({id, static_cast<int>(min)});
     }
   }
@@ -192,7 +226,9 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
   SB_RETURN_IF_ERROR(ReadFallback(r, "when_full", s, self, &q->when_full, edges));
   SB_RETURN_IF_ERROR(ReadFallback(r, "when_max_wait", s, self, &q->when_max_wait, edges));
   if (const toml::node* n = r.Get("best_match")) {
-    if (!n->is_table()) return r.Error(n, "best_match", "expected { proficiency = 0.6, idle = 0.4, idle_scale = \"60s\" }");
+    if (!n->is_table())
+      return r.Error(n, "best_match",
+                     "expected { proficiency = 0.6, idle = 0.4, idle_scale = \"60s\" }");
     Reader br(file, *n->as_table(), r.where() + ": best_match");
     SB_RETURN_IF_ERROR(br.OnlyKeys({"proficiency", "idle", "idle_scale"}));
     SB_RETURN_IF_ERROR(br.Number("proficiency", 0, 100, &q->best_match.proficiency));
@@ -227,11 +263,15 @@ Status ReadAgent(const std::string& file, const toml::table& t, const core::Engi
       const std::int64_t level = v.value<std::int64_t>().value_or(-1);
       const std::int64_t hi = skills ? 5 : 9;
       if (!v.is_integer() || level < 1 || level > hi) {
-        return named.Error(&v, std::string(key) + "." + item, skills ? "expected a proficiency 1..5" : "expected a tier 1..9 (1 = first choice)");
+        return named.Error(
+            &v, std::string(key) + "." + item,
+            skills ? "expected a proficiency 1..5" : "expected a tier 1..9 (1 = first choice)");
       }
       if (skills) {
         const SkillId id = core::FindSkill(s, item);
-        if (!id.valid()) return named.Error(&v, "skills." + item, "no skill named '" + item + "' in [engine] skills");
+        if (!id.valid())
+          return named.Error(&v, "skills." + item,
+                             "no skill named '" + item + "' in [engine] skills");
         a->skills.push_back({id, static_cast<int>(level)});
       } else {
         const QueueId id = core::FindQueue(s, item);
@@ -244,7 +284,9 @@ Status ReadAgent(const std::string& file, const toml::table& t, const core::Engi
   SB_RETURN_IF_ERROR(named.StringList("groups", &groups));
   for (const std::string& g : groups) {
     const GroupId id = core::FindGroup(s, g);
-    if (!id.valid()) return named.Error(named.Get("groups"), "groups", "no group named '" + g + "' in [engine] groups");
+    if (!id.valid())
+      return named.Error(named.Get("groups"), "groups",
+                         "no group named '" + g + "' in [engine] groups");
     a->groups.push_back(id);
   }
   return Status::Ok();

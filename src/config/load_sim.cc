@@ -18,15 +18,22 @@ Status ReadDist(const Reader& r, std::string_view key, sim::Distribution* d) {
     d->kind = sim::Distribution::Kind::kNone;
     return Status::Ok();
   }
-  if (!n->is_table()) return r.Error(n, key, "expected { dist = \"exponential\"|\"lognormal\"|\"fixed\", mean = \"300s\", cv = 0.8 } or \"none\"");
+  if (!n->is_table())
+    return r.Error(n, key,
+                   "expected { dist = \"exponential\"|\"lognormal\"|\"fixed\", mean = \"300s\", cv "
+                   "= 0.8 } or \"none\"");
   Reader dr(r.file(), *n->as_table(), r.where() + ": " + std::string(key));
   SB_RETURN_IF_ERROR(dr.OnlyKeys({"dist", "mean", "cv"}));
   std::string dist = "exponential";
   SB_RETURN_IF_ERROR(dr.String("dist", &dist));
-  if (dist == "exponential") d->kind = sim::Distribution::Kind::kExponential;
-  else if (dist == "lognormal") d->kind = sim::Distribution::Kind::kLognormal;
-  else if (dist == "fixed") d->kind = sim::Distribution::Kind::kFixed;
-  else return dr.Error(dr.Get("dist"), "dist", "expected exponential, lognormal or fixed");
+  if (dist == "exponential")
+    d->kind = sim::Distribution::Kind::kExponential;
+  else if (dist == "lognormal")
+    d->kind = sim::Distribution::Kind::kLognormal;
+  else if (dist == "fixed")
+    d->kind = sim::Distribution::Kind::kFixed;
+  else
+    return dr.Error(dr.Get("dist"), "dist", "expected exponential, lognormal or fixed");
   SB_RETURN_IF_ERROR(dr.Dur("mean", &d->mean));
   return dr.Number("cv", 0.01, 10, &d->cv);
 }
@@ -44,7 +51,9 @@ Status ReadDays(const Reader& r, std::string_view text, std::uint8_t* mask) {
     from = a == kDays[d] ? d : from;
     to = b == kDays[d] ? d : to;
   }
-  if (from < 0 || to < 0) return r.Error(r.Get("days"), "days", "expected \"all\", a day (\"sat\") or a range (\"mon-fri\")");
+  if (from < 0 || to < 0)
+    return r.Error(r.Get("days"), "days",
+                   "expected \"all\", a day (\"sat\") or a range (\"mon-fri\")");
   *mask = 0;
   for (int d = from;; d = (d + 1) % 7) {
     *mask |= static_cast<std::uint8_t>(1u << d);
@@ -66,7 +75,8 @@ Status ExpandAgents(const Reader& r, const core::EngineSettings& e, const std::s
   const AgentId first = core::FindAgent(e, spec.substr(0, dots));
   const AgentId last = core::FindAgent(e, spec.substr(dots + 2));
   if (!first.valid() || !last.valid() || last < first) {
-    return r.Error(r.Get("agents"), "agents", "expected a range of existing agents \"first..last\", got \"" + spec + "\"");
+    return r.Error(r.Get("agents"), "agents",
+                   "expected a range of existing agents \"first..last\", got \"" + spec + "\"");
   }
   for (std::uint32_t i = first.value; i <= last.value; ++i) out->push_back(AgentId{i});
   return Status::Ok();
@@ -100,7 +110,8 @@ Status ReadShift(const std::string& file, const toml::table& t, sim::SimSettings
     const toml::array* arr = b->as_array();
     if (arr == nullptr) return r.Error(b, "breaks", "expected [{ at = \"2h\", length = \"15m\" }]");
     for (const toml::node& e : *arr) {
-      if (!e.is_table()) return r.Error(&e, "breaks", "expected [{ at = \"2h\", length = \"15m\" }]");
+      if (!e.is_table())
+        return r.Error(&e, "breaks", "expected [{ at = \"2h\", length = \"15m\" }]");
       Reader br(file, *e.as_table(), "sim.shift: breaks");
       SB_RETURN_IF_ERROR(br.OnlyKeys({"at", "length"}));
       Duration at{0}, len = 15min;
@@ -121,12 +132,13 @@ Status ReadShift(const std::string& file, const toml::table& t, sim::SimSettings
 
 Status ReadSim(const std::string& file, const toml::table& root, sim::SimSettings* s) {
   const toml::node* n = root.get("sim");
-  if (n == nullptr) return Reader(file, root, "").Error(nullptr, "sim", "no [sim] section: add one to simulate");
+  if (n == nullptr)
+    return Reader(file, root, "").Error(nullptr, "sim", "no [sim] section: add one to simulate");
   if (!n->is_table()) return Reader(file, root, "").Error(n, "sim", "expected a table [sim]");
   const toml::table& t = *n->as_table();
   Reader r(file, t, "[sim]");
-  SB_RETURN_IF_ERROR(r.OnlyKeys({"start", "days", "time_zone", "seed", "replications", "report_interval",
-                                 "ring_time", "always_on", "stream", "shift"}));
+  SB_RETURN_IF_ERROR(r.OnlyKeys({"start", "days", "time_zone", "seed", "replications",
+                                 "report_interval", "ring_time", "always_on", "stream", "shift"}));
   std::string start = "2026-11-23", zone = "UTC";
   SB_RETURN_IF_ERROR(r.String("time_zone", &zone));
   auto z = ParseZone(zone);
@@ -137,7 +149,9 @@ Status ReadSim(const std::string& file, const toml::table& root, sim::SimSetting
   unsigned mo = 0, d = 0;
   char extra = 0;
   if (std::sscanf(start.c_str(), "%d-%u-%u%c", &y, &mo, &d, &extra) != 3 ||
-      !std::chrono::year_month_day(std::chrono::year(y), std::chrono::month(mo), std::chrono::day(d)).ok()) {
+      !std::chrono::year_month_day(std::chrono::year(y), std::chrono::month(mo),
+                                   std::chrono::day(d))
+           .ok()) {
     return r.Error(r.Get("start"), "start", "expected a date \"YYYY-MM-DD\"");
   }
   const Time local_midnight = Time(std::chrono::sys_days(std::chrono::year(y) / mo / d));
@@ -157,13 +171,15 @@ Status ReadSim(const std::string& file, const toml::table& root, sim::SimSetting
   for (const auto& a : always) SB_RETURN_IF_ERROR(ExpandAgents(r, s->engine, a, &s->always_on));
   SB_RETURN_IF_ERROR(ForEachTable(file, t, "stream", [&](const toml::table& st) {
     Reader sr(file, st, "sim.stream");
-    SB_RETURN_IF_ERROR(sr.OnlyKeys({"name", "queue", "calls_per_day", "profile", "handle_time", "patience", "callback_share"}));
+    SB_RETURN_IF_ERROR(sr.OnlyKeys({"name", "queue", "calls_per_day", "profile", "handle_time",
+                                    "patience", "callback_share"}));
     sim::Stream stream;
     std::string queue;
     SB_RETURN_IF_ERROR(sr.String("name", &stream.name, true));
     SB_RETURN_IF_ERROR(sr.String("queue", &queue, true));
     stream.queue = core::FindQueue(s->engine, queue);
-    if (!stream.queue.valid()) return sr.Error(sr.Get("queue"), "queue", "no queue named '" + queue + "'");
+    if (!stream.queue.valid())
+      return sr.Error(sr.Get("queue"), "queue", "no queue named '" + queue + "'");
     double per_day = 0;
     // 1e8 a day is 1,157 calls a second, past the busiest centres; more only makes a run that
     // never ends.
@@ -171,7 +187,8 @@ Status ReadSim(const std::string& file, const toml::table& root, sim::SimSetting
     const toml::node* p = sr.Get("profile");
     const toml::array* arr = p == nullptr ? nullptr : p->as_array();
     if (arr == nullptr || (arr->size() != 24 && arr->size() != 48 && arr->size() != 96)) {
-      return sr.Error(p, "profile", "expected 24, 48 or 96 relative weights for the intervals of a day");
+      return sr.Error(p, "profile",
+                      "expected 24, 48 or 96 relative weights for the intervals of a day");
     }
     double sum = 0;
     for (const toml::node& e : *arr) {
@@ -193,7 +210,8 @@ Status ReadSim(const std::string& file, const toml::table& root, sim::SimSetting
     s->streams.push_back(std::move(stream));
     return Status::Ok();
   }));
-  return ForEachTable(file, t, "shift", [&](const toml::table& sh) { return ReadShift(file, sh, s); });
+  return ForEachTable(file, t, "shift",
+                      [&](const toml::table& sh) { return ReadShift(file, sh, s); });
 }
 
 }  // namespace sb::config::internal

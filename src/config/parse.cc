@@ -17,20 +17,30 @@ Result<Duration> ParseDuration(std::string_view text) {
   while (i < text.size()) {
     std::size_t j = i;
     while (j < text.size() && ((text[j] >= '0' && text[j] <= '9') || text[j] == '.')) ++j;
-    if (j == i) return InvalidArgument("expected a duration like \"20s\", \"5m\" or \"1h30m\", got \"" + std::string(text) + "\"");
+    if (j == i)
+      return InvalidArgument("expected a duration like \"20s\", \"5m\" or \"1h30m\", got \"" +
+                             std::string(text) + "\"");
     double value = 0;
     auto [p, ec] = std::from_chars(text.data() + i, text.data() + j, value);
-    if (ec != std::errc() || p != text.data() + j) return InvalidArgument("bad number in duration \"" + std::string(text) + "\"");
+    if (ec != std::errc() || p != text.data() + j)
+      return InvalidArgument("bad number in duration \"" + std::string(text) + "\"");
     std::size_t k = j;
     while (k < text.size() && text[k] >= 'a' && text[k] <= 'z') ++k;
     const std::string_view unit = text.substr(j, k - j);
     double ms_per = 0;
-    if (unit == "ms") ms_per = 1;
-    else if (unit == "s" || unit.empty()) ms_per = 1000;
-    else if (unit == "m" || unit == "min") ms_per = 60000;
-    else if (unit == "h") ms_per = 3600000;
-    else if (unit == "d") ms_per = 86400000;
-    else return InvalidArgument("unknown unit \"" + std::string(unit) + "\" in duration; use ms, s, m, h or d");
+    if (unit == "ms")
+      ms_per = 1;
+    else if (unit == "s" || unit.empty())
+      ms_per = 1000;
+    else if (unit == "m" || unit == "min")
+      ms_per = 60000;
+    else if (unit == "h")
+      ms_per = 3600000;
+    else if (unit == "d")
+      ms_per = 86400000;
+    else
+      return InvalidArgument("unknown unit \"" + std::string(unit) +
+                             "\" in duration; use ms, s, m, h or d");
     if (rank_of(ms_per) >= last_rank) {
       return InvalidArgument("units must each appear once, largest first (like \"1h30m\"), got \"" +
                              std::string(text) + "\"");
@@ -45,7 +55,8 @@ Result<Duration> ParseDuration(std::string_view text) {
 
 Result<int> ParseClock(std::string_view t) {
   int h = 0, m = 0;
-  if (t.size() != 5 || t[2] != ':' || std::from_chars(t.data(), t.data() + 2, h).ec != std::errc() ||
+  if (t.size() != 5 || t[2] != ':' ||
+      std::from_chars(t.data(), t.data() + 2, h).ec != std::errc() ||
       std::from_chars(t.data() + 3, t.data() + 5, m).ec != std::errc() || h > 24 || m > 59 ||
       (h == 24 && m != 0)) {
     return InvalidArgument("expected a time of day \"HH:MM\", got \"" + std::string(t) + "\"");
@@ -66,7 +77,8 @@ Result<core::TimeZone> ParseZone(std::string_view text) {
     }
   }
   if (t.size() > 0 && (t[0] == '+' || t[0] == '-')) {
-    return InvalidArgument("expected a fixed offset like \"+01:00\", got \"" + std::string(text) + "\"");
+    return InvalidArgument("expected a fixed offset like \"+01:00\", got \"" + std::string(text) +
+                           "\"");
   }
   return LoadZone(text);
 }

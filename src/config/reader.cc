@@ -58,14 +58,16 @@ Status Reader::String(std::string_view key, std::string* out, bool required) con
   return Status::Ok();
 }
 
-Status Reader::Int(std::string_view key, std::int64_t lo, std::int64_t hi, std::int64_t* out) const {
+Status Reader::Int(std::string_view key, std::int64_t lo, std::int64_t hi,
+                   std::int64_t* out) const {
   const toml::node* n = Get(key);
   if (n == nullptr) return Status::Ok();
   if (!n->is_integer()) return Error(n, key, "expected an integer");
   const std::int64_t v = n->value<std::int64_t>().value_or(0);
   if (v < lo || v > hi) {
-    return Error(n, key, "expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
-                             ", got " + std::to_string(v));
+    return Error(n, key,
+                 "expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
+                     ", got " + std::to_string(v));
   }
   *out = v;
   return Status::Ok();
@@ -104,7 +106,8 @@ Status Reader::Dur(std::string_view key, Duration* out) const {
     *out = FromSeconds(v);
     return Status::Ok();
   }
-  if (!n->is_string()) return Error(n, key, "expected a duration like \"20s\" or a number of seconds");
+  if (!n->is_string())
+    return Error(n, key, "expected a duration like \"20s\" or a number of seconds");
   auto d = ParseDurationText(n->value<std::string>().value_or(""));
   if (!d.ok()) return Error(n, key, d.status().message());
   *out = *d;

@@ -23,7 +23,7 @@ Result<Duration> ParseDuration(std::string_view text);
 }
 namespace sb::config::internal {
 inline Result<Duration> ParseDurationText(std::string_view t) { return ParseDuration(t); }
-}
+}  // namespace sb::config::internal
 
 namespace sb::config::internal {
 

@@ -21,9 +21,10 @@ inline constexpr std::size_t kMaxKeyParts = 16;
 inline constexpr std::size_t kMaxTomlBytes = 8u << 20;
 
 // InvalidArgument "NAME:LINE: a dotted key or table name of more than 16 parts ...", "NAME:LINE:
-// a non-ASCII character outside a string or comment ..." or "NAME: N bytes, larger than ...") when the text is too large or holds a key of too many parts.
-// Dots inside strings and comments do not count; the scan is conservative, so it may count the dots
-// of a malformed line that toml++ would refuse anyway.
+// a non-ASCII character outside a string or comment ..." or "NAME: N bytes, larger than ...") when
+// the text is too large or holds a key of too many parts. Dots inside strings and comments do not
+// count; the scan is conservative, so it may count the dots of a malformed line that toml++ would
+// refuse anyway.
 Status CheckTomlShape(std::string_view text, std::string_view name);
 
 }  // namespace sb::config::internal

@@ -34,11 +34,13 @@ struct Counts {
 };
 
 Result<Counts> Header(Reader& r, std::string_view name) {
-  if (!r.Has(44)) return InvalidArgument("time zone '" + std::string(name) + "': truncated TZif header");
+  if (!r.Has(44))
+    return InvalidArgument("time zone '" + std::string(name) + "': truncated TZif header");
   r.Skip(20);  // magic, version, reserved (checked by the caller)
   Counts c{r.Be(4), r.Be(4), r.Be(4), r.Be(4), r.Be(4), r.Be(4)};
   if (c.isut < 0 || c.isstd < 0 || c.leap < 0 || c.time < 0 || c.type <= 0 || c.chars < 0 ||
-      c.time > 100000 || c.type > 256 || c.chars > 65536 || c.leap > 10000 || c.isut > 256 || c.isstd > 256) {
+      c.time > 100000 || c.type > 256 || c.chars > 65536 || c.leap > 10000 || c.isut > 256 ||
+      c.isstd > 256) {
     return InvalidArgument("time zone '" + std::string(name) + "': implausible TZif counts");
   }
   return c;
@@ -81,7 +83,8 @@ class RuleParser {
       if (k > 0) ++i_;
       if (!std::isdigit(static_cast<unsigned char>(Peek()))) return false;
       int v = 0;
-      while (std::isdigit(static_cast<unsigned char>(Peek())) && v < 1000) v = v * 10 + (s_[i_++] - '0');
+      while (std::isdigit(static_cast<unsigned char>(Peek())) && v < 1000)
+        v = v * 10 + (s_[i_++] - '0');
       parts[k] = v;
     }
     if (parts[0] > 167 || parts[1] > 59 || parts[2] > 59) return false;
@@ -97,7 +100,8 @@ class RuleParser {
       if (k > 0) ++i_;
       if (!std::isdigit(static_cast<unsigned char>(Peek()))) return false;
       v[k] = 0;
-      while (std::isdigit(static_cast<unsigned char>(Peek())) && v[k] < 100) v[k] = v[k] * 10 + (s_[i_++] - '0');
+      while (std::isdigit(static_cast<unsigned char>(Peek())) && v[k] < 100)
+        v[k] = v[k] * 10 + (s_[i_++] - '0');
     }
     if (v[0] < 1 || v[0] > 12 || v[1] < 1 || v[1] > 5 || v[2] > 6) return false;
     *month = v[0];
@@ -147,11 +151,14 @@ std::optional<PosixRule> ParseRule(std::string_view text) {
 // of `month` in `year`, as if local time were UTC.
 std::int64_t RuleDay(int year, int month, int week, int day) {
   using namespace std::chrono;
-  const sys_days first{std::chrono::year(year) / std::chrono::month(static_cast<unsigned>(month)) / 1};
+  const sys_days first{std::chrono::year(year) / std::chrono::month(static_cast<unsigned>(month)) /
+                       1};
   const unsigned wd = weekday(first).c_encoding();
   int d = 1 + static_cast<int>((static_cast<unsigned>(day) + 7 - wd) % 7) + 7 * (week - 1);
-  const unsigned last = static_cast<unsigned>(
-      (std::chrono::year(year) / std::chrono::month(static_cast<unsigned>(month)) / std::chrono::last).day());
+  const unsigned last =
+      static_cast<unsigned>((std::chrono::year(year) /
+                             std::chrono::month(static_cast<unsigned>(month)) / std::chrono::last)
+                                .day());
   while (d > static_cast<int>(last)) d -= 7;  // week 5: the last such day
   return (first.time_since_epoch().count() + (d - 1)) * 86400LL;
 }
@@ -168,10 +175,10 @@ void ApplyRule(const PosixRule& r, core::TimeZone& z) {
   }
   for (; year <= 2100; ++year) {
     // DST starts at a local standard time and ends at a local daylight time.
-    const std::int64_t start = RuleDay(year, r.start_month, r.start_week, r.start_day) +
-                               r.start_time - r.std_offset;
-    const std::int64_t end = RuleDay(year, r.end_month, r.end_week, r.end_day) + r.end_time -
-                             r.dst_offset;
+    const std::int64_t start =
+        RuleDay(year, r.start_month, r.start_week, r.start_day) + r.start_time - r.std_offset;
+    const std::int64_t end =
+        RuleDay(year, r.end_month, r.end_week, r.end_day) + r.end_time - r.dst_offset;
     const std::pair<std::int64_t, std::int32_t> pair[2] = {
         start < end ? std::pair{start, r.dst_offset} : std::pair{end, r.std_offset},
         start < end ? std::pair{end, r.std_offset} : std::pair{start, r.dst_offset}};
@@ -190,16 +197,21 @@ Result<core::TimeZone> ParseTzif(std::string_view bytes, std::string_view name) 
     return InvalidArgument("time zone '" + std::string(name) + "': not a TZif file");
   }
   if (bytes[4] < '2') {
-    return InvalidArgument("time zone '" + std::string(name) + "': TZif version 1 is not supported; update tzdata");
+    return InvalidArgument("time zone '" + std::string(name) +
+                           "': TZif version 1 is not supported; update tzdata");
   }
   Reader r(bytes);
   SB_ASSIGN_OR_RETURN(Counts v1, Header(r, name));
-  const std::size_t v1_size = static_cast<std::size_t>(v1.time * 5 + v1.type * 6 + v1.chars + v1.leap * 8 + v1.isstd + v1.isut);
-  if (!r.Has(v1_size)) return InvalidArgument("time zone '" + std::string(name) + "': truncated TZif data");
+  const std::size_t v1_size = static_cast<std::size_t>(v1.time * 5 + v1.type * 6 + v1.chars +
+                                                       v1.leap * 8 + v1.isstd + v1.isut);
+  if (!r.Has(v1_size))
+    return InvalidArgument("time zone '" + std::string(name) + "': truncated TZif data");
   r.Skip(v1_size);
   SB_ASSIGN_OR_RETURN(Counts c, Header(r, name));
-  const std::size_t need = static_cast<std::size_t>(c.time * 9 + c.type * 6 + c.chars + c.leap * 12 + c.isstd + c.isut);
-  if (!r.Has(need)) return InvalidArgument("time zone '" + std::string(name) + "': truncated TZif data");
+  const std::size_t need =
+      static_cast<std::size_t>(c.time * 9 + c.type * 6 + c.chars + c.leap * 12 + c.isstd + c.isut);
+  if (!r.Has(need))
+    return InvalidArgument("time zone '" + std::string(name) + "': truncated TZif data");
   std::vector<std::int64_t> times(static_cast<std::size_t>(c.time));
   for (auto& t : times) t = r.Be(8);
   std::vector<int> index(static_cast<std::size_t>(c.time));
@@ -217,8 +229,10 @@ Result<core::TimeZone> ParseTzif(std::string_view bytes, std::string_view name) 
   z.initial_offset_seconds = offsets[0];
   std::int64_t last = INT64_MIN;
   for (std::size_t i = 0; i < times.size(); ++i) {
-    if (index[i] >= c.type) return InvalidArgument("time zone '" + std::string(name) + "': bad type index");
-    if (times[i] <= last) return InvalidArgument("time zone '" + std::string(name) + "': transitions out of order");
+    if (index[i] >= c.type)
+      return InvalidArgument("time zone '" + std::string(name) + "': bad type index");
+    if (times[i] <= last)
+      return InvalidArgument("time zone '" + std::string(name) + "': transitions out of order");
     last = times[i];
     z.transitions.push_back({times[i], offsets[static_cast<std::size_t>(index[i])]});
   }
@@ -235,19 +249,24 @@ Result<core::TimeZone> ParseTzif(std::string_view bytes, std::string_view name) 
 }
 
 Result<core::TimeZone> LoadZone(std::string_view name, std::string_view root) {
-  const bool safe = !name.empty() && name.size() < 64 && name.find("..") == std::string_view::npos &&
-                    name.front() != '/' &&
-                    name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") ==
+  const bool safe = !name.empty() && name.size() < 64 &&
+                    name.find("..") == std::string_view::npos && name.front() != '/' &&
+                    name.find_first_not_of(
+                        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") ==
                         std::string_view::npos;
-  if (!safe) return InvalidArgument("\"" + std::string(name) + "\" is not a time zone name like Europe/Paris");
+  if (!safe)
+    return InvalidArgument("\"" + std::string(name) +
+                           "\" is not a time zone name like Europe/Paris");
   const std::string path = std::string(root) + "/" + std::string(name);
   std::ifstream f(path, std::ios::binary);
   if (!f) {
     std::ifstream probe(std::string(root) + "/UTC");
     if (!probe) {
-      return NotFound("no time zone database at " + std::string(root) + ": install the tzdata package");
+      return NotFound("no time zone database at " + std::string(root) +
+                      ": install the tzdata package");
     }
-    return NotFound("unknown time zone \"" + std::string(name) + "\"; use a name like Europe/Paris or America/New_York");
+    return NotFound("unknown time zone \"" + std::string(name) +
+                    "\"; use a name like Europe/Paris or America/New_York");
   }
   std::ostringstream ss;
   ss << f.rdbuf();

@@ -11,8 +11,8 @@ constexpr std::string_view kMagic = "SBCTL1";
 
 void PutCdr(ByteWriter& w, const store::Cdr& c) {
   w.Put(c.contact);
-  for (std::int64_t v : {c.arrival_ms, c.ivr_ms, c.queued_ms, c.offered_ms, c.answered_ms,
-                         c.ended_ms, c.agent}) {
+  for (std::int64_t v :
+       {c.arrival_ms, c.ivr_ms, c.queued_ms, c.offered_ms, c.answered_ms, c.ended_ms, c.agent}) {
     w.Put(v);
   }
   w.Put(c.queue);

@@ -20,17 +20,34 @@
 namespace sb::control {
 
 // --- agents ---
-struct Login { std::string agent; std::string device; };  // device: the agent's phone, if known
-struct Logout { std::string agent; };
-struct Ready { std::string agent; };
-struct NotReady { std::string agent; std::int64_t reason = 0; };  // 0..254
-struct ExtendWrapUp { std::string agent; std::int64_t seconds = 0; };  // 1..86,400
+struct Login {
+  std::string agent;
+  std::string device;
+};  // device: the agent's phone, if known
+struct Logout {
+  std::string agent;
+};
+struct Ready {
+  std::string agent;
+};
+struct NotReady {
+  std::string agent;
+  std::int64_t reason = 0;
+};  // 0..254
+struct ExtendWrapUp {
+  std::string agent;
+  std::int64_t seconds = 0;
+};  // 1..86,400
 
 // --- contacts ---
 // A call arrives and its IVR starts: the caller's number is known, so the screen-pop look-up
 // starts now. `handle` is the front end's own reference (e.g. a SIP dialog id), kept in the
 // registry and handed back with the contact's events.
-struct Arrive { std::string caller; std::string trunk; std::string handle; };
+struct Arrive {
+  std::string caller;
+  std::string trunk;
+  std::string handle;
+};
 // What the caller typed in the IVR (an account or case id, a partner PIN): looked up again.
 struct IvrInput {
   std::uint64_t contact = 0;
@@ -41,26 +58,55 @@ struct IvrInput {
 struct Enqueue {
   std::uint64_t contact = 0;
   std::string queue;
-  std::string caller;  // new contacts only
-  std::string ivr_id;  // new contacts only
-  std::string handle;  // new contacts only
+  std::string caller;         // new contacts only
+  std::string ivr_id;         // new contacts only
+  std::string handle;         // new contacts only
   std::int64_t priority = 0;  // -1,000,000..1,000,000; the record's segment may add to it
 };
-struct Accept { std::uint64_t contact = 0; std::string agent; std::int64_t offer = 0; };
-struct Decline { std::uint64_t contact = 0; std::string agent; std::int64_t offer = 0; };
-struct Hangup { std::uint64_t contact = 0; };   // a connected call ended
-struct Abandon { std::uint64_t contact = 0; };  // the caller left (IVR, queue or ringing)
-struct Transfer { std::uint64_t contact = 0; std::string queue; };
-struct RequestCallback { std::uint64_t contact = 0; };
-struct CallbackResult { std::uint64_t contact = 0; bool reached = false; };
+struct Accept {
+  std::uint64_t contact = 0;
+  std::string agent;
+  std::int64_t offer = 0;
+};
+struct Decline {
+  std::uint64_t contact = 0;
+  std::string agent;
+  std::int64_t offer = 0;
+};
+struct Hangup {
+  std::uint64_t contact = 0;
+};  // a connected call ended
+struct Abandon {
+  std::uint64_t contact = 0;
+};  // the caller left (IVR, queue or ringing)
+struct Transfer {
+  std::uint64_t contact = 0;
+  std::string queue;
+};
+struct RequestCallback {
+  std::uint64_t contact = 0;
+};
+struct CallbackResult {
+  std::uint64_t contact = 0;
+  bool reached = false;
+};
 
 // --- agent desktop ---
-struct Pop { std::uint64_t contact = 0; std::string user; };  // the screen pop, audited
-struct OpenCase { std::uint64_t contact = 0; std::string user; std::string notes; };
+struct Pop {
+  std::uint64_t contact = 0;
+  std::string user;
+};  // the screen pop, audited
+struct OpenCase {
+  std::uint64_t contact = 0;
+  std::string user;
+  std::string notes;
+};
 
 // --- queries ---
 struct GetStatus {};
-struct GetPosition { std::uint64_t contact = 0; };  // place in queue and expected wait
+struct GetPosition {
+  std::uint64_t contact = 0;
+};  // place in queue and expected wait
 
 using Command = std::variant<Login, Logout, Ready, NotReady, ExtendWrapUp, Arrive, IvrInput,
                              Enqueue, Accept, Decline, Hangup, Abandon, Transfer, RequestCallback,
@@ -77,7 +123,7 @@ struct PositionInfo {
 struct StatusInfo {
   std::size_t contacts = 0;  // in the engine (waiting, ringing, connected)
   std::size_t waiting = 0;
-  std::size_t in_ivr = 0;    // arrived, not yet queued
+  std::size_t in_ivr = 0;             // arrived, not yet queued
   std::map<std::string, int> agents;  // state name -> agents in it
   std::uint64_t durable = 0;
   bool store_alarm = false;
@@ -86,11 +132,11 @@ struct StatusInfo {
 };
 
 struct Reply {
-  Status status;               // ok, or why not (the message names the field)
-  std::uint64_t contact = 0;   // the contact concerned, 0 if none
-  std::vector<core::Event> events;  // what the command caused, in order, with full payloads
-  std::uint64_t ticket = 0;    // the last store ticket of those writes; durable once the
-                               // writer's watermark reaches it (0: nothing written)
+  Status status;                         // ok, or why not (the message names the field)
+  std::uint64_t contact = 0;             // the contact concerned, 0 if none
+  std::vector<core::Event> events;       // what the command caused, in order, with full payloads
+  std::uint64_t ticket = 0;              // the last store ticket of those writes; durable once the
+                                         // writer's watermark reaches it (0: nothing written)
   std::optional<std::int32_t> priority;  // Enqueue: the priority routed with
   std::optional<PositionInfo> position;
   std::optional<StatusInfo> info;

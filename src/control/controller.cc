@@ -222,8 +222,8 @@ Reply Controller::EnqueueContact(const Enqueue& e, Time now) {
     auto it = contacts_.find(id);
     if (it == contacts_.end() || !it->second.in_ivr) {
       return Refused(FailedPrecondition("contact " + std::to_string(id) +
-                                      " did not arrive (\"arrive\") or is already queued"),
-                   id);
+                                        " did not arrive (\"arrive\") or is already queued"),
+                     id);
     }
     // The record found while the caller was in the IVR feeds routing.
     if (auto pop = Prefetched(id)) {
@@ -324,8 +324,7 @@ Reply Controller::Case(const OpenCase& c, Time now) {
     req.queue = lc->queue.value;
   }
   const std::uint64_t call = c.contact;
-  recorder_.OpenCase(std::move(req),
-                     [this, call](Result<cases::Case> r) { CaseOpened(call, r); });
+  recorder_.OpenCase(std::move(req), [this, call](Result<cases::Case> r) { CaseOpened(call, r); });
   Reply r;
   r.contact = c.contact;
   return r;
@@ -402,8 +401,7 @@ std::uint64_t Controller::Publish(const std::vector<core::Event>& events, Cause 
       if (auto pop = Prefetched(id)) {
         for (const auto& rec : pop->records) req.records.push_back(rec.id);
       }
-      recorder_.OpenCase(std::move(req),
-                         [this, id](Result<cases::Case> r) { CaseOpened(id, r); });
+      recorder_.OpenCase(std::move(req), [this, id](Result<cases::Case> r) { CaseOpened(id, r); });
     }
     std::string partner;
     if (std::holds_alternative<core::ContactEnded>(e)) {

@@ -54,7 +54,9 @@ Status CheckContact(std::uint64_t contact) {
   return Status::Ok();
 }
 
-Status CheckAgent(std::string_view agent) { return CheckField("agent", agent, kMaxNameBytes, true); }
+Status CheckAgent(std::string_view agent) {
+  return CheckField("agent", agent, kMaxNameBytes, true);
+}
 
 }  // namespace
 

@@ -13,10 +13,10 @@
 namespace sb::control {
 
 // Bounds of the text fields, in bytes.
-inline constexpr std::size_t kMaxNameBytes = 128;     // agent, queue, user, trunk
-inline constexpr std::size_t kMaxCallerBytes = 64;    // a phone number, however formatted
-inline constexpr std::size_t kMaxIdBytes = 128;       // ivr_id, pin
-inline constexpr std::size_t kMaxHandleBytes = 256;   // a front end's reference, a device
+inline constexpr std::size_t kMaxNameBytes = 128;    // agent, queue, user, trunk
+inline constexpr std::size_t kMaxCallerBytes = 64;   // a phone number, however formatted
+inline constexpr std::size_t kMaxIdBytes = 128;      // ivr_id, pin
+inline constexpr std::size_t kMaxHandleBytes = 256;  // a front end's reference, a device
 inline constexpr std::size_t kMaxNotesBytes = 16 * 1024;
 inline constexpr std::int64_t kMaxPriority = 1'000'000;
 inline constexpr std::int64_t kMaxReason = 254;  // 255 is the engine's "pending logout"

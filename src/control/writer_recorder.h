@@ -21,8 +21,7 @@ class WriterRecorder : public Recorder {
   std::uint64_t Append(const core::Event& event) override { return writer_.Post(event); }
   std::uint64_t Append(store::Cdr cdr) override { return writer_.Post(std::move(cdr)); }
   std::uint64_t Append(store::AuditEntry entry) override { return writer_.Post(std::move(entry)); }
-  void OpenCase(cases::OpenRequest request,
-                std::function<void(Result<cases::Case>)> done) override;
+  void OpenCase(cases::OpenRequest request, std::function<void(Result<cases::Case>)> done) override;
   bool CanRecord() const override { return writer_.CanAccept(); }
   std::uint64_t durable() const override { return writer_.durable(); }
   bool alarm() const override { return writer_.health().alarm; }

@@ -7,8 +7,9 @@ namespace sb::core {
 std::chrono::seconds TimeZone::OffsetAt(Time t) const {
   const std::int64_t s = ToMillis(t) / 1000;
   // The last transition at or before s.
-  auto it = std::upper_bound(transitions.begin(), transitions.end(), s,
-                             [](std::int64_t v, const Transition& tr) { return v < tr.utc_seconds; });
+  auto it =
+      std::upper_bound(transitions.begin(), transitions.end(), s,
+                       [](std::int64_t v, const Transition& tr) { return v < tr.utc_seconds; });
   if (it == transitions.begin()) return std::chrono::seconds(initial_offset_seconds);
   return std::chrono::seconds(std::prev(it)->offset_seconds);
 }

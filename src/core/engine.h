@@ -67,7 +67,7 @@ class Engine {
   AgentState agent_state(AgentId agent) const;
   std::size_t waiting(QueueId queue) const;
   std::size_t waiting_total() const;  // in every queue
-  std::size_t contacts() const;  // contacts in the engine (waiting, ringing or connected)
+  std::size_t contacts() const;       // contacts in the engine (waiting, ringing or connected)
   const EngineSettings& settings() const;
 
   // A canonical text of the whole routing state; equal digests mean equal states.

@@ -138,7 +138,9 @@ struct Applier {
     }
   }
   void operator()(const CallbackOffered& e) { s.contacts[e.contact].callback_offered = true; }
-  void operator()(const CallbackRequested& e) { s.contacts[e.contact].kind = ContactKind::kCallback; }
+  void operator()(const CallbackRequested& e) {
+    s.contacts[e.contact].kind = ContactKind::kCallback;
+  }
   void operator()(const ContactOffered& e) {
     ContactRt& c = s.contacts[e.contact];
     if (c.phase == ContactPhase::kWaiting) {
@@ -187,8 +189,12 @@ struct Applier {
     a.contact = ContactId{};
     StopRinging(s, s.contacts[e.contact], e.agent);
   }
-  void operator()(const OfferTimedOut& e) { NotReadyAfterOffer(e.contact, e.agent, e.at, no_answer()); }
-  void operator()(const OfferDeclined& e) { NotReadyAfterOffer(e.contact, e.agent, e.at, declined()); }
+  void operator()(const OfferTimedOut& e) {
+    NotReadyAfterOffer(e.contact, e.agent, e.at, no_answer());
+  }
+  void operator()(const OfferDeclined& e) {
+    NotReadyAfterOffer(e.contact, e.agent, e.at, declined());
+  }
   void operator()(const ContactEnded& e) {
     auto it = s.contacts.find(e.contact);
     if (it == s.contacts.end()) return;  // deflected on arrival: it never entered a queue
@@ -256,7 +262,8 @@ void AgentStateChanged(State& s, AgentId id, AgentState before, bool staffed_bef
       if (sv.min_level != 0) continue;
       ReadyList& ready = s.queues[sv.queue.value].ready;
       if (is_ready) {
-        ready.Insert(sv.ready_slot, {sv.member_index, id, sv.tier, a.contacts_today, a.ready_since});
+        ready.Insert(sv.ready_slot,
+                     {sv.member_index, id, sv.tier, a.contacts_today, a.ready_since});
         sv.in_ready = true;
       } else if (sv.in_ready) {
         // The ready time does not change while the agent is ready (AgentReady above), so it is

@@ -23,7 +23,8 @@ void BuildIndexes(State& s) {
       std::vector<SkillRequirement> next = q.requirements_at.back();
       if (step.kind == RelaxStep::Kind::kLowerProficiency) {
         for (SkillRequirement& r : next) {
-          if (r.skill == step.skill) r.min_proficiency = std::min(r.min_proficiency, step.min_proficiency);
+          if (r.skill == step.skill)
+            r.min_proficiency = std::min(r.min_proficiency, step.min_proficiency);
         }
       }
       q.requirements_at.push_back(std::move(next));
@@ -37,8 +38,8 @@ void BuildIndexes(State& s) {
     }
     for (const QueueMembership& m : a.queues) {
       QueueRt& q = s.queues[m.queue.value];
-      s.agents[ai].serves.push_back(
-          {m.queue, static_cast<std::int8_t>(m.tier), 0, static_cast<std::uint32_t>(q.members.size())});
+      s.agents[ai].serves.push_back({m.queue, static_cast<std::int8_t>(m.tier), 0,
+                                     static_cast<std::uint32_t>(q.members.size())});
       q.members.push_back(id);
       q.member_tier.push_back(static_cast<std::int8_t>(m.tier));
     }

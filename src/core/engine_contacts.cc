@@ -34,15 +34,18 @@ bool Full(const State& s, QueueId q, ContactKind kind) {
 
 EndReason MessageReason(DeflectCause cause) {
   switch (cause) {
-    case DeflectCause::kClosed: return EndReason::kMessageClosed;
-    case DeflectCause::kFull: return EndReason::kMessageFull;
-    case DeflectCause::kMaxWait: return EndReason::kMessageMaxWait;
+    case DeflectCause::kClosed:
+      return EndReason::kMessageClosed;
+    case DeflectCause::kFull:
+      return EndReason::kMessageFull;
+    case DeflectCause::kMaxWait:
+      return EndReason::kMessageMaxWait;
   }
   return EndReason::kMessageClosed;
 }
 
-void Queue(State& s, ContactId id, QueueId q, std::int32_t priority, Time arrival,
-           ContactKind kind, QueueId requested) {
+void Queue(State& s, ContactId id, QueueId q, std::int32_t priority, Time arrival, ContactKind kind,
+           QueueId requested) {
   const std::uint32_t position = PositionFor(s, q, priority, arrival);
   Emit(s, ContactQueued{s.now, id, q, requested, kind, priority, arrival, position,
                         EstimateAt(s, q, position)});

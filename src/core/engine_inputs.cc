@@ -14,7 +14,9 @@ using internal::ContactPhase;
 using internal::ContactRt;
 using internal::State;
 
-std::string Name(const State& s, AgentId a) { return "agent '" + s.settings.agents[a.value].name + "'"; }
+std::string Name(const State& s, AgentId a) {
+  return "agent '" + s.settings.agents[a.value].name + "'";
+}
 std::string Name(ContactId c) { return "contact " + std::to_string(c.value); }
 
 Status StateError(const State& s, AgentId a, std::string_view what) {
@@ -49,7 +51,8 @@ struct InputHandler {
 
   Status operator()(const Login& in) {
     SB_RETURN_IF_ERROR(CheckAgent(in.agent));
-    if (StateOf(in.agent) != AgentState::kLoggedOut) return StateError(s, in.agent, "already logged in");
+    if (StateOf(in.agent) != AgentState::kLoggedOut)
+      return StateError(s, in.agent, "already logged in");
     Emit(s, AgentLoggedIn{s.now, in.agent});
     return Status::Ok();
   }
@@ -83,7 +86,8 @@ struct InputHandler {
   Status operator()(const SetNotReady& in) {
     SB_RETURN_IF_ERROR(CheckAgent(in.agent));
     if (in.reason + 1u >= s.settings.not_ready_reasons.size()) {
-      return InvalidArgument("not-ready reason " + std::to_string(in.reason) + " is not configured");
+      return InvalidArgument("not-ready reason " + std::to_string(in.reason) +
+                             " is not configured");
     }
     const AgentState st = StateOf(in.agent);
     if (st == AgentState::kLoggedOut) return StateError(s, in.agent, "log in first");
@@ -105,7 +109,8 @@ struct InputHandler {
     return Status::Ok();
   }
   Status operator()(const Enqueue& in) {
-    if (s.contacts.count(in.contact) != 0) return InvalidArgument(Name(in.contact) + " already exists");
+    if (s.contacts.count(in.contact) != 0)
+      return InvalidArgument(Name(in.contact) + " already exists");
     if (!in.queue.valid() || in.queue.value >= s.queues.size()) {
       return NotFound("no queue with id " + std::to_string(in.queue.value));
     }
@@ -140,11 +145,12 @@ struct InputHandler {
   Status CheckOffer(ContactId id, AgentId agent, std::uint32_t offer, ContactRt** out) {
     SB_RETURN_IF_ERROR(CheckAgent(agent));
     SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(id));
-    const bool live = c->phase == ContactPhase::kOffered && c->offer == offer &&
-                      c->ringing.contains(agent);
+    const bool live =
+        c->phase == ContactPhase::kOffered && c->offer == offer && c->ringing.contains(agent);
     if (!live) {
       return FailedPrecondition("offer " + std::to_string(offer) + " of " + Name(id) + " to " +
-                                Name(s, agent) + " is no longer live (expired, cancelled or taken)");
+                                Name(s, agent) +
+                                " is no longer live (expired, cancelled or taken)");
     }
     *out = c;
     return Status::Ok();

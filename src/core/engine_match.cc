@@ -150,9 +150,8 @@ void MatchContact(State& s, ContactId id) {
   auto cannot_enter = [&](std::int8_t tier, Time ready_since) {
     if (ring_all || why.shown < Explanation::kShown) return false;
     const RankedCandidate& last = why.top[Explanation::kShown - 1];
-    return tier > last.tier ||
-           (longest_idle && tier == last.tier &&
-            static_cast<double>((s.now - ready_since).count()) < last.score);
+    return tier > last.tier || (longest_idle && tier == last.tier &&
+                                static_cast<double>((s.now - ready_since).count()) < last.score);
   };
   auto rank = [&](AgentId a, std::int8_t tier, std::uint32_t member_index, Time ready_since,
                   std::uint32_t contacts_today) {

@@ -9,8 +9,8 @@ namespace sb::core {
 namespace {
 
 using testing::CoreHarness;
-using testing::MakeAgent;
 using ::testing::ElementsAre;
+using testing::MakeAgent;
 using testing::Only;
 
 TEST(Engine, ContactWaitsWhenNobodyIsReadyAndGoesToTheFirstAgentWhoIs) {
@@ -121,7 +121,7 @@ TEST(Engine, CompetingQueuesLongestWaitRelativeToPriorityWins) {
   ASSERT_TRUE(h.Enqueue(2, "vip").ok());
   h.Advance(20s);  // sales waited 60 s x1, vip 20 s x3 = 60: tie goes by contact order
   ASSERT_TRUE(h.Enqueue(3, "vip").ok());
-  h.Advance(1s);   // sales 61, vip 21 x 3 = 63: vip wins
+  h.Advance(1s);  // sales 61, vip 21 x 3 = 63: vip wins
   ASSERT_TRUE(h.Login("a1").ok());
   EXPECT_EQ(h.OfferedTo(2), "a1");
   EXPECT_EQ(h.OfferedTo(1), "");
@@ -346,8 +346,7 @@ TEST(BadInput, IsRefusedWithAClearErrorAndChangesNothing) {
   EXPECT_EQ(h.Send(Abandon{h.now(), ContactId{42}}).code(), StatusCode::kNotFound);
   EXPECT_EQ(h.Send(Accept{h.now(), ContactId{1}, h.agent("a2"), 1}).code(),
             StatusCode::kFailedPrecondition);
-  EXPECT_EQ(h.Send(SetNotReady{h.now(), h.agent("a2"), 200}).code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(h.Send(SetNotReady{h.now(), h.agent("a2"), 200}).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(h.Send(Logout{h.now(), AgentId{77}}).code(), StatusCode::kNotFound);
   const Status past = h.Send(Tick{h.now() - 1s});
   EXPECT_EQ(past.code(), StatusCode::kOutOfRange);

@@ -110,13 +110,17 @@ void RunDueTimers(State& s, Time until) {
     }
     ContactRt& c = s.contacts.at(ContactId{t.id});
     switch (t.kind) {
-      case TimerKind::kOffer: FireOffer(s, c); break;
-      case TimerKind::kRelax: FireRelax(s, c); break;
-      case TimerKind::kMaxWait:
-        ApplyFallback(s, c, s.settings.queues[c.queue.value].when_max_wait,
-                      DeflectCause::kMaxWait);
+      case TimerKind::kOffer:
+        FireOffer(s, c);
         break;
-      case TimerKind::kWrapUp: break;
+      case TimerKind::kRelax:
+        FireRelax(s, c);
+        break;
+      case TimerKind::kMaxWait:
+        ApplyFallback(s, c, s.settings.queues[c.queue.value].when_max_wait, DeflectCause::kMaxWait);
+        break;
+      case TimerKind::kWrapUp:
+        break;
     }
   }
 }

@@ -7,9 +7,11 @@ namespace {
 
 template <typename T>
 constexpr std::string_view TypeName();
-#define SB_EVENT_NAME(T) \
-  template <>            \
-  constexpr std::string_view TypeName<T>() { return #T; }
+#define SB_EVENT_NAME(T)                     \
+  template <>                                \
+  constexpr std::string_view TypeName<T>() { \
+    return #T;                               \
+  }
 SB_EVENT_NAME(AgentLoggedIn)
 SB_EVENT_NAME(AgentLoggedOut)
 SB_EVENT_NAME(AgentReady)
@@ -45,44 +47,64 @@ Time InputTime(const Input& in) {
 
 std::string_view AgentStateName(AgentState s) {
   switch (s) {
-    case AgentState::kLoggedOut: return "logged out";
-    case AgentState::kReady: return "ready";
-    case AgentState::kReserved: return "reserved";
-    case AgentState::kOnContact: return "on contact";
-    case AgentState::kWrapUp: return "wrap-up";
-    case AgentState::kNotReady: return "not ready";
+    case AgentState::kLoggedOut:
+      return "logged out";
+    case AgentState::kReady:
+      return "ready";
+    case AgentState::kReserved:
+      return "reserved";
+    case AgentState::kOnContact:
+      return "on contact";
+    case AgentState::kWrapUp:
+      return "wrap-up";
+    case AgentState::kNotReady:
+      return "not ready";
   }
   return "unknown";
 }
 
 std::string_view EndReasonName(EndReason r) {
   switch (r) {
-    case EndReason::kCompleted: return "completed";
-    case EndReason::kAbandoned: return "abandoned";
-    case EndReason::kMessageClosed: return "closed";
-    case EndReason::kMessageFull: return "full";
-    case EndReason::kMessageMaxWait: return "max_wait";
-    case EndReason::kCallbackUnreached: return "callback_unreached";
+    case EndReason::kCompleted:
+      return "completed";
+    case EndReason::kAbandoned:
+      return "abandoned";
+    case EndReason::kMessageClosed:
+      return "closed";
+    case EndReason::kMessageFull:
+      return "full";
+    case EndReason::kMessageMaxWait:
+      return "max_wait";
+    case EndReason::kCallbackUnreached:
+      return "callback_unreached";
   }
   return "unknown";
 }
 
 std::string_view MoveReasonName(MoveReason r) {
   switch (r) {
-    case MoveReason::kRelaxOverflow: return "relax_overflow";
-    case MoveReason::kClosed: return "closed";
-    case MoveReason::kFull: return "full";
-    case MoveReason::kMaxWait: return "max_wait";
-    case MoveReason::kTransfer: return "transfer";
+    case MoveReason::kRelaxOverflow:
+      return "relax_overflow";
+    case MoveReason::kClosed:
+      return "closed";
+    case MoveReason::kFull:
+      return "full";
+    case MoveReason::kMaxWait:
+      return "max_wait";
+    case MoveReason::kTransfer:
+      return "transfer";
   }
   return "unknown";
 }
 
 std::string_view RuleName(Rule r) {
   switch (r) {
-    case Rule::kAgentForContact: return "agent_for_contact";
-    case Rule::kContactForAgent: return "contact_for_agent";
-    case Rule::kRingAll: return "ring_all";
+    case Rule::kAgentForContact:
+      return "agent_for_contact";
+    case Rule::kContactForAgent:
+      return "contact_for_agent";
+    case Rule::kRingAll:
+      return "ring_all";
   }
   return "unknown";
 }

@@ -57,7 +57,7 @@ std::string_view RuleName(Rule r);
 
 struct RankedCandidate {
   AgentId agent;
-  ContactId contact;     // for kContactForAgent: the contact considered
+  ContactId contact;  // for kContactForAgent: the contact considered
   QueueId queue;
   std::int8_t tier = 0;  // agent's tier for the queue (lower first)
   std::int8_t proficiency = 0;
@@ -83,14 +83,35 @@ struct WaitEstimate {
 };
 
 // --- agent events ---
-struct AgentLoggedIn { Time at; AgentId agent; };
-struct AgentLoggedOut { Time at; AgentId agent; };
-struct AgentReady { Time at; AgentId agent; };
-struct AgentNotReady { Time at; AgentId agent; std::uint8_t reason; };
-struct WrapUpExtended { Time at; AgentId agent; Time until; };
+struct AgentLoggedIn {
+  Time at;
+  AgentId agent;
+};
+struct AgentLoggedOut {
+  Time at;
+  AgentId agent;
+};
+struct AgentReady {
+  Time at;
+  AgentId agent;
+};
+struct AgentNotReady {
+  Time at;
+  AgentId agent;
+  std::uint8_t reason;
+};
+struct WrapUpExtended {
+  Time at;
+  AgentId agent;
+  Time until;
+};
 // Asked while busy (ringing, on a contact or in wrap-up): the agent goes not-ready (or logs out)
 // when the contact and its wrap-up are done, or when the agent ends the wrap-up (SetReady).
-struct AgentNotReadyPending { Time at; AgentId agent; std::uint8_t reason; };
+struct AgentNotReadyPending {
+  Time at;
+  AgentId agent;
+  std::uint8_t reason;
+};
 inline constexpr std::uint8_t kPendingLogout = 0xff;
 
 // --- contact events ---
@@ -101,7 +122,7 @@ struct ContactQueued {
   QueueId requested;  // the queue asked for; differs when a closed/full queue overflowed
   ContactKind kind;
   std::int32_t priority;
-  Time arrival;       // the caller's arrival, kept across moves when configured
+  Time arrival;            // the caller's arrival, kept across moves when configured
   std::uint32_t position;  // 0 = at the front
   WaitEstimate estimate;
 };
@@ -111,13 +132,26 @@ struct ContactMoved {
   QueueId from;
   QueueId to;
   MoveReason reason;
-  Time arrival;  // arrival that counts in the new queue
-  AgentId agent;     // kTransfer of a connected contact: the agent who transferred it
-  Time wrap_until;   // ... and the end of that agent's wrap-up
+  Time arrival;     // arrival that counts in the new queue
+  AgentId agent;    // kTransfer of a connected contact: the agent who transferred it
+  Time wrap_until;  // ... and the end of that agent's wrap-up
 };
-struct RequirementRelaxed { Time at; ContactId contact; QueueId queue; std::uint16_t level; };
-struct CallbackOffered { Time at; ContactId contact; QueueId queue; DeflectCause cause; };
-struct CallbackRequested { Time at; ContactId contact; };
+struct RequirementRelaxed {
+  Time at;
+  ContactId contact;
+  QueueId queue;
+  std::uint16_t level;
+};
+struct CallbackOffered {
+  Time at;
+  ContactId contact;
+  QueueId queue;
+  DeflectCause cause;
+};
+struct CallbackRequested {
+  Time at;
+  ContactId contact;
+};
 struct ContactOffered {
   Time at;
   ContactId contact;
@@ -125,13 +159,29 @@ struct ContactOffered {
   QueueId queue;
   std::uint32_t offer;  // offer number of this contact; an accept must name the live one
   Time expires;
-  ContactKind kind;     // kCallback: the agent is reserved and an outbound call is requested
+  ContactKind kind;  // kCallback: the agent is reserved and an outbound call is requested
   Explanation why;
 };
-struct OfferAccepted { Time at; ContactId contact; AgentId agent; };
-struct OfferCancelled { Time at; ContactId contact; AgentId agent; };  // agent back to ready
-struct OfferTimedOut { Time at; ContactId contact; AgentId agent; };   // agent not ready
-struct OfferDeclined { Time at; ContactId contact; AgentId agent; };   // agent not ready
+struct OfferAccepted {
+  Time at;
+  ContactId contact;
+  AgentId agent;
+};
+struct OfferCancelled {
+  Time at;
+  ContactId contact;
+  AgentId agent;
+};  // agent back to ready
+struct OfferTimedOut {
+  Time at;
+  ContactId contact;
+  AgentId agent;
+};  // agent not ready
+struct OfferDeclined {
+  Time at;
+  ContactId contact;
+  AgentId agent;
+};  // agent not ready
 struct ContactEnded {
   Time at;
   ContactId contact;
@@ -141,8 +191,8 @@ struct ContactEnded {
   Time wrap_until;  // agent's wrap-up end when handled
 };
 
-using Event = std::variant<AgentLoggedIn, AgentLoggedOut, AgentReady, AgentNotReady,
-                           WrapUpExtended, AgentNotReadyPending, ContactQueued, ContactMoved, RequirementRelaxed,
+using Event = std::variant<AgentLoggedIn, AgentLoggedOut, AgentReady, AgentNotReady, WrapUpExtended,
+                           AgentNotReadyPending, ContactQueued, ContactMoved, RequirementRelaxed,
                            CallbackOffered, CallbackRequested, ContactOffered, OfferAccepted,
                            OfferCancelled, OfferTimedOut, OfferDeclined, ContactEnded>;
 

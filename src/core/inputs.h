@@ -12,15 +12,34 @@
 
 namespace sb::core {
 
-struct Tick { Time at; };  // time passes: offers expire, requirements relax, wrap-ups end
-struct Login { Time at; AgentId agent; };
+struct Tick {
+  Time at;
+};  // time passes: offers expire, requirements relax, wrap-ups end
+struct Login {
+  Time at;
+  AgentId agent;
+};
 // Logout and SetNotReady asked while ringing, on a contact or in wrap-up wait for the contact and
 // its wrap-up to end (AgentNotReadyPending). SetReady in wrap-up ends the wrap-up (and starts a
 // pending not-ready or logout, if one was asked).
-struct Logout { Time at; AgentId agent; };
-struct SetReady { Time at; AgentId agent; };
-struct SetNotReady { Time at; AgentId agent; std::uint8_t reason; };
-struct ExtendWrapUp { Time at; AgentId agent; Duration extra; };
+struct Logout {
+  Time at;
+  AgentId agent;
+};
+struct SetReady {
+  Time at;
+  AgentId agent;
+};
+struct SetNotReady {
+  Time at;
+  AgentId agent;
+  std::uint8_t reason;
+};
+struct ExtendWrapUp {
+  Time at;
+  AgentId agent;
+  Duration extra;
+};
 
 struct Enqueue {
   Time at;
@@ -28,19 +47,46 @@ struct Enqueue {
   QueueId queue;
   std::int32_t priority = 0;  // higher is served first within the queue
 };
-struct RequestCallback { Time at; ContactId contact; };  // keeps the contact's place
+struct RequestCallback {
+  Time at;
+  ContactId contact;
+};  // keeps the contact's place
 // The caller hung up while waiting or ringing. For a callback request (asked for, or made one by
 // a queue's fallback) this changes nothing and returns OK: the callback keeps its place.
-struct Abandon { Time at; ContactId contact; };
-struct Accept { Time at; ContactId contact; AgentId agent; std::uint32_t offer; };
-struct Decline { Time at; ContactId contact; AgentId agent; std::uint32_t offer; };
-struct Hangup { Time at; ContactId contact; };  // a connected contact ended: agent to wrap-up
-struct Transfer { Time at; ContactId contact; QueueId to; };
-struct CallbackResult { Time at; ContactId contact; bool reached; };
+struct Abandon {
+  Time at;
+  ContactId contact;
+};
+struct Accept {
+  Time at;
+  ContactId contact;
+  AgentId agent;
+  std::uint32_t offer;
+};
+struct Decline {
+  Time at;
+  ContactId contact;
+  AgentId agent;
+  std::uint32_t offer;
+};
+struct Hangup {
+  Time at;
+  ContactId contact;
+};  // a connected contact ended: agent to wrap-up
+struct Transfer {
+  Time at;
+  ContactId contact;
+  QueueId to;
+};
+struct CallbackResult {
+  Time at;
+  ContactId contact;
+  bool reached;
+};
 
-using Input = std::variant<Tick, Login, Logout, SetReady, SetNotReady, ExtendWrapUp, Enqueue,
-                           RequestCallback, Abandon, Accept, Decline, Hangup, Transfer,
-                           CallbackResult>;
+using Input =
+    std::variant<Tick, Login, Logout, SetReady, SetNotReady, ExtendWrapUp, Enqueue, RequestCallback,
+                 Abandon, Accept, Decline, Hangup, Transfer, CallbackResult>;
 
 Time InputTime(const Input& in);
 

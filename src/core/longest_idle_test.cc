@@ -11,9 +11,9 @@ namespace sb::core {
 namespace {
 
 using testing::CoreHarness;
+using ::testing::ElementsAre;
 using testing::MakeAgent;
 using testing::Only;
-using ::testing::ElementsAre;
 
 TEST(LongestIdle, OffersContactToAgentIdleLongest) {
   CoreHarness h;

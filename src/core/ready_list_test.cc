@@ -23,8 +23,8 @@ TEST(ReadyTier, KeepsIdleOrderThroughJoinsAndLeavesAtEitherEndAndInTheMiddle) {
   ReadyTier t(1);
   for (std::uint32_t a = 0; a < 6; ++a) t.Insert(At(a, 10 * static_cast<int>(a)));
   EXPECT_TRUE(t.Erase(AgentId{0}, kTimeZero));  // the front leaves: no shift
-  EXPECT_TRUE(t.Erase(AgentId{4}, kTimeZero + std::chrono::seconds(40)));  // back half
-  EXPECT_TRUE(t.Erase(AgentId{1}, kTimeZero + std::chrono::seconds(10)));  // front half
+  EXPECT_TRUE(t.Erase(AgentId{4}, kTimeZero + std::chrono::seconds(40)));   // back half
+  EXPECT_TRUE(t.Erase(AgentId{1}, kTimeZero + std::chrono::seconds(10)));   // front half
   EXPECT_FALSE(t.Erase(AgentId{1}, kTimeZero + std::chrono::seconds(10)));  // already gone
   EXPECT_FALSE(t.Erase(AgentId{2}, kTimeZero + std::chrono::seconds(99)));  // wrong key
   EXPECT_EQ(Agents(t), (std::vector<std::uint32_t>{2, 3, 5}));

@@ -1,8 +1,8 @@
 #include "core/settings.h"
 
 #include <array>
-#include <unordered_set>
 #include <string>
+#include <unordered_set>
 #include <utility>
 
 namespace sb::core {
@@ -174,13 +174,16 @@ Status CheckOverflowCycles(const EngineSettings& s) {
 Status ValidateSettings(const EngineSettings& s) {
   if (s.queues.empty()) return InvalidArgument("no queues: define at least one queue");
   for (std::size_t i = 0; i < s.skills.size(); ++i) {
-    if (IndexOf(s.skills, s.skills[i]) != i) return InvalidArgument("skill '" + s.skills[i] + "' is declared twice");
+    if (IndexOf(s.skills, s.skills[i]) != i)
+      return InvalidArgument("skill '" + s.skills[i] + "' is declared twice");
   }
   for (const Calendar& c : s.calendars) {
     for (const auto& day : c.weekly) {
       for (const OpenRange& r : day) {
         if (r.open_minute < 0 || r.close_minute > 1440 || r.open_minute >= r.close_minute) {
-          return InvalidArgument("calendar '" + c.name + "': an opening range must be within the day and open before it closes");
+          return InvalidArgument(
+              "calendar '" + c.name +
+              "': an opening range must be within the day and open before it closes");
         }
       }
     }

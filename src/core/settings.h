@@ -84,8 +84,8 @@ struct QueueSettings {
   std::uint32_t calendar = 0;  // index into EngineSettings::calendars
   Duration offer_timeout = 20s;
   Duration wrap_up = 30s;
-  Duration max_wrap_up = 300s;         // wrap-up including extensions
-  bool transfer_keeps_arrival = true;  // a transfer into this queue keeps the original arrival
+  Duration max_wrap_up = 300s;           // wrap-up including extensions
+  bool transfer_keeps_arrival = true;    // a transfer into this queue keeps the original arrival
   Duration expected_handle_time = 300s;  // prior for wait estimates until handle times are seen
 };
 
@@ -112,7 +112,7 @@ struct EngineSettings {
   std::vector<Calendar> calendars;  // calendar 0 is used by queues that name none
   std::vector<QueueSettings> queues;
   std::vector<AgentSettings> agents;
-  std::vector<std::string> not_ready_reasons = {"break", "lunch", "training", "meeting",
+  std::vector<std::string> not_ready_reasons = {"break",     "lunch",    "training", "meeting",
                                                 "no answer", "declined", "other"};
   std::uint64_t seed = 1;  // for the random strategy
 };

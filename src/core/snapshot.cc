@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <queue>
 
-#include "core/engine.h"
 #include "base/bytes.h"
+#include "core/engine.h"
 #include "core/internal/state.h"
 
 namespace sb::core {
@@ -18,10 +18,10 @@ constexpr std::string_view kMagic = "SBENGINE2";  // 2: queues' live offers
 
 // std::priority_queue keeps its heap in the protected member `c`; copying the heap as it is
 // keeps the pop order of equal timers exactly as in the original.
-struct TimerHeap : std::priority_queue<internal::Timer, std::vector<internal::Timer>,
-                                       std::greater<>> {
-  static std::vector<internal::Timer>& Of(std::priority_queue<internal::Timer,
-                                          std::vector<internal::Timer>, std::greater<>>& q) {
+struct TimerHeap
+    : std::priority_queue<internal::Timer, std::vector<internal::Timer>, std::greater<>> {
+  static std::vector<internal::Timer>& Of(
+      std::priority_queue<internal::Timer, std::vector<internal::Timer>, std::greater<>>& q) {
     return static_cast<TimerHeap&>(q).c;
   }
 };

@@ -56,21 +56,32 @@ Input RandomInput(std::mt19937_64& rng, Time& now, std::uint64_t& next,
   now += Duration(rng() % 15000);
   const AgentId agent{static_cast<std::uint32_t>(rng() % 3)};
   switch (rng() % 9) {
-    case 0: return Login{now, agent};
-    case 1: return SetReady{now, agent};
-    case 2: return SetNotReady{now, agent, 0};
-    case 3: live.push_back(next); return Enqueue{now, ContactId{next++}, QueueId{0}, 0};
-    case 4: return Tick{now};
-    default: break;
+    case 0:
+      return Login{now, agent};
+    case 1:
+      return SetReady{now, agent};
+    case 2:
+      return SetNotReady{now, agent, 0};
+    case 3:
+      live.push_back(next);
+      return Enqueue{now, ContactId{next++}, QueueId{0}, 0};
+    case 4:
+      return Tick{now};
+    default:
+      break;
   }
   if (live.empty()) return Tick{now};
   const ContactId c{live[rng() % live.size()]};
   (void)e;
   switch (rng() % 4) {
-    case 0: return Abandon{now, c};
-    case 1: return Accept{now, c, agent, static_cast<std::uint32_t>(1 + rng() % 3)};
-    case 2: return Hangup{now, c};
-    default: return Decline{now, c, agent, static_cast<std::uint32_t>(1 + rng() % 3)};
+    case 0:
+      return Abandon{now, c};
+    case 1:
+      return Accept{now, c, agent, static_cast<std::uint32_t>(1 + rng() % 3)};
+    case 2:
+      return Hangup{now, c};
+    default:
+      return Decline{now, c, agent, static_cast<std::uint32_t>(1 + rng() % 3)};
   }
 }
 

@@ -62,7 +62,8 @@ Statistics::Statistics(const EngineSettings& settings, Duration interval, Time s
       started_(start != kTimeZero),
       last_row_(settings.agents.size()) {
   for (const QueueSettings& q : settings.queues) thresholds_.push_back(q.service_level_threshold);
-  for (std::size_t i = 0; i < agents_.size(); ++i) agents_[i].agent = AgentId{static_cast<std::uint32_t>(i)};
+  for (std::size_t i = 0; i < agents_.size(); ++i)
+    agents_[i].agent = AgentId{static_cast<std::uint32_t>(i)};
 }
 
 IntervalStats& Statistics::RowSlow(Time t, QueueId q, std::size_t slot) {
@@ -72,7 +73,9 @@ IntervalStats& Statistics::RowSlow(Time t, QueueId q, std::size_t slot) {
   // Rows of earlier intervals (a contact that arrived in one and ended in the next): a small
   // direct-mapped cache of row pointers (stable: unordered_map never moves its elements) saves
   // most hash lookups.
-  RowCache& cached = row_cache_[(static_cast<std::size_t>(key.second) * 7 + static_cast<std::size_t>(idx)) % row_cache_.size()];
+  RowCache& cached =
+      row_cache_[(static_cast<std::size_t>(key.second) * 7 + static_cast<std::size_t>(idx)) %
+                 row_cache_.size()];
   IntervalStats* row = cached.row;
   if (row == nullptr || cached.key != key) {
     row = &rows_[key];
@@ -208,7 +211,8 @@ void Statistics::Add(const Event& event) {
 
 void Statistics::Finish(Time end) {
   for (std::size_t a = 0; a < agents_.size(); ++a) {
-    AgentEnters(AgentId{static_cast<std::uint32_t>(a)}, agent_state_[a], std::max(end, agent_since_[a]));
+    AgentEnters(AgentId{static_cast<std::uint32_t>(a)}, agent_state_[a],
+                std::max(end, agent_since_[a]));
   }
 }
 
@@ -232,7 +236,8 @@ IntervalStats Statistics::Total(QueueId queue) const {
     if (key.second == want) total.Merge(row);
   }
   for (const auto& [key, row] : rows_) {
-    if (key.second == want && (total.start == Time{} || row.start < total.start)) total.start = row.start;
+    if (key.second == want && (total.start == Time{} || row.start < total.start))
+      total.start = row.start;
   }
   return total;
 }

@@ -30,9 +30,9 @@ struct IntervalStats {
   std::int64_t answered = 0;
   std::int64_t answered_within = 0;
   std::int64_t abandoned = 0;
-  std::int64_t deflected = 0;   // message on arrival or after the maximum wait
-  std::int64_t moved_out = 0;   // overflowed or transferred to another queue
-  std::int64_t handled = 0;     // completed by an agent
+  std::int64_t deflected = 0;  // message on arrival or after the maximum wait
+  std::int64_t moved_out = 0;  // overflowed or transferred to another queue
+  std::int64_t handled = 0;    // completed by an agent
   double wait_answered_seconds = 0;
   double talk_seconds = 0;
   double wrap_seconds = 0;
@@ -50,7 +50,7 @@ struct IntervalStats {
 struct AgentStats {
   AgentId agent;
   std::int64_t handled = 0;
-  std::int64_t offers_missed = 0;  // timed out or declined
+  std::int64_t offers_missed = 0;          // timed out or declined
   double seconds[6] = {0, 0, 0, 0, 0, 0};  // by AgentState
   double Occupancy() const;
 };

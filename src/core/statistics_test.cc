@@ -65,9 +65,16 @@ TEST(Replay, RebuildsTheSameStateFromTheEventLog) {
     const int action = static_cast<int>(rng() % 8);
     const std::string agent = "a" + std::to_string(1 + rng() % 3);
     switch (action) {
-      case 0: (void)h.Login(agent); break;
-      case 1: (void)h.NotReady(agent, 0); break;
-      case 2: (void)h.Enqueue(next, "sales"); live.push_back(next++); break;
+      case 0:
+        (void)h.Login(agent);
+        break;
+      case 1:
+        (void)h.NotReady(agent, 0);
+        break;
+      case 2:
+        (void)h.Enqueue(next, "sales");
+        live.push_back(next++);
+        break;
       default:
         if (!live.empty()) {
           const std::uint64_t c = live[rng() % live.size()];

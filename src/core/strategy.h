@@ -24,7 +24,7 @@ struct Candidate {
 struct StrategyContext {
   ContactId contact;
   std::uint64_t seed = 0;
-  std::uint32_t members = 1;         // size of the queue's member list
+  std::uint32_t members = 1;           // size of the queue's member list
   std::uint32_t round_robin_next = 0;  // member index after the last agent chosen
   BestMatchWeights weights;
 };

@@ -57,9 +57,10 @@ WaitEstimate EstimateAt(const State& s, QueueId qid, std::uint32_t position, int
   const QueueSettings& qs = s.settings.queues[qid.value];
   for (const RelaxStep& step : qs.relax) {
     if (step.kind != RelaxStep::Kind::kOverflow || depth > 0) continue;
-    const WaitEstimate there = EstimateAt(s, step.queue,
-                                          static_cast<std::uint32_t>(s.queues[step.queue.value].waiting.size()), 1);
-    const WaitEstimate capped{step.after + there.mean, step.after + there.low, step.after + there.high};
+    const WaitEstimate there = EstimateAt(
+        s, step.queue, static_cast<std::uint32_t>(s.queues[step.queue.value].waiting.size()), 1);
+    const WaitEstimate capped{step.after + there.mean, step.after + there.low,
+                              step.after + there.high};
     if (capped.mean < e.mean) e.mean = capped.mean;
     if (capped.high < e.high) e.high = capped.high;
     if (capped.low < e.low) e.low = capped.low;

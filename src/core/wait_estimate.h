@@ -9,8 +9,9 @@
 //   mean = sum_{j=0..k} 1 / (N mu + j theta),  var = sum 1 / (N mu + j theta)^2,
 // and the band is the 10th..90th percentile of a lognormal with that mean and variance.
 // The agents' recent ring-to-answer time is added: the caller waits through it too.
-// N counts staffed agents (not those on their way to a break or logout), each shared agent in proportion to the queues it serves that have
-// callers waiting; mu and theta are learnt from the queue's recent handle times and abandons.
+// N counts staffed agents (not those on their way to a break or logout), each shared agent in
+// proportion to the queues it serves that have callers waiting; mu and theta are learnt from the
+// queue's recent handle times and abandons.
 
 #include <cstdint>
 
@@ -19,10 +20,10 @@
 namespace sb::core {
 
 struct WaitModel {
-  double agents = 0;           // effective agents serving the queue
+  double agents = 0;            // effective agents serving the queue
   double handle_seconds = 300;  // mean talk + wrap-up
-  double abandon_rate = 0;     // per second, per waiting caller
-  double answer_seconds = 0;   // an agent's time from ring to answer, added to every wait
+  double abandon_rate = 0;      // per second, per waiting caller
+  double answer_seconds = 0;    // an agent's time from ring to answer, added to every wait
 };
 
 // The estimate for a contact with `ahead` callers in front of it.

@@ -397,7 +397,7 @@ TEST(Import, ProgressReportsReadingThenIndexingToTheEnd) {
       EXPECT_EQ(calls[j].done, j - k) << j;
       EXPECT_EQ(calls[j].total, calls.size() - k - 1) << j;
     }
-    EXPECT_EQ(calls[k].records, 0u);              // nothing published while indexing
+    EXPECT_EQ(calls[k].records, 0u);           // nothing published while indexing
     EXPECT_EQ(calls.back().records, 150000u);  // published by the last step
     EXPECT_EQ(dir.snapshot()->record_count(), 150000u);
   }

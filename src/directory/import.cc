@@ -25,8 +25,8 @@ Result<std::vector<ColumnSpec>> ReadHeader(const CsvRow& row, const ImportOption
   }
   // Before anything per column: the check for repeats below is quadratic.
   if (row.fields.size() > o.max_columns) {
-    return InvalidArgument(where + ": " + std::to_string(row.fields.size()) +
-                           " columns; at most " + std::to_string(o.max_columns) +
+    return InvalidArgument(where + ": " + std::to_string(row.fields.size()) + " columns; at most " +
+                           std::to_string(o.max_columns) +
                            " are allowed (ImportOptions::max_columns)");
   }
   std::vector<ColumnSpec> columns;
@@ -62,7 +62,8 @@ class MappedFile {
     fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) return Unavailable(std::string("cannot open: ") + std::strerror(errno));
     struct stat st {};
-    if (fstat(fd_, &st) != 0) return Unavailable(std::string("cannot stat: ") + std::strerror(errno));
+    if (fstat(fd_, &st) != 0)
+      return Unavailable(std::string("cannot stat: ") + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) return InvalidArgument("not a regular file");
     size_ = static_cast<std::size_t>(st.st_size);
     if (size_ == 0) return Status::Ok();

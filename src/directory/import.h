@@ -50,8 +50,7 @@ struct ImportReport {
 // (done and total in steps: once as it starts, then after each step). Called from the importing
 // thread; at 10 M rows reading takes ~13 s and indexing ~7 s.
 enum class ImportStage : std::uint8_t { kReading, kIndexing };
-using ProgressFn =
-    std::function<void(ImportStage stage, std::uint64_t done, std::uint64_t total)>;
+using ProgressFn = std::function<void(ImportStage stage, std::uint64_t done, std::uint64_t total)>;
 
 Result<ImportReport> ImportCsv(std::string_view data, Directory& directory,
                                const ImportOptions& options = {},

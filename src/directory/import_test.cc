@@ -242,15 +242,15 @@ TEST(Import, ProgressIsMonotonicOverSeveralChunksAndRejectsAreCapped) {
   ImportOptions options;
   options.max_rejects_kept = 10;
   Directory dir;
-  auto report = ImportCsv(csv, dir, options, [&](ImportStage stage, std::uint64_t d,
-                                                 std::uint64_t total) {
-    if (stage != ImportStage::kReading) return;  // then the index steps (directory_test.cc)
-    EXPECT_EQ(total, csv.size());
-    if (!done.empty()) {
-      EXPECT_GE(d, done.back());
-    }
-    done.push_back(d);
-  });
+  auto report =
+      ImportCsv(csv, dir, options, [&](ImportStage stage, std::uint64_t d, std::uint64_t total) {
+        if (stage != ImportStage::kReading) return;  // then the index steps (directory_test.cc)
+        EXPECT_EQ(total, csv.size());
+        if (!done.empty()) {
+          EXPECT_GE(d, done.back());
+        }
+        done.push_back(d);
+      });
   ASSERT_TRUE(report.ok());
   EXPECT_GE(done.size(), 2u);
   EXPECT_LT(done.front(), csv.size());

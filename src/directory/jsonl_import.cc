@@ -71,7 +71,8 @@ Status RowFromJson(std::string_view line, const ImportOptions& o, std::vector<Co
       for (const auto& [fk, fv] : value.items()) {
         std::string text;
         if (!ScalarText(fv, false, &text)) {
-          return InvalidArgument("field '" + Printable(fk) + "' must be a string, number or boolean");
+          return InvalidArgument("field '" + Printable(fk) +
+                                 "' must be a string, number or boolean");
         }
         columns->push_back({Column::kFreeForm, fk, fk});
         values->push_back(std::move(text));

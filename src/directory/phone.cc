@@ -20,7 +20,8 @@ Result<std::string> NormalizeE164(std::string_view raw, const PhoneOptions& o) {
       const std::size_t len = Utf8SequenceAt(raw, i);
       return InvalidArgument(
           "a phone number may hold digits, spaces, dots, dashes, parentheses and a leading +, "
-          "not '" + Printable(raw.substr(i, len == 0 ? 1 : len)) + "'");
+          "not '" +
+          Printable(raw.substr(i, len == 0 ? 1 : len)) + "'");
     }
     if (digits.size() > 20) return InvalidArgument("too many digits for a phone number");
   }
@@ -35,10 +36,13 @@ Result<std::string> NormalizeE164(std::string_view raw, const PhoneOptions& o) {
   } else if (!o.national_trunk_zero) {
     e164 = o.default_country_code + digits;  // e.g. NANP: (555) 123-4567 with country 1
   } else {
-    return InvalidArgument("a national number starts with 0; write international numbers with + or 00");
+    return InvalidArgument(
+        "a national number starts with 0; write international numbers with + or 00");
   }
   if (e164.empty() || e164[0] == '0') return InvalidArgument("a country code cannot start with 0");
-  if (e164.size() < 8) return InvalidArgument("too few digits for a phone number (E.164 needs at least 8 with the country code)");
+  if (e164.size() < 8)
+    return InvalidArgument(
+        "too few digits for a phone number (E.164 needs at least 8 with the country code)");
   if (e164.size() > 15) return InvalidArgument("more than 15 digits: not an E.164 number");
   return "+" + e164;
 }

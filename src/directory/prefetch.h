@@ -63,12 +63,12 @@ class Prefetcher {
   const Directory& directory_;
   const std::size_t max_calls_;
   mutable std::mutex mu_;
-  std::condition_variable work_;  // worker: a job or stop
-  std::condition_variable done_;  // Get: a result
-  std::deque<Job> jobs_;                          // guarded by mu_
+  std::condition_variable work_;                    // worker: a job or stop
+  std::condition_variable done_;                    // Get: a result
+  std::deque<Job> jobs_;                            // guarded by mu_
   std::unordered_map<std::uint64_t, Entry> calls_;  // guarded by mu_
-  std::uint64_t next_generation_ = 0;              // guarded by mu_
-  bool stopping_ = false;                          // guarded by mu_
+  std::uint64_t next_generation_ = 0;               // guarded by mu_
+  bool stopping_ = false;                           // guarded by mu_
   std::thread worker_;
 };
 

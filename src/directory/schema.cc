@@ -64,9 +64,8 @@ Status CheckLanguage(std::string_view lang) {
 
 Status CheckText(std::string_view column, std::string_view value, const ImportOptions& o) {
   if (value.size() > o.max_field_bytes) {
-    return InvalidArgument("column '" + Printable(column) + "' is " +
-                           std::to_string(value.size()) + " bytes, over the " +
-                           std::to_string(o.max_field_bytes) + "-byte limit");
+    return InvalidArgument("column '" + Printable(column) + "' is " + std::to_string(value.size()) +
+                           " bytes, over the " + std::to_string(o.max_field_bytes) + "-byte limit");
   }
   std::size_t bad = 0;
   if (!IsValidUtf8(value, &bad)) {
@@ -281,12 +280,14 @@ Status ValidateRecord(const Record& r, const ImportOptions& o) {
   }
   for (const std::string& p : r.phones) {
     Result<std::string> e164 = NormalizeE164(p, o.phone);
-    if (!e164.ok() || *e164 != p) return InvalidArgument("phone '" + Printable(p) + "' is not in E.164 form");
+    if (!e164.ok() || *e164 != p)
+      return InvalidArgument("phone '" + Printable(p) + "' is not in E.164 form");
   }
   for (const std::string& t : r.trunks) SB_RETURN_IF_ERROR(CheckText("trunks", t, o));
   for (const std::string& p : r.pins) SB_RETURN_IF_ERROR(CheckPin(p));
   if (!r.birth_date.empty() && !IsValidDate(r.birth_date)) {
-    return InvalidArgument("birth_date '" + Printable(r.birth_date) + "' is not a valid YYYY-MM-DD date");
+    return InvalidArgument("birth_date '" + Printable(r.birth_date) +
+                           "' is not a valid YYYY-MM-DD date");
   }
   if (!r.language.empty()) SB_RETURN_IF_ERROR(CheckLanguage(r.language));
   return CheckKindRules(r);

@@ -32,8 +32,10 @@ TEST(Text, FoldsAccentsCaseAndPunctuation) {
   EXPECT_EQ(Fold("Łukasz Żółć"), "lukasz zolc");
   EXPECT_EQ(Fold("Œuvre"), "oeuvre");
   EXPECT_EQ(Fold("Ńowak Ōta Śląsk Ŕíos Ţepeş Ũ Ŵ Ŷ Ź"), "nowak ota slask rios tepes u w y z");
-  EXPECT_EQ(Fold("ab\xff\xfe" "cd"), "abcd");  // invalid UTF-8 dropped
-  EXPECT_EQ(Fold("x\xc3"), "x");             // truncated sequence dropped
+  EXPECT_EQ(Fold("ab\xff\xfe"
+                 "cd"),
+            "abcd");              // invalid UTF-8 dropped
+  EXPECT_EQ(Fold("x\xc3"), "x");  // truncated sequence dropped
 }
 
 TEST(Text, JaroWinklerKnownValues) {

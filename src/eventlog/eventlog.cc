@@ -57,7 +57,10 @@ class Writer {
       Number(v);
     } else if constexpr (std::is_integral_v<T>) {
       Number(static_cast<long long>(v));
-    } else if constexpr (requires { v.valid(); v.value; }) {
+    } else if constexpr (requires {
+                           v.valid();
+                           v.value;
+                         }) {
       if (v.valid()) {
         Number(v.value);
       } else {

@@ -11,7 +11,8 @@ namespace sb::eventlog {
 namespace {
 
 TEST(EventLog, EveryEventOfARunRoundTripsAndReplays) {
-  core::testing::CoreHarness h(core::testing::CoreHarness::DefaultSettings(core::StrategyKind::kRingAll));
+  core::testing::CoreHarness h(
+      core::testing::CoreHarness::DefaultSettings(core::StrategyKind::kRingAll));
   ASSERT_TRUE(h.Login("a1").ok());
   ASSERT_TRUE(h.Login("a2").ok());
   ASSERT_TRUE(h.Enqueue(1, "sales").ok());
@@ -37,10 +38,12 @@ TEST(EventLog, EveryEventOfARunRoundTripsAndReplays) {
 TEST(EventLog, BadLinesAreRejectedWithTheirLineNumber) {
   EXPECT_FALSE(Decode("not json").ok());
   EXPECT_FALSE(Decode("[1,2]").ok());
-  EXPECT_NE(Decode(R"({"type":"Teleported"})").status().message().find("Teleported"), std::string::npos);
+  EXPECT_NE(Decode(R"({"type":"Teleported"})").status().message().find("Teleported"),
+            std::string::npos);
   EXPECT_FALSE(Decode(R"({"type":"AgentReady","at":"noon"})").ok());
   EXPECT_FALSE(Decode(R"({"type":"AgentReady"})").ok());
-  std::stringstream log(R"({"type":"AgentReady","at":5,"agent":0})" "\n\n{oops\n");
+  std::stringstream log(R"({"type":"AgentReady","at":5,"agent":0})"
+                        "\n\n{oops\n");
   auto r = ReadAll(log, "day.jsonl");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("day.jsonl:3"), std::string::npos) << r.status().message();

@@ -31,8 +31,7 @@ std::vector<Golden> Cases() {
   why.shown = 1;
   why.top[0] = RankedCandidate{AgentId{5}, ContactId{6}, QueueId{7}, 1, 3, 42, 0.5};
   return {
-      {AgentLoggedIn{T, AgentId{1}},
-       R"({"type":"AgentLoggedIn","at":1795420800000,"agent":1})"},
+      {AgentLoggedIn{T, AgentId{1}}, R"({"type":"AgentLoggedIn","at":1795420800000,"agent":1})"},
       {AgentLoggedOut{T + 1ms, AgentId{2}},
        R"({"type":"AgentLoggedOut","at":1795420800001,"agent":2})"},
       {AgentReady{T, AgentId{3}}, R"({"type":"AgentReady","at":1795420800000,"agent":3})"},
@@ -42,8 +41,8 @@ std::vector<Golden> Cases() {
        R"({"type":"WrapUpExtended","at":1795420800000,"agent":1,"until":1795420830000})"},
       {AgentNotReadyPending{T, AgentId{1}, kPendingLogout},
        R"({"type":"AgentNotReadyPending","at":1795420800000,"agent":1,"reason":255})"},
-      {ContactQueued{T, ContactId{9}, QueueId{1}, QueueId{0}, ContactKind::kCallback, -3, T - 5s,
-                     2, WaitEstimate{Duration(60000), Duration(10000), Duration(120000)}},
+      {ContactQueued{T, ContactId{9}, QueueId{1}, QueueId{0}, ContactKind::kCallback, -3, T - 5s, 2,
+                     WaitEstimate{Duration(60000), Duration(10000), Duration(120000)}},
        R"({"type":"ContactQueued","at":1795420800000,"contact":9,"queue":1,"requested":0,)"
        R"("kind":1,"priority":-3,"arrival":1795420795000,"position":2,)"
        R"("estimate":{"mean":60000,"low":10000,"high":120000}})"},
@@ -51,8 +50,7 @@ std::vector<Golden> Cases() {
                     AgentId{2}, T + 20s},
        R"({"type":"ContactMoved","at":1795420800000,"contact":9,"from":0,"to":1,"reason":4,)"
        R"("arrival":1795420795000,"agent":2,"wrap_until":1795420820000})"},
-      {ContactMoved{T, ContactId{9}, QueueId{0}, QueueId{1}, MoveReason::kFull, T, AgentId{},
-                    T},
+      {ContactMoved{T, ContactId{9}, QueueId{0}, QueueId{1}, MoveReason::kFull, T, AgentId{}, T},
        R"({"type":"ContactMoved","at":1795420800000,"contact":9,"from":0,"to":1,"reason":2,)"
        R"("arrival":1795420800000,"agent":null,"wrap_until":1795420800000})"},
       {RequirementRelaxed{T, ContactId{9}, QueueId{1}, 2},
@@ -61,8 +59,7 @@ std::vector<Golden> Cases() {
        R"({"type":"CallbackOffered","at":1795420800000,"contact":9,"queue":1,"cause":2})"},
       {CallbackRequested{T, ContactId{9}},
        R"({"type":"CallbackRequested","at":1795420800000,"contact":9})"},
-      {ContactOffered{T, ContactId{9}, AgentId{5}, QueueId{7}, 3, T + 20s, ContactKind::kCall,
-                      why},
+      {ContactOffered{T, ContactId{9}, AgentId{5}, QueueId{7}, 3, T + 20s, ContactKind::kCall, why},
        R"({"type":"ContactOffered","at":1795420800000,"contact":9,"agent":5,"queue":7,)"
        R"("offer":3,"expires":1795420820000,"kind":0,"why":{"rule":1,"strategy":2,)"
        R"("relax_level":1,"considered":3,"excluded":4,"shown":1,"top":[{"agent":5,)"

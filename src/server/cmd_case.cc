@@ -34,7 +34,8 @@ struct CaseArgs {
 
 void PrintCase(const cases::Case& c) {
   std::printf("case %s (id %lld), %s, version %lld\n", c.header.confirmation.c_str(),
-              static_cast<long long>(c.header.id), std::string(cases::CaseStatusName(c.status)).c_str(),
+              static_cast<long long>(c.header.id),
+              std::string(cases::CaseStatusName(c.status)).c_str(),
               static_cast<long long>(c.version));
   std::printf("  read back: %s\n", cases::Spoken(c.header.confirmation).c_str());
   std::printf("  opened %s by %s\n", FormatTime(FromMillis(c.header.opened_ms)).c_str(),
@@ -43,7 +44,8 @@ void PrintCase(const cases::Case& c) {
   if (!c.notes.empty()) std::printf("  notes: %s\n", c.notes.c_str());
   for (const auto& f : c.followups) {
     std::printf("  follow-up %d: %s (due %s, %s)%s\n", f.number, f.task.c_str(),
-                FormatTime(FromMillis(f.due_ms)).c_str(), f.assignee.c_str(), f.done ? " done" : "");
+                FormatTime(FromMillis(f.due_ms)).c_str(), f.assignee.c_str(),
+                f.done ? " done" : "");
   }
   for (const auto& l : c.links) std::printf("  linked %s %s\n", l.kind.c_str(), l.ref.c_str());
   std::printf("  history:\n");
@@ -118,7 +120,8 @@ void RegisterCaseCommand(CLI::App& app) {
   cmd->require_subcommand(1);
   auto a = std::make_shared<CaseArgs>();
   auto common = [a](CLI::App* sub) {
-    sub->add_option("--store", a->store, "the store: a SQLite file or postgresql://...")->required();
+    sub->add_option("--store", a->store, "the store: a SQLite file or postgresql://...")
+        ->required();
     sub->add_option("--user", a->user, "who is doing this (written to the audit log)")->required();
     sub->add_option("--call", a->call, "the call this is done for, if any");
     sub->add_option("--config", a->config, "configuration whose queues list the dispositions");
@@ -140,7 +143,9 @@ void RegisterCaseCommand(CLI::App& app) {
   set->add_option("NUMBER", a->number, "confirmation number")->required();
   set->add_option("--status", a->status, "open, pending or closed");
   set->add_option("--disposition", a->disposition, "disposition code");
-  set->add_option("--notes", a->notes, "replace the notes")->each([a](const std::string&) { a->notes_set = true; });
+  set->add_option("--notes", a->notes, "replace the notes")->each([a](const std::string&) {
+    a->notes_set = true;
+  });
   set->add_option("--record", a->records, "link a directory record (repeatable)");
   set->callback([a] { ExitCode() = Run(*a, "set"); });
 }

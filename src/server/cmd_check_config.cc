@@ -21,10 +21,11 @@ void RegisterCheckConfigCommand(CLI::App& app) {
     }
     std::printf("%s: OK\n", file->c_str());
     for (const auto& q : engine->queues) {
-      std::printf("  queue %-16s strategy %-20s SL %.0f%% in %llds, calendar %s\n", q.name.c_str(),
-                  std::string(core::StrategyName(q.strategy)).c_str(), q.service_level_target * 100,
-                  static_cast<long long>(q.service_level_threshold.count() / 1000),
-                  engine->calendars.empty() ? "always" : engine->calendars[q.calendar].name.c_str());
+      std::printf(
+          "  queue %-16s strategy %-20s SL %.0f%% in %llds, calendar %s\n", q.name.c_str(),
+          std::string(core::StrategyName(q.strategy)).c_str(), q.service_level_target * 100,
+          static_cast<long long>(q.service_level_threshold.count() / 1000),
+          engine->calendars.empty() ? "always" : engine->calendars[q.calendar].name.c_str());
     }
     std::printf("  %zu agents, %zu skills, %zu calendars\n", engine->agents.size(),
                 engine->skills.size(), engine->calendars.size());
@@ -34,14 +35,17 @@ void RegisterCheckConfigCommand(CLI::App& app) {
       ExitCode() = 2;
       return;
     }
-    auto days = [](std::int64_t d) { return d == 0 ? std::string("forever") : std::to_string(d) + " days"; };
+    auto days = [](std::int64_t d) {
+      return d == 0 ? std::string("forever") : std::to_string(d) + " days";
+    };
     std::printf("  store: %s; keep events %s, CDRs %s, cases %s, audit %s, recordings %s\n",
                 st->url.c_str(), days(st->events_days).c_str(), days(st->cdrs_days).c_str(),
                 days(st->cases_days).c_str(), days(st->audit_days).c_str(),
                 days(st->recordings_days).c_str());
     for (const auto& [queue, codes] : st->dispositions) {
       if (!core::FindQueue(*engine, queue).valid()) {
-        std::fprintf(stderr, "error: %s: dispositions for unknown queue '%s'\n", file->c_str(), queue.c_str());
+        std::fprintf(stderr, "error: %s: dispositions for unknown queue '%s'\n", file->c_str(),
+                     queue.c_str());
         ExitCode() = 2;
         return;
       }

@@ -12,8 +12,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "directory/directory.h"
@@ -44,9 +44,9 @@ bool Load(const DirArgs& a, directory::Directory& dir, bool verbose, std::ostrea
       return false;
     }
     if (verbose) {
-      std::printf("%s: %zu rows: %zu inserted, %zu updated, %zu deleted, %zu rejected\n",
-                  f.c_str(), r->rows, r->applied.inserted, r->applied.updated,
-                  r->applied.deleted, r->rejected);
+      std::printf("%s: %zu rows: %zu inserted, %zu updated, %zu deleted, %zu rejected\n", f.c_str(),
+                  r->rows, r->applied.inserted, r->applied.updated, r->applied.deleted,
+                  r->rejected);
     }
     if (r->rejected > 0) {
       if (rejects != nullptr) {
@@ -127,9 +127,9 @@ int Lookup(const DirArgs& a) {
     }
     o.partner_id = a.partner;
     for (auto& hit : dir.Search(a.name, o)) shown.emplace_back(std::move(hit.record), hit.score);
-    audit.audit.push_back(store::AuditEntry{0, now, a.user, "record.search", "search", a.call, 0,
-                                            "name \"" + a.name + "\" -> " +
-                                                std::to_string(shown.size()) + " results"});
+    audit.audit.push_back(store::AuditEntry{
+        0, now, a.user, "record.search", "search", a.call, 0,
+        "name \"" + a.name + "\" -> " + std::to_string(shown.size()) + " results"});
   } else {
     directory::PopRequest req;
     req.caller = a.phone;
@@ -141,8 +141,8 @@ int Lookup(const DirArgs& a) {
     partner_contacts = std::move(pop.partner_contacts);
   }
   for (const auto& [r, score] : shown) {
-    audit.audit.push_back(store::AuditEntry{0, now, a.user, "record.view", "record:" + r.id,
-                                            a.call, 0, a.name.empty() ? "screen pop" : "search"});
+    audit.audit.push_back(store::AuditEntry{0, now, a.user, "record.view", "record:" + r.id, a.call,
+                                            0, a.name.empty() ? "screen pop" : "search"});
   }
   if (partner) {
     audit.audit.push_back(store::AuditEntry{0, now, a.user, "record.view",
@@ -150,8 +150,8 @@ int Lookup(const DirArgs& a) {
                                             "partner of the call"});
   }
   for (const auto& r : partner_contacts) {
-    audit.audit.push_back(store::AuditEntry{0, now, a.user, "record.view", "record:" + r.id,
-                                            a.call, 0, "partner contact"});
+    audit.audit.push_back(store::AuditEntry{0, now, a.user, "record.view", "record:" + r.id, a.call,
+                                            0, "partner contact"});
   }
   if (Status s = (*st)->Commit(audit); !s.ok()) {
     std::fprintf(stderr, "error: the look-up could not be audited, so nothing is shown: %s\n",

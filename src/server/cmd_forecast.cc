@@ -37,7 +37,8 @@ int Run(const ForecastArgs& a) {
   unsigned m = 0, d = 0;
   char extra = 0;
   if (std::sscanf(a.week_of.c_str(), "%d-%u-%u%c", &y, &m, &d, &extra) != 3 ||
-      !std::chrono::year_month_day(std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)).ok()) {
+      !std::chrono::year_month_day(std::chrono::year(y), std::chrono::month(m), std::chrono::day(d))
+           .ok()) {
     std::fprintf(stderr, "error: --week-of expects a date like 2026-12-07 (UTC)\n");
     return 2;
   }
@@ -80,7 +81,8 @@ int Run(const ForecastArgs& a) {
     opts.interval = std::chrono::minutes(a.interval);
     auto f = wfm::ForecastDay(history, week + std::chrono::days(day), opts);
     if (!f.ok()) {
-      std::fprintf(stderr, "error: %s\nGive logs covering at least one earlier week with that weekday.\n",
+      std::fprintf(stderr,
+                   "error: %s\nGive logs covering at least one earlier week with that weekday.\n",
                    f.status().message().c_str());
       return 2;
     }
@@ -100,11 +102,16 @@ int Run(const ForecastArgs& a) {
 }  // namespace
 
 void RegisterForecastCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("forecast", "Forecast a week per interval from past event logs (CSV for `staff`)");
+  auto* cmd = app.add_subcommand(
+      "forecast", "Forecast a week per interval from past event logs (CSV for `staff`)");
   auto args = std::make_shared<ForecastArgs>();
-  cmd->add_option("--events", args->events, "past event logs (JSON Lines), one or more")->required();
-  cmd->add_option("--config", args->config, "the configuration the logs were written with")->required();
-  cmd->add_option("--week-of", args->week_of, "first day of the week to forecast, e.g. 2026-12-07 (UTC)")->required();
+  cmd->add_option("--events", args->events, "past event logs (JSON Lines), one or more")
+      ->required();
+  cmd->add_option("--config", args->config, "the configuration the logs were written with")
+      ->required();
+  cmd->add_option("--week-of", args->week_of,
+                  "first day of the week to forecast, e.g. 2026-12-07 (UTC)")
+      ->required();
   cmd->add_option("--queue", args->queue, "one queue only (default: every queue)");
   cmd->add_option("--interval", args->interval, "minutes per interval: 15, 30 or 60");
   cmd->callback([args] { ExitCode() = Run(*args); });

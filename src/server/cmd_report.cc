@@ -27,10 +27,12 @@ struct ReportArgs {
 Result<Time> ParseWhen(const std::string& s) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0;
   const int n = std::sscanf(s.c_str(), "%d-%d-%dT%d:%d", &y, &mo, &d, &h, &mi);
-  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+  const std::chrono::year_month_day ymd{std::chrono::year(y),
+                                        std::chrono::month(static_cast<unsigned>(mo)),
                                         std::chrono::day(static_cast<unsigned>(d))};
   if ((n != 3 && n != 5) || !ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59) {
-    return InvalidArgument("expected a UTC time like 2026-11-23 or 2026-11-23T08:00, got \"" + s + "\"");
+    return InvalidArgument("expected a UTC time like 2026-11-23 or 2026-11-23T08:00, got \"" + s +
+                           "\"");
   }
   return Time(std::chrono::sys_days(ymd)) + std::chrono::hours(h) + std::chrono::minutes(mi);
 }
@@ -40,15 +42,20 @@ double Num(double v) { return std::isfinite(v) ? v : 0; }
 void Print(const core::IntervalStats& r, const std::string& label, const std::string& format,
            nlohmann::json* rows) {
   if (format == "json") {
-    rows->push_back({{"start", label}, {"offered", r.offered}, {"answered", r.answered},
-                     {"abandoned", r.abandoned}, {"service_level", Num(r.ServiceLevel())},
-                     {"asa_seconds", Num(r.Asa())}, {"aht_seconds", Num(r.Aht())},
-                     {"longest_wait_seconds", Seconds(r.longest_wait)}, {"occupancy", Num(r.Occupancy())}});
+    rows->push_back({{"start", label},
+                     {"offered", r.offered},
+                     {"answered", r.answered},
+                     {"abandoned", r.abandoned},
+                     {"service_level", Num(r.ServiceLevel())},
+                     {"asa_seconds", Num(r.Asa())},
+                     {"aht_seconds", Num(r.Aht())},
+                     {"longest_wait_seconds", Seconds(r.longest_wait)},
+                     {"occupancy", Num(r.Occupancy())}});
   } else if (format == "csv") {
     std::printf("%s,%lld,%lld,%lld,%.4f,%.1f,%.1f,%.1f,%.4f\n", label.c_str(),
                 static_cast<long long>(r.offered), static_cast<long long>(r.answered),
-                static_cast<long long>(r.abandoned), Num(r.ServiceLevel()), Num(r.Asa()), Num(r.Aht()),
-                Seconds(r.longest_wait), Num(r.Occupancy()));
+                static_cast<long long>(r.abandoned), Num(r.ServiceLevel()), Num(r.Asa()),
+                Num(r.Aht()), Seconds(r.longest_wait), Num(r.Occupancy()));
   } else {
     std::printf("%-24s %7lld %7lld %7lld %6.1f%% %7.1f %7.1f %8.0f %6.1f%%\n", label.c_str(),
                 static_cast<long long>(r.offered), static_cast<long long>(r.answered),
@@ -82,21 +89,25 @@ void PrintPartners(const std::vector<store::Cdr>& cdrs, const core::EngineSettin
     }
   }
   if (format == "table") {
-    std::printf("\n%-24s %7s %7s %7s %7s %7s %7s\n", "partner", "offered", "answer", "aband",
-                "SL", "ASA s", "talk s");
+    std::printf("\n%-24s %7s %7s %7s %7s %7s %7s\n", "partner", "offered", "answer", "aband", "SL",
+                "ASA s", "talk s");
   } else if (format == "csv") {
     std::printf("\npartner,offered,answered,abandoned,service_level,asa_s,talk_s\n");
   }
   for (const auto& [name, r] : by) {
     // As core::Statistics defines it: answered in time / (answered + abandoned).
-    const double sl = r.answered + r.abandoned
-                          ? static_cast<double>(r.in_target) / static_cast<double>(r.answered + r.abandoned)
-                          : 0;
+    const double sl = r.answered + r.abandoned ? static_cast<double>(r.in_target) /
+                                                     static_cast<double>(r.answered + r.abandoned)
+                                               : 0;
     const double asa = r.answered ? r.wait / r.answered : 0;
     const double talk = r.answered ? r.talk / r.answered : 0;
     if (format == "json") {
-      rows->push_back({{"partner", name}, {"offered", r.offered}, {"answered", r.answered},
-                       {"abandoned", r.abandoned}, {"service_level", sl}, {"asa_seconds", asa},
+      rows->push_back({{"partner", name},
+                       {"offered", r.offered},
+                       {"answered", r.answered},
+                       {"abandoned", r.abandoned},
+                       {"service_level", sl},
+                       {"asa_seconds", asa},
                        {"talk_seconds", talk}});
     } else if (format == "csv") {
       std::printf("%s,%lld,%lld,%lld,%.4f,%.1f,%.1f\n", name.c_str(),
@@ -192,7 +203,9 @@ int Run(const ReportArgs& a) {
   stats.Finish(last);
   nlohmann::json rows = nlohmann::json::array();
   nlohmann::json partner_rows = nlohmann::json::array();
-  if (a.format == "csv") std::printf("start,offered,answered,abandoned,service_level,asa_s,aht_s,longest_wait_s,occupancy\n");
+  if (a.format == "csv")
+    std::printf(
+        "start,offered,answered,abandoned,service_level,asa_s,aht_s,longest_wait_s,occupancy\n");
   if (a.format == "table") {
     std::printf("%-24s %7s %7s %7s %7s %7s %7s %8s %7s\n", "interval (UTC)", "offered", "answer",
                 "aband", "SL", "ASA s", "AHT s", "longest", "occ");
@@ -203,7 +216,8 @@ int Run(const ReportArgs& a) {
     Print(r, FormatTime(r.start), a.format, &rows);
   }
   if (a.format == "table") {
-    std::printf("\n%-24s %7s %7s %7s %7s %7s %7s %8s %7s\n", "agent", "handled", "missed", "", "", "", "", "", "occ");
+    std::printf("\n%-24s %7s %7s %7s %7s %7s %7s %8s %7s\n", "agent", "handled", "missed", "", "",
+                "", "", "", "occ");
     for (const core::AgentStats& ag : stats.Agents()) {
       if (ag.handled == 0 && ag.offers_missed == 0) continue;
       std::printf("%-24s %7lld %7lld %47s %6.1f%%\n", settings->agents[ag.agent.value].name.c_str(),
@@ -223,13 +237,16 @@ int Run(const ReportArgs& a) {
 }  // namespace
 
 void RegisterReportCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("report", "Interval, agent and partner report from an event log or the store");
+  auto* cmd = app.add_subcommand(
+      "report", "Interval, agent and partner report from an event log or the store");
   auto args = std::make_shared<ReportArgs>();
-  cmd->add_option("--events", args->events, "event log (JSON Lines, e.g. from `switchboard sim --events`)");
+  cmd->add_option("--events", args->events,
+                  "event log (JSON Lines, e.g. from `switchboard sim --events`)");
   cmd->add_option("--store", args->store,
                   "read events and call detail records from this store instead "
                   "(SQLite file or postgresql://...); adds a per-partner section");
-  cmd->add_option("--config", args->config, "the configuration the log was written with")->required();
+  cmd->add_option("--config", args->config, "the configuration the log was written with")
+      ->required();
   cmd->add_option("--from", args->from, "first interval, UTC: 2026-11-23 or 2026-11-23T08:00");
   cmd->add_option("--to", args->to, "end (exclusive), UTC");
   cmd->add_option("--queue", args->queue, "one queue only");

@@ -9,11 +9,11 @@
 #include <sstream>
 #include <string>
 
+#include <csignal>
+#include <mutex>
 #include "config/config.h"
 #include "core/engine.h"
 #include "directory/import.h"
-#include <csignal>
-#include <mutex>
 
 #include "control/controller.h"
 #include "control/writer_recorder.h"
@@ -159,11 +159,10 @@ int Serve(const ServeArgs& a) {
   auto bridge = std::make_shared<LoopBridge>();
   store::WriterOptions wo;
   wo.max_buffered = static_cast<std::size_t>(sc->buffer);
-  wo.retention = store::RetentionPolicy{static_cast<int>(sc->events_days),
-                                        static_cast<int>(sc->cdrs_days),
-                                        static_cast<int>(sc->cases_days),
-                                        static_cast<int>(sc->audit_days),
-                                        static_cast<int>(sc->recordings_days)};
+  wo.retention =
+      store::RetentionPolicy{static_cast<int>(sc->events_days), static_cast<int>(sc->cdrs_days),
+                             static_cast<int>(sc->cases_days), static_cast<int>(sc->audit_days),
+                             static_cast<int>(sc->recordings_days)};
   wo.purge_every = sc->purge_every;
   wo.log = [](const std::string& line) { LogLine("warn", line); };
   control::Controller* ctl_ptr = nullptr;  // set below; the callbacks run on the control thread
@@ -178,8 +177,8 @@ int Serve(const ServeArgs& a) {
     const QueueId q = core::FindQueue(*settings, name);
     if (q.valid()) rules.dispositions[q.value] = codes;
   }
-  control::WriterRecorder recorder(*writer, rules,
-                                   [bridge](std::function<void()> t) { bridge->Post(std::move(t)); });
+  control::WriterRecorder recorder(
+      *writer, rules, [bridge](std::function<void()> t) { bridge->Post(std::move(t)); });
   control::ControllerOptions co;
   co.case_rules = rules;
   co.segment_priority = hints->segment_priority;
@@ -187,8 +186,10 @@ int Serve(const ServeArgs& a) {
   ctl_ptr = &ctl;
   if (rebuilt->from_checkpoint) {
     if (Status s = ctl.RestoreRegistries(rebuilt->checkpoint); !s.ok()) {
-      LogWarn("serve: the checkpoint's registries were not restored (callers of calls in "
-              "progress are unknown)", {{"why", s.message()}});
+      LogWarn(
+          "serve: the checkpoint's registries were not restored (callers of calls in "
+          "progress are unknown)",
+          {{"why", s.message()}});
     }
   }
   ctl.Seed(rebuilt->after);  // calls in progress get their CDR when they end
@@ -202,10 +203,10 @@ int Serve(const ServeArgs& a) {
       std::fprintf(stderr, "error: %s: %s\n", f.c_str(), r.status().message().c_str());
       return 2;
     }
-    LogInfo("serve: records loaded", {{"file", f},
-                                      {"records", std::to_string(r->applied.inserted +
-                                                                 r->applied.updated)},
-                                      {"rejected", std::to_string(r->rejected)}});
+    LogInfo("serve: records loaded",
+            {{"file", f},
+             {"records", std::to_string(r->applied.inserted + r->applied.updated)},
+             {"rejected", std::to_string(r->rejected)}});
   }
   directory::Prefetcher prefetch(directory);
   ctl.SetPrefetcher(&prefetch);
@@ -239,19 +240,19 @@ int Serve(const ServeArgs& a) {
     std::string body = ctl.Checkpoint();
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
-    (void)writer->Submit([body = std::move(body), at = ToMillis(WallNow()), took,
-                          checkpoint_busy](store::Store& s) {
-      auto seq = s.SaveCheckpoint(at, body);
-      checkpoint_busy->store(false);
-      if (!seq.ok()) {
-        LogWarn("serve: checkpoint not stored; the next one will be tried",
-                {{"error", seq.status().message()}});
-        return;
-      }
-      LogInfo("serve: checkpoint stored",
-              {{"seq", std::to_string(*seq)}, {"bytes", std::to_string(body.size())},
-               {"encode_us", std::to_string(took.count())}});
-    });
+    (void)writer->Submit(
+        [body = std::move(body), at = ToMillis(WallNow()), took, checkpoint_busy](store::Store& s) {
+          auto seq = s.SaveCheckpoint(at, body);
+          checkpoint_busy->store(false);
+          if (!seq.ok()) {
+            LogWarn("serve: checkpoint not stored; the next one will be tried",
+                    {{"error", seq.status().message()}});
+            return;
+          }
+          LogInfo("serve: checkpoint stored", {{"seq", std::to_string(*seq)},
+                                               {"bytes", std::to_string(body.size())},
+                                               {"encode_us", std::to_string(took.count())}});
+        });
   };
   ServeLoop loop(ctl, *writer, lo);
   if (replayed > 0) lo.on_checkpoint();  // the next start replays none of what this one did
@@ -263,7 +264,8 @@ int Serve(const ServeArgs& a) {
     ctl.Subscribe(front.get());
     front->Start(STDIN_FILENO);
   }
-  LogInfo("serve: ready", {{"control", a.control}, {"agents", std::to_string(settings->agents.size())},
+  LogInfo("serve: ready", {{"control", a.control},
+                           {"agents", std::to_string(settings->agents.size())},
                            {"queues", std::to_string(settings->queues.size())}});
   int code = loop.Run();
   if (front) front->Stop();
@@ -279,8 +281,7 @@ int Serve(const ServeArgs& a) {
 void RegisterServeCommand(CLI::App& app) {
   auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand(
-      "serve",
-      "Run the server core: routing, store, and the JSON-lines control front end");
+      "serve", "Run the server core: routing, store, and the JSON-lines control front end");
   cmd->footer(
       "The routing engine runs on one event loop; events and CDRs go to the store, and a "
       "restart replays them.\n"

@@ -30,7 +30,8 @@ std::string Pct(double v) {
 }  // namespace
 
 void RegisterSimCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("sim", "Simulate the configured traffic through the routing engine");
+  auto* cmd =
+      app.add_subcommand("sim", "Simulate the configured traffic through the routing engine");
   auto file = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto reps = std::make_shared<int>(0);
@@ -120,18 +121,21 @@ void RegisterSimCommand(CLI::App& app) {
     std::printf("%-6s %7s %7s %7s %7s %7s %7s %7s %7s %8s\n", "start", "offered", "answer", "aband",
                 "SL", "ASA s", "AHT s", "occ", "queue", "EWT MAE");
     for (const auto& row : r0.intervals) {
-      const auto t = std::chrono::floor<std::chrono::minutes>(settings->zone.ToLocal(row.stats.start));
+      const auto t =
+          std::chrono::floor<std::chrono::minutes>(settings->zone.ToLocal(row.stats.start));
       const auto hm = std::chrono::hh_mm_ss(t - std::chrono::floor<std::chrono::days>(t));
-      std::printf("%02ld:%02ld  %7lld %7lld %7lld %7s %7.0f %7.0f %7s %7.1f %8.0f\n",
-                  static_cast<long>(hm.hours().count()), static_cast<long>(hm.minutes().count()),
-                  static_cast<long long>(row.stats.offered), static_cast<long long>(row.stats.answered),
-                  static_cast<long long>(row.stats.abandoned), Pct(row.stats.ServiceLevel()).c_str(),
-                  row.stats.Asa(), row.stats.Aht(), Pct(row.stats.Occupancy()).c_str(),
-                  row.mean_waiting, row.estimate.mean_absolute_error);
+      std::printf(
+          "%02ld:%02ld  %7lld %7lld %7lld %7s %7.0f %7.0f %7s %7.1f %8.0f\n",
+          static_cast<long>(hm.hours().count()), static_cast<long>(hm.minutes().count()),
+          static_cast<long long>(row.stats.offered), static_cast<long long>(row.stats.answered),
+          static_cast<long long>(row.stats.abandoned), Pct(row.stats.ServiceLevel()).c_str(),
+          row.stats.Asa(), row.stats.Aht(), Pct(row.stats.Occupancy()).c_str(), row.mean_waiting,
+          row.estimate.mean_absolute_error);
     }
     const sim::SimSummary& s = result->summary;
     auto line = [](const char* name, sim::Estimate e, double scale, const char* unit) {
-      std::printf("  %-34s %9.2f %s  (95%% CI +- %.2f)\n", name, e.mean * scale, unit, e.half_width * scale);
+      std::printf("  %-34s %9.2f %s  (95%% CI +- %.2f)\n", name, e.mean * scale, unit,
+                  e.half_width * scale);
     };
     std::printf("\nTotals over %d replication(s):\n", settings->replications);
     line("offered per day", s.offered_per_day, 1, "calls");
@@ -146,8 +150,9 @@ void RegisterSimCommand(CLI::App& app) {
     line("  actual inside 80% band", s.wait_band_coverage, 100, "%");
     line("queue-average baseline: MAE", s.baseline_mae, 1, "s");
     line("  within +-30 s", s.baseline_within_30s, 100, "%");
-    std::printf("Callers who found no free agent (%.1f%% of answered): they hear the announcement\n",
-                s.queued_share * 100);
+    std::printf(
+        "Callers who found no free agent (%.1f%% of answered): they hear the announcement\n",
+        s.queued_share * 100);
     line("Switchboard estimate: mean abs error", s.queued_wait_mae, 1, "s");
     line("  within +-30 s", s.queued_wait_within_30s, 100, "%");
     line("  actual inside 80% band", s.queued_band_coverage, 100, "%");
@@ -159,27 +164,38 @@ void RegisterSimCommand(CLI::App& app) {
     }
     if (!out->empty()) {
       std::ofstream csv(*out + "/intervals.csv");
-      csv << "start,offered,answered,abandoned,service_level,asa_s,aht_s,occupancy,mean_waiting,max_waiting,ewt_mae_s\n";
+      csv << "start,offered,answered,abandoned,service_level,asa_s,aht_s,occupancy,mean_waiting,"
+             "max_waiting,ewt_mae_s\n";
       for (const auto& row : r0.intervals) {
-        csv << FormatTime(row.stats.start) << ',' << row.stats.offered << ',' << row.stats.answered << ','
-            << row.stats.abandoned << ',' << row.stats.ServiceLevel() << ',' << row.stats.Asa() << ','
-            << row.stats.Aht() << ',' << row.stats.Occupancy() << ',' << row.mean_waiting << ','
-            << row.max_waiting << ',' << row.estimate.mean_absolute_error << '\n';
+        csv << FormatTime(row.stats.start) << ',' << row.stats.offered << ',' << row.stats.answered
+            << ',' << row.stats.abandoned << ',' << row.stats.ServiceLevel() << ','
+            << row.stats.Asa() << ',' << row.stats.Aht() << ',' << row.stats.Occupancy() << ','
+            << row.mean_waiting << ',' << row.max_waiting << ',' << row.estimate.mean_absolute_error
+            << '\n';
       }
       nlohmann::json j;
-      auto est = [](sim::Estimate e) { return nlohmann::json{{"mean", e.mean}, {"ci95", e.half_width}}; };
+      auto est = [](sim::Estimate e) {
+        return nlohmann::json{{"mean", e.mean}, {"ci95", e.half_width}};
+      };
       j["service_level"] = est(s.service_level);
       j["asa_seconds"] = est(s.asa);
       j["aht_seconds"] = est(s.aht);
       j["abandon_rate"] = est(s.abandon_rate);
       j["occupancy"] = est(s.occupancy);
       j["offered_per_day"] = est(s.offered_per_day);
-      j["wait_estimate"] = {{"mae_seconds", est(s.wait_mae)}, {"within_30s", est(s.wait_within_30s)},
+      j["wait_estimate"] = {{"mae_seconds", est(s.wait_mae)},
+                            {"within_30s", est(s.wait_within_30s)},
                             {"band_coverage", est(s.wait_band_coverage)}};
-      j["baseline"] = {{"mae_seconds", est(s.baseline_mae)}, {"within_30s", est(s.baseline_within_30s)}};
+      j["baseline"] = {{"mae_seconds", est(s.baseline_mae)},
+                       {"within_30s", est(s.baseline_within_30s)}};
       j["queued_callers"] = {{"share", s.queued_share},
-                             {"estimate", {{"mae_seconds", est(s.queued_wait_mae)}, {"within_30s", est(s.queued_wait_within_30s)}, {"band_coverage", est(s.queued_band_coverage)}}},
-                             {"baseline", {{"mae_seconds", est(s.queued_baseline_mae)}, {"within_30s", est(s.queued_baseline_within_30s)}}}};
+                             {"estimate",
+                              {{"mae_seconds", est(s.queued_wait_mae)},
+                               {"within_30s", est(s.queued_wait_within_30s)},
+                               {"band_coverage", est(s.queued_band_coverage)}}},
+                             {"baseline",
+                              {{"mae_seconds", est(s.queued_baseline_mae)},
+                               {"within_30s", est(s.queued_baseline_within_30s)}}}};
       std::ofstream(*out + "/summary.json") << j.dump(2) << '\n';
       Chart chart;
       chart.title = "Service level and callers waiting, replication 1";
@@ -187,7 +203,8 @@ void RegisterSimCommand(CLI::App& app) {
       chart.bars.name = "callers waiting (mean)";
       chart.line_target = settings->engine.queues[0].service_level_target * 100;
       for (const auto& row : r0.intervals) {
-        const auto t = std::chrono::floor<std::chrono::minutes>(settings->zone.ToLocal(row.stats.start));
+        const auto t =
+            std::chrono::floor<std::chrono::minutes>(settings->zone.ToLocal(row.stats.start));
         const auto hm = std::chrono::hh_mm_ss(t - std::chrono::floor<std::chrono::days>(t));
         char label[48];
         std::snprintf(label, sizeof label, "%02ld:%02ld", static_cast<long>(hm.hours().count()),
@@ -198,7 +215,8 @@ void RegisterSimCommand(CLI::App& app) {
       }
       std::ofstream(*out + "/chart.svg") << RenderSvg(chart);
       if (!csv) {
-        std::fprintf(stderr, "error: cannot write into %s; create the directory first\n", out->c_str());
+        std::fprintf(stderr, "error: cannot write into %s; create the directory first\n",
+                     out->c_str());
         ExitCode() = 1;
       }
     }

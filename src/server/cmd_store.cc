@@ -21,9 +21,7 @@
 namespace sb::server {
 namespace {
 
-Time Now() {
-  return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-}
+Time Now() { return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()); }
 
 Result<std::unique_ptr<store::Store>> Open(const std::string& url) {
   auto s = store::OpenStore(url);
@@ -39,17 +37,18 @@ int Info(const std::string& url) {
     std::fprintf(stderr, "error: %s\n", info.status().message().c_str());
     return 1;
   }
-  std::printf("store            %s\nschema version   %d\nevents           %lld\n"
-              "CDRs             %lld\ncases            %lld\naudit rows       %lld\n"
-              "users            %lld\nconfig versions  %lld\ndead letters     %lld\n",
-              info->where.c_str(), info->schema_version, static_cast<long long>(info->events),
-              static_cast<long long>(info->cdrs), static_cast<long long>(info->cases),
-              static_cast<long long>(info->audit), static_cast<long long>(info->users),
-              static_cast<long long>(info->config_versions),
-              static_cast<long long>(info->dead_letters));
+  std::printf(
+      "store            %s\nschema version   %d\nevents           %lld\n"
+      "CDRs             %lld\ncases            %lld\naudit rows       %lld\n"
+      "users            %lld\nconfig versions  %lld\ndead letters     %lld\n",
+      info->where.c_str(), info->schema_version, static_cast<long long>(info->events),
+      static_cast<long long>(info->cdrs), static_cast<long long>(info->cases),
+      static_cast<long long>(info->audit), static_cast<long long>(info->users),
+      static_cast<long long>(info->config_versions), static_cast<long long>(info->dead_letters));
   if (info->dead_letters > 0) {
-    std::printf("(dead letters are writes the store refused; they are kept, not lost: read them "
-                "with SELECT * FROM dead_letters)\n");
+    std::printf(
+        "(dead letters are writes the store refused; they are kept, not lost: read them "
+        "with SELECT * FROM dead_letters)\n");
   }
   return 0;
 }
@@ -66,8 +65,9 @@ int Config(const std::string& url, std::int64_t version) {
     }
     version = info->config_versions;
     if (version == 0) {
-      std::fprintf(stderr, "error: no configuration is stored yet (`switchboard serve` stores "
-                           "the one it runs with)\n");
+      std::fprintf(stderr,
+                   "error: no configuration is stored yet (`switchboard serve` stores "
+                   "the one it runs with)\n");
       return 1;
     }
   }
@@ -107,7 +107,7 @@ int Drill(const std::string& url, int events) {
     return 2;
   }
   store::StoreWriter writer(std::move(s).value(), store::WriterOptions{});
-  const std::int64_t t0 = 1748822400000;  // 2025-06-02T00:00Z
+  const std::int64_t t0 = 1748822400000;              // 2025-06-02T00:00Z
   std::deque<std::pair<std::uint64_t, int>> pending;  // (ticket, events written up to it)
   int acked = 0;
   auto report = [&] {
@@ -124,8 +124,8 @@ int Drill(const std::string& url, int events) {
     }
   };
   for (int i = 1; i <= events; ++i) {
-    const std::uint64_t ticket =
-        writer.Post(core::AgentReady{FromMillis(t0 + i), AgentId{static_cast<std::uint32_t>(i % 100)}});
+    const std::uint64_t ticket = writer.Post(
+        core::AgentReady{FromMillis(t0 + i), AgentId{static_cast<std::uint32_t>(i % 100)}});
     if (ticket == 0) {
       std::fprintf(stderr, "error: write buffer full\n");
       return 1;
@@ -135,9 +135,8 @@ int Drill(const std::string& url, int events) {
       auto opened = writer
                         .Call([i, t0](store::Store& st) {
                           cases::CaseService svc(st, {});
-                          return svc.Open(cases::OpenRequest{"drill", t0 + i,
-                                                             static_cast<std::uint64_t>(i), 0,
-                                                             {}, "drill case"});
+                          return svc.Open(cases::OpenRequest{
+                              "drill", t0 + i, static_cast<std::uint64_t>(i), 0, {}, "drill case"});
                         })
                         .get();
       if (!opened.ok()) {
@@ -192,8 +191,8 @@ int CheckDrill(const std::string& url, const std::string& acks) {
     ++expect;
   }
   const long long have = expect - 1;
-  std::printf("acknowledged: %d events, %d cases; stored: %lld events\n", acked_events,
-              acked_cases, have);
+  std::printf("acknowledged: %d events, %d cases; stored: %lld events\n", acked_events, acked_cases,
+              have);
   if (have < acked_events) {
     std::printf("LOST: %lld acknowledged events are missing\n", acked_events - have);
     return 1;
@@ -228,9 +227,11 @@ void RegisterStoreCommand(CLI::App& app) {
   auto policy = std::make_shared<store::RetentionPolicy>();
   auto* purge = cmd->add_subcommand("purge", "Delete data older than its retention period now");
   purge->add_option("--store", *url, url_help)->required();
-  purge->add_option("--events-days", policy->events_days, "keep the event log this many days (0: forever)");
+  purge->add_option("--events-days", policy->events_days,
+                    "keep the event log this many days (0: forever)");
   purge->add_option("--cdrs-days", policy->cdrs_days, "keep call detail records this many days");
-  purge->add_option("--cases-days", policy->cases_days, "keep cases this many days after their last edit");
+  purge->add_option("--cases-days", policy->cases_days,
+                    "keep cases this many days after their last edit");
   purge->add_option("--audit-days", policy->audit_days, "keep audit rows this many days");
   purge->callback([url, policy] { ExitCode() = Purge(*url, *policy); });
 
@@ -242,7 +243,8 @@ void RegisterStoreCommand(CLI::App& app) {
   drill->callback([url, n] { ExitCode() = Drill(*url, *n); });
 
   auto acks = std::make_shared<std::string>();
-  auto* check = cmd->add_subcommand("check-drill", "Check that every acknowledged drill write is stored");
+  auto* check =
+      cmd->add_subcommand("check-drill", "Check that every acknowledged drill write is stored");
   check->add_option("--store", *url, url_help)->required();
   check->add_option("--acks", *acks, "the drill's standard output")->required();
   check->callback([url, acks] { ExitCode() = CheckDrill(*url, *acks); });

@@ -57,8 +57,8 @@ class Fields {
     } else if (it->is_number_integer()) {
       *out = it->get<std::int64_t>();
     } else if (it->is_number_float()) {
-      return InvalidArgument(std::string(name) + ": must be a whole number in " + range +
-                             " (got " + Dump(*it) + ")");
+      return InvalidArgument(std::string(name) + ": must be a whole number in " + range + " (got " +
+                             Dump(*it) + ")");
     } else {
       return InvalidArgument(std::string(name) + ": must be a number in " + range);
     }
@@ -283,7 +283,8 @@ std::string EncodeReply(const control::Command& command, const control::Reply& r
 }
 
 std::string EncodeParseError(const Status& error, std::string_view line) {
-  return Dump({{"ok", false}, {"error", error.message()}, {"line", store::SanitizeText(line, 200)}});
+  return Dump(
+      {{"ok", false}, {"error", error.message()}, {"line", store::SanitizeText(line, 200)}});
 }
 
 std::string EncodeTimerEvent(const core::Event& e, const core::EngineSettings& settings) {
@@ -292,10 +293,15 @@ std::string EncodeTimerEvent(const core::Event& e, const core::EngineSettings& s
 
 std::string EncodeCaseOpened(std::uint64_t contact, const Result<cases::Case>& c) {
   if (!c.ok()) {
-    return Dump({{"ok", false}, {"op", "case.opened"}, {"contact", contact},
+    return Dump({{"ok", false},
+                 {"op", "case.opened"},
+                 {"contact", contact},
                  {"error", c.status().message()}});
   }
-  return Dump({{"ok", true}, {"op", "case.opened"}, {"contact", contact}, {"case", c->header.id},
+  return Dump({{"ok", true},
+               {"op", "case.opened"},
+               {"contact", contact},
+               {"case", c->header.id},
                {"confirmation", c->header.confirmation}});
 }
 

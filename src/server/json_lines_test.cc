@@ -29,10 +29,12 @@ TEST(JsonLines, ParsesEveryOp) {
        {R"({"op":"login","agent":"a","device":"sip:a@h"})", R"({"op":"logout","agent":"a"})",
         R"({"op":"ready","agent":"a"})", R"({"op":"not_ready","agent":"a","reason":254})",
         R"({"op":"extend_wrap_up","agent":"a","seconds":30})", R"({"op":"arrive"})",
-        R"({"op":"ivr","contact":1,"pin":"42"})", R"({"op":"accept","contact":1,"agent":"a","offer":1})",
+        R"({"op":"ivr","contact":1,"pin":"42"})",
+        R"({"op":"accept","contact":1,"agent":"a","offer":1})",
         R"({"op":"decline","contact":1,"agent":"a","offer":2})", R"({"op":"hangup","contact":1})",
         R"({"op":"abandon","contact":1})", R"({"op":"transfer","contact":1,"queue":"q"})",
-        R"({"op":"callback","contact":1})", R"({"op":"callback_result","contact":1,"reached":true})",
+        R"({"op":"callback","contact":1})",
+        R"({"op":"callback_result","contact":1,"reached":true})",
         R"({"op":"pop","contact":1,"user":"u"})", R"({"op":"case.open","user":"u","notes":"n"})",
         R"({"op":"status"})", R"({"op":"position","contact":9})"}) {
     auto r = ParseRequest(ok);
@@ -100,8 +102,8 @@ TEST(JsonLines, RepliesCarryTheEventsWithNames) {
   r.ticket = 41;
   r.priority = 5;
   const Time t = FromMillis(1'795'420'800'000);
-  r.events.push_back(core::ContactOffered{t, ContactId{7}, AgentId{0}, QueueId{0}, 2, t + 15s,
-                                          core::ContactKind::kCall, {}});
+  r.events.push_back(core::ContactOffered{
+      t, ContactId{7}, AgentId{0}, QueueId{0}, 2, t + 15s, core::ContactKind::kCall, {}});
   const auto j = nlohmann::json::parse(EncodeReply(control::Enqueue{}, r, s));
   EXPECT_EQ(j["ok"], true);
   EXPECT_EQ(j["op"], "enqueue");

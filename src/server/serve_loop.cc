@@ -11,8 +11,7 @@ namespace {
 
 Time WallNow() { return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()); }
 Duration SteadyNow() {
-  return std::chrono::duration_cast<Duration>(
-      std::chrono::steady_clock::now().time_since_epoch());
+  return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now().time_since_epoch());
 }
 
 }  // namespace
@@ -82,8 +81,8 @@ void ServeLoop::RequestStop(std::string why) {
     checkpoint_timer_.cancel();
     if (options_.on_checkpoint) options_.on_checkpoint();  // the next start replays nothing
     stop_target_ = writer_.health().posted;
-    LogInfo("serve: stopping", {{"why", why}, {"writes_to_commit",
-                                               std::to_string(stop_target_ - writer_.durable())}});
+    LogInfo("serve: stopping",
+            {{"why", why}, {"writes_to_commit", std::to_string(stop_target_ - writer_.durable())}});
     stop_timer_.expires_after(options_.shutdown_timeout);
     stop_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;

@@ -24,7 +24,7 @@ namespace sb::server {
 struct ServeLoopOptions {
   std::size_t max_pending = 10'000;  // commands posted, not yet run; Post refuses past it
   Duration shutdown_timeout = std::chrono::seconds(30);  // for the store to become durable
-  std::function<void()> on_reload;   // SIGHUP, on the control thread
+  std::function<void()> on_reload;                       // SIGHUP, on the control thread
   // Checkpoints: every `checkpoint_every` (0: never) and once at a clean stop, on the control
   // thread (the hook posts the write to the store).
   Duration checkpoint_every{0};

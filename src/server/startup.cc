@@ -37,9 +37,8 @@ Result<Rebuilt> Rebuild(store::Store& store, const core::EngineSettings& setting
     SB_ASSIGN_OR_RETURN(auto stored, store.ReadEventsAfter(checkpoint->seq));
     r.after = Events(std::move(stored), &r.next_contact);
     auto engine_bytes = control::Controller::EngineOf(checkpoint->body);
-    auto engine = engine_bytes.ok()
-                      ? core::Engine::Restore(settings, *engine_bytes, r.after)
-                      : Result<std::unique_ptr<core::Engine>>(engine_bytes.status());
+    auto engine = engine_bytes.ok() ? core::Engine::Restore(settings, *engine_bytes, r.after)
+                                    : Result<std::unique_ptr<core::Engine>>(engine_bytes.status());
     if (engine.ok()) {
       r.engine = std::move(engine).value();
       r.checkpoint = std::move(checkpoint->body);

@@ -19,7 +19,7 @@ struct Rebuilt {
   std::vector<core::Event> after;  // the events replayed, for Controller::Seed
   std::uint64_t next_contact = 1;  // above every contact id the events name
   bool from_checkpoint = false;
-  std::string why_not;             // why a checkpoint present was not used
+  std::string why_not;  // why a checkpoint present was not used
 };
 
 Result<Rebuilt> Rebuild(store::Store& store, const core::EngineSettings& settings, Time now);

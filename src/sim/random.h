@@ -24,7 +24,8 @@ class Sampler {
   Duration Draw(const Distribution& d) {
     const double mean = Seconds(d.mean);
     switch (d.kind) {
-      case Distribution::Kind::kNone: return Duration::max();
+      case Distribution::Kind::kNone:
+        return Duration::max();
       case Distribution::Kind::kFixed:
         return std::min(d.mean, kMaxDraw);
       case Distribution::Kind::kExponential:

@@ -16,18 +16,18 @@ Replication::Replication(const SimSettings& settings, std::unique_ptr<core::Engi
       baseline_hold_(settings.engine.queues.size(), 0.0),
       last_integrated_(settings.start) {
   const auto& reasons = engine_->settings().not_ready_reasons;
-  break_reason_ = static_cast<std::uint8_t>(
-      std::find(reasons.begin(), reasons.end(), "break") - reasons.begin());
+  break_reason_ = static_cast<std::uint8_t>(std::find(reasons.begin(), reasons.end(), "break") -
+                                            reasons.begin());
   if (break_reason_ + 1u >= reasons.size()) break_reason_ = 0;
   break_over_.assign(settings.engine.agents.size(), false);
-  const std::size_t n = static_cast<std::size_t>((settings.length + settings.report_interval -
-                                                  Duration(1)) / settings.report_interval);
+  const std::size_t n = static_cast<std::size_t>(
+      (settings.length + settings.report_interval - Duration(1)) / settings.report_interval);
   result_.intervals.resize(n);
 }
 
 void Replication::Schedule(Time at, Happening what, std::uint64_t id, std::uint32_t aux) {
   using Lane = Calendar<Scheduled>::Lane;
-  const Lane lane = what == Happening::kArrival ? Lane::kFew
+  const Lane lane = what == Happening::kArrival  ? Lane::kFew
                     : what == Happening::kAnswer ? Lane::kFifo  // the ring time after an offer
                                                  : Lane::kMany;
   calendar_.push(lane, {at, seq_++, id, aux, what});
@@ -71,7 +71,8 @@ void Replication::ScheduleNextArrival(std::uint32_t stream, Time from) {
 
 void Replication::ScheduleShifts() {
   for (AgentId a : settings_.always_on) Schedule(settings_.start, Happening::kShiftStart, a.value);
-  const auto first_day = std::chrono::floor<std::chrono::days>(settings_.zone.ToLocal(settings_.start));
+  const auto first_day =
+      std::chrono::floor<std::chrono::days>(settings_.zone.ToLocal(settings_.start));
   const auto days = std::chrono::ceil<std::chrono::days>(settings_.length).count() + 1;
   for (std::int64_t d = -1; d < days; ++d) {
     const auto local_day = first_day + std::chrono::days(d);
@@ -79,7 +80,8 @@ void Replication::ScheduleShifts() {
     for (const Shift& sh : settings_.shifts) {
       if ((sh.days & (1u << bit)) == 0) continue;
       const Time local_start = Time(local_day) + std::chrono::minutes(sh.start_minute);
-      const Time start = local_start - settings_.zone.OffsetAt(local_start - settings_.zone.OffsetAt(local_start));
+      const Time start =
+          local_start - settings_.zone.OffsetAt(local_start - settings_.zone.OffsetAt(local_start));
       const Time end = start + std::chrono::minutes(sh.length_minutes);
       if (end <= settings_.start || start >= end_) continue;
       Schedule(std::max(start, settings_.start), Happening::kShiftStart, sh.agent.value);
@@ -96,8 +98,9 @@ void Replication::ScheduleShifts() {
 
 std::size_t Replication::IntervalOf(Time t) const {
   if (t < settings_.start) return 0;
-  return std::min<std::size_t>(static_cast<std::size_t>((t - settings_.start) / settings_.report_interval),
-                               result_.intervals.size() - 1);
+  return std::min<std::size_t>(
+      static_cast<std::size_t>((t - settings_.start) / settings_.report_interval),
+      result_.intervals.size() - 1);
 }
 
 void Replication::Integrate(Time to) {
@@ -105,9 +108,11 @@ void Replication::Integrate(Time to) {
   Time from = last_integrated_;
   while (from < to) {
     const std::size_t i = IntervalOf(from);
-    const Time iend = std::min(to, settings_.start + settings_.report_interval * static_cast<std::int64_t>(i + 1));
+    const Time iend = std::min(
+        to, settings_.start + settings_.report_interval * static_cast<std::int64_t>(i + 1));
     const Time stop = iend > from ? iend : to;
-    result_.intervals[i].mean_waiting += static_cast<double>(engine_->waiting_total()) * Seconds(stop - from);
+    result_.intervals[i].mean_waiting +=
+        static_cast<double>(engine_->waiting_total()) * Seconds(stop - from);
     from = stop;
   }
   last_integrated_ = to;
@@ -119,7 +124,8 @@ void Replication::Send(const core::Input& in, bool expect_ok) {
   if (!st.ok() && expect_ok) ++result_.rejected_inputs;
   for (const core::Event& e : out_) Observe(e);
   IntervalResult& row = result_.intervals[IntervalOf(core::InputTime(in))];
-  row.max_waiting = std::max<std::int64_t>(row.max_waiting, static_cast<std::int64_t>(engine_->waiting_total()));
+  row.max_waiting =
+      std::max<std::int64_t>(row.max_waiting, static_cast<std::int64_t>(engine_->waiting_total()));
 }
 
 }  // namespace sb::sim::internal
@@ -270,7 +276,8 @@ void Replication::Observe(const core::Event& e) {
 
 ReplicationResult Replication::Run() {
   ScheduleShifts();
-  for (std::uint32_t i = 0; i < settings_.streams.size(); ++i) ScheduleNextArrival(i, settings_.start);
+  for (std::uint32_t i = 0; i < settings_.streams.size(); ++i)
+    ScheduleNextArrival(i, settings_.start);
   const double total = Seconds(settings_.length);
   Time next_progress = settings_.start;
   const Duration progress_step = std::max<Duration>(settings_.length / 100, Duration(1));
@@ -299,7 +306,8 @@ ReplicationResult Replication::Run() {
   const auto rows = stats_.Intervals(false);
   for (IntervalResult& r : result_.intervals) r.mean_waiting /= Seconds(settings_.report_interval);
   for (std::size_t i = 0; i < result_.intervals.size(); ++i) {
-    result_.intervals[i].stats.start = settings_.start + settings_.report_interval * static_cast<std::int64_t>(i);
+    result_.intervals[i].stats.start =
+        settings_.start + settings_.report_interval * static_cast<std::int64_t>(i);
   }
   for (const core::IntervalStats& row : rows) {
     if (row.start < settings_.start || row.start >= end_) continue;

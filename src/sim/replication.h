@@ -14,7 +14,14 @@
 namespace sb::sim::internal {
 
 enum class Happening : std::uint8_t {
-  kArrival, kPatience, kAnswer, kHandleEnd, kShiftStart, kBreakStart, kBreakEnd, kShiftEnd,
+  kArrival,
+  kPatience,
+  kAnswer,
+  kHandleEnd,
+  kShiftStart,
+  kBreakStart,
+  kBreakEnd,
+  kShiftEnd,
   kTakeCallback,
 };
 
@@ -37,7 +44,7 @@ struct SimContact {
   bool answered = false;
   bool estimated = false;
   bool offered = false;
-  bool immediate = false;  // an agent was free on arrival: no announcement would be played
+  bool immediate = false;          // an agent was free on arrival: no announcement would be played
   Duration first_offer_window{0};  // the first offer's timeout (in the queue it was made in)
   core::WaitEstimate estimate;
   double baseline_seconds = 0;
@@ -80,7 +87,8 @@ class ContactTable {
   void Grow() {
     std::vector<Slot> bigger(slots_.empty() ? 1024 : slots_.size() * 2);
     const std::uint64_t mask = bigger.size() - 1;
-    for (std::uint64_t id = base_; id < base_ + count_; ++id) bigger[id & mask] = slots_[id & mask_];
+    for (std::uint64_t id = base_; id < base_ + count_; ++id)
+      bigger[id & mask] = slots_[id & mask_];
     slots_ = std::move(bigger);
     mask_ = mask;
   }
@@ -92,8 +100,8 @@ class ContactTable {
 
 class Replication {
  public:
-  Replication(const SimSettings& settings, std::unique_ptr<core::Engine> engine,
-              std::uint64_t seed, const RunOptions* options, bool first);
+  Replication(const SimSettings& settings, std::unique_ptr<core::Engine> engine, std::uint64_t seed,
+              const RunOptions* options, bool first);
   ReplicationResult Run();
 
  private:

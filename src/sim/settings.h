@@ -39,7 +39,7 @@ struct Stream {
   std::string name;
   QueueId queue;
   ArrivalProfile arrivals;
-  Distribution handle_time;                             // talk time (wrap-up is the queue's)
+  Distribution handle_time;                                 // talk time (wrap-up is the queue's)
   Distribution patience{Distribution::Kind::kNone, 0s, 0};  // time until a waiting caller hangs up
   double callback_share = 0.0;  // share of callers who take a callback when offered one
 };

@@ -28,11 +28,11 @@ struct WaitAccuracy {
 };
 
 struct IntervalResult {
-  core::IntervalStats stats;      // every queue together
-  double mean_waiting = 0;        // time-averaged callers waiting
+  core::IntervalStats stats;  // every queue together
+  double mean_waiting = 0;    // time-averaged callers waiting
   std::int64_t max_waiting = 0;
-  WaitAccuracy estimate;          // Switchboard's estimator, by arrival interval
-  WaitAccuracy baseline;          // queue-wide average hold time (what PBXs announce)
+  WaitAccuracy estimate;  // Switchboard's estimator, by arrival interval
+  WaitAccuracy baseline;  // queue-wide average hold time (what PBXs announce)
 };
 
 struct ReplicationResult {

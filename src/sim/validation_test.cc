@@ -23,7 +23,7 @@ double ErlangC(int n, double a) {
 
 struct Case {
   int agents;
-  double load;  // Erlangs
+  double load;          // Erlangs
   double patience = 0;  // mean seconds; 0: callers never abandon (M/M/N)
 };
 
@@ -112,7 +112,8 @@ TEST_P(MMNM, AbandonmentAndAsaMatchErlangA) {
   std::vector<double> abandon, asa;
   for (const auto& rep : r->replications) {
     const core::IntervalStats st = Steady(rep);
-    abandon.push_back(static_cast<double>(st.abandoned) / static_cast<double>(st.answered + st.abandoned));
+    abandon.push_back(static_cast<double>(st.abandoned) /
+                      static_cast<double>(st.answered + st.abandoned));
     asa.push_back(st.Asa());
   }
   const Estimate sim_ab = Summarize(abandon);

@@ -21,7 +21,8 @@ std::optional<Cdr> CdrBuilder::Add(const core::Event& e) {
           if (it != open_.end()) it->second.queue = ev.to.value;
         } else if constexpr (std::is_same_v<T, core::ContactOffered>) {
           auto it = open_.find(ev.contact.value);
-          if (it != open_.end() && it->second.offered_ms == 0) it->second.offered_ms = ToMillis(ev.at);
+          if (it != open_.end() && it->second.offered_ms == 0)
+            it->second.offered_ms = ToMillis(ev.at);
         } else if constexpr (std::is_same_v<T, core::OfferAccepted>) {
           auto it = open_.find(ev.contact.value);
           if (it != open_.end()) {

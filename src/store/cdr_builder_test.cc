@@ -25,8 +25,8 @@ TEST(CdrBuilder, OneRecordPerCallWithEveryTimestamp) {
   o.at = t0 + Duration(30000);  // a second offer does not move the first-offer time
   EXPECT_FALSE(b.Add(o).has_value());
   EXPECT_FALSE(b.Add(core::OfferAccepted{t0 + Duration(32000), ContactId{5}, AgentId{2}}));
-  EXPECT_FALSE(b.Add(core::ContactMoved{t0 + Duration(40000), ContactId{5}, QueueId{1},
-                                        QueueId{4}, core::MoveReason{}, t0, AgentId{}, t0}));
+  EXPECT_FALSE(b.Add(core::ContactMoved{t0 + Duration(40000), ContactId{5}, QueueId{1}, QueueId{4},
+                                        core::MoveReason{}, t0, AgentId{}, t0}));
   auto c = b.Add(core::ContactEnded{t0 + Duration(90000), ContactId{5}, QueueId{4}, AgentId{2},
                                     core::EndReason::kCompleted, t0 + Duration(95000)});
   ASSERT_TRUE(c.has_value());

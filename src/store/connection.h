@@ -59,8 +59,7 @@ class Connection {
                             std::size_t count, const RowFiller& fill) = 0;
   Status BulkInsert(std::string_view table, std::span<const std::string_view> columns,
                     std::span<const Row> rows) {
-    return BulkInsert(table, columns, rows.size(),
-                      [&](std::size_t i, Row& row) { row = rows[i]; });
+    return BulkInsert(table, columns, rows.size(), [&](std::size_t i, Row& row) { row = rows[i]; });
   }
   // After kUnavailable: tries to get back to a working connection (PostgreSQL reconnects;
   // SQLite has nothing to do). OK when the database answers again.

@@ -35,8 +35,11 @@ class SqlStore final : public Store {
     struct {
       const char* table;
       std::int64_t* out;
-    } counts[] = {{"events", &info.events},     {"cdrs", &info.cdrs},   {"cases", &info.cases},
-                  {"audit", &info.audit},       {"users", &info.users},
+    } counts[] = {{"events", &info.events},
+                  {"cdrs", &info.cdrs},
+                  {"cases", &info.cases},
+                  {"audit", &info.audit},
+                  {"users", &info.users},
                   {"config_versions", &info.config_versions},
                   {"dead_letters", &info.dead_letters},
                   {"checkpoints", &info.checkpoints}};
@@ -53,48 +56,52 @@ class SqlStore final : public Store {
   Status Commit(const WriteBatch& batch) override {
     if (batch.empty()) return Status::Ok();
     SB_RETURN_IF_ERROR(Validate(batch));
-    return InTransaction([&]() -> Status {
-      if (!batch.events.empty()) {
-        static constexpr std::string_view kCols[] = {"seq", "at_ms", "type", "body"};
-        SB_RETURN_IF_ERROR(db_->BulkInsert(
-            "events", kCols, batch.events.size(), [&](std::size_t i, Row& row) {
-              const core::Event& e = batch.events[i];
-              row[0] = next_seq_ + static_cast<std::int64_t>(i);
-              row[1] = ToMillis(core::EventTime(e));
-              if (!std::holds_alternative<std::string>(row[2])) row[2] = std::string();
-              if (!std::holds_alternative<std::string>(row[3])) row[3] = std::string();
-              std::get<std::string>(row[2]).assign(core::EventName(e));
-              std::string& body = std::get<std::string>(row[3]);
-              body.clear();
-              eventlog::EncodeTo(body, e);
-            }));
-      }
-      for (const Cdr& c : batch.cdrs) SB_RETURN_IF_ERROR(PutCdr(c));
-      if (!batch.audit.empty()) {
-        std::vector<Row> rows;
-        rows.reserve(batch.audit.size());
-        for (const AuditEntry& a : batch.audit) {
-          rows.push_back(Row{a.at_ms, a.user, a.action, a.target,
-                             static_cast<std::int64_t>(a.call), a.case_id, a.detail});
-        }
-        static constexpr std::string_view kCols[] = {"at_ms", "user_login", "action", "target",
-                                                     "call_id", "case_id", "detail"};
-        SB_RETURN_IF_ERROR(db_->BulkInsert("audit", kCols, rows));
-      }
-      for (const DeadLetter& d : batch.dead_letters) {
-        const SqlValue p[] = {d.at_ms, d.kind, d.reason, d.body};
-        SB_ASSIGN_OR_RETURN(auto ignored, db_->Query("INSERT INTO dead_letters (at_ms, kind, "
-                                                     "reason, body) VALUES (?, ?, ?, ?)", p));
-        (void)ignored;
-      }
-      return Status::Ok();
-    }, [&] { next_seq_ += static_cast<std::int64_t>(batch.events.size()); });
+    return InTransaction(
+        [&]() -> Status {
+          if (!batch.events.empty()) {
+            static constexpr std::string_view kCols[] = {"seq", "at_ms", "type", "body"};
+            SB_RETURN_IF_ERROR(
+                db_->BulkInsert("events", kCols, batch.events.size(), [&](std::size_t i, Row& row) {
+                  const core::Event& e = batch.events[i];
+                  row[0] = next_seq_ + static_cast<std::int64_t>(i);
+                  row[1] = ToMillis(core::EventTime(e));
+                  if (!std::holds_alternative<std::string>(row[2])) row[2] = std::string();
+                  if (!std::holds_alternative<std::string>(row[3])) row[3] = std::string();
+                  std::get<std::string>(row[2]).assign(core::EventName(e));
+                  std::string& body = std::get<std::string>(row[3]);
+                  body.clear();
+                  eventlog::EncodeTo(body, e);
+                }));
+          }
+          for (const Cdr& c : batch.cdrs) SB_RETURN_IF_ERROR(PutCdr(c));
+          if (!batch.audit.empty()) {
+            std::vector<Row> rows;
+            rows.reserve(batch.audit.size());
+            for (const AuditEntry& a : batch.audit) {
+              rows.push_back(Row{a.at_ms, a.user, a.action, a.target,
+                                 static_cast<std::int64_t>(a.call), a.case_id, a.detail});
+            }
+            static constexpr std::string_view kCols[] = {
+                "at_ms", "user_login", "action", "target", "call_id", "case_id", "detail"};
+            SB_RETURN_IF_ERROR(db_->BulkInsert("audit", kCols, rows));
+          }
+          for (const DeadLetter& d : batch.dead_letters) {
+            const SqlValue p[] = {d.at_ms, d.kind, d.reason, d.body};
+            SB_ASSIGN_OR_RETURN(auto ignored, db_->Query("INSERT INTO dead_letters (at_ms, kind, "
+                                                         "reason, body) VALUES (?, ?, ?, ?)",
+                                                         p));
+            (void)ignored;
+          }
+          return Status::Ok();
+        },
+        [&] { next_seq_ += static_cast<std::int64_t>(batch.events.size()); });
   }
 
   Result<std::vector<StoredEvent>> ReadEvents(Time from, Time to) override {
     const SqlValue p[] = {ToMillis(from), ToMillis(to)};
     SB_ASSIGN_OR_RETURN(auto rows, db_->Query("SELECT seq, body FROM events WHERE at_ms >= ? "
-                                              "AND at_ms < ? ORDER BY seq", p));
+                                              "AND at_ms < ? ORDER BY seq",
+                                              p));
     return DecodeEventRows(rows, *db_);
   }
 
@@ -107,21 +114,26 @@ class SqlStore final : public Store {
 
   Result<std::int64_t> SaveCheckpoint(std::int64_t at_ms, std::string_view body) override {
     const std::int64_t seq = next_seq_ - 1;  // every event committed so far
-    Status s = InTransaction([&]() -> Status {
-      const SqlValue p[] = {seq, at_ms, Base64Encode(body)};
-      SB_RETURN_IF_ERROR(
-          db_->Query("INSERT INTO checkpoints (seq, at_ms, body) VALUES (?, ?, ?)", p).status());
-      return db_
-          ->Query("DELETE FROM checkpoints WHERE id <= (SELECT MAX(id) - 3 FROM checkpoints)", {})
-          .status();
-    }, [] {});
+    Status s = InTransaction(
+        [&]() -> Status {
+          const SqlValue p[] = {seq, at_ms, Base64Encode(body)};
+          SB_RETURN_IF_ERROR(
+              db_->Query("INSERT INTO checkpoints (seq, at_ms, body) VALUES (?, ?, ?)", p)
+                  .status());
+          return db_
+              ->Query("DELETE FROM checkpoints WHERE id <= (SELECT MAX(id) - 3 FROM checkpoints)",
+                      {})
+              .status();
+        },
+        [] {});
     if (!s.ok()) return s;
     return seq;
   }
 
   Result<std::optional<Checkpoint>> LoadLatestCheckpoint() override {
     SB_ASSIGN_OR_RETURN(auto rows, db_->Query("SELECT id, seq, at_ms, body FROM checkpoints "
-                                              "ORDER BY id DESC LIMIT 1", {}));
+                                              "ORDER BY id DESC LIMIT 1",
+                                              {}));
     if (rows.empty()) return std::optional<Checkpoint>();
     Checkpoint c{AsInt(rows[0][0]), AsInt(rows[0][1]), AsInt(rows[0][2]), {}};
     SB_ASSIGN_OR_RETURN(c.body, Base64Decode(AsText(rows[0][3])));
@@ -139,7 +151,8 @@ class SqlStore final : public Store {
         auto rows,
         db_->Query("SELECT contact, arrival_ms, ivr_ms, queued_ms, offered_ms, answered_ms, "
                    "ended_ms, queue_id, agent, outcome, disposition, caller, partner FROM cdrs "
-                   "WHERE arrival_ms >= ? AND arrival_ms < ? ORDER BY arrival_ms, contact", p));
+                   "WHERE arrival_ms >= ? AND arrival_ms < ? ORDER BY arrival_ms, contact",
+                   p));
     std::vector<Cdr> out;
     out.reserve(rows.size());
     for (const Row& r : rows) {
@@ -169,13 +182,14 @@ class SqlStore final : public Store {
     SB_RETURN_IF_ERROR(Check(first));
     std::int64_t id = 0;
     Status s = InTransaction([&]() -> Status {
-      const SqlValue p[] = {h.confirmation, h.opened_ms, h.opened_by,
-                            static_cast<std::int64_t>(h.call), std::int64_t{h.queue},
-                            h.opened_ms};
+      const SqlValue p[] = {h.confirmation,        h.opened_ms,
+                            h.opened_by,           static_cast<std::int64_t>(h.call),
+                            std::int64_t{h.queue}, h.opened_ms};
       SB_ASSIGN_OR_RETURN(auto rows,
                           db_->Query("INSERT INTO cases (confirmation, opened_ms, opened_by, "
                                      "call_id, queue_id, last_edit_ms) VALUES (?, ?, ?, ?, ?, ?) "
-                                     "RETURNING id", p));
+                                     "RETURNING id",
+                                     p));
       id = AsInt(rows.at(0).at(0));
       return WriteCase(id, 0, first);
     });
@@ -191,12 +205,13 @@ class SqlStore final : public Store {
       SB_ASSIGN_OR_RETURN(auto found, db_->Query("SELECT id FROM cases WHERE id = ?", id));
       if (found.empty()) return NotFound("no case " + std::to_string(case_id));
       SB_ASSIGN_OR_RETURN(auto v, db_->Query("SELECT COALESCE(MAX(version), 0) FROM case_edits "
-                                             "WHERE case_id = ?", id));
+                                             "WHERE case_id = ?",
+                                             id));
       const std::int64_t latest = AsInt(v.at(0).at(0));
       if (latest != base_version) {
         return FailedPrecondition("case " + std::to_string(case_id) + " was changed (version " +
-                                  std::to_string(latest) + ", not " +
-                                  std::to_string(base_version) + "): reload it and edit again");
+                                  std::to_string(latest) + ", not " + std::to_string(base_version) +
+                                  "): reload it and edit again");
       }
       return WriteCase(case_id, latest, change);
     });
@@ -218,12 +233,12 @@ class SqlStore final : public Store {
         auto rows,
         db_->Query("SELECT id, at_ms, user_login, action, target, call_id, case_id, detail "
                    "FROM audit WHERE at_ms >= ? AND at_ms < ? AND (? = '' OR user_login = ?) "
-                   "AND (? = '' OR target = ?) ORDER BY id LIMIT ?", p));
+                   "AND (? = '' OR target = ?) ORDER BY id LIMIT ?",
+                   p));
     std::vector<AuditEntry> out;
     for (const Row& r : rows) {
-      out.push_back(AuditEntry{AsInt(r[0]), AsInt(r[1]), AsText(r[2]), AsText(r[3]),
-                               AsText(r[4]), static_cast<std::uint64_t>(AsInt(r[5])),
-                               AsInt(r[6]), AsText(r[7])});
+      out.push_back(AuditEntry{AsInt(r[0]), AsInt(r[1]), AsText(r[2]), AsText(r[3]), AsText(r[4]),
+                               static_cast<std::uint64_t>(AsInt(r[5])), AsInt(r[6]), AsText(r[7])});
     }
     return out;
   }
@@ -235,15 +250,18 @@ class SqlStore final : public Store {
     SB_RETURN_IF_ERROR(CheckText("role", u.role));
     const SqlValue p[] = {u.login, u.display_name, u.role, u.created_ms};
     return db_
-        ->Query("INSERT INTO users (login, display_name, role, created_ms) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (login) DO UPDATE SET display_name = excluded.display_name, "
-                "role = excluded.role", p)
+        ->Query(
+            "INSERT INTO users (login, display_name, role, created_ms) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (login) DO UPDATE SET display_name = excluded.display_name, "
+            "role = excluded.role",
+            p)
         .status();
   }
 
   Result<std::vector<User>> ListUsers() override {
     SB_ASSIGN_OR_RETURN(auto rows, db_->Query("SELECT login, display_name, role, created_ms "
-                                              "FROM users ORDER BY login", {}));
+                                              "FROM users ORDER BY login",
+                                              {}));
     std::vector<User> out;
     for (const Row& r : rows) {
       out.push_back(User{AsText(r[0]), AsText(r[1]), AsText(r[2]), AsInt(r[3])});
@@ -260,11 +278,16 @@ class SqlStore final : public Store {
     std::int64_t version = 0;
     Status s = InTransaction([&]() -> Status {
       SB_ASSIGN_OR_RETURN(auto v, db_->Query("SELECT COALESCE(MAX(version), 0) + 1 FROM "
-                                             "config_versions", {}));
+                                             "config_versions",
+                                             {}));
       version = AsInt(v.at(0).at(0));
       const SqlValue p[] = {version, at_ms, author, text};
-      return db_->Query("INSERT INTO config_versions (version, at_ms, author, body) VALUES "
-                        "(?, ?, ?, ?)", p).status();
+      return db_
+          ->Query(
+              "INSERT INTO config_versions (version, at_ms, author, body) VALUES "
+              "(?, ?, ?, ?)",
+              p)
+          .status();
     });
     if (!s.ok()) return s;
     return version;
@@ -301,28 +324,38 @@ class SqlStore final : public Store {
                                 "DELETE FROM events WHERE at_ms < ? AND (NOT EXISTS (SELECT 1 "
                                 "FROM checkpoints) OR seq <= (SELECT MAX(seq) FROM checkpoints))",
                                 report.events));
-      SB_RETURN_IF_ERROR(remove(policy.cdrs_days, "DELETE FROM cdrs WHERE arrival_ms < ?",
-                                report.cdrs));
-      SB_RETURN_IF_ERROR(remove(policy.cases_days, "DELETE FROM cases WHERE last_edit_ms < ?",
-                                report.cases));
+      SB_RETURN_IF_ERROR(
+          remove(policy.cdrs_days, "DELETE FROM cdrs WHERE arrival_ms < ?", report.cdrs));
+      SB_RETURN_IF_ERROR(
+          remove(policy.cases_days, "DELETE FROM cases WHERE last_edit_ms < ?", report.cases));
       if (policy.audit_days > 0) {
         // The horizon may only move forward (a trigger enforces it).
         const SqlValue p[] = {horizon(policy.audit_days), horizon(policy.audit_days)};
         SB_ASSIGN_OR_RETURN(auto ignored,
                             db_->Query("UPDATE retention_state SET audit_horizon_ms = ? "
-                                       "WHERE id = 1 AND audit_horizon_ms < ?", p));
+                                       "WHERE id = 1 AND audit_horizon_ms < ?",
+                                       p));
         (void)ignored;
-        SB_RETURN_IF_ERROR(remove(policy.audit_days, "DELETE FROM audit WHERE at_ms < ?",
-                                  report.audit));
+        SB_RETURN_IF_ERROR(
+            remove(policy.audit_days, "DELETE FROM audit WHERE at_ms < ?", report.audit));
       }
-      const std::string detail =
-          "events=" + std::to_string(report.events) + " cdrs=" + std::to_string(report.cdrs) +
-          " cases=" + std::to_string(report.cases) + " audit=" + std::to_string(report.audit) +
-          " recordings=0";
-      const SqlValue p[] = {report.at_ms, std::string("system"), std::string("retention.purge"),
-                            std::string("store"), std::int64_t{0}, std::int64_t{0}, detail};
-      return db_->Query("INSERT INTO audit (at_ms, user_login, action, target, call_id, case_id, "
-                        "detail) VALUES (?, ?, ?, ?, ?, ?, ?)", p).status();
+      const std::string detail = "events=" + std::to_string(report.events) +
+                                 " cdrs=" + std::to_string(report.cdrs) +
+                                 " cases=" + std::to_string(report.cases) +
+                                 " audit=" + std::to_string(report.audit) + " recordings=0";
+      const SqlValue p[] = {report.at_ms,
+                            std::string("system"),
+                            std::string("retention.purge"),
+                            std::string("store"),
+                            std::int64_t{0},
+                            std::int64_t{0},
+                            detail};
+      return db_
+          ->Query(
+              "INSERT INTO audit (at_ms, user_login, action, target, call_id, case_id, "
+              "detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+              p)
+          .status();
     });
     if (!s.ok()) return s;
     return report;
@@ -334,23 +367,26 @@ class SqlStore final : public Store {
   // saved it before the call ended); WriteCase updates it when it is set later.
   Status PutCdr(const Cdr& c) {
     const std::int64_t contact = static_cast<std::int64_t>(c.contact);
-    const SqlValue p[] = {contact, c.arrival_ms, c.ivr_ms, c.queued_ms, c.offered_ms,
-                          c.answered_ms, c.ended_ms, std::int64_t{c.queue}, c.agent, c.outcome,
-                          c.disposition, contact, c.caller, c.partner};
+    const SqlValue p[] = {contact,      c.arrival_ms,  c.ivr_ms,      c.queued_ms,
+                          c.offered_ms, c.answered_ms, c.ended_ms,    std::int64_t{c.queue},
+                          c.agent,      c.outcome,     c.disposition, contact,
+                          c.caller,     c.partner};
     return db_
-        ->Query("INSERT INTO cdrs (contact, arrival_ms, ivr_ms, queued_ms, offered_ms, "
-                "answered_ms, ended_ms, queue_id, agent, outcome, disposition, caller, partner) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, ''), (SELECT "
-                "e.new_value FROM case_edits e JOIN cases k ON k.id = e.case_id WHERE "
-                "k.call_id = ? AND e.field = 'disposition' ORDER BY e.case_id DESC, e.version "
-                "DESC LIMIT 1), ''), ?, ?) ON CONFLICT (contact) DO UPDATE "
-                "SET arrival_ms = excluded.arrival_ms, ivr_ms = excluded.ivr_ms, "
-                "queued_ms = excluded.queued_ms, offered_ms = excluded.offered_ms, "
-                "answered_ms = excluded.answered_ms, ended_ms = excluded.ended_ms, "
-                "queue_id = excluded.queue_id, agent = excluded.agent, "
-                "outcome = excluded.outcome, disposition = CASE WHEN excluded.disposition <> '' "
-                "THEN excluded.disposition ELSE cdrs.disposition END, "
-                "caller = excluded.caller, partner = excluded.partner", p)
+        ->Query(
+            "INSERT INTO cdrs (contact, arrival_ms, ivr_ms, queued_ms, offered_ms, "
+            "answered_ms, ended_ms, queue_id, agent, outcome, disposition, caller, partner) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, ''), (SELECT "
+            "e.new_value FROM case_edits e JOIN cases k ON k.id = e.case_id WHERE "
+            "k.call_id = ? AND e.field = 'disposition' ORDER BY e.case_id DESC, e.version "
+            "DESC LIMIT 1), ''), ?, ?) ON CONFLICT (contact) DO UPDATE "
+            "SET arrival_ms = excluded.arrival_ms, ivr_ms = excluded.ivr_ms, "
+            "queued_ms = excluded.queued_ms, offered_ms = excluded.offered_ms, "
+            "answered_ms = excluded.answered_ms, ended_ms = excluded.ended_ms, "
+            "queue_id = excluded.queue_id, agent = excluded.agent, "
+            "outcome = excluded.outcome, disposition = CASE WHEN excluded.disposition <> '' "
+            "THEN excluded.disposition ELSE cdrs.disposition END, "
+            "caller = excluded.caller, partner = excluded.partner",
+            p)
         .status();
   }
 
@@ -379,23 +415,24 @@ class SqlStore final : public Store {
       std::vector<Row> rows;
       std::int64_t version = latest, last_ms = 0;
       for (const CaseEdit& e : w.edits) {
-        rows.push_back(Row{case_id, ++version, e.at_ms, e.user, e.field, e.old_value,
-                           e.new_value});
+        rows.push_back(Row{case_id, ++version, e.at_ms, e.user, e.field, e.old_value, e.new_value});
         last_ms = std::max(last_ms, e.at_ms);
       }
-      static constexpr std::string_view kCols[] = {"case_id", "version", "at_ms", "user_login",
-                                                   "field", "old_value", "new_value"};
+      static constexpr std::string_view kCols[] = {"case_id", "version",   "at_ms",    "user_login",
+                                                   "field",   "old_value", "new_value"};
       SB_RETURN_IF_ERROR(db_->BulkInsert("case_edits", kCols, rows));
       const SqlValue touch[] = {last_ms, case_id};
       SB_ASSIGN_OR_RETURN(auto ignored, db_->Query("UPDATE cases SET last_edit_ms = ? WHERE "
-                                                   "id = ?", touch));
+                                                   "id = ?",
+                                                   touch));
       (void)ignored;
       for (const CaseEdit& e : w.edits) {
         if (e.field != "disposition") continue;
         const SqlValue d[] = {e.new_value, case_id};
         SB_ASSIGN_OR_RETURN(auto updated,
                             db_->Query("UPDATE cdrs SET disposition = ? WHERE contact = (SELECT "
-                                       "call_id FROM cases WHERE id = ?)", d));
+                                       "call_id FROM cases WHERE id = ?)",
+                                       d));
         (void)updated;
       }
     }
@@ -403,18 +440,21 @@ class SqlStore final : public Store {
       const SqlValue p[] = {case_id, l.kind, l.ref, l.at_ms};
       SB_ASSIGN_OR_RETURN(auto ignored,
                           db_->Query("INSERT INTO case_links (case_id, kind, ref, at_ms) VALUES "
-                                     "(?, ?, ?, ?) ON CONFLICT DO NOTHING", p));
+                                     "(?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                                     p));
       (void)ignored;
     }
     if (w.audit) {
       AuditEntry a = *w.audit;
       a.case_id = case_id;
       if (a.target.empty()) a.target = "case:" + std::to_string(case_id);
-      const SqlValue p[] = {a.at_ms, a.user, a.action, a.target,
-                            static_cast<std::int64_t>(a.call), a.case_id, a.detail};
+      const SqlValue p[] = {
+          a.at_ms,   a.user,  a.action, a.target, static_cast<std::int64_t>(a.call),
+          a.case_id, a.detail};
       SB_ASSIGN_OR_RETURN(auto ignored,
                           db_->Query("INSERT INTO audit (at_ms, user_login, action, target, "
-                                     "call_id, case_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)", p));
+                                     "call_id, case_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                     p));
       (void)ignored;
     }
     return Status::Ok();
@@ -425,30 +465,37 @@ class SqlStore final : public Store {
     StoredCase c;
     SB_ASSIGN_OR_RETURN(auto rows, db_->Query(std::string("SELECT id, confirmation, opened_ms, "
                                                           "opened_by, call_id, queue_id FROM "
-                                                          "cases WHERE ") + where, p));
+                                                          "cases WHERE ") +
+                                                  where,
+                                              p));
     if (rows.empty()) return NotFound(missing);
     const Row& h = rows[0];
-    c.header = CaseHeader{AsInt(h[0]), AsText(h[1]), AsInt(h[2]), AsText(h[3]),
+    c.header = CaseHeader{AsInt(h[0]),
+                          AsText(h[1]),
+                          AsInt(h[2]),
+                          AsText(h[3]),
                           static_cast<std::uint64_t>(AsInt(h[4])),
                           static_cast<std::uint32_t>(AsInt(h[5]))};
     const SqlValue id[] = {c.header.id};
     SB_ASSIGN_OR_RETURN(auto edits, db_->Query("SELECT version, at_ms, user_login, field, "
                                                "old_value, new_value FROM case_edits WHERE "
-                                               "case_id = ? ORDER BY version", id));
+                                               "case_id = ? ORDER BY version",
+                                               id));
     for (const Row& r : edits) {
-      c.edits.push_back(CaseEdit{AsInt(r[0]), AsInt(r[1]), AsText(r[2]), AsText(r[3]),
-                                 AsText(r[4]), AsText(r[5])});
+      c.edits.push_back(CaseEdit{AsInt(r[0]), AsInt(r[1]), AsText(r[2]), AsText(r[3]), AsText(r[4]),
+                                 AsText(r[5])});
     }
     SB_ASSIGN_OR_RETURN(auto links, db_->Query("SELECT kind, ref, at_ms FROM case_links WHERE "
-                                               "case_id = ? ORDER BY at_ms, kind, ref", id));
+                                               "case_id = ? ORDER BY at_ms, kind, ref",
+                                               id));
     for (const Row& r : links) c.links.push_back(CaseLink{AsText(r[0]), AsText(r[1]), AsInt(r[2])});
     return c;
   }
 
-
   // Runs `body` in a transaction; on success commits and runs `committed`.
   template <typename Body, typename After = void (*)()>
-  Status InTransaction(Body body, After committed = [] {}) {
+  Status InTransaction(
+      Body body, After committed = [] {}) {
     SB_RETURN_IF_ERROR(Ready());
     Status s = db_->Exec("BEGIN");
     if (s.ok()) s = body();

@@ -37,30 +37,30 @@ struct StoredEvent {
 struct Cdr {
   std::uint64_t contact = 0;
   std::int64_t arrival_ms = 0;
-  std::int64_t ivr_ms = 0;      // when the IVR started (telephony fills it in)
+  std::int64_t ivr_ms = 0;  // when the IVR started (telephony fills it in)
   std::int64_t queued_ms = 0;
   std::int64_t offered_ms = 0;  // first offer to an agent
   std::int64_t answered_ms = 0;
   std::int64_t ended_ms = 0;
-  std::uint32_t queue = 0;      // the queue it ended in
-  std::int64_t agent = -1;      // the agent who handled it, -1 if none
-  std::string outcome;          // core::EndReasonName
-  std::string disposition;      // set by the agent's case
-  std::string caller;           // E.164, empty if withheld
-  std::string partner;          // partner record id, empty if none
+  std::uint32_t queue = 0;  // the queue it ended in
+  std::int64_t agent = -1;  // the agent who handled it, -1 if none
+  std::string outcome;      // core::EndReasonName
+  std::string disposition;  // set by the agent's case
+  std::string caller;       // E.164, empty if withheld
+  std::string partner;      // partner record id, empty if none
   bool operator==(const Cdr&) const = default;
 };
 
 // An audit row: who looked at or changed what, when, for which call or case.
 struct AuditEntry {
-  std::int64_t id = 0;     // assigned by the store
+  std::int64_t id = 0;  // assigned by the store
   std::int64_t at_ms = 0;
   std::string user;        // login; "system" for the server itself
   std::string action;      // "record.view", "record.search", "case.create", "case.edit", ...
   std::string target;      // what was looked at or changed, e.g. "record:4711", "case:12"
   std::uint64_t call = 0;  // the call it was for, 0 if none
   std::int64_t case_id = 0;
-  std::string detail;      // e.g. the search text, or the fields changed
+  std::string detail;  // e.g. the search text, or the fields changed
   bool operator==(const AuditEntry&) const = default;
 };
 
@@ -74,11 +74,11 @@ struct AuditQuery {
 
 // A case's fixed header; everything else about it is a versioned edit.
 struct CaseHeader {
-  std::int64_t id = 0;          // assigned by the store
-  std::string confirmation;     // read back to the caller, e.g. "K7Q-4821-X"
+  std::int64_t id = 0;       // assigned by the store
+  std::string confirmation;  // read back to the caller, e.g. "K7Q-4821-X"
   std::int64_t opened_ms = 0;
   std::string opened_by;
-  std::uint64_t call = 0;       // the call that opened it, 0 if opened by hand
+  std::uint64_t call = 0;  // the call that opened it, 0 if opened by hand
   std::uint32_t queue = 0;
 };
 
@@ -88,7 +88,7 @@ struct CaseEdit {
   std::int64_t version = 0;  // 1, 2, 3... per case
   std::int64_t at_ms = 0;
   std::string user;
-  std::string field;         // "status", "disposition", "notes", "followup.1.due", ...
+  std::string field;  // "status", "disposition", "notes", "followup.1.due", ...
   std::string old_value;
   std::string new_value;
   bool operator==(const CaseEdit&) const = default;
@@ -127,7 +127,7 @@ struct User {
 struct RetentionPolicy {
   int events_days = 0;
   int cdrs_days = 0;
-  int cases_days = 0;      // counted from the case's last edit
+  int cases_days = 0;  // counted from the case's last edit
   int audit_days = 0;
   int recordings_days = 0;  // no recordings are stored yet: always purges nothing
 };
@@ -183,9 +183,9 @@ std::string Describe(const AuditEntry& entry);
 // replays only the events after `seq`, so start-up does not grow with the age of the log.
 struct Checkpoint {
   std::int64_t id = 0;
-  std::int64_t seq = 0;    // the last event it covers (0: none)
+  std::int64_t seq = 0;  // the last event it covers (0: none)
   std::int64_t at_ms = 0;
-  std::string body;        // opaque bytes (the store keeps them as base64 text)
+  std::string body;  // opaque bytes (the store keeps them as base64 text)
 };
 
 struct StoreInfo {

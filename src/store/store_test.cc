@@ -76,13 +76,14 @@ core::Event Queued(std::uint64_t contact, std::int64_t at_ms) {
 }
 
 core::Event Ended(std::uint64_t contact, std::int64_t at_ms) {
-  return core::ContactEnded{FromMillis(at_ms), ContactId{contact}, QueueId{1}, AgentId{3},
-                            core::EndReason::kCompleted, FromMillis(at_ms + 5000)};
+  return core::ContactEnded{
+      FromMillis(at_ms), ContactId{contact},          QueueId{1},
+      AgentId{3},        core::EndReason::kCompleted, FromMillis(at_ms + 5000)};
 }
 
 AuditEntry Audit(std::int64_t at_ms, std::string user, std::string target) {
-  return AuditEntry{0, at_ms, std::move(user), "record.view", std::move(target), 77, 0,
-                    "screen pop"};
+  return AuditEntry{0,  at_ms, std::move(user), "record.view", std::move(target),
+                    77, 0,     "screen pop"};
 }
 
 TEST_P(StoreTest, AMigratedStoreReportsTheLatestSchemaAndReopens) {
@@ -98,7 +99,8 @@ TEST_P(StoreTest, RefusesASchemaNewerThanTheBinary) {
   auto raw = Raw();
   ASSERT_NE(raw, nullptr);
   ASSERT_TRUE(raw->Exec("INSERT INTO schema_migrations (version, applied_ms, description) "
-                        "VALUES (999, 0, 'from the future')").ok());
+                        "VALUES (999, 0, 'from the future')")
+                  .ok());
   store_.reset();
   auto again = OpenStore(url_);
   ASSERT_FALSE(again.ok());
@@ -270,7 +272,8 @@ TEST_P(StoreTest, PurgeRemovesOnlyExpiredDataAndReportsIt) {
   b.audit = {Audit(kDay0, "alice", "record:1"), Audit(kDay0 + 40 * kDayMs, "bob", "record:2")};
   ASSERT_TRUE(store_->Commit(b).ok());
   ASSERT_TRUE(store_->CreateCase(CaseHeader{0, "OLD-0001-A", kDay0, "alice", 1, 1}, {}).ok());
-  ASSERT_TRUE(store_->CreateCase(CaseHeader{0, "NEW-0001-A", kDay0 + 40 * kDayMs, "bob", 2, 1}, {}).ok());
+  ASSERT_TRUE(
+      store_->CreateCase(CaseHeader{0, "NEW-0001-A", kDay0 + 40 * kDayMs, "bob", 2, 1}, {}).ok());
 
   RetentionPolicy p;
   p.events_days = p.cdrs_days = p.cases_days = p.audit_days = 30;
@@ -349,7 +352,10 @@ TEST_P(StoreTest, ACheckpointCoversTheEventsCommittedBeforeItAndTheNewestThreeAr
   WriteBatch b;
   b.events = {Queued(1, kDay0), Queued(2, kDay0 + 1)};
   ASSERT_TRUE(store_->Commit(b).ok());
-  const std::string bytes("state\0with\xff" "bytes\n", 17);  // any bytes, NULs included
+  const std::string bytes(
+      "state\0with\xff"
+      "bytes\n",
+      17);  // any bytes, NULs included
   for (int i = 0; i < 5; ++i) {
     auto seq = store_->SaveCheckpoint(kDay0 + 2 + i, bytes + std::to_string(i));
     ASSERT_TRUE(seq.ok()) << seq.status().ToString();
@@ -380,8 +386,9 @@ TEST_P(StoreTest, ACheckpointCoversTheEventsCommittedBeforeItAndTheNewestThreeAr
 }
 
 TEST(Base64, RoundTripsAnyBytesAndRefusesJunk) {
-  for (const std::string& s : {std::string(), std::string("f"), std::string("fo"),
-                               std::string("foo"), std::string("foob"), std::string("\0\xff\x10", 3)}) {
+  for (const std::string& s :
+       {std::string(), std::string("f"), std::string("fo"), std::string("foo"), std::string("foob"),
+        std::string("\0\xff\x10", 3)}) {
     auto back = Base64Decode(Base64Encode(s));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(*back, s);

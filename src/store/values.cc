@@ -13,7 +13,11 @@ bool ValidUtf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    std::size_t n = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xe  ? 3
+                    : (c >> 3) == 0x1e ? 4
+                                       : 0;
     if (n == 0 || i + n > s.size()) return false;
     if (n == 2 && c < 0xc2) return false;  // overlong
     for (std::size_t k = 1; k < n; ++k) {
@@ -21,7 +25,8 @@ bool ValidUtf8(std::string_view s) {
     }
     if (n == 3) {
       const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0)) return false;  // overlong, surrogate
+      if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0))
+        return false;  // overlong, surrogate
     }
     if (n == 4) {
       const auto c1 = static_cast<unsigned char>(s[i + 1]);
@@ -35,8 +40,7 @@ bool ValidUtf8(std::string_view s) {
 Status CheckText(std::string_view field, std::string_view value) {
   if (value.size() > kMaxTextBytes) {
     return InvalidArgument(std::string(field) + " is " + std::to_string(value.size()) +
-                           " bytes long; the store keeps at most " +
-                           std::to_string(kMaxTextBytes));
+                           " bytes long; the store keeps at most " + std::to_string(kMaxTextBytes));
   }
   if (value.find('\0') != std::string_view::npos) {
     return InvalidArgument(std::string(field) + " holds a NUL byte");
@@ -78,7 +82,11 @@ std::string SanitizeText(std::string_view s, std::size_t max_bytes) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    std::size_t n = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xe  ? 3
+                    : (c >> 3) == 0x1e ? 4
+                                       : 0;
     const bool whole = n > 0 && i + n <= s.size() && ValidUtf8(s.substr(i, n));
     std::string piece;
     if (whole && !(n == 1 && (c < 0x20 || c == 0x7f))) {

@@ -52,11 +52,11 @@ struct WriterOptions {
 };
 
 struct WriterHealth {
-  bool alarm = false;        // the last commit failed and writes are buffered
-  std::string last_error;    // why, while alarmed
-  std::uint64_t posted = 0;  // tickets handed out
-  std::uint64_t durable = 0; // highest ticket committed
-  std::uint64_t dropped = 0; // refused because the buffer was full
+  bool alarm = false;         // the last commit failed and writes are buffered
+  std::string last_error;     // why, while alarmed
+  std::uint64_t posted = 0;   // tickets handed out
+  std::uint64_t durable = 0;  // highest ticket committed
+  std::uint64_t dropped = 0;  // refused because the buffer was full
   std::uint64_t failed_commits = 0;
   std::uint64_t commits = 0;
   std::size_t buffered = 0;
@@ -125,7 +125,7 @@ class StoreWriter {
   std::size_t inflight_ SB_GUARDED_BY(mu_) = 0;  // taken by the writer, not yet committed
   bool stopping_ SB_GUARDED_BY(mu_) = false;
   WriterHealth health_ SB_GUARDED_BY(mu_);
-  Time next_purge_{};                // writer thread only
+  Time next_purge_{};  // writer thread only
   std::thread thread_;
 };
 

@@ -226,7 +226,8 @@ TEST(StoreWriter, PurgesExpiredDataOnASchedule) {
   }
   ASSERT_FALSE(log.empty());
   EXPECT_NE(log.back().find("retention purge removed 2 events"), std::string::npos) << log.back();
-  auto left = w.Call([](Store& s) { return s.ReadEvents(FromMillis(0), FromMillis(INT64_MAX / 2)); }).get();
+  auto left =
+      w.Call([](Store& s) { return s.ReadEvents(FromMillis(0), FromMillis(INT64_MAX / 2)); }).get();
   ASSERT_TRUE(left.ok());
   ASSERT_EQ(left->size(), 1u);
   EXPECT_EQ(std::get<core::AgentReady>((*left)[0].event).agent.value, 3u);

@@ -25,7 +25,7 @@ struct Serve {
   std::int8_t tier = 1;
   std::uint16_t min_level = 0;  // relax level a contact must have reached (group access)
   std::uint32_t member_index = 0;
-  bool in_ready = false;  // in the queue's ready list (members only, while ready)
+  bool in_ready = false;          // in the queue's ready list (members only, while ready)
   std::uint8_t ready_slot = 0;    // members only: the slot of `tier` in the queue's ready list
   std::uint32_t share_class = 0;  // members only: index in the queue's share_classes
 };
@@ -54,16 +54,16 @@ struct ContactRt {
   ContactKind kind = ContactKind::kCall;
   ContactPhase phase = ContactPhase::kWaiting;
   std::int32_t priority = 0;
-  Time arrival{};    // counts for ordering and service level
-  Time queued_at{};  // entered the current queue
-  std::uint64_t seq = 0;        // arrival order tie-break
-  std::uint32_t entry = 0;      // increments on every (re)entry into a queue; stale timers check it
+  Time arrival{};           // counts for ordering and service level
+  Time queued_at{};         // entered the current queue
+  std::uint64_t seq = 0;    // arrival order tie-break
+  std::uint32_t entry = 0;  // increments on every (re)entry into a queue; stale timers check it
   std::uint16_t relax_level = 0;
-  std::uint32_t offer = 0;      // number of the live offer
+  std::uint32_t offer = 0;  // number of the live offer
   Time offer_expires{};
   Time offered_at{};  // first ring of the live offer
   AgentList ringing;  // agents holding the live offer (ring-all: several)
-  AgentId agent;                 // connected agent
+  AgentId agent;      // connected agent
   Time connected_at{};
   bool callback_offered = false;
 };
@@ -84,7 +84,7 @@ struct QueueRt {
   // Contacts of this queue being offered, in offer order: an agent freed at the instant a
   // ring-all offer went out joins that offer (MatchAgent in engine_match.cc).
   std::vector<ContactId> offered;
-  std::vector<AgentId> members;    // member_index order
+  std::vector<AgentId> members;  // member_index order
   std::vector<std::int8_t> member_tier;
   // Effective requirements at each relax level (index 0 = as configured).
   std::vector<std::vector<SkillRequirement>> requirements_at;
@@ -112,8 +112,8 @@ enum class TimerKind : std::uint8_t { kOffer, kRelax, kMaxWait, kWrapUp };
 struct Timer {
   Time at;
   TimerKind kind;
-  std::uint64_t id;    // contact or agent id
-  std::uint32_t seq;   // offer number, queue entry or wrap-up sequence it belongs to
+  std::uint64_t id;   // contact or agent id
+  std::uint32_t seq;  // offer number, queue entry or wrap-up sequence it belongs to
   bool operator>(const Timer& o) const {
     if (at != o.at) return at > o.at;
     if (kind != o.kind) return kind > o.kind;
@@ -132,7 +132,7 @@ struct State {
   std::vector<std::int8_t> proficiency;  // [agent * skills + skill], 0 = lacks the skill
   std::unordered_map<ContactId, ContactRt> contacts;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
-  std::vector<Event>* out = nullptr;  // where Emit() appends; null during replay
+  std::vector<Event>* out = nullptr;      // where Emit() appends; null during replay
   std::vector<RankedAgent> ring_scratch;  // reused by ring-all, so decisions do not allocate
 
   int Proficiency(AgentId a, SkillId s) const {

@@ -90,7 +90,8 @@ std::string CoreHarness::OfferedTo(std::uint64_t c) const {
 
 std::uint32_t CoreHarness::OfferOf(std::uint64_t c) const {
   for (auto it = all_.rbegin(); it != all_.rend(); ++it) {
-    if (const auto* o = std::get_if<ContactOffered>(&*it); o && o->contact.value == c) return o->offer;
+    if (const auto* o = std::get_if<ContactOffered>(&*it); o && o->contact.value == c)
+      return o->offer;
   }
   return 0;
 }
@@ -98,7 +99,8 @@ std::uint32_t CoreHarness::OfferOf(std::uint64_t c) const {
 std::vector<std::string> CoreHarness::OfferedAgents() const {
   std::vector<std::string> out;
   for (const Event& e : events_) {
-    if (const auto* o = std::get_if<ContactOffered>(&e)) out.push_back(settings().agents[o->agent.value].name);
+    if (const auto* o = std::get_if<ContactOffered>(&e))
+      out.push_back(settings().agents[o->agent.value].name);
   }
   return out;
 }

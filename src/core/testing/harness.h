@@ -23,7 +23,7 @@ class CoreHarness {
   Time now() const { return now_; }
 
   // Each step returns its Status; events land in Events() (cleared by TakeEvents()).
-  Status Login(const std::string& agent);       // and ready
+  Status Login(const std::string& agent);  // and ready
   Status Ready(const std::string& agent);
   Status NotReady(const std::string& agent, std::uint8_t reason = 0);
   Status Enqueue(std::uint64_t contact, const std::string& queue, int priority = 0);

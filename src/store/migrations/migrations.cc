@@ -187,10 +187,11 @@ std::string Expand(std::string_view sql, Dialect d) {
 }
 
 Result<int> CurrentVersion(Connection& db) {
-  SB_RETURN_IF_ERROR(db.Exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
-      "applied_ms BIGINT NOT NULL, description TEXT NOT NULL)"));
-  SB_ASSIGN_OR_RETURN(auto rows, db.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}));
+  SB_RETURN_IF_ERROR(
+      db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
+              "applied_ms BIGINT NOT NULL, description TEXT NOT NULL)"));
+  SB_ASSIGN_OR_RETURN(auto rows,
+                      db.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}));
   return static_cast<int>(AsInt(rows.at(0).at(0)));
 }
 
@@ -212,10 +213,10 @@ Result<int> Migrate(Connection& db) {
     if (pg) SB_RETURN_IF_ERROR(db.Exec("SELECT pg_advisory_xact_lock(7305118)"));
     SB_ASSIGN_OR_RETURN(const int found, CurrentVersion(db));
     if (found > LatestSchemaVersion()) {
-      return FailedPrecondition(
-          "the store " + db.Describe() + " has schema version " + std::to_string(found) +
-          ", newer than this switchboard knows (" + std::to_string(LatestSchemaVersion()) +
-          "): upgrade switchboard, or point it at another store");
+      return FailedPrecondition("the store " + db.Describe() + " has schema version " +
+                                std::to_string(found) + ", newer than this switchboard knows (" +
+                                std::to_string(LatestSchemaVersion()) +
+                                "): upgrade switchboard, or point it at another store");
     }
     for (const Migration& m : kMigrations) {
       if (m.version <= found) continue;

@@ -48,11 +48,20 @@ void AppendCopyField(std::string& out, const SqlValue& v) {
   } else {
     for (char ch : std::get<std::string>(v)) {
       switch (ch) {
-        case '\\': out += "\\\\"; break;
-        case '\t': out += "\\t"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        default: out += ch;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        default:
+          out += ch;
       }
     }
   }
@@ -153,7 +162,8 @@ class PostgresConnection final : public Connection {
         if (!sent) break;
       }
     }
-    if (sent && !buf.empty()) sent = PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) == 1;
+    if (sent && !buf.empty())
+      sent = PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) == 1;
     PQputCopyEnd(conn_, sent ? nullptr : "client gave up");
     Status result;
     while ((r = PQgetResult(conn_)) != nullptr) {
@@ -161,7 +171,8 @@ class PostgresConnection final : public Connection {
       if (result.ok() && !s.ok()) result = s;
       PQclear(r);
     }
-    if (!sent && result.ok()) result = Unavailable("postgresql: " + std::string(PQerrorMessage(conn_)));
+    if (!sent && result.ok())
+      result = Unavailable("postgresql: " + std::string(PQerrorMessage(conn_)));
     return result;
   }
 
@@ -176,8 +187,8 @@ class PostgresConnection final : public Connection {
     PQreset(conn_);
     prepared_.clear();  // a new session has no prepared statements
     if (PQstatus(conn_) != CONNECTION_OK) {
-      return Unavailable("postgresql at " + Describe() + " is unreachable: " +
-                         PQerrorMessage(conn_));
+      return Unavailable("postgresql at " + Describe() +
+                         " is unreachable: " + PQerrorMessage(conn_));
     }
     return Status::Ok();
   }
@@ -199,8 +210,8 @@ class PostgresConnection final : public Connection {
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_COPY_IN) {
       return Status::Ok();
     }
-    std::string msg = std::string(what) + ": " +
-                      (r ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
+    std::string msg =
+        std::string(what) + ": " + (r ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     if (PQstatus(conn_) != CONNECTION_OK) return Unavailable(msg);
     const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;

@@ -172,9 +172,8 @@ class SqliteConnection final : public Connection {
 
 Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status s = FromSqlite(db, rc, "cannot open the SQLite store '" + path + "'");
     sqlite3_close_v2(db);
@@ -185,10 +184,10 @@ Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) {
   // Checks the file really is a database now rather than at the first write.
   const std::string context = "cannot use '" + path + "' as the SQLite store";
   SB_RETURN_IF_ERROR(conn->Exec("SELECT count(*) FROM sqlite_master").WithContext(context));
-  SB_RETURN_IF_ERROR(conn->Exec(
-      "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;")
-                         .WithContext(context));
+  SB_RETURN_IF_ERROR(
+      conn->Exec("PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                 "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;")
+          .WithContext(context));
   return std::unique_ptr<Connection>(std::move(conn));
 }
 

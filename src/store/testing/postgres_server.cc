@@ -49,8 +49,9 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::Start(bool durable) {
   s->durable_ = durable;
   s->bin_ = FindBinDir();
   if (s->bin_.empty()) {
-    return Unavailable("PostgreSQL server binaries not found under /usr/lib/postgresql: run "
-                       "scripts/install-deps.sh (Debian package postgresql)");
+    return Unavailable(
+        "PostgreSQL server binaries not found under /usr/lib/postgresql: run "
+        "scripts/install-deps.sh (Debian package postgresql)");
   }
   char tmpl[] = "/tmp/sb-pg-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return Unavailable("cannot create a temporary directory");
@@ -73,8 +74,10 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::Start(bool durable) {
 }
 
 PostgresServer::~PostgresServer() {
-  if (running_) (void)Run(as_ + bin_ + "/pg_ctl -D " + dir_ + "/data -m immediate -w stop "
-                          "> /dev/null 2>&1");
+  if (running_)
+    (void)Run(as_ + bin_ + "/pg_ctl -D " + dir_ +
+              "/data -m immediate -w stop "
+              "> /dev/null 2>&1");
   std::error_code ec;
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
 }
@@ -86,7 +89,8 @@ Status PostgresServer::Run(const std::string& command) const {
 }
 
 Status PostgresServer::Stop() {
-  SB_RETURN_IF_ERROR(Run(as_ + bin_ + "/pg_ctl -D " + dir_ + "/data -m fast -w stop > /dev/null 2>&1"));
+  SB_RETURN_IF_ERROR(
+      Run(as_ + bin_ + "/pg_ctl -D " + dir_ + "/data -m fast -w stop > /dev/null 2>&1"));
   running_ = false;
   return Status::Ok();
 }
