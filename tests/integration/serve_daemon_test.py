@@ -82,8 +82,12 @@ class Serve:
         return None
 
     def call(self, req):
+        """The reply to `req`: other lines (a case stored, say) may come first."""
         self.send_raw((json.dumps(req) + "\n").encode())
-        return self.read()
+        while True:
+            msg = self.read()
+            if msg is None or msg.get("op") in (req["op"], None):
+                return msg
 
     def wait_event(self, kind, timeout=10.0):
         end = time.time() + timeout
@@ -173,7 +177,6 @@ st = s.call({"op": "status"})
 check("SIGHUP: the server goes on", st is not None and st["ok"])
 
 # 4. SIGTERM: a clean stop with everything durable.
-posted = last["ticket"]
 s.p.send_signal(signal.SIGTERM)
 try:
     s.p.wait(timeout=30)
