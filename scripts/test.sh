@@ -20,7 +20,7 @@ ctest --preset ci -j2
 if [[ "${1:-}" != "--quick" ]]; then
   scripts/build.sh ci-asan
   ctest --preset ci-asan -j2
-  # Each parser's fuzz target, bounded (SB_FUZZ_SECONDS each, default 20): fails on a crash.
-  scripts/fuzz.sh "${SB_FUZZ_SECONDS:-20}"
+  # Each parser's fuzz target, bounded (SB_FUZZ_SECONDS each, default 10): fails on a crash.
+  scripts/fuzz.sh "${SB_FUZZ_SECONDS:-10}"
 fi
 echo "test.sh: all tests passed"
