@@ -8,12 +8,11 @@
 #include "eventlog/eventlog.h"
 #include "store/connection.h"
 #include "store/migrations/migrations.h"
+#include "store/sql_admin.h"
 #include "store/store.h"
 
 namespace sb::store {
 namespace {
-
-constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 
 class SqlStore final : public Store {
  public:
@@ -27,31 +26,7 @@ class SqlStore final : public Store {
     return Status::Ok();
   }
 
-  Result<StoreInfo> Info() override {
-    StoreInfo info;
-    info.where = db_->Describe();
-    SB_ASSIGN_OR_RETURN(auto v, db_->Query("SELECT MAX(version) FROM schema_migrations", {}));
-    info.schema_version = static_cast<int>(AsInt(v.at(0).at(0)));
-    struct {
-      const char* table;
-      std::int64_t* out;
-    } counts[] = {{"events", &info.events},
-                  {"cdrs", &info.cdrs},
-                  {"cases", &info.cases},
-                  {"audit", &info.audit},
-                  {"users", &info.users},
-                  {"config_versions", &info.config_versions},
-                  {"dead_letters", &info.dead_letters},
-                  {"checkpoints", &info.checkpoints}};
-    for (auto& c : counts) {
-      SB_ASSIGN_OR_RETURN(auto rows,
-                          db_->Query(std::string("SELECT COUNT(*) FROM ") + c.table, {}));
-      *c.out = AsInt(rows.at(0).at(0));
-    }
-    SB_ASSIGN_OR_RETURN(auto cp, db_->Query("SELECT COALESCE(MAX(seq), 0) FROM checkpoints", {}));
-    info.last_checkpoint_seq = AsInt(cp.at(0).at(0));
-    return info;
-  }
+  Result<StoreInfo> Info() override { return ReadStoreInfo(*db_); }
 
   Status Commit(const WriteBatch& batch) override {
     if (batch.empty()) return Status::Ok();
@@ -310,53 +285,7 @@ class SqlStore final : public Store {
   Result<PurgeReport> Purge(const RetentionPolicy& policy, Time now) override {
     PurgeReport report;
     report.at_ms = ToMillis(now);
-    auto horizon = [&](int days) { return report.at_ms - days * kDayMs; };
-    Status s = InTransaction([&]() -> Status {
-      auto remove = [&](int days, const char* sql, std::int64_t& count) -> Status {
-        if (days <= 0) return Status::Ok();
-        const SqlValue p[] = {horizon(days)};
-        SB_ASSIGN_OR_RETURN(auto ignored, db_->Query(sql, p));
-        (void)ignored;
-        count = db_->Changes();
-        return Status::Ok();
-      };
-      SB_RETURN_IF_ERROR(remove(policy.events_days,
-                                "DELETE FROM events WHERE at_ms < ? AND (NOT EXISTS (SELECT 1 "
-                                "FROM checkpoints) OR seq <= (SELECT MAX(seq) FROM checkpoints))",
-                                report.events));
-      SB_RETURN_IF_ERROR(
-          remove(policy.cdrs_days, "DELETE FROM cdrs WHERE arrival_ms < ?", report.cdrs));
-      SB_RETURN_IF_ERROR(
-          remove(policy.cases_days, "DELETE FROM cases WHERE last_edit_ms < ?", report.cases));
-      if (policy.audit_days > 0) {
-        // The horizon may only move forward (a trigger enforces it).
-        const SqlValue p[] = {horizon(policy.audit_days), horizon(policy.audit_days)};
-        SB_ASSIGN_OR_RETURN(auto ignored,
-                            db_->Query("UPDATE retention_state SET audit_horizon_ms = ? "
-                                       "WHERE id = 1 AND audit_horizon_ms < ?",
-                                       p));
-        (void)ignored;
-        SB_RETURN_IF_ERROR(
-            remove(policy.audit_days, "DELETE FROM audit WHERE at_ms < ?", report.audit));
-      }
-      const std::string detail = "events=" + std::to_string(report.events) +
-                                 " cdrs=" + std::to_string(report.cdrs) +
-                                 " cases=" + std::to_string(report.cases) +
-                                 " audit=" + std::to_string(report.audit) + " recordings=0";
-      const SqlValue p[] = {report.at_ms,
-                            std::string("system"),
-                            std::string("retention.purge"),
-                            std::string("store"),
-                            std::int64_t{0},
-                            std::int64_t{0},
-                            detail};
-      return db_
-          ->Query(
-              "INSERT INTO audit (at_ms, user_login, action, target, call_id, case_id, "
-              "detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-              p)
-          .status();
-    });
+    Status s = InTransaction([&]() -> Status { return PurgeRows(*db_, policy, report); });
     if (!s.ok()) return s;
     return report;
   }
