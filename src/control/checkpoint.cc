@@ -106,12 +106,7 @@ Status Controller::RestoreRegistries(std::string_view checkpoint) {
 
 void Controller::Seed(std::span<const core::Event> events) {
   for (const core::Event& e : events) {
-    std::uint64_t id = 0;
-    std::visit(
-        [&](const auto& v) {
-          if constexpr (requires { v.contact; }) id = v.contact.value;
-        },
-        e);
+    const std::uint64_t id = ContactOf(e);
     next_contact_ = std::max(next_contact_, id + 1);
     auto it = id != 0 ? contacts_.find(id) : contacts_.end();
     if (it != contacts_.end()) {

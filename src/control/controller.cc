@@ -11,6 +11,15 @@ namespace sb::control {
 
 namespace {
 
+Reply Refused(Status s, std::uint64_t contact = 0) {
+  Reply r;
+  r.status = std::move(s);
+  r.contact = contact;
+  return r;
+}
+
+}  // namespace
+
 std::uint64_t ContactOf(const core::Event& e) {
   return std::visit(
       [](const auto& v) -> std::uint64_t {
@@ -22,15 +31,6 @@ std::uint64_t ContactOf(const core::Event& e) {
       },
       e);
 }
-
-Reply Refused(Status s, std::uint64_t contact = 0) {
-  Reply r;
-  r.status = std::move(s);
-  r.contact = contact;
-  return r;
-}
-
-}  // namespace
 
 Controller::Controller(std::unique_ptr<core::Engine> engine, Recorder& recorder,
                        std::uint64_t next_contact, ControllerOptions options)

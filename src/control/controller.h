@@ -45,6 +45,9 @@ struct ControllerOptions {
   std::map<std::string, std::int32_t> segment_priority;
 };
 
+// The contact an event is about, 0 for agent events.
+std::uint64_t ContactOf(const core::Event& e);
+
 struct LiveContact {
   std::string caller, trunk, handle, ivr_id, pin;
   Time arrived{};

@@ -5,23 +5,11 @@
 namespace sb::server {
 namespace {
 
-std::uint64_t ContactOf(const core::Event& e) {
-  return std::visit(
-      [](const auto& v) -> std::uint64_t {
-        if constexpr (requires { v.contact; }) {
-          return v.contact.value;
-        } else {
-          return 0;
-        }
-      },
-      e);
-}
-
 std::vector<core::Event> Events(std::vector<store::StoredEvent>&& stored, std::uint64_t* next) {
   std::vector<core::Event> out;
   out.reserve(stored.size());
   for (store::StoredEvent& e : stored) {
-    *next = std::max(*next, ContactOf(e.event) + 1);
+    *next = std::max(*next, control::ContactOf(e.event) + 1);
     out.push_back(std::move(e.event));
   }
   stored.clear();
