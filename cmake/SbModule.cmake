@@ -22,7 +22,13 @@ set(SB_ALLOWED_config "core;sim;wfm;base")
 # The server core: typed commands over the engine, registries of live contacts and agents, the
 # event bus (no JSON, no clock, no thread of its own).
 set(SB_ALLOWED_control "cases;store;directory;core;base")
-set(SB_ALLOWED_server "control;config;cases;store;directory;eventlog;sim;wfm;core;base")
+# SIP signalling: a thin adapter over sofia-sip's nua (its own thread), replaceable.
+set(SB_ALLOWED_sip "base")
+# RTP media: our own engine (one epoll thread, a 20 ms tick, relay, G.711, RFC 4733).
+set(SB_ALLOWED_media "base")
+# The call flow: SIP and media happenings become commands, the engine's events SIP/media actions.
+set(SB_ALLOWED_telephony "control;config;sip;media;core;base")
+set(SB_ALLOWED_server "telephony;control;config;cases;store;directory;eventlog;sim;wfm;core;base")
 
 function(sb_module)
   cmake_parse_arguments(M "" "NAME" "SOURCES;DEPS;EXTERNAL" ${ARGN})

@@ -25,6 +25,13 @@ packages=(
   tzdata                                        # named time zones in calendars
   clang libclang-rt-14-dev                      # libFuzzer targets (scripts/fuzz.sh), thread-safety analysis
   clang-format                                  # scripts/check-format.sh
+  libsofia-sip-ua-dev                           # SIP stack (nua) under src/sip
+  libsndfile1-dev                               # prompts and hold music (WAV) for src/media
+  asterisk-moh-opsound-wav                      # default hold music (CC-BY-SA)
+  asterisk-core-sounds-en-wav                   # default prompts: digits, queue announcements
+  sip-tester                                    # SIPp: real SIP peers in tests and benchmarks
+  baresip-core                                  # a real softphone for the end-to-end test
+  sox espeak-ng                                 # audio checks, spoken prompts the packages lack
 )
 
 missing=()

@@ -7,7 +7,7 @@
 #include "config/toml_guard.h"
 
 namespace sb::config {
-namespace {
+namespace internal {
 
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -33,6 +33,11 @@ Result<toml::table> Parse(std::string_view text, std::string_view name) {
   return std::move(r).table();
 }
 
+}  // namespace internal
+namespace {
+using internal::Parse;
+using internal::ReadFile;
+
 // The validators quote names from the file (agents, queues) as they are.
 Status Readable(const Status& s) {
   return s.ok() ? s : Status(s.code(), Printable(s.message(), internal::kMaxMessageBytes));
@@ -42,7 +47,7 @@ Status CheckTopKeys(const std::string& file, const toml::table& root, bool sim) 
   internal::Reader r(file, root, "");
   (void)sim;
   return r.OnlyKeys({"engine", "calendar", "queue", "agent", "agent_pool", "sim", "store",
-                     "retention", "routing_hints"});
+                     "retention", "routing_hints", "sip", "trunk", "number", "phone"});
 }
 
 }  // namespace

@@ -46,6 +46,39 @@ struct RoutingHintsConfig {
 Result<RoutingHintsConfig> LoadRoutingHints(const std::string& path);
 Result<RoutingHintsConfig> RoutingHintsFromString(std::string_view toml, std::string_view name);
 
+// [sip], [[trunk]], [[number]] and [[phone]]: telephony (docs/operations.md, "Telephony").
+struct TrunkConfig {
+  std::string name;
+  std::vector<std::string> allow;  // numeric source addresses accepted without authentication
+};
+struct NumberConfig {
+  std::string number;  // the dialled number (Request-URI user)
+  std::string queue;   // where it goes
+};
+struct PhoneConfig {
+  std::string agent;    // an agent of the configuration
+  std::string contact;  // a static SIP URI for the agent's phone
+  bool ready = false;   // logged in and ready when the server starts
+};
+struct TelephonyConfig {
+  bool enabled = false;  // a [sip] table is present
+  std::string listen = "127.0.0.1";
+  std::int64_t port = 5060;
+  std::string rtp_address = "127.0.0.1";
+  std::int64_t rtp_min = 20000, rtp_max = 29999;
+  Duration no_rtp_timeout = std::chrono::seconds(30);
+  std::int64_t max_calls = 20000;  // legs at once (callers and agents)
+  std::string hold_music;          // a WAV file; empty: the packaged default
+  std::vector<TrunkConfig> trunks;
+  std::vector<NumberConfig> numbers;
+  std::vector<PhoneConfig> phones;  // pools expanded, one per agent
+};
+// `engine`: the same file's engine settings (phones name its agents, numbers its queues).
+Result<TelephonyConfig> LoadTelephonyConfig(const std::string& path,
+                                            const core::EngineSettings& engine);
+Result<TelephonyConfig> TelephonyConfigFromString(std::string_view toml, std::string_view name,
+                                                  const core::EngineSettings& engine);
+
 // "20s", "5m", "1h30m", "250ms", or a plain number of seconds.
 Result<Duration> ParseDuration(std::string_view text);
 // "08:00" -> 480 (minutes after midnight); "24:00" allowed as an end.

@@ -9,6 +9,11 @@
 
 namespace sb::config::internal {
 
+// The file's text, bounded by the TOML guard's limit.
+Result<std::string> ReadFile(const std::string& path);
+// Checks the document's shape (toml_guard.h), then parses it; errors name `name`, line, column.
+Result<toml::table> Parse(std::string_view text, std::string_view name);
+
 // Calls `fn` for each table of the array of tables `key` ([[key]]); error if `key` is not one.
 Status ForEachTable(const std::string& file, const toml::table& root, std::string_view key,
                     const std::function<Status(const toml::table&)>& fn);

@@ -189,10 +189,12 @@ Status ReadEngine(const std::string& file, const toml::table& root, core::Engine
     Reader r(file, t, "agent_pool");
     SB_RETURN_IF_ERROR(r.Int("count", 1, 100000, &count));
     if (count == 0) return r.Error(nullptr, "count", "is required (1..100000)");
+    std::int64_t digits = 3;  // agent001; `digits = 4` gives agent0001
+    SB_RETURN_IF_ERROR(r.Int("digits", 1, 9, &digits));
     for (std::int64_t i = 1; i <= count; ++i) {
       core::AgentSettings a = proto;
       char num[24];
-      std::snprintf(num, sizeof num, "%03lld", static_cast<long long>(i));
+      std::snprintf(num, sizeof num, "%0*lld", static_cast<int>(digits), static_cast<long long>(i));
       a.name = proto.name + num;
       if (!agent_names.insert(a.name).second) {
         Reader named(file, t, "agent_pool '" + proto.name + "'");

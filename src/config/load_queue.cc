@@ -245,7 +245,7 @@ Status ReadAgent(const std::string& file, const toml::table& t, const core::Engi
                  bool pool, core::AgentSettings* a) {
   Reader r(file, t, pool ? "agent_pool" : "agent");
   if (pool) {
-    SB_RETURN_IF_ERROR(r.OnlyKeys({"prefix", "count", "skills", "queues", "groups"}));
+    SB_RETURN_IF_ERROR(r.OnlyKeys({"prefix", "count", "digits", "skills", "queues", "groups"}));
     SB_RETURN_IF_ERROR(r.String("prefix", &a->name, true));
   } else {
     SB_RETURN_IF_ERROR(r.OnlyKeys({"name", "skills", "queues", "groups"}));

@@ -25,6 +25,7 @@
 #include "server/serve_loop.h"
 #include "server/startup.h"
 #include "store/writer.h"
+#include "telephony/telephony.h"
 
 namespace sb::server {
 namespace {
@@ -34,7 +35,7 @@ Time WallNow() { return std::chrono::time_point_cast<Duration>(std::chrono::syst
 struct ServeArgs {
   std::string config, store;
   std::vector<std::string> records;
-  std::string control = "stdin";
+  std::string control;  // default: stdin, or none when the configuration has [sip]
   Duration shutdown_timeout = std::chrono::seconds(30);
   Duration checkpoint_every = std::chrono::minutes(5);
 };
@@ -78,8 +79,9 @@ struct LoopBridge {
   }
 };
 
-int Serve(const ServeArgs& a) {
-  if (a.control != "stdin" && a.control != "none") {
+int Serve(const ServeArgs& args) {
+  ServeArgs a = args;
+  if (!a.control.empty() && a.control != "stdin" && a.control != "none") {
     std::fprintf(stderr, "error: --control must be stdin or none (got '%s')\n", a.control.c_str());
     return 2;
   }
@@ -96,6 +98,12 @@ int Serve(const ServeArgs& a) {
     std::fprintf(stderr, "error: %s\n", hints.status().message().c_str());
     return 2;
   }
+  auto phone = config::LoadTelephonyConfig(a.config, *settings);
+  if (!phone.ok()) {
+    std::fprintf(stderr, "error: %s\n", phone.status().message().c_str());
+    return 2;
+  }
+  if (a.control.empty()) a.control = phone->enabled ? "none" : "stdin";
   const std::string url = a.store.empty() ? sc->url : a.store;
   auto st = store::OpenStore(url);
   if (!st.ok()) {
@@ -264,10 +272,32 @@ int Serve(const ServeArgs& a) {
     ctl.Subscribe(front.get());
     front->Start(STDIN_FILENO);
   }
+  std::unique_ptr<telephony::Telephony> tel;
+  if (phone->enabled) {
+    telephony::Hooks hooks;
+    hooks.command = [&loop](control::Command c, std::function<void(const control::Reply&)> done) {
+      return loop.Post(
+          std::move(c),
+          [done = std::move(done)](const control::Command&, const control::Reply& r) { done(r); });
+    };
+    hooks.task = [bridge](std::function<void()> t) { bridge->Post(std::move(t)); };
+    hooks.log = [](const char* level, const std::string& msg,
+                   std::vector<std::pair<std::string, std::string>> kv) {
+      LogLine(level, msg, kv);
+    };
+    tel = std::make_unique<telephony::Telephony>(std::move(phone).value(), ctl, std::move(hooks));
+    ctl.Subscribe(tel.get());
+    if (Status s = tel->Start(); !s.ok()) {
+      std::fprintf(stderr, "error: %s\n", s.message().c_str());
+      bridge->Set(nullptr);
+      return 2;
+    }
+  }
   LogInfo("serve: ready", {{"control", a.control},
                            {"agents", std::to_string(settings->agents.size())},
                            {"queues", std::to_string(settings->queues.size())}});
   int code = loop.Run();
+  if (tel) tel->Stop();  // hangs up the calls left; their tasks find no loop any more
   if (front) front->Stop();
   bridge->Set(nullptr);
   ctl.SetPrefetcher(nullptr);
@@ -302,8 +332,7 @@ void RegisterServeCommand(CLI::App& app) {
   cmd->add_option("--control", a->control,
                   "stdin: JSON-lines requests on standard input, replies on standard output "
                   "(end of input stops the server); none: no front end (a daemon: SIGTERM "
-                  "stops it)")
-      ->default_str("stdin");
+                  "stops it). Default: stdin, or none when the configuration has [sip]");
   cmd->add_option_function<double>(
          "--shutdown-timeout",
          [a](double s) { a->shutdown_timeout = Duration(static_cast<std::int64_t>(s * 1000)); },

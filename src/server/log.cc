@@ -33,8 +33,9 @@ void Quote(std::string& out, std::string_view v) {
 
 }  // namespace
 
-void LogLine(std::string_view level, std::string_view msg,
-             std::initializer_list<std::pair<std::string_view, std::string>> fields) {
+namespace {
+template <typename Fields>
+void WriteLine(std::string_view level, std::string_view msg, const Fields& fields) {
   std::string line = "ts=";
   line += FormatTime(std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()));
   line += " level=";
@@ -51,6 +52,16 @@ void LogLine(std::string_view level, std::string_view msg,
   // One write per line, so lines from several threads never interleave.
   ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
   (void)n;
+}
+}  // namespace
+
+void LogLine(std::string_view level, std::string_view msg,
+             std::initializer_list<std::pair<std::string_view, std::string>> fields) {
+  WriteLine(level, msg, fields);
+}
+void LogLine(std::string_view level, std::string_view msg,
+             const std::vector<std::pair<std::string, std::string>>& fields) {
+  WriteLine(level, msg, fields);
 }
 
 std::string RedactUrl(std::string_view url) {

@@ -8,11 +8,14 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace sb::server {
 
 void LogLine(std::string_view level, std::string_view msg,
              std::initializer_list<std::pair<std::string_view, std::string>> fields = {});
+void LogLine(std::string_view level, std::string_view msg,
+             const std::vector<std::pair<std::string, std::string>>& fields);
 inline void LogInfo(std::string_view msg,
                     std::initializer_list<std::pair<std::string_view, std::string>> f = {}) {
   LogLine("info", msg, f);

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SIP load run: starts `switchboard serve configs/sip-load.toml` on a fresh SQLite store, waits
+# until it answers OPTIONS on 127.0.0.1:5060, runs the shared SIPp harness against it
+# (cc_load.py, from ../shared/bench/sip-load or $SB_SIP_LOAD), then stops the server with
+# SIGTERM and prints the harness's summary and the server's RSS before and after the load.
+# Usage: bench/sip-load.sh [--binary PATH] [--queue support|hold|ringall] -- CC_LOAD_ARGS...
+#   e.g. bench/sip-load.sh -- --rate 25 --duration 60 --ring-ms 500 --hold-ms 5000
+#        bench/sip-load.sh --queue hold -- --agent-ports none --rate 200 --calls 2000 \
+#            --concurrency 2000 --max-wait-ms 30000 --rtp-capture-at 20
+# The binary defaults to build/release/src/server/switchboard (scripts/build.sh release).
+# Results go to bench/results/sip-load/LABEL (not committed); record figures in bench/RESULTS.md.
+set -euo pipefail
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+cd "$(dirname "$0")/.."
+binary=build/release/src/server/switchboard
+queue=support
+while [[ $# -gt 0 && "$1" != "--" ]]; do
+  case "$1" in
+    --binary) binary="$2"; shift 2 ;;
+    --queue) queue="$2"; shift 2 ;;
+    *) echo "sip-load: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ "${1:-}" == "--" ]] && shift
+harness="${SB_SIP_LOAD:-../shared/bench/sip-load}"
+[[ -x "$binary" ]] || { echo "sip-load: no $binary; run scripts/build.sh release" >&2; exit 2; }
+[[ -f "$harness/cc_load.py" ]] || {
+  echo "sip-load: no harness at $harness; set SB_SIP_LOAD to the sip-load directory" >&2
+  exit 2
+}
+command -v sipp >/dev/null || { echo "sip-load: sipp is missing (apt-get install sip-tester)" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/sb-sip-load.XXXXXX)
+label="${queue}-$(date +%Y%m%d-%H%M%S)"
+out="bench/results/sip-load/$label"
+mkdir -p "$out"
+"$binary" serve configs/sip-load.toml --store "sqlite:$work/load.db" --checkpoint-every 0 \
+  2>"$out/server.log" &
+server=$!
+trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# Ready when OPTIONS gets a 200 (bounded: 30 s).
+python3 - <<'PY'
+import socket, sys, time
+deadline = time.time() + 30
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.settimeout(0.5)
+port = s.getsockname()[1]
+n = 0
+while time.time() < deadline:
+    n += 1
+    msg = (f"OPTIONS sip:127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK-ready{n}\r\n"
+           f"From: <sip:probe@127.0.0.1>;tag=p{n}\r\nTo: <sip:127.0.0.1>\r\nCall-ID: ready-{n}@127.0.0.1\r\n"
+           f"CSeq: {n} OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n")
+    s.sendto(msg.encode(), ("127.0.0.1", 5060))
+    try:
+        data, _ = s.recvfrom(65536)
+        if data.startswith(b"SIP/2.0 200"):
+            sys.exit(0)
+    except socket.timeout:
+        pass
+sys.exit("sip-load: the server did not answer OPTIONS within 30 s")
+PY
+rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$server/status"; }
+echo "sip-load: server ready (pid $server, RSS $(rss))"
+python3 "$harness/cc_load.py" --target 127.0.0.1:5060 --queue-uri "sip:$queue@127.0.0.1:5060" \
+  --agent-ports 5070-5073 --server-pid "$server" --out "$out" --label "$label" "$@"
+echo "sip-load: RSS right after the load: $(rss)"
+sleep 10
+echo "sip-load: RSS 10 s after the load: $(rss)"
+echo "sip-load: results in $out (summary.json), server log in $out/server.log"

@@ -1,0 +1,107 @@
+#pragma once
+// The SIP adapter: call legs over sofia-sip's nua, on a thread of its own. This header names no
+// sofia-sip type, so the stack stays replaceable (docs/decisions/0001-sip-stack.md).
+//
+// nua runs with its media engine off (NUTAG_MEDIA_ENABLE(0)): the caller of this module writes
+// and reads SDP bodies itself. What happens on the wire reaches a Listener, called on the SIP
+// thread; what the application wants done (answer, invite, cancel, hang up) is queued through a
+// bounded queue to that thread and wakes it through an eventfd registered in its su_root.
+// nua itself answers OPTIONS (200 with Allow), CANCEL (200, then 487 to the INVITE), unknown
+// methods (405/501) and malformed requests (400), retransmits on UDP and ends a dialog whose
+// ACK never comes.
+//
+// Thread safety: every public member function may be called from any thread; Listener callbacks
+// run on the SIP thread and must not block (they post to the control loop).
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+
+namespace sb::sip {
+
+using LegId = std::uint64_t;  // never reused within a run
+
+struct Options {
+  std::string listen = "127.0.0.1";  // address to bind ("*" = every interface, v4 and v6)
+  std::uint16_t port = 5060;         // UDP and TCP
+  std::string user_agent = "Switchboard";
+  std::size_t max_legs = 20'000;      // inbound INVITEs past it get 503, outbound Invites fail
+  std::size_t max_pending = 100'000;  // queued commands; past it a command is refused
+};
+
+// A new inbound call (the INVITE has been answered with 100 Trying).
+struct Incoming {
+  LegId leg = 0;
+  std::string caller;   // the From URI's user part (the caller's number)
+  std::string dialled;  // the Request-URI's user part (the number dialled)
+  std::string source;   // the sender's IP address (numeric), for allow-lists
+  std::uint16_t source_port = 0;
+  std::string call_id;
+  std::string sdp;  // the offer, when the INVITE had one
+};
+
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  virtual void OnIncoming(const Incoming& call) = 0;
+  // Inbound: the ACK to our 2xx arrived. Outbound: never.
+  virtual void OnAck(LegId leg) = 0;
+  // Outbound: a provisional response (180, 183).
+  virtual void OnProgress(LegId leg, int status) = 0;
+  // Outbound: 2xx (nua has sent the ACK); `sdp` is the answer.
+  virtual void OnAnswered(LegId leg, const std::string& sdp) = 0;
+  // Outbound: a final failure (486, 603, 408, 480, ...; 487 after our own CANCEL is not reported).
+  virtual void OnFailed(LegId leg, int status) = 0;
+  // The peer ended the leg: BYE (either direction) or CANCEL (inbound, before the answer).
+  virtual void OnHangup(LegId leg, bool cancelled) = 0;
+  // The leg is gone (after any of the above, after our own End, or on a transport failure or a
+  // missing ACK); its id is never used again.
+  virtual void OnTerminated(LegId leg, int status) = 0;
+};
+
+struct Stats {
+  std::uint64_t legs = 0;  // alive now
+  std::uint64_t inbound = 0, outbound = 0;
+  std::uint64_t refused_busy = 0;      // 503: max_legs reached
+  std::uint64_t commands_refused = 0;  // the queue was full
+};
+
+class Stack {
+ public:
+  Stack(Options options, Listener& listener);
+  ~Stack();  // stops the thread (a graceful nua shutdown, bounded)
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+
+  // Binds the transports and starts the SIP thread; fails (naming the address) when it cannot.
+  Status Start();
+  void Stop();
+
+  // A fresh id for an outbound leg.
+  LegId NewLeg() { return next_leg_.fetch_add(1); }
+
+  // Commands (queued; false when the queue is full or the stack is stopped).
+  // Answers an inbound INVITE: 18x, 2xx (with `sdp`), or a final failure.
+  bool Respond(LegId leg, int status, std::string sdp = {});
+  // Places an outbound call to `target` (a SIP URI) with `from_user` as the From user
+  // (caller-ID pass-through) and `sdp` as the offer.
+  bool Invite(LegId leg, std::string target, std::string from_user, std::string sdp);
+  // Ends a leg however its state asks: 480 to an unanswered inbound INVITE, CANCEL to a ringing
+  // outbound one (and, when a 2xx crosses the CANCEL, ACK then BYE), BYE to an established one.
+  bool End(LegId leg);
+
+  Stats stats() const;
+  const Options& options() const { return options_; }
+
+ private:
+  struct Impl;
+  Options options_;
+  Listener& listener_;
+  std::atomic<LegId> next_leg_{1};
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sb::sip

@@ -1,0 +1,403 @@
+// The call flow (telephony.h).
+
+#include "telephony/telephony.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "media/sdp.h"
+
+namespace sb::telephony {
+namespace {
+
+constexpr const char* kDefaultHoldMusic = "/usr/share/asterisk/moh/macroform-cold_day.wav";
+
+std::uint64_t ParseHandle(const std::string& h) {
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(h.data(), h.data() + h.size(), v);
+  return ec == std::errc() && p == h.data() + h.size() ? v : 0;
+}
+
+}  // namespace
+
+Telephony::Telephony(config::TelephonyConfig config, const control::Controller& controller,
+                     Hooks hooks)
+    : config_(std::move(config)), ctl_(controller), hooks_(std::move(hooks)) {
+  for (const auto& n : config_.numbers) queue_of_number_[n.number] = n.queue;
+  for (const auto& p : config_.phones) contact_of_agent_[p.agent] = p.contact;
+}
+
+Telephony::~Telephony() { Stop(); }
+
+void Telephony::Log(const char* level, const std::string& msg,
+                    std::vector<std::pair<std::string, std::string>> kv) const {
+  if (hooks_.log) hooks_.log(level, msg, std::move(kv));
+}
+
+Status Telephony::Start() {
+  const std::string music = config_.hold_music.empty() ? kDefaultHoldMusic : config_.hold_music;
+  auto clip = media::Clip::LoadWav(music);
+  if (!clip.ok()) {
+    return clip.status().WithContext(
+        "hold music (set [sip] hold_music, or install asterisk-moh-opsound-wav)");
+  }
+  hold_music_ = *clip;
+
+  media::Options mo;
+  mo.address = config_.rtp_address;
+  mo.port_min = static_cast<std::uint16_t>(config_.rtp_min);
+  mo.port_max = static_cast<std::uint16_t>(config_.rtp_max);
+  mo.no_rtp_timeout = config_.no_rtp_timeout;
+  mo.max_legs = static_cast<std::size_t>(config_.max_calls);
+  media_ = std::make_unique<media::Engine>(
+      mo, [this](const media::Event& e) { hooks_.task([this, e] { MediaEvent(e); }); });
+  SB_RETURN_IF_ERROR(media_->Start());
+
+  sip::Options so;
+  so.listen = config_.listen;
+  so.port = static_cast<std::uint16_t>(config_.port);
+  so.max_legs = static_cast<std::size_t>(config_.max_calls);
+  sip_ = std::make_unique<sip::Stack>(so, *this);
+
+  // Static phones: logged in (and ready when configured) before the first call can arrive.
+  for (const auto& p : config_.phones) {
+    if (!p.ready) continue;
+    (void)hooks_.command(control::Login{p.agent, p.contact}, [](const control::Reply&) {});
+    (void)hooks_.command(control::Ready{p.agent}, [](const control::Reply&) {});
+  }
+  SB_RETURN_IF_ERROR(sip_->Start());
+  Log("info", "telephony: listening",
+      {{"sip", config_.listen + ":" + std::to_string(config_.port)},
+       {"rtp", config_.rtp_address + ":" + std::to_string(config_.rtp_min) + "-" +
+                   std::to_string(config_.rtp_max)},
+       {"numbers", std::to_string(config_.numbers.size())},
+       {"phones", std::to_string(config_.phones.size())}});
+  return Status::Ok();
+}
+
+void Telephony::Stop() {
+  if (sip_) sip_->Stop();
+  sip_.reset();
+  media_.reset();
+}
+
+Stats Telephony::stats() const {
+  Stats s = stats_;
+  s.active_legs = legs_.size();
+  return s;
+}
+
+// --- SIP thread -> control thread ---
+
+void Telephony::OnIncoming(const sip::Incoming& call) {
+  hooks_.task([this, call] { Incoming(call); });
+}
+void Telephony::OnAck(sip::LegId) {}
+void Telephony::OnProgress(sip::LegId, int) {}
+void Telephony::OnAnswered(sip::LegId leg, const std::string& sdp) {
+  hooks_.task([this, leg, sdp] { Answered(leg, sdp); });
+}
+void Telephony::OnFailed(sip::LegId leg, int status) {
+  hooks_.task([this, leg, status] { Failed(leg, status); });
+}
+void Telephony::OnHangup(sip::LegId leg, bool) {
+  hooks_.task([this, leg] { Hangup(leg); });
+}
+void Telephony::OnTerminated(sip::LegId leg, int) {
+  hooks_.task([this, leg] { Terminated(leg); });
+}
+
+// --- control thread ---
+
+Telephony::Leg* Telephony::Find(sip::LegId id) {
+  auto it = legs_.find(id);
+  return it == legs_.end() ? nullptr : &it->second;
+}
+
+Telephony::Leg* Telephony::CallerOf(std::uint64_t contact) {
+  auto it = caller_of_contact_.find(contact);
+  return it == caller_of_contact_.end() ? nullptr : Find(it->second);
+}
+
+const std::string& Telephony::AgentName(AgentId id) const {
+  return ctl_.engine().settings().agents[id.value].name;
+}
+
+void Telephony::Incoming(const sip::Incoming& call) {
+  if (!sip_) return;
+  auto refuse = [&](int status, const char* why) {
+    ++stats_.refused;
+    sip_->Respond(call.leg, status);
+    Log("info", "telephony: call refused",
+        {{"status", std::to_string(status)},
+         {"why", why},
+         {"from", call.source},
+         {"dialled", call.dialled}});
+  };
+  const config::TrunkConfig* trunk = nullptr;
+  for (const auto& t : config_.trunks) {
+    if (std::find(t.allow.begin(), t.allow.end(), call.source) != t.allow.end()) trunk = &t;
+  }
+  if (!trunk) return refuse(403, "the source is no configured trunk");
+  auto number = queue_of_number_.find(call.dialled);
+  if (number == queue_of_number_.end()) return refuse(404, "no [[number]] for the dialled number");
+  auto offer = media::ParseSdp(call.sdp);
+  if (!offer.ok()) return refuse(488, "no usable SDP offer");
+  auto codec = media::Choose(*offer);
+  if (!codec) return refuse(488, "no G.711 in the offer");
+  auto opened = media_->Open();
+  if (!opened.ok()) return refuse(503, "no media port free");
+
+  Leg& leg = legs_[call.leg];
+  leg.sip = call.leg;
+  leg.media = opened->leg;
+  leg.caller = true;
+  leg.number = call.caller.empty() ? "anonymous" : call.caller;
+  by_media_[leg.media] = leg.sip;
+  media_->SetRemote(leg.media,
+                    media::Remote{offer->address, offer->port, *codec, offer->telephone_event_pt});
+  media::SdpLocal local;
+  local.address = config_.rtp_address;
+  local.port = opened->port;
+  local.session_id = call.leg;
+  local.version = 1;
+  std::string answer = media::WriteAnswer(local, *codec, *offer);
+
+  const sip::LegId id = call.leg;
+  control::Enqueue e;
+  e.queue = number->second;
+  e.caller = leg.number;
+  e.handle = std::to_string(id);
+  const bool posted = hooks_.command(e, [this, id, answer](const control::Reply& r) {
+    Leg* l = Find(id);
+    if (!l) return;
+    if (!r.status.ok()) {
+      ++stats_.refused;
+      Log("warn", "telephony: call not queued", {{"why", r.status.message()}});
+      End(*l);
+      return;
+    }
+    l->contact = r.contact;
+    l->queued = true;
+    caller_of_contact_[r.contact] = id;
+    if (l->gone) {  // hung up while the Enqueue was on its way
+      CallerLeft(*l);
+      return;
+    }
+    sip_->Respond(id, 200, answer);
+    ++stats_.calls;
+    if (!l->connected) media_->Play(l->media, {hold_music_}, true);
+  });
+  if (!posted) {
+    legs_.erase(id);
+    by_media_.erase(opened->leg);
+    media_->Close(opened->leg);
+    return refuse(503, "the control loop is full");
+  }
+}
+
+void Telephony::Offer(const core::ContactOffered& o, const control::ContactContext* ctx) {
+  const std::string& agent = AgentName(o.agent);
+  const std::uint64_t contact = o.contact.value;
+  auto decline = [&](const char* why) {
+    Log("warn", "telephony: offer declined", {{"agent", agent}, {"why", why}});
+    (void)hooks_.command(control::Decline{contact, agent, static_cast<std::int64_t>(o.offer)},
+                         [](const control::Reply&) {});
+  };
+  if (o.kind == core::ContactKind::kCallback) return decline("callbacks are not dialled yet");
+  Leg* caller = CallerOf(contact);
+  if (!caller && ctx) {
+    // The offer came in the Enqueue's own reply, before its callback ran.
+    const sip::LegId id = ParseHandle(ctx->handle);
+    caller = Find(id);
+    if (caller) {
+      caller->contact = contact;
+      caller_of_contact_[contact] = id;
+    }
+  }
+  if (!caller || caller->gone) return;  // the caller's Abandon is on its way
+  std::string uri;
+  if (auto it = contact_of_agent_.find(agent); it != contact_of_agent_.end()) {
+    uri = it->second;
+  } else {
+    uri = ctl_.agent(o.agent).device;
+  }
+  if (uri.rfind("sip:", 0) != 0) return decline("the agent has no phone");
+  auto opened = media_->Open();
+  if (!opened.ok()) return decline("no media port free");
+  const sip::LegId id = sip_->NewLeg();
+  Leg& leg = legs_[id];
+  leg.sip = id;
+  leg.media = opened->leg;
+  leg.contact = contact;
+  leg.agent = agent;
+  leg.offer = o.offer;
+  by_media_[leg.media] = id;
+  agents_of_contact_[contact].push_back(id);
+  media::SdpLocal local;
+  local.address = config_.rtp_address;
+  local.port = opened->port;
+  local.session_id = id;
+  local.version = 1;
+  ++stats_.offers;
+  if (!sip_->Invite(id, uri, caller->number, media::WriteOffer(local))) {
+    Terminated(id);
+    decline("the SIP queue is full");
+  }
+}
+
+void Telephony::Answered(sip::LegId id, const std::string& sdp) {
+  Leg* leg = Find(id);
+  if (!leg || leg->caller || leg->gone) return;
+  leg->answered = true;
+  auto answer = media::ParseSdp(sdp);
+  std::optional<media::Codec> codec;
+  if (answer.ok()) codec = media::Choose(*answer);
+  if (!codec) {
+    Log("warn", "telephony: agent's answer has no usable SDP", {{"agent", leg->agent}});
+    End(*leg);
+    (void)hooks_.command(
+        control::Decline{leg->contact, leg->agent, static_cast<std::int64_t>(leg->offer)},
+        [](const control::Reply&) {});
+    return;
+  }
+  media_->SetRemote(
+      leg->media, media::Remote{answer->address, answer->port, *codec, answer->telephone_event_pt});
+  control::Accept a{leg->contact, leg->agent, static_cast<std::int64_t>(leg->offer)};
+  (void)hooks_.command(a, [this, id](const control::Reply& r) {
+    Leg* l = Find(id);
+    if (!l) return;
+    Leg* caller = CallerOf(l->contact);
+    if (!r.status.ok() || !caller || caller->gone) {
+      End(*l);  // another agent won, or the caller left: ACKed already, now BYE
+      return;
+    }
+    caller->connected = true;
+    caller->agent_leg = id;
+    media_->Bridge(caller->media, l->media);
+    ++stats_.connected;
+  });
+}
+
+void Telephony::Failed(sip::LegId id, int status) {
+  Leg* leg = Find(id);
+  if (!leg || leg->caller || leg->gone) return;
+  leg->gone = true;
+  Log("info", "telephony: agent's phone did not answer",
+      {{"agent", leg->agent}, {"status", std::to_string(status)}});
+  (void)hooks_.command(
+      control::Decline{leg->contact, leg->agent, static_cast<std::int64_t>(leg->offer)},
+      [](const control::Reply&) {});
+}
+
+void Telephony::Hangup(sip::LegId id) {
+  Leg* leg = Find(id);
+  if (!leg || leg->gone) return;
+  leg->gone = true;
+  if (leg->caller) {
+    CallerLeft(*leg);
+    return;
+  }
+  // The agent hung up a connected call: the engine ends the contact, and the caller is hung up
+  // on its ContactEnded.
+  Leg* caller = CallerOf(leg->contact);
+  if (caller && caller->connected && caller->agent_leg == id) {
+    (void)hooks_.command(control::Hangup{leg->contact}, [](const control::Reply&) {});
+  }
+}
+
+void Telephony::CallerLeft(Leg& leg) {
+  leg.gone = true;
+  if (!leg.queued || leg.reported) return;  // the Enqueue's reply reports it
+  leg.reported = true;
+  const std::uint64_t contact = leg.contact;
+  if (leg.connected) {
+    (void)hooks_.command(control::Hangup{contact}, [](const control::Reply&) {});
+  } else {
+    (void)hooks_.command(control::Abandon{contact}, [](const control::Reply&) {});
+  }
+}
+
+void Telephony::Terminated(sip::LegId id) {
+  auto it = legs_.find(id);
+  if (it == legs_.end()) return;
+  Leg& leg = it->second;
+  if (leg.caller) {
+    if (!leg.gone || !leg.reported) CallerLeft(leg);  // a lost leg (no ACK, transport)
+    if (leg.contact) caller_of_contact_.erase(leg.contact);
+  } else {
+    auto a = agents_of_contact_.find(leg.contact);
+    if (a != agents_of_contact_.end()) {
+      std::erase(a->second, id);
+      if (a->second.empty()) agents_of_contact_.erase(a);
+    }
+    Leg* caller = CallerOf(leg.contact);
+    if (caller && caller->agent_leg == id && !leg.gone) {
+      leg.gone = true;
+      (void)hooks_.command(control::Hangup{leg.contact}, [](const control::Reply&) {});
+    }
+  }
+  if (media_) media_->Close(leg.media);
+  by_media_.erase(leg.media);
+  legs_.erase(it);
+}
+
+void Telephony::End(Leg& leg) {
+  if (sip_) sip_->End(leg.sip);
+  leg.gone = true;
+}
+
+void Telephony::EndAgentLeg(std::uint64_t contact, AgentId agent) {
+  auto a = agents_of_contact_.find(contact);
+  if (a == agents_of_contact_.end()) return;
+  const std::string& name = AgentName(agent);
+  for (sip::LegId id : a->second) {
+    Leg* leg = Find(id);
+    if (leg && leg->agent == name && !leg->gone) End(*leg);
+  }
+}
+
+void Telephony::EndContact(std::uint64_t contact) {
+  if (auto a = agents_of_contact_.find(contact); a != agents_of_contact_.end()) {
+    for (sip::LegId id : a->second) {
+      if (Leg* leg = Find(id); leg && !leg->gone) End(*leg);
+    }
+  }
+  if (Leg* caller = CallerOf(contact)) {
+    caller->reported = true;  // the engine knows: it ended the contact
+    if (!caller->gone) End(*caller);
+  }
+}
+
+void Telephony::MediaEvent(const media::Event& e) {
+  auto it = by_media_.find(e.leg);
+  if (it == by_media_.end()) return;
+  if (e.kind == media::Event::Kind::kRtpTimeout) {
+    Leg* leg = Find(it->second);
+    if (!leg || leg->gone) return;
+    Log("info", "telephony: no RTP; hanging up", {{"leg", std::to_string(leg->sip)}});
+    sip_->End(leg->sip);
+    Hangup(leg->sip);
+  }
+}
+
+void Telephony::OnEvent(const core::Event& event, control::Cause,
+                        const control::ContactContext* ctx) {
+  if (!sip_) return;
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, core::ContactOffered>) {
+          Offer(e, ctx);
+        } else if constexpr (std::is_same_v<T, core::OfferCancelled> ||
+                             std::is_same_v<T, core::OfferTimedOut> ||
+                             std::is_same_v<T, core::OfferDeclined>) {
+          EndAgentLeg(e.contact.value, e.agent);
+        } else if constexpr (std::is_same_v<T, core::ContactEnded>) {
+          EndContact(e.contact.value);
+        }
+      },
+      event);
+}
+
+}  // namespace sb::telephony
