@@ -1,0 +1,122 @@
+#pragma once
+// The media engine: RTP for every call leg on one epoll thread. One 20 ms tick serves every
+// playout at once (prompts and hold music decoded once, encoded to G.711 once, shared by all
+// legs); relays forward packets between two bridged legs, transcoding PCMU <-> PCMA where they
+// differ and passing telephone-events (RFC 4733) through; DTMF is detected from RFC 4733 packets.
+// Sends and receives are batched (sendmmsg / recvmmsg).
+//
+// Thread safety: Open() and every command may be called from any thread (the control thread in
+// practice). Commands go through a bounded queue to the media thread; events come back through
+// the `on_event` callback, called on the media thread, which must not block (it posts to the
+// control loop). The engine never calls into the control module.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "base/status.h"
+#include "base/time.h"
+
+namespace sb::media {
+
+enum class Codec : std::uint8_t { kPcmu = 0, kPcma = 8 };  // value = the static payload type
+
+// A sound decoded once (WAV, any rate libsndfile reads, mixed to mono and resampled to 8 kHz)
+// and encoded once to both G.711 laws, shared read-only by every leg that plays it.
+class Clip {
+ public:
+  static Result<std::shared_ptr<const Clip>> LoadWav(const std::string& path);
+  // From 8 kHz 16-bit linear samples (tests, generated tones).
+  static std::shared_ptr<const Clip> FromLinear(std::vector<std::int16_t> samples);
+  const std::vector<std::uint8_t>& encoded(Codec c) const {
+    return c == Codec::kPcmu ? ulaw_ : alaw_;
+  }
+  std::size_t samples() const { return ulaw_.size(); }
+
+ private:
+  std::vector<std::uint8_t> ulaw_, alaw_;
+};
+
+using LegId = std::uint64_t;
+
+struct Options {
+  std::string address = "127.0.0.1";  // local address RTP sockets bind to (IPv4 or IPv6)
+  std::uint16_t port_min = 20000;     // even ports in [port_min, port_max] are used for RTP
+  std::uint16_t port_max = 29999;
+  Duration no_rtp_timeout = std::chrono::seconds(30);  // a leg that received nothing this long
+                                                       // (once media flowed or since Open)
+  std::size_t max_legs = 20'000;
+  std::size_t max_pending_commands = 100'000;
+};
+
+struct Remote {
+  std::string address;  // from the SDP (c= line); replaced by the first packet's source (latching)
+  std::uint16_t port = 0;
+  Codec codec = Codec::kPcmu;
+  int telephone_event_pt = 101;  // -1: the peer does not do RFC 4733
+};
+
+struct Event {
+  enum class Kind : std::uint8_t {
+    kDtmf,         // `digit` ('0'-'9', '*', '#', 'A'-'D'), once per key press (end of event)
+    kPlayoutDone,  // a non-looping playout reached its end
+    kRtpTimeout,   // no packet received for no_rtp_timeout
+  };
+  Kind kind;
+  LegId leg;
+  char digit = 0;
+};
+
+struct Stats {
+  std::uint64_t legs = 0;
+  std::uint64_t packets_sent = 0;      // every datagram the kernel took (playout and relay)
+  std::uint64_t packets_received = 0;  // every datagram read, valid or not
+  std::uint64_t packets_relayed = 0;
+  std::uint64_t packets_dropped = 0;   // not RTP, or a payload type we neither play nor relay
+  std::uint64_t commands_refused = 0;  // queue full
+  std::uint64_t late_ticks = 0;        // ticks that started more than 5 ms late
+};
+
+class Engine {
+ public:
+  Engine(Options options, std::function<void(const Event&)> on_event);
+  ~Engine();  // stops the thread, closes every socket
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  Status Start();  // starts the media thread; errors: Options::address unusable, fds refused
+
+  // Binds a new leg's RTP socket now (on the caller's thread) and returns its local port, so the
+  // caller can write its SDP at once; the media thread starts serving it with the next command.
+  struct Opened {
+    LegId leg;
+    std::uint16_t port;
+  };
+  Result<Opened> Open();
+
+  // Commands (queued; false when the queue is full or the leg is unknown).
+  // SetRemote is also false when the address is not an IP literal of the family of
+  // Options::address, or telephone_event_pt is not -1 or a payload type other than 0 and 8. An
+  // address of 0.0.0.0 or :: (hold) or port 0 means: send nothing until a packet latches.
+  bool SetRemote(LegId leg, Remote remote);
+  // Plays `clips` one after another, then again from the start when `loop`; replaces any
+  // playout. An empty list stops playing. A bridged leg does not play.
+  bool Play(LegId leg, std::vector<std::shared_ptr<const Clip>> clips, bool loop);
+  // Relays a's packets to b and b's to a (stops any playout on both).
+  bool Bridge(LegId a, LegId b);
+  bool Unbridge(LegId leg);  // both legs of the bridge stop relaying
+  bool Close(LegId leg);     // also unbridges its peer
+
+  Stats stats() const;
+  const Options& options() const { return options_; }
+
+ private:
+  struct Impl;
+  Options options_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sb::media

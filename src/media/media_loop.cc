@@ -1,0 +1,260 @@
+// The media thread: one epoll over an eventfd (commands), a timerfd (the 20 ms tick) and every
+// leg's socket. State lives in a flat id-indexed table owned by that thread, and the hot path
+// (receive, relay, playout) allocates nothing: datagrams are read into and written from buffers
+// made once.
+//
+// Latching (symmetric RTP, RFC 4961): the first valid packet's source becomes the destination,
+// whatever the SDP said (a phone behind NAT). Later packets from another source re-latch only
+// when they also carry another SSRC (the phone restarted or moved); packets from another source
+// with the latched SSRC are served but do not move the destination. This trusts any source that
+// sends valid RTP first, as most SBCs do by default.
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "media/engine_impl.h"
+#include "media/g711.h"
+
+namespace sb::media {
+
+void Engine::Impl::Run() {
+  Drain(Clock::now());
+  std::array<epoll_event, 64> events;
+  while (!stopping.load(std::memory_order_acquire)) {
+    const int n = epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), -1);
+    if (n < 0) continue;            // EINTR; the fds are ours, so nothing else can fail here
+    const auto now = Clock::now();  // read once per wake-up
+    // Commands first: one posted before a packet was sent must be applied before that packet.
+    for (int i = 0; i < n; ++i) {
+      if (events[i].data.u64 == kWakeTag) {
+        std::uint64_t count;
+        (void)read(wake_fd, &count, sizeof count);
+        Drain(now);
+      }
+    }
+    if (stopping.load(std::memory_order_acquire)) break;
+    for (int i = 0; i < n; ++i) {
+      const std::uint64_t tag = events[i].data.u64;
+      if (tag == kTimerTag) {
+        Tick(now);
+      } else if (tag != kWakeTag) {
+        if (Leg* leg = Find(tag)) Receive(tag, *leg, now);  // a leg closed by a command is gone
+      }
+    }
+    sent.fetch_add(out.Flush(), std::memory_order_relaxed);
+  }
+}
+
+void Engine::Impl::Drain(Clock::time_point now) {
+  std::deque<Command> batch;
+  {
+    MutexLock lock(mu);
+    batch.swap(queue);
+  }
+  for (auto& c : batch) {
+    std::visit([&](auto& cmd) { Apply(cmd, now); }, c);
+  }
+}
+
+void Engine::Impl::Apply(AddLeg& c, Clock::time_point now) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = c.leg;
+  if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c.fd, &ev) != 0) {
+    close(c.fd);  // only out of kernel memory; the leg stays silent and will time out
+    return;
+  }
+  Leg& leg = legs[c.leg];
+  leg.fd = c.fd;
+  leg.ssrc = static_cast<std::uint32_t>(rng());
+  leg.ts = static_cast<std::uint32_t>(rng());
+  leg.seq = static_cast<std::uint16_t>(rng());
+  leg.last_rx = now;
+}
+
+void Engine::Impl::Apply(SetRemoteCmd& c, Clock::time_point) {
+  Leg* leg = Find(c.leg);
+  if (leg == nullptr) return;
+  leg->codec = c.remote.codec;
+  leg->event_pt = c.remote.telephone_event_pt;
+  // A re-offer with the same address keeps the latched source: the SDP of a phone behind NAT
+  // names its private address every time.
+  if (!SameAddress(leg->sdp_to, c.to) || leg->sdp_to.valid() != c.to.valid()) {
+    leg->sdp_to = c.to;
+    leg->to = c.to;
+    leg->latched = false;
+  }
+}
+
+void Engine::Impl::Apply(PlayCmd& c, Clock::time_point) {
+  Leg* leg = Find(c.leg);
+  if (leg == nullptr || leg->peer != 0) return;
+  const bool asked = !c.clips.empty();
+  leg->player = Player(std::move(c.clips), c.loop);
+  leg->marker = true;
+  if (asked && !leg->player.playing() && !c.loop) Emit(Event::Kind::kPlayoutDone, c.leg);
+}
+
+void Engine::Impl::Apply(BridgeCmd& c, Clock::time_point) {
+  Leg* a = Find(c.a);
+  Leg* b = Find(c.b);
+  if (a == nullptr || b == nullptr || a == b) return;
+  Unbridge(*a);
+  Unbridge(*b);
+  a->peer = c.b;
+  b->peer = c.a;
+  for (Leg* l : {a, b}) {
+    l->player.Stop();
+    l->relay_anchored = false;
+  }
+}
+
+void Engine::Impl::Apply(UnbridgeCmd& c, Clock::time_point) {
+  if (Leg* leg = Find(c.leg)) Unbridge(*leg);
+}
+
+void Engine::Impl::Apply(CloseCmd& c, Clock::time_point) {
+  Leg* leg = Find(c.leg);
+  if (leg == nullptr) return;
+  Unbridge(*leg);
+  epoll_ctl(epoll_fd, EPOLL_CTL_DEL, leg->fd, nullptr);
+  close(leg->fd);
+  legs.erase(c.leg);
+}
+
+void Engine::Impl::Unbridge(Leg& leg) {
+  if (Leg* peer = Find(leg.peer)) {
+    peer->peer = 0;
+    peer->marker = true;
+  }
+  leg.peer = 0;
+  leg.marker = true;
+}
+
+void Engine::Impl::Tick(Clock::time_point now) {
+  std::uint64_t expirations = 0;
+  if (read(timer_fd, &expirations, sizeof expirations) != sizeof expirations || expirations == 0) {
+    return;
+  }
+  // The timer runs on absolute deadlines; `next_tick` follows them to measure how late we are.
+  const auto deadline = next_tick + (expirations - 1) * kTick;
+  next_tick += expirations * kTick;
+  if (now - deadline > kLate) late.fetch_add(1, std::memory_order_relaxed);
+  // Frames missed while late are sent now (up to a few), so the phone's jitter buffer refills.
+  const std::uint64_t frames = std::min(expirations, kMaxCatchUpFrames);
+  std::array<std::uint8_t, kFrameSamples> frame;
+  for (auto& [id, leg] : legs) {
+    if (!leg.player.playing() || leg.peer != 0 || !leg.to.valid()) continue;
+    for (std::uint64_t f = 0; f < frames; ++f) {
+      if (!leg.player.NextFrame(leg.codec, frame.data())) {
+        Emit(Event::Kind::kPlayoutDone, id);
+        break;
+      }
+      std::uint8_t* p = out.Add(leg.fd, leg.to, kRtpHeaderSize + kFrameSamples);
+      WriteRtpHeader(p, leg.marker, static_cast<std::uint8_t>(leg.codec), leg.seq++, leg.ts,
+                     leg.ssrc);
+      std::memcpy(p + kRtpHeaderSize, frame.data(), kFrameSamples);
+      leg.ts += kFrameSamples;
+      leg.marker = false;
+    }
+  }
+  if (now >= next_timeout_check) {
+    next_timeout_check = now + timeout_period;
+    for (auto& [id, leg] : legs) {
+      if (!leg.timeout_reported && now - leg.last_rx >= options.no_rtp_timeout) {
+        leg.timeout_reported = true;  // once per silence; a packet re-arms it
+        Emit(Event::Kind::kRtpTimeout, id);
+      }
+    }
+  }
+}
+
+void Engine::Impl::Receive(LegId id, Leg& leg, Clock::time_point now) {
+  for (int round = 0; round < kMaxBatchesPerWakeup; ++round) {
+    for (std::size_t k = 0; k < kRecvBatch; ++k) {
+      rx_iov[k] = {rx_buf[k].data(), rx_buf[k].size()};
+      rx_msgs[k].msg_hdr = {};
+      rx_msgs[k].msg_hdr.msg_name = &rx_from[k].storage;
+      rx_msgs[k].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      rx_msgs[k].msg_hdr.msg_iov = &rx_iov[k];
+      rx_msgs[k].msg_hdr.msg_iovlen = 1;
+    }
+    const int n = recvmmsg(leg.fd, rx_msgs.data(), kRecvBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) return;  // EAGAIN: drained
+    for (int k = 0; k < n; ++k) Handle(id, leg, static_cast<std::size_t>(k), now);
+    if (static_cast<std::size_t>(n) < kRecvBatch) return;
+  }
+}
+
+void Engine::Impl::Handle(LegId id, Leg& leg, std::size_t k, Clock::time_point now) {
+  received.fetch_add(1, std::memory_order_relaxed);
+  const msghdr& h = rx_msgs[k].msg_hdr;
+  const std::uint8_t* data = rx_buf[k].data();
+  const auto p = (h.msg_flags & MSG_TRUNC) ? std::nullopt : ParseRtp({data, rx_msgs[k].msg_len});
+  if (!p) {
+    dropped.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  leg.last_rx = now;
+  leg.timeout_reported = false;
+  SocketAddress& from = rx_from[k];
+  from.size = h.msg_namelen;
+  if (!leg.latched || (!SameAddress(leg.to, from) && p->ssrc != leg.latched_ssrc)) {
+    leg.to = from;
+    leg.latched = true;
+  }
+  if (SameAddress(leg.to, from)) leg.latched_ssrc = p->ssrc;
+
+  Leg* peer = Find(leg.peer);
+  if (leg.event_pt >= 0 && p->payload_type == leg.event_pt) {
+    if (const auto e = ParseTelephoneEvent({data + p->payload_offset, p->payload_size})) {
+      if (const auto digit = leg.dtmf.Feed(p->ssrc, p->timestamp, *e)) {
+        Emit(Event::Kind::kDtmf, id, *digit);
+      }
+    }
+    if (peer != nullptr && peer->event_pt >= 0) {
+      Forward(*p, data, *peer, static_cast<std::uint8_t>(peer->event_pt), nullptr);
+    }
+    return;
+  }
+  if (p->payload_type != 0 && p->payload_type != 8) {  // comfort noise, codecs we did not offer
+    dropped.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (peer == nullptr) return;
+  const auto in = static_cast<Codec>(p->payload_type);
+  const auto* table = in == peer->codec    ? nullptr
+                      : in == Codec::kPcmu ? &kUlawToAlaw
+                                           : &kAlawToUlaw;
+  Forward(*p, data, *peer, static_cast<std::uint8_t>(peer->codec), table);
+}
+
+void Engine::Impl::Forward(const RtpPacket& p, const std::uint8_t* data, Leg& to, std::uint8_t pt,
+                           const std::array<std::uint8_t, 256>* transcode) {
+  if (!to.to.valid() || IsUnspecified(to.to)) return;
+  if (!to.relay_anchored || to.relay_ssrc != p.ssrc) {
+    to.relay_anchored = true;
+    to.relay_ssrc = p.ssrc;
+    to.relay_ts_offset = to.ts - p.timestamp;
+    to.marker = true;
+  }
+  const std::uint32_t ts = p.timestamp + to.relay_ts_offset;
+  std::uint8_t* o = out.Add(to.fd, to.to, kRtpHeaderSize + p.payload_size);
+  WriteRtpHeader(o, p.marker || to.marker, pt, to.seq++, ts, to.ssrc);
+  const std::uint8_t* payload = data + p.payload_offset;
+  if (transcode != nullptr) {
+    for (std::size_t i = 0; i < p.payload_size; ++i)
+      o[kRtpHeaderSize + i] = (*transcode)[payload[i]];
+  } else {
+    std::memcpy(o + kRtpHeaderSize, payload, p.payload_size);
+  }
+  to.marker = false;
+  // Audio moves our clock on (one G.711 byte per sample), so playout resumes where relay left.
+  if (pt == 0 || pt == 8) to.ts = ts + static_cast<std::uint32_t>(p.payload_size);
+  relayed.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace sb::media
