@@ -28,7 +28,7 @@ set(SB_ALLOWED_sip "base")
 set(SB_ALLOWED_media "base")
 # The call flow: SIP and media happenings become commands, the engine's events SIP/media actions.
 set(SB_ALLOWED_telephony "control;config;sip;media;core;base")
-set(SB_ALLOWED_server "telephony;control;config;cases;store;directory;eventlog;sim;wfm;core;base")
+set(SB_ALLOWED_server "telephony;sip;control;config;cases;store;directory;eventlog;sim;wfm;core;base")
 
 function(sb_module)
   cmake_parse_arguments(M "" "NAME" "SOURCES;DEPS;EXTERNAL" ${ARGN})

@@ -57,13 +57,15 @@ struct NumberConfig {
 };
 struct PhoneConfig {
   std::string agent;    // an agent of the configuration
-  std::string contact;  // a static SIP URI for the agent's phone
+  std::string contact;  // a static SIP URI for the agent's phone (empty: it registers)
+  std::string ha1;      // MD5(agent:realm:password): the phone may REGISTER as the agent
   bool ready = false;   // logged in and ready when the server starts
 };
 struct TelephonyConfig {
   bool enabled = false;  // a [sip] table is present
   std::string listen = "127.0.0.1";
   std::int64_t port = 5060;
+  std::string realm = "switchboard";  // the digest realm phones authenticate in
   std::string rtp_address = "127.0.0.1";
   std::int64_t rtp_min = 20000, rtp_max = 29999;
   Duration no_rtp_timeout = std::chrono::seconds(30);

@@ -35,8 +35,13 @@ std::string Replace(std::string s, std::string_view what, const std::string& wit
 }
 
 Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
-  SB_RETURN_IF_ERROR(r.OnlyKeys(
-      {"listen", "port", "rtp_address", "rtp_ports", "no_rtp_timeout", "max_calls", "hold_music"}));
+  SB_RETURN_IF_ERROR(r.OnlyKeys({"listen", "port", "realm", "rtp_address", "rtp_ports",
+                                 "no_rtp_timeout", "max_calls", "hold_music"}));
+  SB_RETURN_IF_ERROR(r.String("realm", &c->realm));
+  if (c->realm.empty() || c->realm.size() > 128 ||
+      c->realm.find_first_of("\"\\\r\n") != std::string::npos) {
+    return r.Error(r.Get("realm"), "realm", "expected 1 to 128 characters without quotes");
+  }
   SB_RETURN_IF_ERROR(r.String("listen", &c->listen));
   if (c->listen != "*" && !IsNumericAddress(c->listen)) {
     return r.Error(r.Get("listen"), "listen", "expected a numeric IPv4 or IPv6 address, or \"*\"");
@@ -129,17 +134,34 @@ Result<TelephonyConfig> TelephonyConfigFromString(std::string_view toml, std::st
   std::set<std::string> phones;
   SB_RETURN_IF_ERROR(internal::ForEachTable(file, root, "phone", [&](const toml::table& t) {
     internal::Reader r(file, t, "phone");
-    SB_RETURN_IF_ERROR(r.OnlyKeys({"agent", "prefix", "contact", "ports", "ready"}));
-    std::string agent, prefix, contact;
+    SB_RETURN_IF_ERROR(r.OnlyKeys({"agent", "prefix", "contact", "ports", "ha1", "ready"}));
+    std::string agent, prefix, contact, ha1;
     bool ready = false;
     SB_RETURN_IF_ERROR(r.String("agent", &agent));
     SB_RETURN_IF_ERROR(r.String("prefix", &prefix));
-    SB_RETURN_IF_ERROR(r.String("contact", &contact, true));
+    SB_RETURN_IF_ERROR(r.String("contact", &contact));
+    SB_RETURN_IF_ERROR(r.String("ha1", &ha1));
+    if (!ha1.empty()) {
+      bool hex = ha1.size() == 32;
+      for (char ch : ha1) hex = hex && ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'));
+      if (!hex) {
+        return r.Error(r.Get("ha1"), "ha1",
+                       "expected 32 lower-case hex digits: `switchboard phone-ha1 AGENT "
+                       "--realm REALM` prints them from the password");
+      }
+      if (agent.empty()) {
+        return r.Error(r.Get("ha1"), "ha1", "goes with agent = \"name\" (one per phone)");
+      }
+    }
+    if (contact.empty() && ha1.empty()) {
+      return r.Error(nullptr, "contact",
+                     "give the phone's contact (a fixed address) or ha1 (it registers)");
+    }
     SB_RETURN_IF_ERROR(r.Bool("ready", &ready));
     if (agent.empty() == prefix.empty()) {
       return r.Error(nullptr, "agent", "give either agent = \"name\" or prefix = \"pool-\"");
     }
-    if (contact.rfind("sip:", 0) != 0 || contact.size() > 256) {
+    if (!contact.empty() && (contact.rfind("sip:", 0) != 0 || contact.size() > 256)) {
       return r.Error(r.Get("contact"), "contact",
                      "expected a SIP URI like \"sip:{agent}@192.0.2.20:5060\"");
     }
@@ -173,6 +195,7 @@ Result<TelephonyConfig> TelephonyConfigFromString(std::string_view toml, std::st
       PhoneConfig pc;
       pc.agent = a.name;
       pc.ready = ready;
+      pc.ha1 = ha1;
       pc.contact = Replace(contact, "{agent}", a.name);
       if (templated_port) {
         pc.contact = Replace(pc.contact, "{port}", std::to_string(ports[matched % ports.size()]));

@@ -19,5 +19,6 @@ void RegisterStoreCommand(CLI::App& app);
 void RegisterCaseCommand(CLI::App& app);
 void RegisterDirectoryCommands(CLI::App& app);
 void RegisterServeCommand(CLI::App& app);
+void RegisterPhoneHa1Command(CLI::App& app);
 
 }  // namespace sb::server

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   sb::server::RegisterCaseCommand(app);
   sb::server::RegisterDirectoryCommands(app);
   sb::server::RegisterServeCommand(app);
+  sb::server::RegisterPhoneHa1Command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,7 +7,10 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <strings.h>
+
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <deque>
 #include <future>
@@ -23,7 +26,10 @@
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/su_wait.h>
 
+#include <sofia-sip/auth_digest.h>
+
 #include "base/thread_annotations.h"
+#include "sip/digest.h"
 
 namespace sb::sip {
 namespace {
@@ -49,6 +55,17 @@ struct Leg {
 
 const char* UserOf(const url_t* u) { return u && u->url_user ? u->url_user : ""; }
 
+std::int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+struct Binding {
+  std::string contact;
+  std::int64_t expires_at = 0;  // steady seconds
+};
+
 }  // namespace
 
 struct Stack::Impl {
@@ -70,9 +87,15 @@ struct Stack::Impl {
 
   // SIP thread only.
   std::unordered_map<LegId, Leg> legs;
+  std::unordered_map<std::string, Binding> bindings;  // bounded by the configured users
+  NonceSource nonces{Md5Hex(std::to_string(NowSeconds()) + ":" +
+                            std::to_string(reinterpret_cast<std::uintptr_t>(this)))};
+  FailureLimiter limiter;  // max_auth_failures per source per minute
+  su_timer_t* expiry_timer = nullptr;
+  std::atomic<std::uint64_t> n_bindings{0}, n_auth_failed{0};
   std::atomic<std::uint64_t> n_legs{0}, n_in{0}, n_out{0}, n_busy{0}, n_refused{0};
 
-  explicit Impl(Stack& s) : self(s) {}
+  explicit Impl(Stack& s) : self(s), limiter(s.options_.max_auth_failures) {}
 
   bool Push(Cmd c) {
     {
@@ -201,6 +224,122 @@ struct Stack::Impl {
     self.listener_.OnTerminated(id, status);
   }
 
+  // The sender of the request being handled: numeric address and port.
+  std::pair<std::string, std::uint16_t> Source() {
+    if (msg_t* msg = nua_current_request(nua)) {
+      if (su_addrinfo_t* ai = msg_addrinfo(msg); ai && ai->ai_addr) {
+        char host[NI_MAXHOST] = {0}, serv[NI_MAXSERV] = {0};
+        if (getnameinfo(reinterpret_cast<const sockaddr*>(ai->ai_addr),
+                        static_cast<socklen_t>(ai->ai_addrlen), host, sizeof host, serv,
+                        sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+          return {host, static_cast<std::uint16_t>(std::atoi(serv))};
+        }
+      }
+    }
+    return {"", 0};
+  }
+
+  static void OnExpiryTimer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
+    auto* im = reinterpret_cast<Impl*>(arg);
+    const std::int64_t now = NowSeconds();
+    for (auto it = im->bindings.begin(); it != im->bindings.end();) {
+      if (it->second.expires_at <= now) {
+        const std::string user = it->first;
+        it = im->bindings.erase(it);
+        im->self.listener_.OnRegistration(user, "");
+      } else {
+        ++it;
+      }
+    }
+    im->n_bindings.store(im->bindings.size(), std::memory_order_relaxed);
+  }
+
+  // The registrar (RFC 3261 §10) with digest authentication against the configured HA1s.
+  void OnRegister(nua_handle_t* nh, const sip_t* sip) {
+    const std::int64_t now = NowSeconds();
+    const std::string source = Source().first;
+    const Options& o = self.options_;
+    // A null tag ends the tag list: the optional header is left out.
+    auto respond = [&](int status, tag_type_t tag = nullptr, tag_value_t value = 0) {
+      nua_respond(nh, status, sip_status_phrase(status), NUTAG_WITH_THIS(nua), tag, value,
+                  TAG_END());
+      nua_handle_destroy(nh);
+    };
+    if (!sip || !sip->sip_to) return respond(400);
+    if (limiter.Blocked(source, now)) return respond(403);
+    const std::string user = UserOf(sip->sip_to->a_url);
+    auto fail = [&] {
+      limiter.Failed(source, now);
+      n_auth_failed.fetch_add(1, std::memory_order_relaxed);
+      self.listener_.OnAuthFailed(source, user);
+      respond(403);
+    };
+    const sip_authorization_t* au = sip->sip_authorization;
+    const auto challenge = [&](bool stale) {
+      const std::string h = "Digest realm=\"" + o.realm + "\", nonce=\"" + nonces.Make(now) +
+                            "\", algorithm=MD5, qop=\"auth\"" + (stale ? ", stale=true" : "");
+      respond(401, SIPTAG_WWW_AUTHENTICATE_STR(h.c_str()));
+    };
+    if (!au || !au->au_scheme || strcasecmp(au->au_scheme, "Digest") != 0) return challenge(false);
+    auth_response_t ar[1] = {};
+    ar->ar_size = sizeof ar[0];
+    su_home_t home[1] = {SU_HOME_INIT(home)};
+    if (auth_digest_response_get(home, ar, au->au_params) < 0) {
+      su_home_deinit(home);
+      return fail();
+    }
+    DigestResponse r;
+    auto str = [](const char* p) { return p ? std::string(p) : std::string(); };
+    r.username = str(ar->ar_username);
+    r.realm = str(ar->ar_realm);
+    r.nonce = str(ar->ar_nonce);
+    r.uri = str(ar->ar_uri);
+    r.response = str(ar->ar_response);
+    r.qop = str(ar->ar_qop);
+    r.nc = str(ar->ar_nc);
+    r.cnonce = str(ar->ar_cnonce);
+    r.algorithm = str(ar->ar_algorithm);
+    su_home_deinit(home);
+    auto ha1 = o.ha1.find(user);
+    if (ha1 == o.ha1.end() || r.username != user || r.realm != o.realm) return fail();
+    if (!nonces.Fresh(r.nonce, now, 300)) return challenge(true);
+    if (!VerifyDigest(r, ha1->second, "REGISTER")) return fail();
+
+    std::int64_t expires = o.default_expires;
+    if (sip->sip_expires) expires = static_cast<std::int64_t>(sip->sip_expires->ex_delta);
+    const sip_contact_t* m = sip->sip_contact;
+    if (m && m->m_expires) expires = std::atoll(m->m_expires);
+    if (!m) {  // a query: the current binding
+      auto b = bindings.find(user);
+      if (b == bindings.end()) return respond(200);
+      const std::string c = "<" + b->second.contact + ">;expires=" +
+                            std::to_string(std::max<std::int64_t>(0, b->second.expires_at - now));
+      return respond(200, SIPTAG_CONTACT_STR(c.c_str()));
+    }
+    if (expires == 0 || m->m_url->url_type == url_any) {  // "*" or expires=0: unregister
+      if (bindings.erase(user) > 0) self.listener_.OnRegistration(user, "");
+      n_bindings.store(bindings.size(), std::memory_order_relaxed);
+      return respond(200);
+    }
+    if (expires < o.min_expires) {
+      const std::string min = std::to_string(o.min_expires);
+      return respond(423, SIPTAG_MIN_EXPIRES_STR(min.c_str()));
+    }
+    expires = std::min(expires, o.max_expires);
+    char* uri = url_as_string(home, m->m_url);
+    const std::string contact = uri ? uri : "";
+    su_home_deinit(home);
+    if (contact.rfind("sip:", 0) != 0 || contact.size() > 512) return respond(400);
+    Binding& b = bindings[user];
+    const bool changed = b.contact != contact;
+    b.contact = contact;
+    b.expires_at = now + expires;
+    n_bindings.store(bindings.size(), std::memory_order_relaxed);
+    if (changed) self.listener_.OnRegistration(user, contact);
+    const std::string c = "<" + contact + ">;expires=" + std::to_string(expires);
+    respond(200, SIPTAG_CONTACT_STR(c.c_str()));
+  }
+
   void OnIncomingInvite(nua_handle_t* nh, const sip_t* sip) {
     if (shutting_down || legs.size() >= self.options_.max_legs) {
       n_busy.fetch_add(1, std::memory_order_relaxed);
@@ -257,6 +396,9 @@ struct Stack::Impl {
       case nua_i_ack:
         if (id) l.OnAck(id);
         return;
+      case nua_i_register:
+        impl->OnRegister(nh, sip);
+        return;
       case nua_i_cancel:
       case nua_i_bye:
         if (Leg* leg = impl->Find(id); leg && !leg->hung_up) {
@@ -312,7 +454,7 @@ struct Stack::Impl {
             event != nua_r_set_params) {
           if (event == nua_i_options || event == nua_i_message || event == nua_i_subscribe ||
               event == nua_i_notify || event == nua_i_method || event == nua_i_publish ||
-              event == nua_i_refer || event == nua_i_info || event == nua_i_register) {
+              event == nua_i_refer || event == nua_i_info) {
             nua_handle_destroy(nh);
           }
         }
@@ -361,10 +503,19 @@ Status Stack::Start() {
                                     " (in use, or not an address of this machine)"));
       return;
     }
+    // The registrar is ours: nua hands REGISTER over instead of answering 405.
+    nua_set_params(m.nua, NUTAG_ALLOW("REGISTER"), NUTAG_APPL_METHOD("REGISTER"), TAG_END());
+    m.expiry_timer = su_timer_create(su_root_task(m.root), 1000);
+    if (m.expiry_timer) {
+      su_timer_set_interval(m.expiry_timer, &Impl::OnExpiryTimer,
+                            reinterpret_cast<su_timer_arg_t*>(&m), 1000);
+    }
     m.running = true;
     started.set_value(Status::Ok());
     su_root_run(m.root);
     if (m.shutdown_timer) su_timer_destroy(m.shutdown_timer);
+    if (m.expiry_timer) su_timer_destroy(m.expiry_timer);
+    m.expiry_timer = nullptr;
     m.shutdown_timer = nullptr;
     m.legs.clear();                // nua frees the handles of calls it ended during the shutdown
     if (!m.shutdown_done) return;  // a peer never answered: the process is exiting, leave nua
@@ -389,7 +540,7 @@ void Stack::Stop() {
   Impl& im = *impl_;
   if (!im.thread.joinable()) return;
   if (im.running) {
-    im.Push(Cmd{Op::kStop});
+    im.Push(Cmd{Op::kStop, 0, 0, {}, {}, {}});
     {
       MutexLock lock(im.mu);
       im.stopped = true;
@@ -408,12 +559,12 @@ bool Stack::Invite(LegId leg, std::string target, std::string from_user, std::st
   return impl_->Push(
       Cmd{Op::kInvite, leg, 0, std::move(target), std::move(from_user), std::move(sdp)});
 }
-bool Stack::End(LegId leg) { return impl_->Push(Cmd{Op::kEnd, leg}); }
+bool Stack::End(LegId leg) { return impl_->Push(Cmd{Op::kEnd, leg, 0, {}, {}, {}}); }
 
 Stats Stack::stats() const {
   const Impl& im = *impl_;
-  return Stats{im.n_legs.load(), im.n_in.load(), im.n_out.load(), im.n_busy.load(),
-               im.n_refused.load()};
+  return Stats{im.n_legs.load(),    im.n_in.load(),       im.n_out.load(),        im.n_busy.load(),
+               im.n_refused.load(), im.n_bindings.load(), im.n_auth_failed.load()};
 }
 
 }  // namespace sb::sip

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "base/status.h"
 
@@ -30,6 +31,13 @@ struct Options {
   std::string user_agent = "Switchboard";
   std::size_t max_legs = 20'000;      // inbound INVITEs past it get 503, outbound Invites fail
   std::size_t max_pending = 100'000;  // queued commands; past it a command is refused
+  // The registrar: phones REGISTER as their user with digest authentication against HA1
+  // (MD5(user:realm:password)); users without an entry get 403.
+  std::string realm = "switchboard";
+  std::unordered_map<std::string, std::string> ha1;  // user -> HA1 (lower-case hex)
+  std::int64_t min_expires = 60, max_expires = 3600, default_expires = 3600;  // seconds
+  // Failed authentications per source before it gets 403 without a challenge, for a minute.
+  int max_auth_failures = 10;
 };
 
 // A new inbound call (the INVITE has been answered with 100 Trying).
@@ -60,6 +68,11 @@ class Listener {
   // The leg is gone (after any of the above, after our own End, or on a transport failure or a
   // missing ACK); its id is never used again.
   virtual void OnTerminated(LegId leg, int status) = 0;
+  // The registrar: `user`'s phone is now at `contact` (a SIP URI), or no longer registered
+  // (`contact` empty: unregistered or expired).
+  virtual void OnRegistration(const std::string& /*user*/, const std::string& /*contact*/) {}
+  // A REGISTER failed authentication (logged by the listener; the source is rate-limited).
+  virtual void OnAuthFailed(const std::string& /*source*/, const std::string& /*user*/) {}
 };
 
 struct Stats {
@@ -67,6 +80,8 @@ struct Stats {
   std::uint64_t inbound = 0, outbound = 0;
   std::uint64_t refused_busy = 0;      // 503: max_legs reached
   std::uint64_t commands_refused = 0;  // the queue was full
+  std::uint64_t registrations = 0;     // phones registered now
+  std::uint64_t auth_failures = 0;     // since start
 };
 
 class Stack {

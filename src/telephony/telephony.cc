@@ -24,7 +24,9 @@ Telephony::Telephony(config::TelephonyConfig config, const control::Controller& 
                      Hooks hooks)
     : config_(std::move(config)), ctl_(controller), hooks_(std::move(hooks)) {
   for (const auto& n : config_.numbers) queue_of_number_[n.number] = n.queue;
-  for (const auto& p : config_.phones) contact_of_agent_[p.agent] = p.contact;
+  for (const auto& p : config_.phones) {
+    if (!p.contact.empty()) contact_of_agent_[p.agent] = p.contact;
+  }
 }
 
 Telephony::~Telephony() { Stop(); }
@@ -57,6 +59,10 @@ Status Telephony::Start() {
   so.listen = config_.listen;
   so.port = static_cast<std::uint16_t>(config_.port);
   so.max_legs = static_cast<std::size_t>(config_.max_calls);
+  so.realm = config_.realm;
+  for (const auto& p : config_.phones) {
+    if (!p.ha1.empty()) so.ha1[p.agent] = p.ha1;
+  }
   sip_ = std::make_unique<sip::Stack>(so, *this);
 
   // Static phones: logged in (and ready when configured) before the first call can arrive.
@@ -105,6 +111,24 @@ void Telephony::OnHangup(sip::LegId leg, bool) {
 }
 void Telephony::OnTerminated(sip::LegId leg, int) {
   hooks_.task([this, leg] { Terminated(leg); });
+}
+
+void Telephony::OnRegistration(const std::string& user, const std::string& contact) {
+  hooks_.task([this, user, contact] {
+    Log("info", contact.empty() ? "telephony: phone unregistered" : "telephony: phone registered",
+        {{"agent", user}, {"contact", contact}});
+    if (contact.empty()) {
+      registered_.erase(user);
+    } else {
+      registered_[user] = contact;
+    }
+  });
+}
+
+void Telephony::OnAuthFailed(const std::string& source, const std::string& user) {
+  hooks_.task([this, source, user] {
+    Log("warn", "telephony: REGISTER failed authentication", {{"from", source}, {"user", user}});
+  });
 }
 
 // --- control thread ---
@@ -217,7 +241,9 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
   }
   if (!caller || caller->gone) return;  // the caller's Abandon is on its way
   std::string uri;
-  if (auto it = contact_of_agent_.find(agent); it != contact_of_agent_.end()) {
+  if (auto r = registered_.find(agent); r != registered_.end()) {
+    uri = r->second;
+  } else if (auto it = contact_of_agent_.find(agent); it != contact_of_agent_.end()) {
     uri = it->second;
   } else {
     uri = ctl_.agent(o.agent).device;

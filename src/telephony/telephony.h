@@ -74,6 +74,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void OnFailed(sip::LegId leg, int status) override;
   void OnHangup(sip::LegId leg, bool cancelled) override;
   void OnTerminated(sip::LegId leg, int status) override;
+  void OnRegistration(const std::string& user, const std::string& contact) override;
+  void OnAuthFailed(const std::string& source, const std::string& user) override;
 
  private:
   struct Leg {
@@ -117,7 +119,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   const control::Controller& ctl_;
   Hooks hooks_;
   std::unordered_map<std::string, std::string> queue_of_number_;
-  std::unordered_map<std::string, std::string> contact_of_agent_;
+  std::unordered_map<std::string, std::string> contact_of_agent_;  // static [[phone]] contacts
+  std::unordered_map<std::string, std::string> registered_;        // agent -> REGISTERed contact
   std::shared_ptr<const media::Clip> hold_music_;
   std::unique_ptr<media::Engine> media_;
   std::unique_ptr<sip::Stack> sip_;
