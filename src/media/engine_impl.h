@@ -6,6 +6,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -24,17 +25,19 @@
 #include "media/udp.h"
 
 namespace sb::media {
-using Clock = std::chrono::steady_clock;
-inline constexpr auto kTick = std::chrono::milliseconds(20);
-inline constexpr auto kLate = std::chrono::milliseconds(5);
-inline constexpr std::size_t kRecvBatch = 32;
-inline constexpr int kMaxBatchesPerWakeup =
-    4;  // per leg: a flooded socket cannot starve the others
-inline constexpr std::uint64_t kMaxCatchUpFrames = 3;
-inline constexpr std::uint64_t kWakeTag = ~std::uint64_t{0};
-inline constexpr std::uint64_t kTimerTag =
-    kWakeTag - 1;  // leg ids count up from 1 and never get here
 
+using Clock = std::chrono::steady_clock;  // CLOCK_MONOTONIC on Linux, as the timerfd
+inline constexpr auto kTick = std::chrono::milliseconds(20);
+inline constexpr auto kLate = std::chrono::milliseconds(5);  // a tick later than this is counted
+inline constexpr std::size_t kRecvBatch = 32;
+// Per leg and wake-up: a flooded socket cannot starve the others (epoll is level-triggered).
+inline constexpr int kMaxBatchesPerWakeup = 4;
+inline constexpr std::uint64_t kMaxCatchUpFrames = 3;  // frames sent per leg after a late tick
+// epoll tags besides leg ids, which count up from 1 and never get here.
+inline constexpr std::uint64_t kWakeTag = ~std::uint64_t{0};
+inline constexpr std::uint64_t kTimerTag = kWakeTag - 1;
+
+// Commands, each applied on the media thread in the order posted.
 struct AddLeg {
   LegId leg;
   int fd;
@@ -86,7 +89,8 @@ struct Leg {
 struct Engine::Impl {
   Impl(const Options& o, std::function<void(const Event&)> cb)
       : options(o), on_event(std::move(cb)), rng(std::random_device{}()) {
-    legs.reserve(o.max_legs);
+    // Up front, so opening legs rarely rehashes; no range holds more than 32768 even ports.
+    legs.reserve(std::min<std::size_t>(o.max_legs, 32768));
   }
   ~Impl();
 

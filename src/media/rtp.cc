@@ -91,6 +91,10 @@ std::optional<char> DtmfDetector::Feed(std::uint32_t ssrc, std::uint32_t timesta
   }
   // Not after the last reported event: a repeated end, or a straggler of an older event.
   if (reported_ && static_cast<std::int32_t>(timestamp - reported_ts_) <= 0) return std::nullopt;
+  // Older than the event in progress: a reordered straggler, which must not end that event.
+  if (in_progress_ && static_cast<std::int32_t>(timestamp - in_progress_ts_) < 0) {
+    return std::nullopt;
+  }
   std::optional<char> digit;
   if (in_progress_ && timestamp != in_progress_ts_) {
     // A new event began before any end of the previous one arrived: its ends were lost.

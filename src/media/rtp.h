@@ -51,8 +51,9 @@ char DtmfDigit(std::uint8_t event);
 // Reports each key press once. An event is the run of packets sharing one RTP timestamp; its end
 // is sent three times (RFC 4733 §2.5.1.4), so a digit is reported at the first end packet, and
 // packets of that event or of older ones (serial-number order of timestamps: repeats and late
-// reordered packets) are ignored after it. When every end packet is lost, the digit is reported
-// when the next event starts. A new SSRC (the sender restarted) starts afresh.
+// reordered packets) are ignored after it, as are packets older than the event in progress. When
+// every end packet is lost, the digit is reported when the next event starts. A new SSRC (the
+// sender restarted) starts afresh.
 class DtmfDetector {
  public:
   // The digit completed by this packet, if any (tones and flash are not digits).

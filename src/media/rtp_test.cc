@@ -119,6 +119,14 @@ TEST(DtmfDetector, LostEndsReportAtTheNextEvent) {
   EXPECT_FALSE(d.Feed(7, 900, Ev(2, true)));
 }
 
+TEST(DtmfDetector, StragglersOfOlderEventsAreIgnored) {
+  DtmfDetector d;
+  EXPECT_FALSE(d.Feed(7, 8000, Ev(5, false)));
+  EXPECT_FALSE(d.Feed(7, 7840, Ev(0, false)));  // reordered: older than the event in progress
+  EXPECT_EQ(d.Feed(7, 8000, Ev(5, true)), '5');
+  EXPECT_FALSE(d.Feed(7, 7840, Ev(0, true)));
+}
+
 TEST(DtmfDetector, TonesAreNotDigits) {
   DtmfDetector d;
   EXPECT_FALSE(d.Feed(7, 100, Ev(16, true)));  // flash
