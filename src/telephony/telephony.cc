@@ -192,9 +192,18 @@ void Telephony::Incoming(const sip::Incoming& call) {
   e.queue = number->second;
   e.caller = leg.number;
   e.handle = std::to_string(id);
+  leg.enqueuing = true;
   const bool posted = hooks_.command(e, [this, id, answer](const control::Reply& r) {
     Leg* l = Find(id);
     if (!l) return;
+    l->enqueuing = false;
+    if (l->terminated) {  // the caller's leg ended (CANCEL, BYE) before the contact existed
+      if (r.status.ok()) {
+        (void)hooks_.command(control::Abandon{r.contact}, [](const control::Reply&) {});
+      }
+      legs_.erase(id);
+      return;
+    }
     if (!r.status.ok()) {
       ++stats_.refused;
       Log("warn", "telephony: call not queued", {{"why", r.status.message()}});
@@ -239,7 +248,14 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
       caller_of_contact_[contact] = id;
     }
   }
-  if (!caller || caller->gone) return;  // the caller's Abandon is on its way
+  if (!caller) {
+    // No leg of ours: a contact left from before a restart, whose call is gone.
+    Log("warn", "telephony: offered a contact with no call; abandoning it",
+        {{"contact", std::to_string(contact)}});
+    (void)hooks_.command(control::Abandon{contact}, [](const control::Reply&) {});
+    return;
+  }
+  if (caller->gone) return;  // the caller's Abandon is on its way
   std::string uri;
   if (auto r = registered_.find(agent); r != registered_.end()) {
     uri = r->second;
@@ -349,6 +365,14 @@ void Telephony::Terminated(sip::LegId id) {
   if (it == legs_.end()) return;
   Leg& leg = it->second;
   if (leg.caller) {
+    if (leg.enqueuing) {
+      // The contact is being created: its reply abandons it; until then the leg stays.
+      leg.gone = true;
+      leg.terminated = true;
+      if (media_) media_->Close(leg.media);
+      by_media_.erase(leg.media);
+      return;
+    }
     if (!leg.gone || !leg.reported) CallerLeft(leg);  // a lost leg (no ACK, transport)
     if (leg.contact) caller_of_contact_.erase(leg.contact);
   } else {

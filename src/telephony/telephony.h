@@ -89,6 +89,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
     bool connected = false;    // bridged to an agent
     bool gone = false;         // hung up or ended: waiting for its termination
     bool reported = false;     // the engine has been told the caller left
+    bool enqueuing = false;    // the Enqueue is on its way: the leg waits for its reply
+    bool terminated = false;   // the SIP leg is gone (kept only until the Enqueue's reply)
     sip::LegId agent_leg = 0;  // the bridged agent
     // agent legs
     std::string agent;

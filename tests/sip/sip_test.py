@@ -1,0 +1,1117 @@
+#!/usr/bin/env python3
+"""SIP telephony end to end: `switchboard serve` with [sip], driven by real SIPp and by small
+Python SIP peers, on loopback only.
+
+One server runs the whole suite (a temporary TOML: queues `support` (offer_timeout 2s, wrap_up 0s,
+agents sup1..sup3 whose readiness the test sets over the stdin control protocol), `hold` (no
+agents) and `ringall` (ring-all, ring1 and ring2); every agent has a static phone that is a SIPp
+UAS on a port of its own). Each case starts one SIPp process per role, checks what each side saw
+(the scenarios' <log> markers, tests/sip/README.md) and what the store recorded (the CDR of the
+case's own caller number). Every process is bounded (-m, -timeout) and killed at the end; every
+wait has a deadline.
+Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
+  CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register
+Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
+"""
+import hashlib
+import json
+import os
+import random
+import re
+import select
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HOLD_MUSIC = "/usr/share/asterisk/moh/macroform-cold_day.wav"
+LO = "127.0.0.1"
+SKIP = 77
+
+failures = 0
+results = []  # (case, passed)
+case_failures = 0
+
+
+def check(name, cond, detail=""):
+    global failures, case_failures
+    print(("ok   " if cond else "FAIL ") + name + ("" if cond or not detail else "  [%s]" % (detail,)),
+          flush=True)
+    if not cond:
+        failures += 1
+        case_failures += 1
+    return cond
+
+
+# --- ports ------------------------------------------------------------------------------------
+
+_taken = set()
+
+
+def free_port(tcp_too=False):
+    """A UDP port (and TCP when asked) nobody uses now on 127.0.0.1; never handed out twice."""
+    for _ in range(200):
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind((LO, 0))
+        port = u.getsockname()[1]
+        ok = port not in _taken
+        t = None
+        if ok and tcp_too:
+            t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            try:
+                t.bind((LO, port))
+            except OSError:
+                ok = False
+        u.close()
+        if t:
+            t.close()
+        if ok:
+            _taken.add(port)
+            return port
+    raise RuntimeError("no free port")
+
+
+# The server's RTP and SIPp's media ports sit above the kernel's ephemeral range (32768-60999)
+# and clear of bench/sip-load.sh (RTP 10000-39999, its SIPp 40000+ and 50000+), which may run on
+# the same machine at the same time.
+RTP_PORTS = "61000-61999"
+_next_media = [random.randrange(62000, 62900, 4)]
+
+
+def media_port():
+    """SIPp binds -mp and -mp+2 (audio, video) even without RTP: a free pair, 4 apart."""
+    for _ in range(400):
+        p = _next_media[0]
+        _next_media[0] = 62000 + (p - 62000 + 4) % 900
+        socks = []
+        try:
+            for q in (p, p + 2):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                socks.append(s)
+                s.bind((LO, q))
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+        return p
+    raise RuntimeError("no free media ports")
+
+
+def udp_port_busy(port, ip=LO):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.bind((ip, port))
+        return False
+    except OSError:
+        return True
+    finally:
+        s.close()
+
+
+# --- the server -------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, binary, tmp, config, store):
+        self.err = open(os.path.join(tmp, "server.log"), "wb")
+        self.p = subprocess.Popen([binary, "serve", config, "--store", "sqlite:" + store,
+                                   "--control", "stdin"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=self.err)
+        self.lines = []  # every line out (replies, {"event":..}, {"durable":..})
+        self.replies = []
+        self.cv = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for raw in self.p.stdout:
+            try:
+                msg = json.loads(raw)
+            except ValueError:
+                msg = {"unparsed": raw.decode(errors="replace")}
+            with self.cv:
+                self.lines.append(msg)
+                if "op" in msg or ("ok" in msg and "event" not in msg):
+                    self.replies.append(msg)
+                self.cv.notify_all()
+
+    def call(self, req, timeout=5.0):
+        """Sends a request; its reply (the next reply line with its op), or None."""
+        with self.cv:
+            start = len(self.replies)
+        try:
+            self.p.stdin.write((json.dumps(req) + "\n").encode())
+            self.p.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            return None
+        end = time.time() + timeout
+        with self.cv:
+            while time.time() < end:
+                for r in self.replies[start:]:
+                    if r.get("op") in (req["op"], None):
+                        return r
+                self.cv.wait(0.05)
+        return None
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def stop(self):
+        try:
+            self.p.stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass
+        try:
+            self.p.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.p.send_signal(signal.SIGTERM)
+            try:
+                self.p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.err.close()
+        return self.p.returncode
+
+
+# --- SIPp -------------------------------------------------------------------------------------
+
+
+class Sipp:
+    """One SIPp process (one call, bounded); its <log> markers and message trace in tmp."""
+    count = 0
+
+    def __init__(self, tmp, role, scenario, args, ip=LO, port=None, timeout=15):
+        Sipp.count += 1
+        self.role = role
+        base = os.path.join(tmp, "%02d-%s" % (Sipp.count, role))
+        self.log, self.msgs, self.errs = base + ".log", base + ".msg", base + ".err"
+        self.port = port or free_port()
+        self.ip = ip
+        cmd = ["sipp"] + args + ["-sf", os.path.join(HERE, scenario), "-i", ip,
+                                 "-p", str(self.port), "-mp", str(media_port()),
+                                 "-m", "1", "-timeout", "%ds" % timeout, "-timeout_error",
+                                 "-nostdin", "-trace_logs", "-log_file", self.log,
+                                 "-trace_msg", "-message_file", self.msgs,
+                                 "-trace_err", "-error_file", self.errs]
+        self.cmd = cmd
+        self.out = open(base + ".out", "wb")
+        self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.out,
+                                  stderr=subprocess.STDOUT)
+        self.bound_deadline = time.time() + 3
+
+    def wait_bound(self):
+        """A UAS: until its port is taken (SIPp listens), at most 3 s."""
+        while time.time() < self.bound_deadline and self.p.poll() is None:
+            if udp_port_busy(self.port, self.ip):
+                return True
+            time.sleep(0.02)
+        return self.p.poll() is None
+
+    def markers(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return [ln.strip() for ln in f if ln.strip()]
+        except OSError:
+            return []
+
+    def has(self, marker):
+        return any(m == marker or m.startswith(marker) for m in self.markers())
+
+    def errors_mention(self, text):
+        try:
+            with open(self.errs, errors="replace") as f:
+                return text in f.read()
+        except OSError:
+            return False
+
+    def wait_marker(self, marker, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.has(marker):
+                return time.time()
+            if self.p.poll() is not None:
+                return time.time() if self.has(marker) else None
+            time.sleep(0.02)
+        return None
+
+    def wait(self, timeout):
+        """Exit status, or None after killing it at the deadline."""
+        try:
+            return self.p.wait(timeout=max(timeout, 0.01))
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait()
+        self.out.close()
+
+    def describe(self):
+        return "%s exit=%s markers=%s trace=%s" % (self.role, self.p.poll(), self.markers(),
+                                                   self.msgs)
+
+
+# --- a tiny SIP peer in Python (for what SIPp does not check easily) --------------------------
+
+
+def parse(data):
+    """(first line, {lower-case header: first value}, body) or None."""
+    try:
+        text = data.decode("utf-8", errors="replace")
+    except Exception:  # noqa: BLE001
+        return None
+    head, _, body = text.partition("\r\n\r\n")
+    lines = head.split("\r\n")
+    hdrs = {}
+    for ln in lines[1:]:
+        k, _, v = ln.partition(":")
+        hdrs.setdefault(k.strip().lower(), v.strip())
+    return lines[0], hdrs, body
+
+
+def status_of(first):
+    m = re.match(r"SIP/2\.0 (\d{3})", first or "")
+    return int(m.group(1)) if m else None
+
+
+class PySip:
+    def __init__(self, server_port, ip=LO):
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.s.bind((ip, 0))
+        self.ip, self.port = ip, self.s.getsockname()[1]
+        self.server = (LO, server_port)
+        self.tag = "py%d" % random.randrange(10**9)
+        self.call_id = "py-%d@%s" % (random.randrange(10**12), ip)
+
+    def branch(self):
+        return "z9hG4bK-py-%d" % random.randrange(10**12)
+
+    def request(self, method, user, cseq, caller="pyprobe", to_tag=None, body="", ctype=None,
+                branch=None, extra=()):
+        to = "<sip:%s@%s:%d>" % (user, LO, self.server[1]) + (";tag=" + to_tag if to_tag else "")
+        h = ["%s sip:%s@%s:%d SIP/2.0" % (method, user, LO, self.server[1]),
+             "Via: SIP/2.0/UDP %s:%d;branch=%s;rport" % (self.ip, self.port, branch or self.branch()),
+             "From: <sip:%s@%s:%d>;tag=%s" % (caller, self.ip, self.port, self.tag),
+             "To: " + to, "Call-ID: " + self.call_id, "CSeq: %d %s" % (cseq, method),
+             "Contact: <sip:%s@%s:%d>" % (caller, self.ip, self.port), "Max-Forwards: 70"]
+        h += list(extra)
+        if ctype:
+            h.append("Content-Type: " + ctype)
+        h.append("Content-Length: %d" % len(body.encode()))
+        return ("\r\n".join(h) + "\r\n\r\n" + body).encode()
+
+    def send(self, data):
+        self.s.sendto(data, self.server)
+
+    def recv(self, timeout, pred=lambda m: True):
+        """The next parsed message for which pred holds, within timeout; None otherwise."""
+        end = time.time() + timeout
+        while True:
+            left = end - time.time()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.s], [], [], left)
+            if not r:
+                return None
+            data, _ = self.s.recvfrom(70000)
+            m = parse(data)
+            if m and pred(m):
+                return m
+
+    def reply(self, msg, code, reason):
+        first, h, _ = msg
+        out = ["SIP/2.0 %d %s" % (code, reason), "Via: " + h.get("via", ""),
+               "From: " + h.get("from", ""), "To: " + h.get("to", ""),
+               "Call-ID: " + h.get("call-id", ""), "CSeq: " + h.get("cseq", ""),
+               "Content-Length: 0"]
+        self.send(("\r\n".join(out) + "\r\n\r\n").encode())
+
+    def close(self):
+        self.s.close()
+
+
+def sdp_offer(port, pts="0 101", ip=LO):
+    return ("v=0\r\no=py 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n"
+            "m=audio %d RTP/AVP %s\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+            "a=sendrecv\r\n" % (ip, ip, port, pts))
+
+
+def to_tag(msg):
+    m = re.search(r";\s*tag=([^;>\s]+)", msg[1].get("to", ""))
+    return m.group(1) if m else None
+
+
+def final_for(cseq_method):
+    return lambda m: (status_of(m[0]) or 0) >= 200 and m[1].get("cseq", "").endswith(cseq_method)
+
+
+def options_ok(server_port, timeout=1.0):
+    """One OPTIONS from a fresh socket: the status code, or None."""
+    p = PySip(server_port)
+    try:
+        p.send(p.request("OPTIONS", "probe", 1))
+        m = p.recv(timeout, lambda m: status_of(m[0]) is not None)
+        return status_of(m[0]) if m else None
+    finally:
+        p.close()
+
+
+# --- the suite --------------------------------------------------------------------------------
+
+AGENTS = ["sup1", "sup2", "sup3", "ring1", "ring2", "reg1"]  # declaration order = engine ids
+REALM, REG_PASSWORD = "switchboard", "s3cret-Pass"  # reg1's phone REGISTERs (digest, HA1)
+
+
+class Suite:
+    def __init__(self, binary):
+        self.binary = binary
+        self.tmp = tempfile.mkdtemp(prefix="sb-sip-")
+        self.sip_port = free_port(tcp_too=True)
+        self.phone = {a: free_port() for a in AGENTS}
+        self.store = os.path.join(self.tmp, "x.db")
+        self.config = os.path.join(self.tmp, "sip.toml")
+        self.procs = []
+        self.numbers = iter(range(1, 1000))
+        with open(self.config, "w") as f:
+            f.write(self.toml())
+        self.server = None
+        self.noack = None  # the dangling caller of the no-ACK case
+
+    def toml(self):
+        t = """
+[engine]
+seed = 1
+[[queue]]
+name = "support"
+strategy = "longest_idle"
+offer_timeout = "2s"
+wrap_up = "0s"
+[[queue]]
+name = "hold"
+strategy = "longest_idle"
+[[queue]]
+name = "ringall"
+strategy = "ring_all"
+ring_all_max = 2
+offer_timeout = "5s"
+wrap_up = "0s"
+[[queue]]
+name = "desk"
+strategy = "longest_idle"
+offer_timeout = "5s"
+wrap_up = "0s"
+"""
+        for a in AGENTS:
+            q = "support" if a.startswith("sup") else "desk" if a.startswith("reg") else "ringall"
+            t += '[[agent]]\nname = "%s"\nqueues = { %s = 1 }\n' % (a, q)
+        t += """
+[sip]
+listen = "127.0.0.1"
+port = %d
+rtp_address = "127.0.0.1"
+rtp_ports = "%s"
+no_rtp_timeout = "120s"
+max_calls = 100
+hold_music = "%s"
+[[trunk]]
+name = "loopback"
+allow = ["127.0.0.1"]
+[[number]]
+number = "support"
+queue = "support"
+[[number]]
+number = "hold"
+queue = "hold"
+[[number]]
+number = "ringall"
+queue = "ringall"
+[[number]]
+number = "desk"
+queue = "desk"
+""" % (self.sip_port, RTP_PORTS, HOLD_MUSIC)
+        # reg1 has no fixed address: its phone registers with the password behind this HA1.
+        ha1 = hashlib.md5(("reg1:%s:%s" % (REALM, REG_PASSWORD)).encode()).hexdigest()
+        t += '[[phone]]\nagent = "reg1"\nha1 = "%s"\nready = true\n' % ha1
+        # support agents start logged out: each case sets who is ready, and in which order.
+        for a in [a for a in AGENTS if not a.startswith("reg")]:
+            t += '[[phone]]\nagent = "%s"\ncontact = "sip:%s@127.0.0.1:%d"\nready = %s\n' % (
+                a, a, self.phone[a], "false" if a.startswith("sup") else "true")
+        return t
+
+    def caller_number(self):
+        return "06000%05d" % next(self.numbers)
+
+    # processes
+    def sipp(self, role, scenario, args, **kw):
+        p = Sipp(self.tmp, role, scenario, args, **kw)
+        self.procs.append(p)
+        return p
+
+    def agent(self, name, scenario, timeout=15):
+        p = self.sipp(name, scenario, [], port=self.phone[name], timeout=timeout)
+        p.wait_bound()
+        return p
+
+    def caller(self, number, dialled, hangup="server", hold_ms=0, codecs="0 101",
+               scenario="uac_call.xml", ip=LO, timeout=15):
+        args = ["%s:%d" % (LO, self.sip_port), "-s", dialled, "-key", "caller", number,
+                "-key", "codecs", codecs, "-key", "hangup", hangup]
+        if hold_ms:
+            args += ["-d", str(hold_ms)]
+        return self.sipp("caller-" + dialled, scenario, args, ip=ip, timeout=timeout)
+
+    def reap(self):
+        for p in self.procs:
+            p.kill()
+        self.procs = []
+
+    # control
+    def ready_only(self, *names):
+        """Support agents: exactly `names` logged in and ready, the others logged out."""
+        ok = True
+        for a in ("sup1", "sup2", "sup3"):
+            self.server.call({"op": "logout", "agent": a})
+        for a in names:
+            ok &= self.make_ready(a)
+        return ok
+
+    def make_ready(self, a):
+        r1 = self.server.call({"op": "login", "agent": a,
+                               "device": "sip:%s@127.0.0.1:%d" % (a, self.phone[a])})
+        r2 = self.server.call({"op": "ready", "agent": a})
+        return bool(r1 and r1.get("ok") and r2 and r2.get("ok"))
+
+    def status(self):
+        return self.server.call({"op": "status"}) or {}
+
+    # the store (WAL: readable while the server writes)
+    def cdr(self, caller, timeout=5.0):
+        """(outcome, agent name) of the caller's contact once it ended, or None."""
+        end = time.time() + timeout
+        while True:
+            try:
+                db = sqlite3.connect("file:%s?mode=ro" % self.store, uri=True, timeout=1)
+                try:
+                    row = db.execute("SELECT outcome, agent FROM cdrs WHERE caller = ? "
+                                     "ORDER BY contact DESC LIMIT 1", (caller,)).fetchone()
+                finally:
+                    db.close()
+                if row and row[0]:
+                    agent = AGENTS[row[1]] if 0 <= row[1] < len(AGENTS) else None
+                    return row[0], agent
+            except sqlite3.Error:
+                pass
+            if time.time() >= end:
+                return None
+            time.sleep(0.1)
+
+    def live_contacts(self):
+        """Contacts queued and not ended, as the store has them now."""
+        try:
+            db = sqlite3.connect("file:%s?mode=ro" % self.store, uri=True, timeout=1)
+            try:
+                rows = db.execute("SELECT type, body FROM events WHERE type IN "
+                                  "('ContactQueued', 'ContactEnded')").fetchall()
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return set()
+        queued = {json.loads(b)["contact"] for t, b in rows if t == "ContactQueued"}
+        ended = {json.loads(b)["contact"] for t, b in rows if t == "ContactEnded"}
+        return queued - ended
+
+    def no_leftovers(self, before, what=""):
+        """Every contact the case made has ended (3 s for the store to catch up); the ones left
+        are abandoned over the control protocol so that later cases start clean."""
+        end = time.time() + 3
+        left = self.live_contacts() - before
+        while left and time.time() < end:
+            time.sleep(0.1)
+            left = self.live_contacts() - before
+        check(what + "no contact of this case is left in progress", not left,
+              "contacts %s still live; abandoning them" % sorted(left))
+        for c in left:
+            self.server.call({"op": "abandon", "contact": c})
+        return not left
+
+    def cdr_count(self, caller):
+        try:
+            db = sqlite3.connect("file:%s?mode=ro" % self.store, uri=True, timeout=1)
+            try:
+                return db.execute("SELECT count(*) FROM cdrs WHERE caller = ?",
+                                  (caller,)).fetchone()[0]
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return -1
+
+    def start(self):
+        self.server = Server(self.binary, self.tmp, self.config, self.store)
+        end = time.time() + 15
+        while time.time() < end and self.server.alive():
+            if options_ok(self.sip_port, 0.3) == 200:
+                return True
+        return False
+
+
+def finish(procs, timeout):
+    """Waits for every process until one shared deadline; exit statuses (None = killed)."""
+    end = time.time() + timeout
+    return [p.wait(end - time.time()) for p in procs]
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+def case_answered(s):
+    """1. Queued, offered to sup1 (rings 300 ms, answers, hangs up after 1 s): the caller gets the
+    server's BYE; the agent's INVITE carries the caller's number in From; CDR completed."""
+    num = s.caller_number()
+    check("sup1 alone is ready", s.ready_only("sup1"))
+    agent = s.agent("sup1", "uas_answer.xml")
+    caller = s.caller(num, "support", hangup="server")
+    rc_caller, rc_agent = finish([caller, agent], 12)
+    check("caller: answered, then BYE from the server, exit 0",
+          rc_caller == 0 and caller.has("ANSWERED") and caller.has("BYE-FROM-SERVER"),
+          caller.describe())
+    check("agent: INVITE From user is the caller's number, To is the agent",
+          agent.has("FROM=%s TO=sup1" % num), agent.describe())
+    check("agent: connected, hung up (BYE answered 200), exit 0",
+          rc_agent == 0 and agent.has("CONNECTED") and agent.has("BYE-SENT"), agent.describe())
+    check("store: the contact ended completed, handled by sup1",
+          s.cdr(num) == ("completed", "sup1"), s.cdr(num, 0.1))
+
+
+def case_abandoned(s):
+    """2. A Python caller into `hold` (no agents): 200 with SDP, hold music as PCMU RTP to its media
+    port; BYE after 1 s -> 200, the music stops; CDR abandoned."""
+    num = s.caller_number()
+    p = PySip(s.sip_port)
+    rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rtp.bind((LO, 0))
+    rport = rtp.getsockname()[1]
+    try:
+        p.send(p.request("INVITE", "hold", 1, caller=num, body=sdp_offer(rport),
+                         ctype="application/sdp"))
+        ok = p.recv(5, final_for("INVITE"))
+        if not check("INVITE to hold answered 200", ok is not None and status_of(ok[0]) == 200,
+                     ok and ok[0]):
+            return
+        answer = ok[2]
+        m = re.search(r"m=audio (\d+) RTP/AVP ([\d ]+)", answer)
+        c = re.search(r"c=IN IP4 ([\d.]+)", answer)
+        check("the answer offers PCMU (0) and telephone-event (101) on 127.0.0.1",
+              m and c and m.group(2).split()[0] == "0" and c.group(1) == LO, answer)
+        tag = to_tag(ok)
+        p.send(p.request("ACK", "hold", 1, caller=num, to_tag=tag))
+        pkts, srcs, pts, seqs, ssrcs, octets = 0, set(), set(), [], set(), set()
+        end = time.time() + 1.0
+        while time.time() < end:
+            r, _, _ = select.select([rtp], [], [], max(end - time.time(), 0))
+            if not r:
+                continue
+            data, src = rtp.recvfrom(2048)
+            if len(data) < 12:
+                continue
+            pkts += 1
+            srcs.add(src)
+            pts.add(data[1] & 0x7F)
+            seqs.append(int.from_bytes(data[2:4], "big"))
+            ssrcs.add(data[8:12])
+            octets.update(data[12:])
+        check("hold music: >= 35 RTP packets in 1 s (got %d)" % pkts, pkts >= 35)
+        check("hold music: PCMU (PT 0), one SSRC, sequence numbers +1 each",
+              pts == {0} and len(ssrcs) == 1 and
+              all((b - a) % 65536 == 1 for a, b in zip(seqs, seqs[1:])),
+              "pts=%s ssrcs=%d" % (pts, len(ssrcs)))
+        check("hold music: not silence (%d distinct octets)" % len(octets), len(octets) > 20)
+        if m:
+            check("RTP comes from the port of the server's SDP answer (symmetric RTP)",
+                  srcs == {(LO, int(m.group(1)))}, "sources %s, SDP port %s" % (srcs, m.group(1)))
+        p.send(p.request("BYE", "hold", 2, caller=num, to_tag=tag))
+        bye = p.recv(3, final_for("BYE"))
+        check("BYE answered 200", bye is not None and status_of(bye[0]) == 200, bye and bye[0])
+        time.sleep(0.3)
+        while select.select([rtp], [], [], 0)[0]:
+            rtp.recvfrom(2048)
+        late = 0
+        end = time.time() + 0.5
+        while time.time() < end:
+            if select.select([rtp], [], [], max(end - time.time(), 0))[0]:
+                rtp.recvfrom(2048)
+                late += 1
+        check("the music stops after the BYE (%d packets later)" % late, late == 0)
+        check("store: the contact ended abandoned", s.cdr(num) == ("abandoned", None),
+              s.cdr(num, 0.1))
+    finally:
+        p.close()
+        rtp.close()
+
+
+def case_noanswer(s):
+    """3. sup1 rings and never answers: after offer_timeout (2 s) the server CANCELs it and offers
+    sup2, who answers; the caller is connected to sup2."""
+    num = s.caller_number()
+    check("sup1 alone is ready", s.ready_only("sup1"))
+    a1 = s.agent("sup1", "uas_noanswer.xml")
+    a2 = s.agent("sup2", "uas_answer.xml")
+    caller = s.caller(num, "support", hangup="server")
+    t_invite = a1.wait_marker("FROM=", 5)
+    check("sup1 is offered the call first", t_invite is not None, a1.describe())
+    check("then sup2 becomes ready", s.make_ready("sup2"))
+    t_cancel = a1.wait_marker("CANCELLED", 6)
+    rc_caller, rc1, rc2 = finish([caller, a1, a2], 12)
+    ring = (t_cancel - t_invite) if t_invite and t_cancel else None
+    check("sup1: CANCEL after ringing ~2 s (%s s), 200 + 487, ACK" %
+          ("%.1f" % ring if ring else "-"),
+          rc1 == 0 and ring is not None and 1.5 <= ring <= 4.0, a1.describe())
+    check("sup2: offered with the caller's number, connected, hung up",
+          rc2 == 0 and a2.has("FROM=%s TO=sup2" % num) and a2.has("CONNECTED")
+          and a2.has("BYE-SENT"), a2.describe())
+    check("caller: BYE from the server after sup2 hung up",
+          rc_caller == 0 and caller.has("BYE-FROM-SERVER"), caller.describe())
+    check("store: completed by sup2", s.cdr(num) == ("completed", "sup2"), s.cdr(num, 0.1))
+
+
+def case_busy(s):
+    """4. sup1 answers 486 Busy Here: the engine declines it and offers sup2, who answers."""
+    num = s.caller_number()
+    check("sup1 alone is ready", s.ready_only("sup1"))
+    a1 = s.agent("sup1", "uas_busy.xml")
+    a2 = s.agent("sup2", "uas_answer.xml")
+    caller = s.caller(num, "support", hangup="server")
+    check("sup1 is offered the call and is busy (486 ACKed)",
+          a1.wait_marker("BUSY-ACKED", 5) is not None, a1.describe())
+    check("then sup2 becomes ready", s.make_ready("sup2"))
+    rc_caller, rc1, rc2 = finish([caller, a1, a2], 10)
+    check("sup1: 486 with the caller's number in From, exit 0",
+          rc1 == 0 and a1.has("FROM=%s TO=sup1" % num), a1.describe())
+    check("sup2: connected, hung up", rc2 == 0 and a2.has("FROM=%s TO=sup2" % num)
+          and a2.has("CONNECTED") and a2.has("BYE-SENT"), a2.describe())
+    check("caller: BYE from the server", rc_caller == 0 and caller.has("BYE-FROM-SERVER"),
+          caller.describe())
+    check("store: completed by sup2", s.cdr(num) == ("completed", "sup2"), s.cdr(num, 0.1))
+
+
+def case_ringall(s):
+    """5. Ring-all: ring1 and ring2 both answer 200 after 200 ms. Exactly one is connected (WON:
+    no BYE for 1 s after its ACK, then the BYE that follows the caller's own BYE at 3 s); the
+    other is CANCELled before its 200 (LOST-CANCELLED) or ACKed then BYEd at once (LOST-BYE)."""
+    num = s.caller_number()
+    r1 = s.agent("ring1", "uas_ringall.xml")
+    r2 = s.agent("ring2", "uas_ringall.xml")
+    caller = s.caller(num, "ringall", hangup="caller", hold_ms=3000)
+    rc_caller, rc1, rc2 = finish([caller, r1, r2], 12)
+    won = [r for r in (r1, r2) if r.has("WON")]
+    # A CANCEL landing in the instant between the UAS's 200 ms timer and its 200 is an
+    # "unexpected CANCEL" to SIPp: it answers it 200 and aborts the call. The server did right.
+    aborted = [r for r in (r1, r2) if r.errors_mention("unexpected CANCEL")]
+    lost = [r for r in (r1, r2) if r.has("LOST-CANCELLED") or r.has("LOST-BYE") or r in aborted]
+    print("     ring-all: ring1 %s, ring2 %s%s" % (
+        r1.markers()[1:], r2.markers()[1:],
+        "; %s: CANCEL as its 200 was due (SIPp aborted it)" % aborted[0].role if aborted else ""),
+        flush=True)
+    check("both phones were offered the call with the caller's number",
+          r1.has("FROM=%s TO=ring1" % num) and r2.has("FROM=%s TO=ring2" % num),
+          "%s | %s" % (r1.describe(), r2.describe()))
+    check("exactly one phone stays connected, the other is cancelled or hung up at once",
+          len(won) == 1 and len(lost) == 1, "%s | %s" % (r1.describe(), r2.describe()))
+    if len(won) == 1:
+        check("the winner gets the BYE after the caller hangs up",
+              won[0].has("BYE-FROM-SERVER"), won[0].describe())
+    check("both phone scenarios end cleanly (exit 0, or SIPp's abort above)",
+          all(rc == 0 or r in aborted for r, rc in ((r1, rc1), (r2, rc2))),
+          "%s | %s" % (r1.describe(), r2.describe()))
+    check("caller: answered, hung up, BYE answered", rc_caller == 0 and caller.has("BYE-SENT"),
+          caller.describe())
+    got = s.cdr(num)
+    check("store: completed by the winner (%s)" % (got,),
+          len(won) == 1 and got == ("completed", won[0].role))
+
+
+def case_cancel(s):
+    """6. (a) The caller hangs up while sup1 rings: sup1 gets CANCEL well before the 2 s ring
+    timeout; CDR abandoned. (b) A Python caller CANCELs on 100 Trying, racing the 200 the server
+    sends once the call is queued (a queued caller is answered at once, so a CANCEL can only race
+    that 200): 487 (or, when the 200 won, ACK + BYE); sup1, if it was offered the call, is
+    CANCELled; CDR abandoned."""
+    num = s.caller_number()
+    check("sup1 alone is ready", s.ready_only("sup1"))
+    a1 = s.agent("sup1", "uas_noanswer.xml")
+    caller = s.caller(num, "support", hangup="caller", hold_ms=700)
+    t_invite = a1.wait_marker("FROM=", 5)
+    t_cancel = a1.wait_marker("CANCELLED", 5)
+    rc_caller, rc1 = finish([caller, a1], 6)
+    ring = (t_cancel - t_invite) if t_invite and t_cancel else None
+    check("(a) caller: answered, BYE after 0.7 s, exit 0", rc_caller == 0 and caller.has("BYE-SENT"),
+          caller.describe())
+    check("(a) sup1 rang, then got CANCEL before the ring timeout (%s s)" %
+          ("%.1f" % ring if ring else "-"), rc1 == 0 and ring is not None and ring < 1.6,
+          a1.describe())
+    check("(a) store: abandoned", s.cdr(num) == ("abandoned", None), s.cdr(num, 0.1))
+
+    # (b) is a race the server wins or loses by a fraction of a millisecond: up to 4 tries, and
+    # the first one that goes wrong fails the case.
+    for attempt in range(1, 5):
+        before_b = s.live_contacts()
+        num = s.caller_number()
+        ok = check("(b%d) sup1 ready again" % attempt, s.ready_only("sup1"))
+        a1 = s.agent("sup1", "uas_noanswer.xml", timeout=8)
+        outcome, seen = cancel_race(s, num)
+        print("     cancel race %d: %s; caller saw %s" % (attempt, outcome, seen), flush=True)
+        ok &= check("(b%d) caller: 200 to the CANCEL and 487 to the INVITE (ACKed), or the 200 "
+                    "first (then ACK + BYE answered 200)" % attempt,
+                    outcome in ("487", "200 first"), seen)
+        # sup1 may never be offered (the CANCEL got in before the Enqueue): then nothing rings.
+        offered = a1.wait_marker("FROM=", 0.5) is not None
+        rc1 = a1.wait(4) if offered else (a1.kill() or "killed: never offered")
+        ok &= check("(b%d) sup1 was never offered the call, or it was CANCELled (%s)" %
+                    (attempt, "offered" if offered else "not offered"),
+                    (not offered) or (rc1 == 0 and a1.has("CANCELLED")), a1.describe())
+        ok &= check("(b%d) store: abandoned" % attempt, s.cdr(num, 2) == ("abandoned", None),
+                    s.cdr(num, 0.1))
+        ok &= s.no_leftovers(before_b, "(b%d) " % attempt)
+        s.reap()
+        if not ok:
+            break
+
+    # (c) the same with the CANCEL right behind the INVITE: it reaches the server before the
+    # call is queued, which is the window (b) only hits now and then.
+    before_c = s.live_contacts()
+    num = s.caller_number()
+    check("sup1 ready again", s.ready_only("sup1"))
+    a1 = s.agent("sup1", "uas_noanswer.xml", timeout=8)
+    outcome, seen = cancel_race(s, num, at_once=True)
+    print("     cancel at once: %s; caller saw %s" % (outcome, seen), flush=True)
+    check("(c) caller: 200 to the CANCEL and 487 to the INVITE, or the 200 first then BYE",
+          outcome in ("487", "200 first"), seen)
+    offered = a1.wait_marker("FROM=", 1.0) is not None
+    rc1 = a1.wait(4) if offered else (a1.kill() or "killed: never offered")
+    check("(c) sup1 was never offered the call, or it was CANCELled (%s)" %
+          ("offered" if offered else "not offered"),
+          (not offered) or (rc1 == 0 and a1.has("CANCELLED")), a1.describe())
+    got = s.cdr(num)
+    check("(c) store: abandoned, or no contact at all (%s)" % (got,),
+          got == ("abandoned", None) or (got is None and not (s.live_contacts() - before_c)))
+
+
+def cancel_race(s, num, at_once=False):
+    """A Python caller: INVITE to support, CANCEL the moment 100 Trying arrives (RFC 3261 9.1:
+    not before a provisional; at_once: right behind the INVITE, as a UAC that ignores 9.1 or a
+    proxy forwarding a CANCEL would), then whatever the server says.
+    ("487" | "200 first" | ..., what it saw)"""
+    p = PySip(s.sip_port)
+    rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rtp.bind((LO, 0))
+    seen = []
+    try:
+        branch = p.branch()
+        p.send(p.request("INVITE", "support", 1, caller=num, branch=branch,
+                         body=sdp_offer(rtp.getsockname()[1]), ctype="application/sdp"))
+        if at_once:
+            p.send(p.request("CANCEL", "support", 1, caller=num, branch=branch))
+            seen.append("> CANCEL at once")
+            invite_final = None
+        else:
+            trying = p.recv(3, lambda m: status_of(m[0]) is not None)
+            seen.append(trying[0] if trying else "no response")
+            if not trying:
+                return "no 100", seen
+            if status_of(trying[0]) == 100:
+                p.send(p.request("CANCEL", "support", 1, caller=num, branch=branch))
+                seen.append("> CANCEL")
+            invite_final = trying if status_of(trying[0]) >= 200 else None
+        end = time.time() + 2
+        while time.time() < end:
+            m = p.recv(end - time.time(), lambda m: status_of(m[0]) is not None)
+            if not m:
+                break
+            if status_of(m[0]) == 100:
+                seen.append(m[0])
+                continue
+            seen.append("%s (%s)" % (m[0], m[1].get("cseq")))
+            if m[1].get("cseq", "").endswith("INVITE") and status_of(m[0]) >= 200:
+                invite_final = invite_final or m
+                if status_of(m[0]) >= 300:
+                    p.send(p.request("ACK", "support", 1, caller=num, branch=branch,
+                                     to_tag=to_tag(m)))
+                    break
+                # 2xx: the CANCEL lost; its own answer (481 or 200) may still come
+                end = min(end, time.time() + 0.3)
+        if invite_final is None:
+            return "no final response", seen
+        code = status_of(invite_final[0])
+        if code == 487:
+            return "487", seen
+        if code != 200:
+            return "final %d" % code, seen
+        tag = to_tag(invite_final)
+        p.send(p.request("ACK", "support", 1, caller=num, to_tag=tag))
+        p.send(p.request("BYE", "support", 2, caller=num, to_tag=tag))
+        seen.append("> ACK, BYE")
+        bye = p.recv(3, final_for("BYE"))
+        seen.append(bye[0] if bye else "no answer to BYE")
+        return ("200 first" if bye and status_of(bye[0]) == 200 else "BYE failed"), seen
+    finally:
+        p.close()
+        rtp.close()
+
+
+def case_refused(s):
+    """7. 488 for an offer of G.729 only (PT 18), 404 for an unknown number, 403 from 127.0.0.2
+    (not in the trunk's allow-list); none of them becomes a contact."""
+    for want, dialled, codecs, ip in ((488, "support", "18", LO), (404, "nosuch", "0 101", LO),
+                                      (403, "support", "0 101", "127.0.0.2")):
+        num = s.caller_number()
+        c = s.caller(num, dialled, codecs=codecs, scenario="uac_refused.xml", ip=ip, timeout=6)
+        rc = c.wait(8)
+        check("%s from %s with PT %s -> %d (ACKed)" % (dialled, ip, codecs, want),
+              rc == 0 and c.has("FINAL=%d" % want), c.describe())
+        check("  no contact was created for it", s.cdr_count(num) == 0)
+
+
+def case_noack_start(s):
+    """8 (start). A caller into `hold` that never ACKs the 200: the server retransmits the 200
+    (T1 doubling); the suite goes on meanwhile (the finish checks that the dialog was ended)."""
+    num = s.caller_number()
+    p = PySip(s.sip_port)
+    rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rtp.bind((LO, 0))
+    p.send(p.request("INVITE", "hold", 1, caller=num, body=sdp_offer(rtp.getsockname()[1]),
+                     ctype="application/sdp"))
+    first = p.recv(5, final_for("INVITE"))
+    t0 = time.time()
+    check("no-ACK caller: INVITE answered 200", first is not None and status_of(first[0]) == 200,
+          first and first[0])
+    again = 0
+    while p.recv(max(t0 + 2.2 - time.time(), 0), final_for("INVITE")):
+        again += 1
+    check("the 200 is retransmitted while no ACK comes (%d copies in 2.2 s)" % again, again >= 2)
+    check("OPTIONS still answered meanwhile", options_ok(s.sip_port) == 200)
+    s.noack = (num, p, rtp, t0)
+
+
+def case_noack_finish(s):
+    """8 (finish). Within ~32 s (64*T1) of the unacknowledged 200 the server ends the dialog:
+    the contact ends abandoned (and we log whether a BYE came)."""
+    if not s.noack:
+        return
+    num, p, rtp, t0 = s.noack
+    try:
+        byes, t_bye, got = 0, None, None
+        end = max(t0 + 36, time.time() + 0.5)
+        while time.time() < end and got is None:
+            m = p.recv(0.2, lambda m: m[0].startswith("BYE "))
+            if m:  # answered at once, so the BYE transaction ends the leg
+                byes += 1
+                t_bye = t_bye or time.time() - t0
+                p.reply(m, 200, "OK")
+            got = s.cdr(num, timeout=0)
+        print("     no-ACK dialog: first BYE read %s s after the 200 (%d copies); contact %s"
+              % ("%.1f" % t_bye if t_bye else "never", byes, got), flush=True)
+        check("no-ACK: the contact ended abandoned within 36 s of the 200", got == ("abandoned", None),
+              got)
+    finally:
+        p.close()
+        rtp.close()
+
+
+def case_malformed(s):
+    """9. Malformed SIP over UDP (and a 70 KB message over TCP): garbage, a broken CSeq, a
+    Content-Length larger than the body, a 65 KB datagram, an unknown method (405/501); after all of
+    them OPTIONS is answered and a normal call goes through."""
+    p = PySip(s.sip_port)
+    seen = {}
+    try:
+        def probe(name, data, timeout=0.7):
+            p.send(data)
+            m = p.recv(timeout, lambda m: status_of(m[0]) is not None)
+            seen[name] = status_of(m[0]) if m else None
+            return seen[name]
+
+        probe("garbage", bytes(random.randrange(256) for _ in range(300)))
+        probe("garbage line", b"HELLO WORLD\r\n\r\n")
+        bad_cseq = p.request("OPTIONS", "support", 1).replace(b"CSeq: 1 OPTIONS", b"CSeq: x1 OPTIONS")
+        probe("broken CSeq", bad_cseq)
+        no_via = b"\r\n".join(ln for ln in p.request("OPTIONS", "support", 2).split(b"\r\n")
+                              if not ln.startswith(b"Via:"))
+        probe("no Via", no_via)
+        long_body = p.request("INVITE", "support", 3, caller="0600099999", body=sdp_offer(40000),
+                              ctype="application/sdp")
+        probe("Content-Length > body", long_body.replace(b"Content-Length: ", b"Content-Length: 9"))
+        neg = p.request("OPTIONS", "support", 4).replace(b"Content-Length: 0", b"Content-Length: -5")
+        probe("negative Content-Length", neg)
+        big = p.request("OPTIONS", "support", 5, extra=["X-Padding: " + "a" * 64000])
+        code = probe("64 KB datagram", big, 1.0)  # well-formed, only large: 200 or 513 are fine
+        check("a 64 KB OPTIONS datagram -> 200 or 513, or dropped (got %s)" % code,
+              code in (200, 513, None))
+        code = probe("unknown method FROB", p.request("FROB", "support", 6))
+        check("unknown method FROB -> 405 or 501 (got %s)" % code, code in (405, 501))
+        # 70 KB over TCP (a datagram cannot be that large)
+        t = socket.create_connection((LO, s.sip_port), timeout=2)
+        try:
+            msg = p.request("OPTIONS", "support", 7, extra=["X-Padding: " + "b" * 70000])
+            msg = msg.replace(b"SIP/2.0/UDP", b"SIP/2.0/TCP")
+            t.settimeout(2)
+            try:
+                t.sendall(msg)
+                data = t.recv(4096)
+                seen["70 KB over TCP"] = status_of(data.split(b"\r\n", 1)[0].decode(errors="replace")) \
+                    if data else "closed"
+            except OSError as e:
+                seen["70 KB over TCP"] = "error %s" % e.__class__.__name__
+        finally:
+            t.close()
+        print("     malformed input answers: %s" % seen, flush=True)
+        check("none of the malformed requests got a 2xx",
+              not any(isinstance(v, int) and 200 <= v < 300 for k, v in seen.items()
+                      if k != "64 KB datagram"), seen)
+        check("the server process is still running", s.server.alive())
+        check("OPTIONS answered 200 after all of it", options_ok(s.sip_port) == 200)
+    finally:
+        p.close()
+    num = s.caller_number()
+    check("sup3 alone is ready", s.ready_only("sup3"))
+    agent = s.agent("sup3", "uas_answer.xml")
+    caller = s.caller(num, "support", hangup="server")
+    rc_caller, rc_agent = finish([caller, agent], 10)
+    check("a normal call goes through afterwards", rc_caller == 0 and rc_agent == 0 and
+          caller.has("BYE-FROM-SERVER") and agent.has("CONNECTED"),
+          "%s | %s" % (caller.describe(), agent.describe()))
+    check("store: completed by sup3", s.cdr(num) == ("completed", "sup3"), s.cdr(num, 0.1))
+
+
+def register(s, user, password, contact_port, ip=LO):
+    p = s.sipp("register-" + user, "uac_register.xml",
+               ["%s:%d" % (LO, s.sip_port), "-key", "user", user, "-key", "contact_port",
+                str(contact_port), "-au", user, "-ap", password], ip=ip, timeout=5)
+    p.wait(8)
+    return p
+
+
+def case_register(s):
+    """11. REGISTER: a wrong password gets 403 after the challenge; the right one registers the
+    phone, and the next call to the agent's queue rings it there; a source that keeps failing
+    gets 403 without a challenge, even with the right password."""
+    bad = register(s, "reg1", "wrong", s.phone["reg1"])
+    check("wrong password: challenged (401), then 403", bad.has("CHALLENGED") and
+          bad.has("RESULT 403"), bad.describe())
+    unknown = register(s, "nobody", REG_PASSWORD, s.phone["reg1"])
+    check("unknown user: challenged, then 403", unknown.has("RESULT 403"), unknown.describe())
+    good = register(s, "reg1", REG_PASSWORD, s.phone["reg1"])
+    check("right password: challenged (401), then 200", good.has("CHALLENGED") and
+          good.has("RESULT 200"), good.describe())
+    num = s.caller_number()
+    agent = s.agent("reg1", "uas_answer.xml")
+    caller = s.caller(num, "desk", hangup="server")
+    rc_caller, rc_agent = finish([caller, agent], 12)
+    check("the registered phone rang with the caller's number in From and answered",
+          rc_agent == 0 and agent.has("FROM=%s TO=reg1" % num), agent.describe())
+    check("caller: answered, then BYE from the server", rc_caller == 0 and
+          caller.has("BYE-FROM-SERVER"), caller.describe())
+    check("store: completed by reg1", s.cdr(num) == ("completed", "reg1"), s.cdr(num, 0.1))
+    # A scanner: ten failures from one address, then even the right password is refused.
+    scanner = "127.0.0.3"
+    for _ in range(10):
+        register(s, "reg1", "guess", s.phone["reg1"], ip=scanner)
+    blocked = register(s, "reg1", REG_PASSWORD, s.phone["reg1"], ip=scanner)
+    check("after 10 failures the source gets no challenge (403 at once)",
+          not blocked.has("CHALLENGED") and not blocked.has("RESULT 200"), blocked.describe())
+    again = register(s, "reg1", REG_PASSWORD, s.phone["reg1"])
+    check("another address still registers", again.has("RESULT 200"), again.describe())
+
+
+def case_options(s):
+    """10. SIPp OPTIONS -> 200 with an Allow header naming INVITE, ACK, BYE, CANCEL, OPTIONS."""
+    c = s.sipp("options", "uac_options.xml", ["%s:%d" % (LO, s.sip_port), "-s", "support",
+                                              "-key", "caller", "probe"], timeout=5)
+    rc = c.wait(7)
+    allow = next((m for m in c.markers() if m.startswith("ALLOW=")), "")
+    check("OPTIONS -> 200 (exit 0)", rc == 0, c.describe())
+    check("Allow names INVITE, ACK, BYE, CANCEL, OPTIONS (%s)" % allow,
+          all(x in allow for x in ("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS")))
+
+
+CASES = [("options", case_options), ("noack", case_noack_start), ("answered", case_answered),
+         ("abandoned", case_abandoned), ("noanswer", case_noanswer), ("busy", case_busy),
+         ("ringall", case_ringall), ("cancel", case_cancel), ("refused", case_refused),
+         ("malformed", case_malformed), ("register", case_register)]
+
+
+def main():
+    global case_failures
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    only = set(sys.argv[2:])
+    if shutil.which("sipp") is None:
+        print("SKIP: sipp is not installed (Debian package sip-tester)")
+        return SKIP
+    if not os.path.exists(HOLD_MUSIC):
+        print("SKIP: %s is missing (Debian package asterisk-moh-opsound-wav)" % HOLD_MUSIC)
+        return SKIP
+    started = time.time()
+    s = Suite(sys.argv[1])
+    print("temporary directory %s; SIP on %s:%d" % (s.tmp, LO, s.sip_port), flush=True)
+    rc_server = None
+    try:
+        if not s.start():
+            check("the server answers OPTIONS within 15 s", False,
+                  open(os.path.join(s.tmp, "server.log"), errors="replace").read()[-2000:])
+            return 1
+        for name, fn in CASES:
+            if only and name not in only:
+                continue
+            case_failures = 0
+            t = time.time()
+            print("--- %s: %s" % (name, " ".join(fn.__doc__.split()[:14])), flush=True)
+            before = s.live_contacts()
+            try:
+                fn(s)
+            except Exception as e:  # noqa: BLE001 (a broken case must not stop the suite)
+                check("%s raised %r" % (name, e), False)
+            finally:
+                s.reap()
+            if name != "noack":
+                s.no_leftovers(before)
+            if name != "noack":
+                results.append((name, case_failures == 0))
+                print("%s %s (%.1f s)" % ("PASS" if case_failures == 0 else "FAIL", name,
+                                          time.time() - t), flush=True)
+            else:
+                noack_failures = case_failures
+        if s.noack:
+            case_failures = noack_failures
+            print("--- noack: finish", flush=True)
+            case_noack_finish(s)
+            results.append(("noack", case_failures == 0))
+            print("%s noack" % ("PASS" if case_failures == 0 else "FAIL"), flush=True)
+        st = s.status()
+        print("     status at the end: contacts=%s agents=%s" % (st.get("contacts"),
+                                                                 st.get("agents")), flush=True)
+    finally:
+        s.reap()
+        if s.server:
+            rc_server = s.server.stop()
+    check("the server stops cleanly at end of input (exit %s)" % rc_server, rc_server == 0)
+    print("summary: %s; %.1f s" % (", ".join("%s %s" % (n, "PASS" if ok else "FAIL")
+                                             for n, ok in results), time.time() - started))
+    if failures == 0 and not os.environ.get("SB_SIP_KEEP"):
+        shutil.rmtree(s.tmp, ignore_errors=True)
+    else:
+        print("traces kept in %s" % s.tmp)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
