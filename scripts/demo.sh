@@ -1,69 +1,89 @@
 #!/usr/bin/env bash
-# Builds the release binary and runs the demo: one simulated day of configs/demo.toml through the
-# routing engine, stored in the embedded SQLite store, a report from that store, a screen pop from
-# sample records and a week's staffing plan; then starts the server (`switchboard serve`) on the
-# demo configuration and the embedded store, takes a call through it, and (on a terminal) leaves
-# it running for you to drive. Results go to sim-out/.
+# Builds the release binary and starts the server on the demo configuration (configs/demo.toml)
+# and the embedded SQLite store (sim-out/server.db), with SIP on 127.0.0.1:5060. It first places
+# one call through it with SIPp (a caller dials `support`; sup-002's phone, a SIPp UAS on
+# 127.0.0.1:5070, rings, answers and hangs up) and prints what the store recorded; then, on a
+# terminal, it keeps the server running and prints how to call it and how to register a
+# softphone as an agent. The simulation demo is scripts/demo-sim.sh.
 # Usage: scripts/demo.sh [CONFIG]
 set -euo pipefail
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh release --target switchboard
 config="${1:-configs/demo.toml}"
-./build/release/src/server/switchboard check-config "$config"
-mkdir -p sim-out
-rm -f sim-out/switchboard.db sim-out/switchboard.db-wal sim-out/switchboard.db-shm
 sb=./build/release/src/server/switchboard
-$sb sim "$config" --out sim-out --events sim-out/events.jsonl --store sim-out/switchboard.db
-echo
-echo "Per-partner report from the store (every call of the day; CDRs from the engine's events):"
-$sb report --store sim-out/switchboard.db --config "$config" --format table | sed -n '/^partner/,$p'
-echo
-echo "Screen pop for a call from 06 12 34 56 78 (sample records; the look-up is audited):"
-$sb lookup --records src/directory/testdata/records.csv --store sim-out/switchboard.db \
-  --user demo --call 1 --phone "06 12 34 56 78"
-$sb store info --store sim-out/switchboard.db
-echo
-echo "Staffing plan for a week of the demo line (configs/demo-forecast.csv):"
-./build/release/src/server/switchboard staff configs/demo-forecast.csv --time-limit 10 | tail -4
-echo
-echo "Results: sim-out/ (intervals.csv, summary.json, chart.svg, events.jsonl, switchboard.db)."
-echo "Next: switchboard explain sim-out/events.jsonl --contact 100 --config $config"
-
-# The server: the same configuration on its own embedded store (sim-out/server.db). A scripted
-# call first: an agent logs in, a caller is queued and offered to them, they answer and hang up.
-echo
-echo "The server (switchboard serve $config --store sim-out/server.db), one call through it:"
+$sb check-config "$config"
+mkdir -p sim-out
 rm -f sim-out/server.db sim-out/server.db-wal sim-out/server.db-shm
-printf '%s\n' '{"op":"login","agent":"sup-001","device":"sip:sup-001@127.0.0.1"}' \
-  '{"op":"ready","agent":"sup-001"}' \
-  '{"op":"enqueue","queue":"support","caller":"06 12 34 56 78"}' \
-  '{"op":"accept","contact":1,"agent":"sup-001","offer":1}' \
-  '{"op":"hangup","contact":1}' '{"op":"status"}' |
-  $sb serve "$config" --store sim-out/server.db --records src/directory/testdata/records.csv \
-    2>sim-out/server.log | python3 -c '
-import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if "durable" in m and len(m) == 1:
-        continue
-    what = ", ".join(e["type"] + (" to " + e["agent_name"] if e["type"] == "ContactOffered" else "")
-                     for e in m.get("events", []))
-    if m.get("op") == "case.opened":
-        print("  case opened for the call: confirmation", m["confirmation"])
-    elif m.get("op") == "status":
-        print("  status: agents", m["agents"], "durable", m["durable"])
-    else:
-        print("  %-8s ok=%s %s" % (m.get("op"), m.get("ok"), what))'
-echo "  (server log: sim-out/server.log; protocol: docs/design/control-protocol.md)"
+
+probe() {  # until the server answers OPTIONS on 127.0.0.1:5060 (at most 30 s)
+  python3 - <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.settimeout(0.3)
+port, end, n = s.getsockname()[1], time.time() + 30, 0
+while time.time() < end:
+    n += 1
+    s.sendto((f"OPTIONS sip:127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK-demo{n}\r\n"
+              f"From: <sip:demo@127.0.0.1>;tag=d{n}\r\nTo: <sip:127.0.0.1>\r\nCall-ID: demo-{n}\r\n"
+              f"CSeq: {n} OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n").encode(),
+             ("127.0.0.1", 5060))
+    try:
+        if s.recvfrom(65536)[0].startswith(b"SIP/2.0 200"):
+            sys.exit(0)
+    except socket.timeout:
+        pass
+sys.exit("the server did not answer OPTIONS on 127.0.0.1:5060 within 30 s (sim-out/server.log)")
+PY
+}
+
+echo
+echo "The server (switchboard serve $config --store sim-out/server.db), one phone call through it:"
+$sb serve "$config" --store sim-out/server.db --records src/directory/testdata/records.csv \
+  2>sim-out/server.log &
+server=$!
+trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
+probe
+work=$(mktemp -d)
+# sup-002's phone (fixed address 127.0.0.1:5070), then a caller from 06 12 34 56 78.
+sipp -sf tests/sip/uas_answer.xml -i 127.0.0.1 -p 5070 -m 1 -timeout 20s -timeout_error \
+  -nostdin -trace_logs -log_file "$work/agent.log" >/dev/null 2>&1 &
+agent=$!
+sleep 0.5
+sipp 127.0.0.1:5060 -sf tests/sip/uac_call.xml -s support -key caller 0612345678 \
+  -key codecs "0 101" -key hangup server -i 127.0.0.1 -p 5080 -m 1 -timeout 20s -timeout_error \
+  -nostdin -trace_logs -log_file "$work/caller.log" >/dev/null 2>&1 || true
+wait $agent || true
+sed 's/^/  caller: /' "$work/caller.log" 2>/dev/null | head -4
+sed 's/^/  sup-002 phone: /' "$work/agent.log" 2>/dev/null | head -4
+rm -rf "$work"
+sleep 0.5
+sqlite3 -readonly sim-out/server.db \
+  "SELECT '  stored CDR: caller ' || caller || ', outcome ' || outcome FROM cdrs ORDER BY contact DESC LIMIT 1" ||
+  true
+
 if [[ -t 0 && -t 1 ]]; then
-  echo
-  echo "The server is running on sim-out/server.db: type JSON requests, one per line, e.g."
-  echo '  {"op":"status"}   {"op":"login","agent":"sup-002"}   {"op":"enqueue","queue":"support"}'
-  echo "Ctrl-D stops it (everything it acknowledged is durable first)."
-  exec $sb serve "$config" --store sim-out/server.db --records src/directory/testdata/records.csv
+  cat <<'TXT'
+
+The server is running: SIP on 127.0.0.1:5060 (UDP and TCP), the demo configuration, the store in
+sim-out/server.db, its log in sim-out/server.log.
+
+Place a call (the caller hears hold music until an agent's phone answers):
+  sipp -sn uac 127.0.0.1:5060 -s support -m 1 -d 20000     # or any softphone: sip:support@127.0.0.1
+
+Register a softphone as agent sup-001 (user sup-001, password "demo", realm "switchboard"),
+e.g. baresip: put this line in ~/.baresip/accounts, run `baresip`, then type /uanew or restart:
+  <sip:sup-001@127.0.0.1>;auth_pass=demo;outbound="sip:127.0.0.1:5060"
+Linphone: SIP account sup-001, domain 127.0.0.1, password demo, transport UDP.
+sup-002 has a phone at a fixed address: a softphone listening on 127.0.0.1:5070 rings for it.
+Agents are logged in and ready when their phone is (sup-002 at start); more in docs/operations.md.
+
+Press Enter to stop the server (everything it acknowledged is durable first).
+TXT
+  read -r _ || true
 fi

@@ -8,7 +8,8 @@ src="$2"
 source "$(dirname "$0")/lib.sh"
 
 "$bin" --help >"$tmp/help" 2>&1
-for cmd in sim check-config explain report erlang staff forecast store case serve import lookup; do
+for cmd in sim check-config explain report erlang staff forecast store case serve import lookup \
+    phone-ha1; do
   check "--help lists $cmd" grep -qE "^  $cmd( |$)" "$tmp/help"
 done
 # Each command's help shows its own options: a word only that command's help has, so a help
@@ -30,10 +31,18 @@ forecast --week-of
 serve --shutdown-timeout
 import --rejects
 lookup --phone
+phone-ha1 --realm
 EOF2
 
 "$bin" check-config "$src/configs/demo.toml" >"$tmp/cc" 2>&1
 check "check-config accepts the demo" grep -q "OK" "$tmp/cc"
+check "  and summarises its telephony" grep -q "telephony: SIP on 127.0.0.1:5060" "$tmp/cc"
+ha1=$(printf 'Circle Of Life\n' | "$bin" phone-ha1 Mufasa --realm testrealm@host.com)
+check "phone-ha1 prints RFC 2617's HA1 for its example" test "$ha1" = 939e7578ed9e3c518a452acee763bce9
+printf '' | "$bin" phone-ha1 alice >/dev/null 2>"$tmp/ha1err"
+code=$?
+check "phone-ha1 without a password exits 2 and says so" \
+  bash -c "test $code -eq 2 && grep -q 'no password' '$tmp/ha1err'"
 "$bin" check-config "$src/configs/bad/unknown_key.toml" >"$tmp/bad" 2>&1
 code=$?
 check "check-config rejects a typo with exit 2" test "$code" -eq 2
