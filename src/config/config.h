@@ -53,7 +53,33 @@ struct TrunkConfig {
 };
 struct NumberConfig {
   std::string number;  // the dialled number (Request-URI user)
-  std::string queue;   // where it goes
+  std::string queue;   // where it goes (empty when `ivr` is set)
+  std::string ivr;     // the [[sip.ivr]] menu its callers hear first (empty when `queue` is set)
+  Duration announce_every{0};  // position and expected wait told this often; 0: never
+};
+// One key of an IVR menu (or its `default`): exactly one of the kinds.
+struct IvrChoice {
+  enum class Kind : std::uint8_t {
+    kQueue,     // into `target` (a queue)
+    kMenu,      // to the menu `target`
+    kCollect,   // digits up to # or max_digits, told to the controller, then into `target`
+    kCallback,  // into `target`, then a callback is requested and the caller hung up on
+  };
+  Kind kind = Kind::kQueue;
+  std::string target;
+  bool pin = false;                 // kCollect: the digits are a PIN (else an id, ivr_id)
+  std::int64_t max_digits = 0;      // kCollect: 1..32
+  std::vector<std::string> prompt;  // kCollect: WAV files played before collecting
+};
+struct IvrMenu {
+  std::string name;
+  std::vector<std::string> prompt;             // WAV files, played in order
+  std::vector<std::string> invalid;            // played after a key the menu does not know
+  Duration timeout = std::chrono::seconds(5);  // after the prompt, for a key
+  std::int64_t retries = 2;                    // the prompt replayed this often, then `fallback`
+  std::map<char, IvrChoice> choices;           // by key: 0-9 * #
+  bool has_fallback = false;                   // `default`; without: no_input_message, hang up
+  IvrChoice fallback;
 };
 struct PhoneConfig {
   std::string agent;    // an agent of the configuration
@@ -71,6 +97,13 @@ struct TelephonyConfig {
   Duration no_rtp_timeout = std::chrono::seconds(30);
   std::int64_t max_calls = 20000;  // legs at once (callers and agents)
   std::string hold_music;          // a WAV file; empty: the packaged default
+  // The directory relative sound paths are in (prompts, messages, the announcements' words).
+  std::string sounds = "/usr/share/asterisk/sounds/en_US_f_Allison";
+  // Played before hanging up on a caller the queue turns away (closed, full, waited too long),
+  // one who gave no usable input in an IVR, and one whose callback was taken. Absolute paths.
+  std::vector<std::string> closed_message, full_message, max_wait_message, no_input_message,
+      callback_message;
+  std::vector<IvrMenu> menus;  // [[sip.ivr]]
   std::vector<TrunkConfig> trunks;
   std::vector<NumberConfig> numbers;
   std::vector<PhoneConfig> phones;  // pools expanded, one per agent

@@ -30,11 +30,21 @@ TEST(TelephonyConfig, SipLoadHasItsNumbersAndStaticPhonesOnCyclingPorts) {
 }
 
 TEST(TelephonyConfig, WithoutSipNothingIsEnabled) {
+  const std::string base =
+      "[[queue]]\nname = \"q\"\n[[agent]]\nname = \"alice\"\nqueues = { q = 1 }\n";
+  auto engine = EngineSettingsFromString(base, "t.toml");
+  ASSERT_TRUE(engine.ok());
+  auto t = TelephonyConfigFromString(base, "t.toml", *engine);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_FALSE(t->enabled);
+  EXPECT_TRUE(t->menus.empty());
+}
+
+TEST(TelephonyConfig, DemoLoads) {
   auto engine = LoadEngineSettings(kDir + "demo.toml");
   ASSERT_TRUE(engine.ok());
   auto t = LoadTelephonyConfig(kDir + "demo.toml", *engine);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
-  EXPECT_FALSE(t->enabled);
 }
 
 TEST(TelephonyConfig, RefusalsNameTheField) {
@@ -70,6 +80,160 @@ TEST(TelephonyConfig, RefusalsNameTheField) {
         << c.toml << " -> " << t.status().message();
     EXPECT_NE(t.status().message().find("t.toml"), std::string::npos) << t.status().message();
   }
+}
+
+const std::string kIvrBase =
+    "[[queue]]\nname = \"q\"\n[[queue]]\nname = \"billing\"\n"
+    "[[agent]]\nname = \"alice\"\nqueues = { q = 1 }\n";
+
+TEST(TelephonyConfig, IvrMenusAndAnnouncements) {
+  auto engine = EngineSettingsFromString(kIvrBase, "t.toml");
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  const std::string toml = R"(
+[sip]
+sounds = "/snd/"
+closed_message = ["closed.wav", "/abs/bye.wav"]
+[[sip.ivr]]
+name = "main"
+prompt = ["welcome.wav", "/abs/options.wav"]
+timeout = "3s"
+retries = 1
+choices = { "1" = { queue = "q" }, "2" = { menu = "billing" }, "#" = { callback = true, queue = "q" }, "3" = { collect = "id", then_queue = "billing", max_digits = 12, prompt = ["enter.wav"] } }
+default = { queue = "q" }
+[[sip.ivr]]
+name = "billing"
+prompt = ["billing.wav"]
+choices = { "0" = { menu = "main" }, "9" = { collect = "pin", then_queue = "q", max_digits = 4 } }
+[[number]]
+number = "100"
+ivr = "main"
+announce_every = "30s"
+[[number]]
+number = "200"
+queue = "q"
+)";
+  auto t = TelephonyConfigFromString(kIvrBase + toml, "t.toml", *engine);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->sounds, "/snd");
+  EXPECT_EQ(t->closed_message, (std::vector<std::string>{"/snd/closed.wav", "/abs/bye.wav"}));
+  EXPECT_EQ(t->full_message[0], "/snd/all-circuits-busy-now.wav");
+  ASSERT_EQ(t->menus.size(), 2u);
+  const IvrMenu& m = t->menus[0];
+  EXPECT_EQ(m.name, "main");
+  EXPECT_EQ(m.prompt, (std::vector<std::string>{"/snd/welcome.wav", "/abs/options.wav"}));
+  EXPECT_EQ(m.timeout, std::chrono::seconds(3));
+  EXPECT_EQ(m.retries, 1);
+  ASSERT_EQ(m.choices.size(), 4u);
+  EXPECT_EQ(m.choices.at('1').kind, IvrChoice::Kind::kQueue);
+  EXPECT_EQ(m.choices.at('1').target, "q");
+  EXPECT_EQ(m.choices.at('2').kind, IvrChoice::Kind::kMenu);
+  EXPECT_EQ(m.choices.at('2').target, "billing");
+  EXPECT_EQ(m.choices.at('#').kind, IvrChoice::Kind::kCallback);
+  const IvrChoice& collect = m.choices.at('3');
+  EXPECT_EQ(collect.kind, IvrChoice::Kind::kCollect);
+  EXPECT_EQ(collect.target, "billing");
+  EXPECT_FALSE(collect.pin);
+  EXPECT_EQ(collect.max_digits, 12);
+  EXPECT_EQ(collect.prompt, (std::vector<std::string>{"/snd/enter.wav"}));
+  EXPECT_TRUE(m.has_fallback);
+  EXPECT_EQ(m.fallback.target, "q");
+  EXPECT_FALSE(t->menus[1].has_fallback);
+  EXPECT_EQ(t->menus[1].timeout, std::chrono::seconds(5));
+  EXPECT_TRUE(t->menus[1].choices.at('9').pin);
+  ASSERT_EQ(t->numbers.size(), 2u);
+  EXPECT_EQ(t->numbers[0].ivr, "main");
+  EXPECT_EQ(t->numbers[0].queue, "");
+  EXPECT_EQ(t->numbers[0].announce_every, std::chrono::seconds(30));
+  EXPECT_EQ(t->numbers[1].announce_every, Duration{0});
+}
+
+TEST(TelephonyConfig, IvrRefusalsNameTheFileLineAndField) {
+  auto engine = EngineSettingsFromString(kIvrBase, "t.toml");
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  struct Case {
+    std::string toml, fragment;
+  };
+  const std::string num = "[[number]]\nnumber = \"100\"\nivr = \"main\"\n";
+  auto menu = [](const std::string& name, const std::string& rest) {
+    return "[[sip.ivr]]\nname = \"" + name + "\"\nprompt = [\"p.wav\"]\n" + rest;
+  };
+  const std::string ok_choices = "choices = { \"1\" = { queue = \"q\" } }\n";
+  for (const Case& c : std::vector<Case>{
+           {"[sip]\n" + menu("main", ok_choices) + "[[number]]\nnumber = \"100\"\n",
+            "give either queue"},
+           {"[sip]\n" + menu("main", ok_choices) +
+                "[[number]]\nnumber = \"100\"\nqueue = \"q\"\nivr = \"main\"\n",
+            "give either queue"},
+           {"[sip]\n" + menu("main", ok_choices) + "[[number]]\nnumber = \"100\"\nivr = \"nope\"\n",
+            "ivr: no [[sip.ivr]] menu named 'nope'"},
+           {"[sip]\n" + menu("main", ok_choices) + num + "announce_every = \"2s\"\n",
+            "announce_every: expected 5s to 1h"},
+           {"[sip]\n[[sip.ivr]]\nname = \"main\"\n" + ok_choices + num,
+            "'main': prompt: is required"},
+           {"[sip]\n" + menu("main", "") + num, "choices: is required"},
+           {"[sip]\n" + menu("main", ok_choices) + menu("main", ok_choices) + num,
+            "declared already"},
+           {"[sip]\n" + menu("main", "choices = { \"12\" = { queue = \"q\" } }\n") + num,
+            "expected keys 0-9, * or #"},
+           {"[sip]\n" + menu("main", "choices = { \"A\" = { queue = \"q\" } }\n") + num,
+            "expected keys 0-9, * or #"},
+           {"[sip]\n" + menu("main", "choices = { \"1\" = { queue = \"nope\" } }\n") + num,
+            "choices: \"1\": queue: no queue named 'nope'"},
+           {"[sip]\n" + menu("main", "choices = { \"1\" = { menu = \"nope\" } }\n") + num,
+            "choices: \"1\": menu: no [[sip.ivr]] menu named 'nope'"},
+           {"[sip]\n" + menu("main", "choices = { \"1\" = { queue = \"q\", menu = \"main\" } }\n") +
+                num,
+            "exactly one of"},
+           {"[sip]\n" + menu("main", "choices = { \"1\" = \"q\" }\n") + num, "expected a table"},
+           {"[sip]\n" +
+                menu("main", "choices = { \"1\" = { collect = \"id\", then_queue = \"q\" } }\n") +
+                num,
+            "max_digits: is required"},
+           {"[sip]\n" +
+                menu("main",
+                     "choices = { \"1\" = { collect = \"id\", then_queue = \"q\", max_digits = 99 "
+                     "} }\n") +
+                num,
+            "max_digits: expected an integer in 1..32"},
+           {"[sip]\n" +
+                menu("main",
+                     "choices = { \"1\" = { collect = \"acct\", then_queue = \"q\", max_digits = 4 "
+                     "} }\n") +
+                num,
+            "collect: expected \"id\""},
+           {"[sip]\n" + menu("main", "choices = { \"1\" = { queue = \"q\", max_digits = 4 } }\n") +
+                num,
+            "max_digits: goes with collect only"},
+           {"[sip]\n" +
+                menu("main", "choices = { \"1\" = { callback = false, queue = \"q\" } }\n") + num,
+            "callback: expected true"},
+           {"[sip]\n" + menu("main", ok_choices + "timeout = \"0s\"\n") + num,
+            "timeout: expected 1s to 60s"},
+           {"[sip]\n" + menu("main", ok_choices + "retries = 11\n") + num,
+            "retries: expected an integer"},
+           {"[sip]\n" + menu("main", ok_choices + "prompt_typo = 1\n") + num,
+            "prompt_typo: unknown key"},
+           {"[sip]\n" + menu("main", ok_choices + "default = { menu = \"main\" }\n") + num,
+            "lead back to menu 'main'"},
+           {"[sip]\n" + menu("main", ok_choices + "default = { menu = \"b\" }\n") +
+                menu("b", ok_choices + "default = { menu = \"main\" }\n") + num,
+            "lead back to menu"},
+           {"[sip]\nclosed_message = []\n" + menu("main", ok_choices) + num,
+            "closed_message: expected 1 to 16 WAV files"},
+           {"[sip]\nsounds = \"relative\"\n" + menu("main", ok_choices) + num,
+            "sounds: expected an absolute directory"},
+       }) {
+    auto t = TelephonyConfigFromString(kIvrBase + c.toml, "t.toml", *engine);
+    ASSERT_FALSE(t.ok()) << c.toml;
+    EXPECT_NE(t.status().message().find(c.fragment), std::string::npos)
+        << c.toml << " -> " << t.status().message();
+    EXPECT_NE(t.status().message().find("t.toml:"), std::string::npos) << t.status().message();
+  }
+  // A menu that leads back to itself through a key (with input) is fine: the caller chose it.
+  auto t = TelephonyConfigFromString(
+      kIvrBase + "[sip]\n" + menu("main", "choices = { \"0\" = { menu = \"main\" } }\n") + num,
+      "t.toml", *engine);
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
 }
 
 }  // namespace

@@ -50,6 +50,14 @@ const LiveContact* Controller::contact(std::uint64_t id) const {
   return it == contacts_.end() ? nullptr : &it->second;
 }
 
+std::vector<std::uint64_t> Controller::LiveContacts() const {
+  std::vector<std::uint64_t> ids;
+  ids.reserve(contacts_.size());
+  for (const auto& [id, c] : contacts_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 Result<AgentId> Controller::FindAgent(const std::string& name) const {
   auto it = agent_by_name_.find(name);
   if (it == agent_by_name_.end()) return NotFound("agent: no agent named '" + name + "'");

@@ -100,6 +100,8 @@ class Controller {
 
   const core::Engine& engine() const { return *engine_; }
   const LiveContact* contact(std::uint64_t id) const;
+  // Every contact in the registry (in the IVR, waiting, ringing, connected), by id.
+  std::vector<std::uint64_t> LiveContacts() const;
   const LiveAgent& agent(AgentId id) const { return agents_[id.value]; }
   std::uint64_t next_contact() const { return next_contact_; }
   StatusInfo Info() const;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sndfile.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <string>
@@ -14,10 +15,11 @@
 namespace sb::media {
 namespace {
 
-// Writes a 16-bit WAV of `frames` frames; channel c of frame f holds value(f, c).
+// Writes a 16-bit WAV of `frames` frames; channel c of frame f holds value(f, c). The name is
+// the process's own, so that test binaries running at once do not share a file.
 std::string WriteWav(const std::string& name, int rate, int channels, int frames,
                      std::int16_t (*value)(int, int)) {
-  const std::string path = testing::TempDir() + name;
+  const std::string path = testing::TempDir() + std::to_string(getpid()) + "-" + name;
   SF_INFO info{};
   info.samplerate = rate;
   info.channels = channels;

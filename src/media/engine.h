@@ -1,14 +1,22 @@
 #pragma once
-// The media engine: RTP for every call leg on one epoll thread. One 20 ms tick serves every
-// playout at once (prompts and hold music decoded once, encoded to G.711 once, shared by all
-// legs); relays forward packets between two bridged legs, transcoding PCMU <-> PCMA where they
-// differ and passing telephone-events (RFC 4733) through; DTMF is detected from RFC 4733 packets.
-// Sends and receives are batched (sendmmsg / recvmmsg).
+// The media engine: RTP for every call leg, sharded over a few media threads (Options::threads),
+// each an epoll loop owning the legs assigned to it. One 20 ms tick per thread serves every
+// playout of its legs at once (prompts and hold music decoded once, encoded to G.711 once, shared
+// by all legs); relays forward packets between two bridged legs, transcoding PCMU <-> PCMA where
+// they differ and passing telephone-events (RFC 4733) through; DTMF is detected from RFC 4733
+// packets. Sends and receives are batched (sendmmsg / recvmmsg).
+//
+// Legs are assigned to a thread at Open(): next to the leg named by `near`, else to the thread
+// with the fewest legs. Bridging two legs of different threads is correct, only slower to set up:
+// one leg is handed over (socket and state, through the command queues) to the other's thread,
+// so a relay never crosses threads. Opening an agent's leg `near` its caller's avoids that move.
 //
 // Thread safety: Open() and every command may be called from any thread (the control thread in
-// practice). Commands go through a bounded queue to the media thread; events come back through
-// the `on_event` callback, called on the media thread, which must not block (it posts to the
-// control loop). The engine never calls into the control module.
+// practice). Commands go through bounded queues to the media threads and are applied in the order
+// posted; events come back through the `on_event` callback, which is called on the media threads,
+// so from several threads at once (as many as Options::threads): it must be thread-safe and must
+// not block (telephony posts each event to its control loop). The engine never calls into the
+// control module.
 
 #include <cstdint>
 #include <functional>
@@ -49,8 +57,11 @@ struct Options {
   Duration no_rtp_timeout = std::chrono::seconds(30);  // a leg that received nothing this long
                                                        // (once media flowed or since Open)
   std::size_t max_legs = 20'000;
-  std::size_t max_pending_commands = 100'000;
+  std::size_t max_pending_commands = 100'000;  // posted and not yet applied, over all threads
+  // Media threads: 0 = std::thread::hardware_concurrency(); at least 1, at most kMaxThreads.
+  std::size_t threads = 0;
 };
+inline constexpr std::size_t kMaxThreads = 8;
 
 struct Remote {
   std::string address;  // from the SDP (c= line); replaced by the first packet's source (latching)
@@ -70,13 +81,17 @@ struct Event {
   char digit = 0;
 };
 
+// Sums over the media threads.
 struct Stats {
+  std::uint64_t threads = 0;  // media threads running (or to run, before Start)
   std::uint64_t legs = 0;
   std::uint64_t packets_sent = 0;      // every datagram the kernel took (playout and relay)
   std::uint64_t packets_received = 0;  // every datagram read, valid or not
   std::uint64_t packets_relayed = 0;
   std::uint64_t packets_dropped = 0;   // not RTP, or a payload type we neither play nor relay
+  std::uint64_t commands_pending = 0;  // posted, not yet applied
   std::uint64_t commands_refused = 0;  // queue full
+  std::uint64_t legs_moved = 0;        // handed to another thread to be bridged (see Open's near)
   std::uint64_t late_ticks = 0;        // ticks that started more than 5 ms late
 };
 
@@ -87,15 +102,17 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  Status Start();  // starts the media thread; errors: Options::address unusable, fds refused
+  Status Start();  // starts the media threads; errors: Options::address unusable, fds refused
 
   // Binds a new leg's RTP socket now (on the caller's thread) and returns its local port, so the
-  // caller can write its SDP at once; the media thread starts serving it with the next command.
+  // caller can write its SDP at once; its media thread starts serving it with the next command.
+  // When `near` is an open leg, the new leg goes to near's thread (open an agent's leg near the
+  // caller's it will be bridged to); otherwise to the thread with the fewest legs.
   struct Opened {
     LegId leg;
     std::uint16_t port;
   };
-  Result<Opened> Open();
+  Result<Opened> Open(LegId near = 0);
 
   // Commands (queued; false when the queue is full or the leg is unknown).
   // SetRemote is also false when the address is not an IP literal of the family of
@@ -105,7 +122,10 @@ class Engine {
   // Plays `clips` one after another, then again from the start when `loop`; replaces any
   // playout. An empty list stops playing. A bridged leg does not play.
   bool Play(LegId leg, std::vector<std::shared_ptr<const Clip>> clips, bool loop);
-  // Relays a's packets to b and b's to a (stops any playout on both).
+  // Relays a's packets to b and b's to a (stops any playout on both). Legs of different threads
+  // are bridged too: one is first moved to the other's thread (the one with more legs gives its
+  // leg up), which holds that thread's later commands until the leg has arrived (well under a
+  // millisecond unless its old thread is busy); packets wait in the socket meanwhile.
   bool Bridge(LegId a, LegId b);
   bool Unbridge(LegId leg);  // both legs of the bridge stop relaying
   bool Close(LegId leg);     // also unbridges its peer
@@ -115,6 +135,7 @@ class Engine {
 
  private:
   struct Impl;
+  friend class Shard;  // a media thread (engine_impl.h)
   Options options_;
   std::unique_ptr<Impl> impl_;
 };

@@ -11,8 +11,12 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <random>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -100,13 +104,14 @@ std::vector<std::uint8_t> Rtp(std::uint8_t pt, std::uint16_t seq, std::uint32_t 
   return p;
 }
 
-// Collects the engine's events (they arrive on the media thread).
+// Collects the engine's events (they arrive on the media threads) and the thread of each.
 class Events {
  public:
   std::function<void(const Event&)> Sink() {
     return [this](const Event& e) {
       std::lock_guard lock(mu_);
       events_.push_back(e);
+      threads_.push_back(std::this_thread::get_id());
       cv_.notify_all();
     };
   }
@@ -118,11 +123,29 @@ class Events {
     std::lock_guard lock(mu_);
     return events_;
   }
+  // The thread of the first event of `kind` for `leg` from index `from` on, once it came.
+  std::optional<std::thread::id> WaitForThread(Event::Kind kind, LegId leg, std::size_t from,
+                                               milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    std::optional<std::thread::id> found;
+    cv_.wait_for(lock, timeout, [&] {
+      for (std::size_t i = from; i < events_.size(); ++i) {
+        if (events_[i].kind == kind && events_[i].leg == leg) found = threads_[i];
+      }
+      return found.has_value();
+    });
+    return found;
+  }
+  std::size_t size() {
+    std::lock_guard lock(mu_);
+    return events_.size();
+  }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Event> events_;
+  std::vector<std::thread::id> threads_;
 };
 
 template <typename F>
@@ -133,6 +156,11 @@ bool WaitUntil(F done, milliseconds timeout) {
     std::this_thread::sleep_for(milliseconds(2));
   }
   return true;
+}
+
+// Every command posted has been applied: a bridge waiting for its leg to move relays nothing yet.
+bool Settled(Engine& engine, milliseconds timeout = milliseconds(1000)) {
+  return WaitUntil([&] { return engine.stats().commands_pending == 0; }, timeout);
 }
 
 std::shared_ptr<const Clip> Ramp(std::size_t n) {
@@ -218,6 +246,7 @@ TEST(Engine, BridgeTranscodesAndRewritesEvents) {
   ASSERT_TRUE(engine.SetRemote(b.leg, {"127.0.0.1", pb.port(), Codec::kPcma, 96}));
   ASSERT_TRUE(engine.Play(a.leg, {Ramp(1600)}, true));  // the bridge must stop it
   ASSERT_TRUE(engine.Bridge(a.leg, b.leg));
+  ASSERT_TRUE(Settled(engine));  // the legs may be on two threads: one moves first
   pa.Drain();
   std::vector<std::uint8_t> ulaw(160);
   for (std::size_t i = 0; i < ulaw.size(); ++i) ulaw[i] = static_cast<std::uint8_t>(i * 3);
@@ -415,6 +444,249 @@ TEST(Engine, BindsIpv6) {
   ASSERT_TRUE(leg.ok()) << leg.status().ToString();
   EXPECT_TRUE(engine.SetRemote(leg->leg, {"::1", 4000, Codec::kPcmu, 101}));
   EXPECT_FALSE(Engine(Options{.address = "nowhere"}, nullptr).Open().ok());
+}
+
+// Sharding over several media threads.
+
+Options Threads(std::size_t n) {
+  Options o = TestOptions();
+  o.threads = n;
+  return o;
+}
+
+// The media thread serving `leg`: the one that reports the end of a one-frame playout to `sink`.
+std::thread::id ThreadOf(Engine& engine, Events& events, LegId leg, const Phone& sink) {
+  const std::size_t from = events.size();
+  EXPECT_TRUE(engine.SetRemote(leg, {"127.0.0.1", sink.port(), Codec::kPcmu, 101}));
+  EXPECT_TRUE(engine.Play(leg, {Ramp(160)}, false));
+  const auto t = events.WaitForThread(Event::Kind::kPlayoutDone, leg, from, milliseconds(1000));
+  EXPECT_TRUE(t) << "leg " << leg << " did not play";
+  return t.value_or(std::thread::id());
+}
+
+// A packet from `from` to leg `in` comes out of leg `out` to `to`.
+void ExpectRelayed(const Phone& from, const Engine::Opened& in, const Phone& to,
+                   const Engine::Opened& out, std::uint16_t seq, std::uint8_t expected = 0x12) {
+  to.Drain();
+  from.Send(in.port, Rtp(0, seq, 160u * seq, 0x77, std::vector<std::uint8_t>(160, 0x12)));
+  const auto d = to.Receive(milliseconds(1000));
+  ASSERT_TRUE(d) << "leg " << in.leg << " -> leg " << out.leg;
+  EXPECT_EQ(d->from_port, out.port);
+  ASSERT_EQ(d->rtp.payload_size, 160u);
+  EXPECT_EQ(d->payload()[0], expected);
+}
+
+std::size_t CountEntries(const char* dir) {
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    (void)e;
+    ++n;
+  }
+  return n;
+}
+
+TEST(EngineThreads, LegsOfEveryThreadPlayOut) {
+  Events events;
+  Engine engine(Threads(2), events.Sink());
+  ASSERT_TRUE(engine.Start().ok());
+  EXPECT_EQ(engine.stats().threads, 2u);
+  std::array<Phone, 4> phones;
+  std::array<Engine::Opened, 4> legs;
+  const auto clip = Ramp(1600);  // ten frames, once
+  for (std::size_t i = 0; i < legs.size(); ++i) {
+    legs[i] = OpenLeg(engine);
+    ASSERT_TRUE(engine.SetRemote(legs[i].leg, {"127.0.0.1", phones[i].port(), Codec::kPcmu, 101}));
+    ASSERT_TRUE(engine.Play(legs[i].leg, {clip}, false));
+  }
+  for (std::size_t i = 0; i < legs.size(); ++i) {
+    std::optional<std::uint16_t> seq;
+    for (std::size_t k = 0; k < 10; ++k) {
+      const auto d = phones[i].Receive(milliseconds(500));
+      ASSERT_TRUE(d) << "leg " << i << " packet " << k;
+      EXPECT_EQ(d->from_port, legs[i].port);
+      if (seq) {
+        EXPECT_EQ(d->rtp.seq, static_cast<std::uint16_t>(*seq + 1));
+      }
+      seq = d->rtp.seq;
+      EXPECT_TRUE(std::equal(d->payload().begin(), d->payload().end(),
+                             clip->encoded(Codec::kPcmu).begin() + 160 * k));
+    }
+  }
+  std::map<std::thread::id, int> legs_per_thread;
+  for (const auto& l : legs) {
+    const auto t = events.WaitForThread(Event::Kind::kPlayoutDone, l.leg, 0, milliseconds(500));
+    ASSERT_TRUE(t);
+    ++legs_per_thread[*t];
+  }
+  EXPECT_EQ(legs_per_thread.size(), 2u);  // the fewest legs first: two each
+  for (const auto& [t, n] : legs_per_thread) EXPECT_EQ(n, 2);
+  // The statistics sum over the threads.
+  EXPECT_TRUE(WaitUntil([&] { return engine.stats().packets_sent == 40; }, milliseconds(500)))
+      << engine.stats().packets_sent;
+  EXPECT_EQ(engine.stats().legs, 4u);
+  phones[0].Send(legs[0].port, Rtp(0, 1, 1, 1, {1}));
+  phones[1].Send(legs[1].port, Rtp(0, 1, 1, 1, {1}));
+  EXPECT_TRUE(WaitUntil([&] { return engine.stats().packets_received == 2; }, milliseconds(500)));
+}
+
+TEST(EngineThreads, OpenNearPutsTheAgentWithItsCaller) {
+  Events events;
+  Engine engine(Threads(2), events.Sink());
+  ASSERT_TRUE(engine.Start().ok());
+  Phone sink, caller_phone, agent_phone;
+  const auto other = OpenLeg(engine);
+  const auto caller = OpenLeg(engine);   // the other thread had fewer legs
+  auto agent = engine.Open(caller.leg);  // the fewest legs would be other's thread
+  ASSERT_TRUE(agent.ok());
+  const auto t = ThreadOf(engine, events, caller.leg, sink);
+  EXPECT_EQ(ThreadOf(engine, events, agent->leg, sink), t);
+  EXPECT_NE(ThreadOf(engine, events, other.leg, sink), t);
+  // An unknown `near` is no error: the thread with the fewest legs, here other's.
+  auto stray = engine.Open(999'999);
+  ASSERT_TRUE(stray.ok());
+  EXPECT_NE(ThreadOf(engine, events, stray->leg, sink), t);
+
+  ASSERT_TRUE(engine.SetRemote(caller.leg, {"127.0.0.1", caller_phone.port(), Codec::kPcmu, 101}));
+  ASSERT_TRUE(engine.SetRemote(agent->leg, {"127.0.0.1", agent_phone.port(), Codec::kPcmu, 101}));
+  ASSERT_TRUE(engine.Bridge(caller.leg, agent->leg));
+  ExpectRelayed(caller_phone, caller, agent_phone, *agent, 1);
+  ExpectRelayed(agent_phone, *agent, caller_phone, caller, 2);
+  EXPECT_EQ(engine.stats().legs_moved, 0u);
+}
+
+TEST(EngineThreads, BridgesLegsOfTwoThreads) {
+  Events events;
+  Engine engine(Threads(2), events.Sink());
+  ASSERT_TRUE(engine.Start().ok());
+  Phone sink, pa, pb, pc;
+  const auto a = OpenLeg(engine), b = OpenLeg(engine), c = OpenLeg(engine);
+  ASSERT_NE(ThreadOf(engine, events, a.leg, sink), ThreadOf(engine, events, b.leg, sink));
+  ASSERT_TRUE(engine.SetRemote(a.leg, {"127.0.0.1", pa.port(), Codec::kPcmu, 101}));
+  ASSERT_TRUE(engine.SetRemote(b.leg, {"127.0.0.1", pb.port(), Codec::kPcma, 101}));
+  ASSERT_TRUE(engine.SetRemote(c.leg, {"127.0.0.1", pc.port(), Codec::kPcmu, 101}));
+  ASSERT_TRUE(engine.Play(a.leg, {Ramp(1600)}, true));  // its stream goes on across the move
+  const auto before = pa.Receive(milliseconds(500));
+  ASSERT_TRUE(before);
+  ASSERT_TRUE(engine.Bridge(a.leg, b.leg));
+  EXPECT_EQ(engine.stats().legs_moved, 1u);
+  ASSERT_TRUE(Settled(engine));
+  pa.Drain();
+  pb.Send(b.port, Rtp(8, 1, 100, 0xB, std::vector<std::uint8_t>(160, 0xD5)));
+  auto d = pa.Receive(milliseconds(1000));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->from_port, a.port);
+  EXPECT_EQ(d->rtp.ssrc, before->rtp.ssrc);  // the same leg, moved with all its state
+  EXPECT_EQ(d->payload()[0], kAlawToUlaw[0xD5]);
+  ExpectRelayed(pa, a, pb, b, 3, kUlawToAlaw[0x12]);
+
+  // Commands right behind a move apply in order, on the leg's new thread: c (alone on its thread
+  // now) gets a, which is unbridged and plays at once.
+  ASSERT_TRUE(engine.Bridge(c.leg, a.leg));
+  const std::size_t from = events.size();
+  ASSERT_TRUE(engine.Unbridge(a.leg));
+  ASSERT_TRUE(engine.Play(a.leg, {Ramp(160)}, false));
+  const auto ta = events.WaitForThread(Event::Kind::kPlayoutDone, a.leg, from, milliseconds(1000));
+  ASSERT_TRUE(ta);
+  EXPECT_EQ(engine.stats().legs_moved, 2u);
+  ASSERT_TRUE(engine.Bridge(a.leg, c.leg));  // both on one thread again: no move
+  EXPECT_EQ(engine.stats().legs_moved, 2u);
+  ASSERT_TRUE(Settled(engine));
+  ExpectRelayed(pc, c, pa, a, 4);
+  EXPECT_EQ(ThreadOf(engine, events, b.leg, sink) == *ta, false);
+}
+
+TEST(EngineThreads, SurvivesAStormOfBridgesOverFourThreads) {
+  Engine engine(Threads(4), nullptr);
+  ASSERT_TRUE(engine.Start().ok());
+  constexpr std::size_t kLegs = 12;
+  std::array<Phone, kLegs> phones;
+  std::array<Engine::Opened, kLegs> legs;
+  for (std::size_t i = 0; i < kLegs; ++i) {
+    legs[i] = OpenLeg(engine);
+    ASSERT_TRUE(engine.SetRemote(legs[i].leg, {"127.0.0.1", phones[i].port(), Codec::kPcmu, 101}));
+  }
+  std::mt19937 rng(7);
+  std::vector<Engine::Opened> extra;
+  for (int round = 0; round < 2000; ++round) {
+    const std::size_t i = rng() % kLegs, j = rng() % kLegs;
+    switch (rng() % 8) {
+      case 0:
+        (void)engine.Unbridge(legs[i].leg);
+        break;
+      case 1:  // a leg opened near one in flight, and closed at once
+        if (auto r = engine.Open(legs[i].leg); r.ok()) {
+          ASSERT_TRUE(engine.Bridge(r->leg, legs[j].leg));
+          ASSERT_TRUE(engine.Close(r->leg));
+        }
+        break;
+      default:
+        (void)engine.Bridge(legs[i].leg, legs[j].leg);
+    }
+  }
+  EXPECT_GT(engine.stats().legs_moved, 100u);
+  for (std::size_t i = 0; i < kLegs; i += 2) {
+    ASSERT_TRUE(engine.Bridge(legs[i].leg, legs[i + 1].leg));
+  }
+  // Every command applied (a packet sent before would be relayed to a peer of the storm).
+  ASSERT_TRUE(Settled(engine, milliseconds(5000)));
+  for (std::size_t i = 0; i < kLegs; i += 2) {
+    ExpectRelayed(phones[i], legs[i], phones[i + 1], legs[i + 1], static_cast<std::uint16_t>(i));
+    ExpectRelayed(phones[i + 1], legs[i + 1], phones[i], legs[i],
+                  static_cast<std::uint16_t>(i + 1));
+  }
+  for (const auto& l : legs) EXPECT_TRUE(engine.Close(l.leg));
+  EXPECT_EQ(engine.stats().legs, 0u);
+  EXPECT_EQ(engine.stats().commands_refused, 0u);
+}
+
+TEST(EngineThreads, DestructorJoinsEveryThreadAndClosesEverySocket) {
+  const std::size_t threads = CountEntries("/proc/self/task");
+  const std::size_t fds = CountEntries("/proc/self/fd");
+  std::atomic<int> after_destruction{0};
+  std::atomic<bool> destroyed{false};
+  {
+    Engine engine(Threads(3), [&](const Event&) {
+      if (destroyed.load()) after_destruction.fetch_add(1);
+    });
+    ASSERT_TRUE(engine.Start().ok());
+    EXPECT_EQ(CountEntries("/proc/self/task"), threads + 3);
+    Phone sink;
+    std::vector<Engine::Opened> legs;
+    for (int i = 0; i < 9; ++i) {
+      legs.push_back(OpenLeg(engine));
+      ASSERT_TRUE(engine.SetRemote(legs.back().leg, {"127.0.0.1", sink.port(), Codec::kPcmu, 101}));
+      ASSERT_TRUE(engine.Play(legs.back().leg, {Ramp(1600)}, true));
+    }
+    ASSERT_TRUE(WaitUntil([&] { return engine.stats().packets_sent >= 18; }, milliseconds(500)));
+    // Moves in flight as the engine goes.
+    for (int i = 0; i < 8; ++i) ASSERT_TRUE(engine.Bridge(legs[i].leg, legs[i + 1].leg));
+  }
+  destroyed = true;
+  EXPECT_EQ(CountEntries("/proc/self/task"), threads);
+  EXPECT_EQ(CountEntries("/proc/self/fd"), fds);
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_EQ(after_destruction.load(), 0);
+
+  // Never started, with moves queued: the queued sockets are closed too.
+  {
+    Engine engine(Threads(2), nullptr);
+    const auto a = OpenLeg(engine), b = OpenLeg(engine);
+    ASSERT_TRUE(engine.Bridge(a.leg, b.leg));
+    EXPECT_EQ(engine.stats().threads, 2u);
+  }
+  EXPECT_EQ(CountEntries("/proc/self/fd"), fds);
+}
+
+TEST(EngineThreads, CountsTheCommandsOfEveryThreadAgainstOneBound) {
+  Options o = Threads(2);
+  o.max_pending_commands = 4;
+  Engine engine(o, nullptr);                            // not started
+  const auto a = OpenLeg(engine), b = OpenLeg(engine);  // 2, one per thread
+  EXPECT_FALSE(engine.Bridge(a.leg, b.leg));            // a move takes 3
+  EXPECT_TRUE(engine.Play(a.leg, {}, false));           // 3
+  EXPECT_TRUE(engine.Play(b.leg, {}, false));           // 4
+  EXPECT_FALSE(engine.Open().ok());
+  EXPECT_EQ(engine.stats().commands_refused, 2u);
 }
 
 }  // namespace

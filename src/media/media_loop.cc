@@ -1,7 +1,8 @@
-// The media thread: one epoll over an eventfd (commands), a timerfd (the 20 ms tick) and every
-// leg's socket. State lives in a flat id-indexed table owned by that thread, and the hot path
-// (receive, relay, playout) allocates nothing: datagrams are read into and written from buffers
-// made once.
+// A media thread: one epoll over an eventfd (commands), a timerfd (the 20 ms tick) and the
+// sockets of the shard's legs_. State lives in a flat id-indexed table owned by that thread, and
+// the hot path (receive, relay, playout) allocates nothing: datagrams are read into and written
+// from buffers made once. Bridged legs always share a shard (engine_impl.h), so a relay is the work
+// of one thread and touches no lock.
 //
 // Latching (symmetric RTP, RFC 4961): the first valid packet's source becomes the destination,
 // whatever the SDP said (a phone behind NAT). Later packets from another source re-latch only
@@ -15,67 +16,134 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/assert.h"
 #include "media/engine_impl.h"
 #include "media/g711.h"
 
 namespace sb::media {
 
-void Engine::Impl::Run() {
+void Shard::Run() {
   Drain(Clock::now());
-  std::array<epoll_event, 64> events;
-  while (!stopping.load(std::memory_order_acquire)) {
-    const int n = epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), -1);
+  std::array<epoll_event, kEpollBatch> events;
+  while (!engine_.stopping.load(std::memory_order_acquire)) {
+    const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), -1);
     if (n < 0) continue;            // EINTR; the fds are ours, so nothing else can fail here
     const auto now = Clock::now();  // read once per wake-up
     // Commands first: one posted before a packet was sent must be applied before that packet.
     for (int i = 0; i < n; ++i) {
       if (events[i].data.u64 == kWakeTag) {
         std::uint64_t count;
-        (void)read(wake_fd, &count, sizeof count);
+        (void)read(wake_fd_, &count, sizeof count);
         Drain(now);
       }
     }
-    if (stopping.load(std::memory_order_acquire)) break;
+    if (engine_.stopping.load(std::memory_order_acquire)) break;
     for (int i = 0; i < n; ++i) {
       const std::uint64_t tag = events[i].data.u64;
       if (tag == kTimerTag) {
         Tick(now);
       } else if (tag != kWakeTag) {
-        if (Leg* leg = Find(tag)) Receive(tag, *leg, now);  // a leg closed by a command is gone
+        // A leg closed or moved away by a command is gone.
+        if (Leg* leg = Find(tag)) Receive(tag, *leg, now);
       }
     }
-    sent.fetch_add(out.Flush(), std::memory_order_relaxed);
+    out_.Flush();
+    counters_.sent.fetch_add(out_.TakeSent(), std::memory_order_relaxed);
   }
 }
 
-void Engine::Impl::Drain(Clock::time_point now) {
+void Shard::Drain(Clock::time_point now) {
   std::deque<Command> batch;
   {
-    MutexLock lock(mu);
-    batch.swap(queue);
+    MutexLock lock(mu_);
+    batch.swap(queue_);
   }
   for (auto& c : batch) {
-    std::visit([&](auto& cmd) { Apply(cmd, now); }, c);
+    if (!awaited_.empty() && !std::holds_alternative<AdoptLeg>(c)) {
+      held_.push_back(std::move(c));  // after the legs awaited, in order
+    } else {
+      Dispatch(c, now);
+    }
   }
 }
 
-void Engine::Impl::Apply(AddLeg& c, Clock::time_point now) {
+void Shard::Dispatch(Command& c, Clock::time_point now) {
+  engine_.pending.fetch_sub(1, std::memory_order_relaxed);  // it was queued or held until now
+  std::visit([&](auto& cmd) { Apply(cmd, now); }, c);
+}
+
+void Shard::Emit(Event::Kind kind, LegId leg, char digit) {
+  if (engine_.on_event) engine_.on_event(Event{kind, leg, digit});
+}
+
+void Shard::Apply(ExpectLeg& c, Clock::time_point) {
+  if (auto it = early_.find(c.leg); it != early_.end()) {
+    Install(c.leg, std::move(it->second));
+    early_.erase(it);
+    return;
+  }
+  awaited_.insert(c.leg);
+}
+
+void Shard::Apply(MoveLeg& c, Clock::time_point) {
+  SB_DCHECK(c.to != index_ && c.to < engine_.shards.size(), "media: a leg moved to its own shard");
+  std::unique_ptr<Leg> state;
+  if (Leg* leg = Find(c.leg)) {
+    Unbridge(*leg);
+    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, leg->fd, nullptr);
+    state = std::make_unique<Leg>(std::move(*leg));
+    legs_.erase(c.leg);
+  }
+  // Always sent, even without a leg, since the destination awaits it. Not counted against
+  // max_pending_commands: refusing it would strand the leg.
+  engine_.pending.fetch_add(1, std::memory_order_relaxed);
+  Shard& to = *engine_.shards[c.to];
+  if (to.Push(AdoptLeg{c.leg, std::move(state)})) to.Wake();
+}
+
+void Shard::Apply(AdoptLeg& c, Clock::time_point now) {
+  if (awaited_.erase(c.leg) == 0 && false) {  // its ExpectLeg is still held behind another leg's
+    early_[c.leg] = std::move(c.state);
+    return;
+  }
+  Install(c.leg, std::move(c.state));
+  // What waited for it runs now, in order, until a command awaits another leg again.
+  while (awaited_.empty() && !held_.empty()) {
+    Command next = std::move(held_.front());
+    held_.pop_front();
+    Dispatch(next, now);
+  }
+}
+
+void Shard::Install(LegId id, std::unique_ptr<Leg> state) {
+  if (state == nullptr) return;
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = id;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, state->fd, &ev) != 0) {
+    close(state->fd);  // only out of kernel memory: as in Apply(AddLeg&)
+    return;
+  }
+  legs_.emplace(id, std::move(*state));
+}
+
+void Shard::Apply(AddLeg& c, Clock::time_point now) {
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = c.leg;
-  if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c.fd, &ev) != 0) {
-    close(c.fd);  // only out of kernel memory; the leg stays silent and will time out
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, c.fd, &ev) != 0) {
+    close(c.fd);  // only out of kernel memory; the leg is gone, and commands for it do nothing
     return;
   }
-  Leg& leg = legs[c.leg];
+  Leg& leg = legs_[c.leg];
   leg.fd = c.fd;
-  leg.ssrc = static_cast<std::uint32_t>(rng());
-  leg.ts = static_cast<std::uint32_t>(rng());
-  leg.seq = static_cast<std::uint16_t>(rng());
+  leg.ssrc = static_cast<std::uint32_t>(rng_());
+  leg.ts = static_cast<std::uint32_t>(rng_());
+  leg.seq = static_cast<std::uint16_t>(rng_());
   leg.last_rx = now;
 }
 
-void Engine::Impl::Apply(SetRemoteCmd& c, Clock::time_point) {
+void Shard::Apply(SetRemoteCmd& c, Clock::time_point) {
   Leg* leg = Find(c.leg);
   if (leg == nullptr) return;
   leg->codec = c.remote.codec;
@@ -89,7 +157,7 @@ void Engine::Impl::Apply(SetRemoteCmd& c, Clock::time_point) {
   }
 }
 
-void Engine::Impl::Apply(PlayCmd& c, Clock::time_point) {
+void Shard::Apply(PlayCmd& c, Clock::time_point) {
   Leg* leg = Find(c.leg);
   if (leg == nullptr || leg->peer != 0) return;
   const bool asked = !c.clips.empty();
@@ -98,7 +166,7 @@ void Engine::Impl::Apply(PlayCmd& c, Clock::time_point) {
   if (asked && !leg->player.playing() && !c.loop) Emit(Event::Kind::kPlayoutDone, c.leg);
 }
 
-void Engine::Impl::Apply(BridgeCmd& c, Clock::time_point) {
+void Shard::Apply(BridgeCmd& c, Clock::time_point) {
   Leg* a = Find(c.a);
   Leg* b = Find(c.b);
   if (a == nullptr || b == nullptr || a == b) return;
@@ -112,20 +180,20 @@ void Engine::Impl::Apply(BridgeCmd& c, Clock::time_point) {
   }
 }
 
-void Engine::Impl::Apply(UnbridgeCmd& c, Clock::time_point) {
+void Shard::Apply(UnbridgeCmd& c, Clock::time_point) {
   if (Leg* leg = Find(c.leg)) Unbridge(*leg);
 }
 
-void Engine::Impl::Apply(CloseCmd& c, Clock::time_point) {
+void Shard::Apply(CloseCmd& c, Clock::time_point) {
   Leg* leg = Find(c.leg);
   if (leg == nullptr) return;
   Unbridge(*leg);
-  epoll_ctl(epoll_fd, EPOLL_CTL_DEL, leg->fd, nullptr);
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, leg->fd, nullptr);
   close(leg->fd);
-  legs.erase(c.leg);
+  legs_.erase(c.leg);
 }
 
-void Engine::Impl::Unbridge(Leg& leg) {
+void Shard::Unbridge(Leg& leg) {
   if (Leg* peer = Find(leg.peer)) {
     peer->peer = 0;
     peer->marker = true;
@@ -134,26 +202,26 @@ void Engine::Impl::Unbridge(Leg& leg) {
   leg.marker = true;
 }
 
-void Engine::Impl::Tick(Clock::time_point now) {
+void Shard::Tick(Clock::time_point now) {
   std::uint64_t expirations = 0;
-  if (read(timer_fd, &expirations, sizeof expirations) != sizeof expirations || expirations == 0) {
+  if (read(timer_fd_, &expirations, sizeof expirations) != sizeof expirations || expirations == 0) {
     return;
   }
-  // The timer runs on absolute deadlines; `next_tick` follows them to measure how late we are.
-  const auto deadline = next_tick + (expirations - 1) * kTick;
-  next_tick += expirations * kTick;
-  if (now - deadline > kLate) late.fetch_add(1, std::memory_order_relaxed);
+  // The timer runs on absolute deadlines; `next_tick_` follows them to measure how late we are.
+  const auto deadline = next_tick_ + (expirations - 1) * kTick;
+  next_tick_ += expirations * kTick;
+  if (now - deadline > kLate) counters_.late.fetch_add(1, std::memory_order_relaxed);
   // Frames missed while late are sent now (up to a few), so the phone's jitter buffer refills.
   const std::uint64_t frames = std::min(expirations, kMaxCatchUpFrames);
   std::array<std::uint8_t, kFrameSamples> frame;
-  for (auto& [id, leg] : legs) {
+  for (auto& [id, leg] : legs_) {
     if (!leg.player.playing() || leg.peer != 0 || !leg.to.valid()) continue;
     for (std::uint64_t f = 0; f < frames; ++f) {
       if (!leg.player.NextFrame(leg.codec, frame.data())) {
         Emit(Event::Kind::kPlayoutDone, id);
         break;
       }
-      std::uint8_t* p = out.Add(leg.fd, leg.to, kRtpHeaderSize + kFrameSamples);
+      std::uint8_t* p = out_.Add(leg.fd, leg.to, kRtpHeaderSize + kFrameSamples);
       WriteRtpHeader(p, leg.marker, static_cast<std::uint8_t>(leg.codec), leg.seq++, leg.ts,
                      leg.ssrc);
       std::memcpy(p + kRtpHeaderSize, frame.data(), kFrameSamples);
@@ -161,10 +229,10 @@ void Engine::Impl::Tick(Clock::time_point now) {
       leg.marker = false;
     }
   }
-  if (now >= next_timeout_check) {
-    next_timeout_check = now + timeout_period;
-    for (auto& [id, leg] : legs) {
-      if (!leg.timeout_reported && now - leg.last_rx >= options.no_rtp_timeout) {
+  if (now >= next_timeout_check_) {
+    next_timeout_check_ = now + engine_.timeout_period;
+    for (auto& [id, leg] : legs_) {
+      if (!leg.timeout_reported && now - leg.last_rx >= engine_.options.no_rtp_timeout) {
         leg.timeout_reported = true;  // once per silence; a packet re-arms it
         Emit(Event::Kind::kRtpTimeout, id);
       }
@@ -172,35 +240,35 @@ void Engine::Impl::Tick(Clock::time_point now) {
   }
 }
 
-void Engine::Impl::Receive(LegId id, Leg& leg, Clock::time_point now) {
+void Shard::Receive(LegId id, Leg& leg, Clock::time_point now) {
   for (int round = 0; round < kMaxBatchesPerWakeup; ++round) {
     for (std::size_t k = 0; k < kRecvBatch; ++k) {
-      rx_iov[k] = {rx_buf[k].data(), rx_buf[k].size()};
-      rx_msgs[k].msg_hdr = {};
-      rx_msgs[k].msg_hdr.msg_name = &rx_from[k].storage;
-      rx_msgs[k].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-      rx_msgs[k].msg_hdr.msg_iov = &rx_iov[k];
-      rx_msgs[k].msg_hdr.msg_iovlen = 1;
+      rx_iov_[k] = {rx_buf_[k].data(), rx_buf_[k].size()};
+      rx_msgs_[k].msg_hdr = {};
+      rx_msgs_[k].msg_hdr.msg_name = &rx_from_[k].storage;
+      rx_msgs_[k].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      rx_msgs_[k].msg_hdr.msg_iov = &rx_iov_[k];
+      rx_msgs_[k].msg_hdr.msg_iovlen = 1;
     }
-    const int n = recvmmsg(leg.fd, rx_msgs.data(), kRecvBatch, MSG_DONTWAIT, nullptr);
+    const int n = recvmmsg(leg.fd, rx_msgs_.data(), kRecvBatch, MSG_DONTWAIT, nullptr);
     if (n <= 0) return;  // EAGAIN: drained
     for (int k = 0; k < n; ++k) Handle(id, leg, static_cast<std::size_t>(k), now);
     if (static_cast<std::size_t>(n) < kRecvBatch) return;
   }
 }
 
-void Engine::Impl::Handle(LegId id, Leg& leg, std::size_t k, Clock::time_point now) {
-  received.fetch_add(1, std::memory_order_relaxed);
-  const msghdr& h = rx_msgs[k].msg_hdr;
-  const std::uint8_t* data = rx_buf[k].data();
-  const auto p = (h.msg_flags & MSG_TRUNC) ? std::nullopt : ParseRtp({data, rx_msgs[k].msg_len});
+void Shard::Handle(LegId id, Leg& leg, std::size_t k, Clock::time_point now) {
+  counters_.received.fetch_add(1, std::memory_order_relaxed);
+  const msghdr& h = rx_msgs_[k].msg_hdr;
+  const std::uint8_t* data = rx_buf_[k].data();
+  const auto p = (h.msg_flags & MSG_TRUNC) ? std::nullopt : ParseRtp({data, rx_msgs_[k].msg_len});
   if (!p) {
-    dropped.fetch_add(1, std::memory_order_relaxed);
+    counters_.dropped.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   leg.last_rx = now;
   leg.timeout_reported = false;
-  SocketAddress& from = rx_from[k];
+  SocketAddress& from = rx_from_[k];
   from.size = h.msg_namelen;
   if (!leg.latched || (!SameAddress(leg.to, from) && p->ssrc != leg.latched_ssrc)) {
     leg.to = from;
@@ -221,7 +289,7 @@ void Engine::Impl::Handle(LegId id, Leg& leg, std::size_t k, Clock::time_point n
     return;
   }
   if (p->payload_type != 0 && p->payload_type != 8) {  // comfort noise, codecs we did not offer
-    dropped.fetch_add(1, std::memory_order_relaxed);
+    counters_.dropped.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   if (peer == nullptr) return;
@@ -232,8 +300,8 @@ void Engine::Impl::Handle(LegId id, Leg& leg, std::size_t k, Clock::time_point n
   Forward(*p, data, *peer, static_cast<std::uint8_t>(peer->codec), table);
 }
 
-void Engine::Impl::Forward(const RtpPacket& p, const std::uint8_t* data, Leg& to, std::uint8_t pt,
-                           const std::array<std::uint8_t, 256>* transcode) {
+void Shard::Forward(const RtpPacket& p, const std::uint8_t* data, Leg& to, std::uint8_t pt,
+                    const std::array<std::uint8_t, 256>* transcode) {
   if (!to.to.valid() || IsUnspecified(to.to)) return;
   if (!to.relay_anchored || to.relay_ssrc != p.ssrc) {
     to.relay_anchored = true;
@@ -242,7 +310,7 @@ void Engine::Impl::Forward(const RtpPacket& p, const std::uint8_t* data, Leg& to
     to.marker = true;
   }
   const std::uint32_t ts = p.timestamp + to.relay_ts_offset;
-  std::uint8_t* o = out.Add(to.fd, to.to, kRtpHeaderSize + p.payload_size);
+  std::uint8_t* o = out_.Add(to.fd, to.to, kRtpHeaderSize + p.payload_size);
   WriteRtpHeader(o, p.marker || to.marker, pt, to.seq++, ts, to.ssrc);
   const std::uint8_t* payload = data + p.payload_offset;
   if (transcode != nullptr) {
@@ -254,7 +322,7 @@ void Engine::Impl::Forward(const RtpPacket& p, const std::uint8_t* data, Leg& to
   to.marker = false;
   // Audio moves our clock on (one G.711 byte per sample), so playout resumes where relay left.
   if (pt == 0 || pt == 8) to.ts = ts + static_cast<std::uint32_t>(p.payload_size);
-  relayed.fetch_add(1, std::memory_order_relaxed);
+  counters_.relayed.fetch_add(1, std::memory_order_relaxed);
 }
 
 }  // namespace sb::media

@@ -109,8 +109,8 @@ std::uint8_t* SendBatch::Add(int fd, const SocketAddress& to, std::size_t size) 
   return buffers_.data() + i * kSlotBytes;
 }
 
-std::size_t SendBatch::Flush() {
-  std::size_t done = 0, sent = 0;
+void SendBatch::Flush() {
+  std::size_t done = 0;
   while (done < count_) {
     const int n = sendmmsg(fd_, msgs_.data() + done, static_cast<unsigned>(count_ - done), 0);
     if (n < 0 && errno == EINTR) continue;
@@ -119,10 +119,9 @@ std::size_t SendBatch::Flush() {
       continue;
     }
     done += static_cast<std::size_t>(n);
-    sent += static_cast<std::size_t>(n);
+    sent_ += static_cast<std::size_t>(n);
   }
   count_ = 0;
-  return sent;
 }
 
 }  // namespace sb::media

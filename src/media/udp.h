@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -53,12 +54,14 @@ class SendBatch {
   // Room for a datagram of `size` bytes (<= kSlotBytes) from `fd` to `to`, to be filled before
   // the next Add or Flush.
   std::uint8_t* Add(int fd, const SocketAddress& to, std::size_t size);
-  // Sends what is queued; returns how many datagrams the kernel took (the others are dropped).
-  std::size_t Flush();
+  // Sends what is queued (Add also does, when the socket changes or the batch is full).
+  void Flush();
+  // How many datagrams the kernel took (the others are dropped) since the last call.
+  std::size_t TakeSent() { return std::exchange(sent_, 0); }
 
  private:
   int fd_ = -1;
-  std::size_t count_ = 0;
+  std::size_t count_ = 0, sent_ = 0;
   std::vector<std::uint8_t> buffers_;
   std::array<SocketAddress, kSlots> to_;
   std::array<iovec, kSlots> iov_{};

@@ -274,6 +274,22 @@ int Serve(const ServeArgs& args) {
   }
   std::unique_ptr<telephony::Telephony> tel;
   if (phone->enabled) {
+    // Calls in progress when the last run stopped are gone with its SIP dialogs and RTP: close
+    // them (waiting or ringing: abandoned; connected: ended) before the first new call.
+    const std::vector<std::uint64_t> stale = ctl.LiveContacts();
+    if (!stale.empty()) {
+      LogWarn("serve: closing the calls left in progress by the previous run",
+              {{"contacts", std::to_string(stale.size())}});
+    }
+    for (std::uint64_t id : stale) {
+      (void)loop.Post(control::Abandon{id},
+                      [&loop, id](const control::Command&, const control::Reply& r) {
+                        if (!r.status.ok()) {
+                          (void)loop.Post(control::Hangup{id},
+                                          [](const control::Command&, const control::Reply&) {});
+                        }
+                      });
+    }
     telephony::Hooks hooks;
     hooks.command = [&loop](control::Command c, std::function<void(const control::Reply&)> done) {
       return loop.Post(
@@ -281,6 +297,12 @@ int Serve(const ServeArgs& args) {
           [done = std::move(done)](const control::Command&, const control::Reply& r) { done(r); });
     };
     hooks.task = [bridge](std::function<void()> t) { bridge->Post(std::move(t)); };
+    hooks.after = [&loop](Duration d, std::function<void()> fn) {
+      auto timer = std::make_shared<boost::asio::steady_timer>(loop.io(), d);
+      timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code& ec) {
+        if (!ec) fn();
+      });
+    };
     hooks.log = [](const char* level, const std::string& msg,
                    std::vector<std::pair<std::string, std::string>> kv) {
       LogLine(level, msg, kv);

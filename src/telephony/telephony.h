@@ -1,13 +1,22 @@
 #pragma once
 // Telephony: the call flow between the SIP stack, the media engine and the routing engine.
 //
-// A caller's INVITE becomes an Enqueue into the queue its number names; the caller hears hold
-// music until the engine offers the call; an offer becomes an INVITE to the agent's phone with
-// the caller's number in From; the agent's 200 becomes an Accept, and only when the engine takes
-// it are the two legs bridged (so with ring-all exactly one agent is ever connected: a second 200
-// gets ACK then BYE); a failure becomes a Decline; hang-ups become Abandon or Hangup; the engine's
-// cancels, time-outs and ends hang up the legs they concern. It keeps no routing state of its
-// own: the legs it holds point at contacts and offers the engine named.
+// A caller's INVITE to a number with a queue becomes an Enqueue into it. To a number with an IVR
+// it becomes an Arrive (the screen-pop look-up starts), the call is answered and the menu's prompt
+// played; the keys the caller presses (RFC 4733, detected by the media engine) pick a queue
+// (Enqueue of the arrived contact), a submenu, digits collected up to # (an IvrInput, then the
+// Enqueue) or a callback (Enqueue, RequestCallback, a thank-you, hang-up); no key within the
+// menu's time-out replays the prompt `retries` times, then takes its `default`. A caller who hangs
+// up in the IVR is an Abandon (the controller records abandoned_in_ivr). In the queue the caller
+// hears hold music, interrupted every `announce_every` by the position and the expected wait
+// (GetPosition, said with the Asterisk sounds); a queue that turns the caller away (closed, full,
+// waited too long) plays its message, then hangs up. Until the engine offers the call; an offer
+// becomes an INVITE to the agent's phone with the caller's number in From; the agent's 200 becomes
+// an Accept, and only when the engine takes it are the two legs bridged (so with ring-all exactly
+// one agent is ever connected: a second 200 gets ACK then BYE); a failure becomes a Decline;
+// hang-ups become Abandon or Hangup; the engine's cancels, time-outs and ends hang up the legs they
+// concern. It keeps no routing state of its own: the legs it holds point at contacts and offers the
+// engine named.
 //
 // Thread safety: everything runs on the control thread. The SIP and media threads' callbacks
 // (sip::Listener, media events) only post tasks to it through Hooks::task.
@@ -15,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -37,6 +47,9 @@ struct Hooks {
   std::function<void(const char*, const std::string&,
                      std::vector<std::pair<std::string, std::string>>)>
       log;
+  // Runs `fn` on the control thread once `after` has passed (a timer of the control loop).
+  // Without it IVR time-outs, announcements and the farewell messages' fallback do not fire.
+  std::function<void(Duration, std::function<void()>)> after;
 };
 
 struct Stats {
@@ -45,6 +58,9 @@ struct Stats {
   std::uint64_t offers = 0;       // INVITEs to agents
   std::uint64_t connected = 0;    // bridges
   std::uint64_t active_legs = 0;  // now
+  std::uint64_t ivr_calls = 0;    // of `calls`: answered into an IVR menu
+  std::uint64_t announcements = 0;
+  std::uint64_t turned_away = 0;  // farewell messages (queue closed, full, max wait; no input)
 };
 
 class Telephony : public control::Subscriber, public sip::Listener {
@@ -78,6 +94,9 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void OnAuthFailed(const std::string& source, const std::string& user) override;
 
  private:
+  // What a caller's leg plays now (what its kPlayoutDone means).
+  enum class Playing : std::uint8_t { kNone, kHold, kPrompt, kAnnouncement, kFarewell };
+
   struct Leg {
     sip::LegId sip = 0;
     media::LegId media = 0;
@@ -92,6 +111,19 @@ class Telephony : public control::Subscriber, public sip::Listener {
     bool enqueuing = false;    // the Enqueue is on its way: the leg waits for its reply
     bool terminated = false;   // the SIP leg is gone (kept only until the Enqueue's reply)
     sip::LegId agent_leg = 0;  // the bridged agent
+    const config::NumberConfig* dialled = nullptr;
+    std::string answer;         // our SDP answer, sent with the 200
+    bool answered_200 = false;  // the 200 went out
+    bool in_ivr = false;        // arrived: the controller has it in the IVR
+    const config::IvrMenu* menu = nullptr;
+    const config::IvrChoice* collecting = nullptr;  // digits being collected for this choice
+    std::string digits;
+    std::int64_t tries = 0;  // prompts replayed in this menu
+    bool callback = false;   // the Enqueue on its way is followed by a RequestCallback
+    std::optional<core::EndReason> turned_away;  // ended by the engine while the Enqueue was on
+                                                 // its way: its message plays on the reply
+    Playing playing = Playing::kNone;
+    std::uint64_t timer = 0;  // the armed timer's number (0: none); older timers do nothing
     // agent legs
     std::string agent;
     std::uint32_t offer = 0;
@@ -99,6 +131,38 @@ class Telephony : public control::Subscriber, public sip::Listener {
   };
 
   void Incoming(const sip::Incoming& call);
+  // The Arrive's or the Enqueue's reply for a new call.
+  void Admitted(sip::LegId id, bool ivr, const control::Reply& r);
+  void Answer(Leg& leg);  // the 200, once
+  // IVR
+  void EnterMenu(Leg& leg, const config::IvrMenu* menu);
+  void Prompt(Leg& leg, bool after_invalid);
+  void Dtmf(Leg& leg, char digit);
+  void IvrTimeout(Leg& leg);
+  void Fallback(Leg& leg);
+  void Choose(Leg& leg, const config::IvrChoice& choice);
+  void FinishCollect(Leg& leg);
+  void StartEnqueue(Leg& leg, const std::string& queue, bool callback);
+  void Waiting(Leg& leg);  // queued: hold music, the announcements' timer
+  void Callback(Leg& leg);
+  // Queue
+  void ArmAnnouncement(Leg& leg);
+  void Announce(Leg& leg);
+  std::vector<std::shared_ptr<const media::Clip>> Announcement(const control::PositionInfo& p);
+  void SayNumber(std::uint32_t n, std::vector<std::shared_ptr<const media::Clip>>* out);
+  // Plays `clips`, then hangs up (on kPlayoutDone, or a fallback timer).
+  void Farewell(Leg& leg, const std::vector<std::string>& clips);
+  void TurnAway(Leg& leg, core::EndReason reason);
+  void PlayHold(Leg& leg);
+  void PlayoutDone(Leg& leg);
+  // Calls fn(leg) after `d` unless another timer was armed (or Disarm called) meanwhile.
+  void Arm(Leg& leg, Duration d, std::function<void(Leg&)> fn);
+  void Disarm(Leg& leg) { leg.timer = 0; }
+  // Clips by path, loaded at Start.
+  Status LoadClip(const std::string& path);
+  std::vector<std::shared_ptr<const media::Clip>> Clips(const std::vector<std::string>& paths);
+  std::shared_ptr<const media::Clip> Sound(const std::string& name);  // in config_.sounds
+
   void Answered(sip::LegId id, const std::string& sdp);
   void Failed(sip::LegId id, int status);
   void Hangup(sip::LegId id);
@@ -107,7 +171,7 @@ class Telephony : public control::Subscriber, public sip::Listener {
 
   void Offer(const core::ContactOffered& o, const control::ContactContext* ctx);
   void EndAgentLeg(std::uint64_t contact, AgentId agent);
-  void EndContact(std::uint64_t contact);
+  void EndContact(const core::ContactEnded& e, const control::ContactContext* ctx);
   void End(Leg& leg);
   // The caller left (hang-up, lost leg): Abandon or Hangup, once.
   void CallerLeft(Leg& leg);
@@ -120,7 +184,10 @@ class Telephony : public control::Subscriber, public sip::Listener {
   config::TelephonyConfig config_;
   const control::Controller& ctl_;
   Hooks hooks_;
-  std::unordered_map<std::string, std::string> queue_of_number_;
+  std::unordered_map<std::string, const config::NumberConfig*> number_of_;
+  std::unordered_map<std::string, const config::IvrMenu*> menu_of_;
+  std::unordered_map<std::string, std::shared_ptr<const media::Clip>> clips_;
+  std::uint64_t timers_ = 0;
   std::unordered_map<std::string, std::string> contact_of_agent_;  // static [[phone]] contacts
   std::unordered_map<std::string, std::string> registered_;        // agent -> REGISTERed contact
   std::shared_ptr<const media::Clip> hold_music_;

@@ -11,6 +11,7 @@ case's own caller number). Every process is bounded (-m, -timeout) and killed at
 wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register
+        ivr announce turnaway
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -31,6 +32,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOLD_MUSIC = "/usr/share/asterisk/moh/macroform-cold_day.wav"
+SOUNDS = "/usr/share/asterisk/sounds/en_US_f_Allison"  # asterisk-core-sounds-en-wav
+IVR_RECORD = "12345"  # a record id the IVR case types; the screen pop must find it
 LO = "127.0.0.1"
 SKIP = 77
 
@@ -119,10 +122,10 @@ def udp_port_busy(port, ip=LO):
 
 
 class Server:
-    def __init__(self, binary, tmp, config, store):
+    def __init__(self, binary, tmp, config, store, extra=()):
         self.err = open(os.path.join(tmp, "server.log"), "wb")
         self.p = subprocess.Popen([binary, "serve", config, "--store", "sqlite:" + store,
-                                   "--control", "stdin"], stdin=subprocess.PIPE,
+                                   "--control", "stdin"] + list(extra), stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=self.err)
         self.lines = []  # every line out (replies, {"event":..}, {"durable":..})
         self.replies = []
@@ -380,6 +383,9 @@ class Suite:
         self.phone = {a: free_port() for a in AGENTS}
         self.store = os.path.join(self.tmp, "x.db")
         self.config = os.path.join(self.tmp, "sip.toml")
+        self.records = os.path.join(self.tmp, "records.csv")
+        with open(self.records, "w") as f:
+            f.write("id,name\n%s,Ivr Caller\n" % IVR_RECORD)
         self.procs = []
         self.numbers = iter(range(1, 1000))
         with open(self.config, "w") as f:
@@ -405,6 +411,11 @@ strategy = "ring_all"
 ring_all_max = 2
 offer_timeout = "5s"
 wrap_up = "0s"
+[[queue]]
+name = "brief"
+strategy = "longest_idle"
+max_wait = "1s"
+when_max_wait = { action = "message" }
 [[queue]]
 name = "desk"
 strategy = "longest_idle"
@@ -438,6 +449,27 @@ queue = "ringall"
 [[number]]
 number = "desk"
 queue = "desk"
+[[number]]
+number = "ivr"
+ivr = "main"
+[[number]]
+number = "brief"
+queue = "brief"
+[[number]]
+number = "announce"
+queue = "hold"
+announce_every = "5s"
+[[sip.ivr]]
+name = "main"
+prompt = ["vm-press.wav"]
+timeout = "1s"
+retries = 1
+choices = { "1" = { queue = "support" }, "2" = { collect = "id", then_queue = "hold", max_digits = 8 }, "3" = { menu = "sub" } }
+[[sip.ivr]]
+name = "sub"
+prompt = ["beep.wav"]
+choices = { "0" = { menu = "main" } }
+default = { queue = "hold" }
 """ % (self.sip_port, RTP_PORTS, HOLD_MUSIC)
         # reg1 has no fixed address: its phone registers with the password behind this HA1.
         ha1 = hashlib.md5(("reg1:%s:%s" % (REALM, REG_PASSWORD)).encode()).hexdigest()
@@ -544,6 +576,14 @@ queue = "desk"
             self.server.call({"op": "abandon", "contact": c})
         return not left
 
+    def log_lines(self, text):
+        """The server's log lines (stderr) holding `text`."""
+        try:
+            with open(os.path.join(self.tmp, "server.log"), errors="replace") as f:
+                return [ln.strip() for ln in f if text in ln]
+        except OSError:
+            return []
+
     def cdr_count(self, caller):
         try:
             db = sqlite3.connect("file:%s?mode=ro" % self.store, uri=True, timeout=1)
@@ -556,7 +596,8 @@ queue = "desk"
             return -1
 
     def start(self):
-        self.server = Server(self.binary, self.tmp, self.config, self.store)
+        self.server = Server(self.binary, self.tmp, self.config, self.store,
+                             ["--records", self.records])
         end = time.time() + 15
         while time.time() < end and self.server.alive():
             if options_ok(self.sip_port, 0.3) == 200:
@@ -1031,6 +1072,229 @@ def case_register(s):
     check("another address still registers", again.has("RESULT 200"), again.describe())
 
 
+class RtpCaller:
+    """A Python caller with its own RTP socket: INVITE, ACK, RFC 4733 key presses to the server's
+    RTP port from its SDP answer, BYE; it answers the server's BYE. Reads and counts what the
+    server sends (marker bits mark each new playout)."""
+
+    def __init__(self, s, num, dialled):
+        self.p = PySip(s.sip_port)
+        self.rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.rtp.bind((LO, 0))
+        self.num, self.dialled = num, dialled
+        self.seq, self.ts, self.ssrc = random.randrange(65536), random.randrange(2**31), 0x5b0c
+        self.tag, self.remote, self.bye_from_server = None, None, False
+        self.packets, self.markers = 0, []
+
+    def call(self):
+        self.p.send(self.p.request("INVITE", self.dialled, 1, caller=self.num,
+                                   body=sdp_offer(self.rtp.getsockname()[1]),
+                                   ctype="application/sdp"))
+        ok = self.p.recv(5, final_for("INVITE"))
+        if not ok or status_of(ok[0]) != 200:
+            return ok and ok[0]
+        m = re.search(r"m=audio (\d+)", ok[2])
+        c = re.search(r"c=IN IP4 ([\d.]+)", ok[2])
+        self.remote = (c.group(1), int(m.group(1))) if m and c else None
+        self.tag = to_tag(ok)
+        self.p.send(self.p.request("ACK", self.dialled, 1, caller=self.num, to_tag=self.tag))
+        return 200
+
+    def drain(self, seconds):
+        """Reads the server's RTP (and SIP: a BYE is answered) for `seconds`."""
+        end = time.time() + seconds
+        while True:
+            left = end - time.time()
+            if left <= 0:
+                return
+            r, _, _ = select.select([self.rtp, self.p.s], [], [], left)
+            if self.rtp in r:
+                data, _ = self.rtp.recvfrom(2048)
+                if len(data) >= 12:
+                    self.packets += 1
+                    if data[1] & 0x80:
+                        self.markers.append(time.time())
+            if self.p.s in r:
+                data, _ = self.p.s.recvfrom(70000)
+                m = parse(data)
+                if m and m[0].startswith("BYE "):
+                    self.bye_from_server = True
+                    self.p.reply(m, 200, "OK")
+
+    def key(self, digit):
+        """One key press: RFC 4733 event packets (PT 101) over 100 ms, then 3 end packets."""
+        event = "0123456789*#".index(digit)
+        self.ts = (self.ts + 1600) % 2**32
+        for i in range(8):
+            end = i >= 5
+            duration = 160 * min(i + 1, 5)
+            payload = bytes([event, (0x80 if end else 0) | 10]) + duration.to_bytes(2, "big")
+            header = bytes([0x80, (0x80 if i == 0 else 0) | 101]) + self.seq.to_bytes(2, "big") + \
+                self.ts.to_bytes(4, "big") + self.ssrc.to_bytes(4, "big")
+            self.seq = (self.seq + 1) % 65536
+            self.rtp.sendto(header + payload, self.remote)
+            self.drain(0.02)
+
+    def keys(self, digits, gap=0.1):
+        for d in digits:
+            self.key(d)
+            self.drain(gap)
+
+    def bye(self):
+        self.p.send(self.p.request("BYE", self.dialled, 2, caller=self.num, to_tag=self.tag))
+        return self.p.recv(3, final_for("BYE"))
+
+    def close(self):
+        self.p.close()
+        self.rtp.close()
+
+
+def case_ivr(s):
+    """12. IVR (number `ivr`, menu `main`, RFC 4733 keys from a Python caller): key 1 queues into
+    `support`, offered to sup1 who answers (CDR completed); key 2 then 12345# is an id the screen
+    pop finds, then `hold`; a hang-up in the menu is abandoned_in_ivr; a caller who presses
+    nothing hears the prompt twice, then the goodbye, then the server's BYE."""
+    # (d) no input, in the background: prompt, 1 s, prompt, 1 s, goodbye, BYE
+    silent = RtpCaller(s, s.caller_number(), "ivr")
+    silent_answer = silent.call()
+    t_silent = time.time()
+    # (a) key 1 -> support -> sup1
+    num = s.caller_number()
+    check("(a) sup1 alone is ready", s.ready_only("sup1"))
+    agent = s.agent("sup1", "uas_answer.xml")
+    c = RtpCaller(s, num, "ivr")
+    try:
+        check("(a) INVITE to ivr answered 200 with an RTP port", c.call() == 200 and c.remote,
+              c.remote)
+        c.drain(0.3)
+        check("(a) the prompt plays (%d RTP packets in 0.3 s)" % c.packets, c.packets >= 8)
+        offered_before = agent.has("FROM=")
+        c.keys("1")
+        t = agent.wait_marker("FROM=%s TO=sup1" % num, 4)
+        check("(a) not offered before the key; after key 1 sup1 is offered the call",
+              not offered_before and t is not None, agent.describe())
+        end = time.time() + 6
+        while time.time() < end and not c.bye_from_server:
+            c.drain(0.1)
+        rc_agent = agent.wait(4)
+        check("(a) sup1 connected and hung up; the caller got the server's BYE",
+              rc_agent == 0 and agent.has("CONNECTED") and c.bye_from_server, agent.describe())
+        check("(a) store: completed by sup1", s.cdr(num) == ("completed", "sup1"), s.cdr(num, 0.1))
+    finally:
+        c.close()
+    # (b) key 2, then 12345#: the id reaches the controller (screen pop), then queue `hold`
+    before = s.live_contacts()
+    num = s.caller_number()
+    c = RtpCaller(s, num, "ivr")
+    try:
+        check("(b) INVITE to ivr answered 200", c.call() == 200 and c.remote)
+        c.drain(0.2)
+        check("(b) nothing queued while in the menu", not (s.live_contacts() - before))
+        c.keys("2")
+        c.keys(IVR_RECORD + "#")
+        end = time.time() + 3
+        new = s.live_contacts() - before
+        while not new and time.time() < end:
+            c.drain(0.1)
+            new = s.live_contacts() - before
+        check("(b) queued after the digits and #", len(new) == 1, new)
+        if new:
+            contact = sorted(new)[0]
+            pop = s.server.call({"op": "pop", "contact": contact, "user": "sip-test"}) or {}
+            ids = [r.get("id") for r in pop.get("records", [])]
+            check("(b) the screen pop found the record typed in the IVR (%s)" % ids,
+                  IVR_RECORD in ids, pop)
+        c.drain(0.3)
+        bye = c.bye()
+        check("(b) BYE answered 200", bye is not None and status_of(bye[0]) == 200)
+        check("(b) store: abandoned (in the queue)", s.cdr(num) == ("abandoned", None),
+              s.cdr(num, 0.1))
+    finally:
+        c.close()
+    # (c) hang-up in the menu
+    num = s.caller_number()
+    c = RtpCaller(s, num, "ivr")
+    try:
+        check("(c) INVITE to ivr answered 200", c.call() == 200)
+        c.drain(0.5)
+        bye = c.bye()
+        check("(c) BYE answered 200", bye is not None and status_of(bye[0]) == 200)
+        got = s.cdr(num)
+        check("(c) store: abandoned_in_ivr (%s)" % (got,), got is not None and
+              got[0] == "abandoned_in_ivr")
+    finally:
+        c.close()
+    # (d) the silent caller
+    try:
+        check("(d) silent caller answered 200", silent_answer == 200)
+        end = t_silent + 8
+        while time.time() < end and not silent.bye_from_server:
+            silent.drain(0.1)
+        took = time.time() - t_silent
+        check("(d) no key: prompt, prompt again, goodbye, then the server's BYE (%.1f s, %d "
+              "playouts)" % (took, len(silent.markers)),
+              silent.bye_from_server and 2.5 <= took and len(silent.markers) >= 3)
+        got = s.cdr(silent.num)
+        check("(d) store: abandoned_in_ivr (%s)" % (got,), got is not None and
+              got[0] == "abandoned_in_ivr")
+    finally:
+        silent.close()
+
+
+def case_announce(s):
+    """13. Announcements: a caller into `hold` by number `announce` (announce_every 5 s): the hold
+    music is interrupted by the position and the wait (a new playout, RTP marker bit), then
+    resumes (another marker), and again 5 s later."""
+    num = s.caller_number()
+    c = RtpCaller(s, num, "announce")
+    try:
+        check("INVITE to announce answered 200", c.call() == 200)
+        t0 = time.time()
+        c.drain(6)
+        said = s.log_lines("telephony: announcement")
+        ms = int(re.search(r"ms=(\d+)", said[-1]).group(1)) if said else 0
+        print("     announced: %s" % (said[-1].split("msg=")[-1] if said else "nothing"), flush=True)
+        c.drain(max(ms / 1000.0 + 1.0 - (time.time() - t0 - 5), 0.5))
+        marks = [round(t - c.markers[0], 1) for t in c.markers] if c.markers else []
+        print("     playouts started at %s s (hold music, announcement, hold music)" % marks,
+              flush=True)
+        check("hold music, then the announcement 5 s in, then the music again when it ends "
+              "(%.1f s later)" % (ms / 1000.0),
+              len(marks) >= 3 and 4.5 <= marks[1] <= 6.0 and
+              abs(marks[2] - marks[1] - ms / 1000.0) < 0.8, marks)
+        check("RTP kept flowing (%d packets in %.1f s)" % (c.packets, time.time() - t0),
+              c.packets >= 40 * (time.time() - t0))
+        bye = c.bye()
+        check("BYE answered 200", bye is not None and status_of(bye[0]) == 200)
+        check("store: abandoned", s.cdr(num) == ("abandoned", None), s.cdr(num, 0.1))
+    finally:
+        c.close()
+
+
+def case_turnaway(s):
+    """14. A queue that turns the caller away (`brief`: max_wait 1 s, then its message): hold
+    music, then after ~1 s the max-wait message (a new playout), and only when it has played the
+    server's BYE; CDR max_wait."""
+    num = s.caller_number()
+    c = RtpCaller(s, num, "brief")
+    try:
+        check("INVITE to brief answered 200", c.call() == 200)
+        t0 = time.time()
+        while time.time() < t0 + 8 and not c.bye_from_server:
+            c.drain(0.1)
+        took = time.time() - t0
+        marks = [round(t - t0, 1) for t in c.markers]
+        # sorry.wav + please-try-call-later.wav: about 3.4 s of speech after the 1 s wait
+        check("hold music, the message after ~1 s, the BYE once it has played (%.1f s; "
+              "playouts at %s)" % (took, marks),
+              c.bye_from_server and len(marks) >= 2 and 0.8 <= marks[1] <= 2.0 and
+              took >= marks[1] + 3.0 and took <= 7.0)
+        got = s.cdr(num)
+        check("store: max_wait (%s)" % (got,), got is not None and got[0] == "max_wait")
+    finally:
+        c.close()
+
+
 def case_options(s):
     """10. SIPp OPTIONS -> 200 with an Allow header naming INVITE, ACK, BYE, CANCEL, OPTIONS."""
     c = s.sipp("options", "uac_options.xml", ["%s:%d" % (LO, s.sip_port), "-s", "support",
@@ -1045,7 +1309,8 @@ def case_options(s):
 CASES = [("options", case_options), ("noack", case_noack_start), ("answered", case_answered),
          ("abandoned", case_abandoned), ("noanswer", case_noanswer), ("busy", case_busy),
          ("ringall", case_ringall), ("cancel", case_cancel), ("refused", case_refused),
-         ("malformed", case_malformed), ("register", case_register)]
+         ("malformed", case_malformed), ("register", case_register), ("ivr", case_ivr),
+         ("announce", case_announce), ("turnaway", case_turnaway)]
 
 
 def main():
@@ -1056,6 +1321,9 @@ def main():
     only = set(sys.argv[2:])
     if shutil.which("sipp") is None:
         print("SKIP: sipp is not installed (Debian package sip-tester)")
+        return SKIP
+    if not os.path.exists(os.path.join(SOUNDS, "vm-press.wav")):
+        print("SKIP: %s is missing (Debian package asterisk-core-sounds-en-wav)" % SOUNDS)
         return SKIP
     if not os.path.exists(HOLD_MUSIC):
         print("SKIP: %s is missing (Debian package asterisk-moh-opsound-wav)" % HOLD_MUSIC)
