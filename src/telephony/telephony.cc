@@ -102,8 +102,13 @@ Status Telephony::Start() {
   sip_ = std::make_unique<sip::Stack>(so, *this);
 
   // Static phones: logged in (and ready when configured) before the first call can arrive.
+  // Phones that only register: their agent is logged in while the phone is registered.
   for (const auto& p : config_.phones) {
     if (!p.ready) continue;
+    if (p.contact.empty()) {
+      follows_registration_.insert(p.agent);
+      continue;
+    }
     (void)hooks_.command(control::Login{p.agent, p.contact}, [](const control::Reply&) {});
     (void)hooks_.command(control::Ready{p.agent}, [](const control::Reply&) {});
   }
@@ -153,10 +158,20 @@ void Telephony::OnRegistration(const std::string& user, const std::string& conta
   hooks_.task([this, user, contact] {
     Log("info", contact.empty() ? "telephony: phone unregistered" : "telephony: phone registered",
         {{"agent", user}, {"contact", contact}});
+    const bool was = registered_.contains(user);
     if (contact.empty()) {
       registered_.erase(user);
     } else {
       registered_[user] = contact;
+    }
+    if (!follows_registration_.contains(user) || was == !contact.empty()) return;
+    // A phone that came or went takes its agent in or out of routing (the state says why: a
+    // logout while on a call applies after it).
+    if (contact.empty()) {
+      (void)hooks_.command(control::Logout{user}, [](const control::Reply&) {});
+    } else {
+      (void)hooks_.command(control::Login{user, contact}, [](const control::Reply&) {});
+      (void)hooks_.command(control::Ready{user}, [](const control::Reply&) {});
     }
   });
 }

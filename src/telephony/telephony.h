@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "config/config.h"
@@ -189,6 +190,7 @@ class Telephony : public control::Subscriber, public sip::Listener {
   std::unordered_map<std::string, std::shared_ptr<const media::Clip>> clips_;
   std::uint64_t timers_ = 0;
   std::unordered_map<std::string, std::string> contact_of_agent_;  // static [[phone]] contacts
+  std::unordered_set<std::string> follows_registration_;           // logged in while registered
   std::unordered_map<std::string, std::string> registered_;        // agent -> REGISTERed contact
   std::shared_ptr<const media::Clip> hold_music_;
   std::unique_ptr<media::Engine> media_;
