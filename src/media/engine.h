@@ -125,7 +125,8 @@ class Engine {
   // Relays a's packets to b and b's to a (stops any playout on both). Legs of different threads
   // are bridged too: one is first moved to the other's thread (the one with more legs gives its
   // leg up), which holds that thread's later commands until the leg has arrived (well under a
-  // millisecond unless its old thread is busy); packets wait in the socket meanwhile.
+  // millisecond unless its old thread is busy). Until then the bridge is not in place: the moving
+  // leg's packets wait in its socket, the other leg's are not relayed.
   bool Bridge(LegId a, LegId b);
   bool Unbridge(LegId leg);  // both legs of the bridge stop relaying
   bool Close(LegId leg);     // also unbridges its peer

@@ -7,10 +7,13 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -60,6 +63,7 @@ class Phone {
   }
   ~Phone() { close(fd_); }
   std::uint16_t port() const { return port_; }
+  int fd() const { return fd_; }
 
   void Send(std::uint16_t port, const std::vector<std::uint8_t>& bytes) const {
     sockaddr_in a{};
@@ -687,6 +691,61 @@ TEST(EngineThreads, CountsTheCommandsOfEveryThreadAgainstOneBound) {
   EXPECT_TRUE(engine.Play(b.leg, {}, false));           // 4
   EXPECT_FALSE(engine.Open().ok());
   EXPECT_EQ(engine.stats().commands_refused, 2u);
+}
+
+// Not a test: the CPU the media threads spend on hold music, for a rough figure. Run with
+//   SB_MEDIA_BENCH_LEGS=5000 SB_MEDIA_BENCH_THREADS=2 SB_MEDIA_BENCH_SECONDS=5
+//   build/dev/src/media/media_test --gtest_also_run_disabled_tests --gtest_filter='*HoldMusic*'
+// Every leg plays to a loopback socket that is never read (the kernel drops the datagrams there,
+// after the whole send path has run); up to 4000 of them, so that threads do not contend for one.
+TEST(EngineBench, DISABLED_HoldMusicLoad) {
+  const auto env = [](const char* name, long fallback) {
+    const char* v = std::getenv(name);
+    return v != nullptr ? std::strtol(v, nullptr, 10) : fallback;
+  };
+  const auto legs = static_cast<std::size_t>(env("SB_MEDIA_BENCH_LEGS", 5000));
+  const auto seconds = env("SB_MEDIA_BENCH_SECONDS", 5);
+  Options o = TestOptions();
+  o.threads = static_cast<std::size_t>(env("SB_MEDIA_BENCH_THREADS", 0));
+  o.port_min = 20000;
+  o.port_max = 60999;
+  o.max_legs = legs;
+  Engine engine(o, nullptr);
+  ASSERT_TRUE(engine.Start().ok());
+  std::vector<Phone> sinks(std::min<std::size_t>(legs, 4000));
+  const int small = 4096;
+  for (const auto& sink : sinks) setsockopt(sink.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  const auto music = Ramp(8000);
+  for (std::size_t i = 0; i < legs; ++i) {
+    const auto leg = OpenLeg(engine);
+    ASSERT_NE(leg.leg, 0u);
+    const auto to = sinks[i % sinks.size()].port();
+    ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", to, Codec::kPcma, 101}));
+    ASSERT_TRUE(engine.Play(leg.leg, {music}, true));
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // every leg playing
+  const auto cpu = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    const auto us = [](const timeval& t) { return t.tv_sec * 1e6 + t.tv_usec; };
+    return std::pair{us(u.ru_utime), us(u.ru_stime)};
+  };
+  const auto s0 = engine.stats();
+  const auto c0 = cpu();
+  const auto t0 = SteadyClock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  const auto c1 = cpu();
+  const auto s1 = engine.stats();
+  const double wall = std::chrono::duration<double>(SteadyClock::now() - t0).count() * 1e6;
+  const double sent = static_cast<double>(s1.packets_sent - s0.packets_sent);
+  const double user = c1.first - c0.first, sys = c1.second - c0.second;
+  std::printf(
+      "legs %zu threads %llu: %.0f packets/s (%.1f per leg), cpu %.0f%% of a core (user %.0f%%, "
+      "sys %.0f%%), %.2f us per packet, late ticks %llu\n",
+      legs, static_cast<unsigned long long>(s1.threads), sent * 1e6 / wall,
+      sent * 1e6 / wall / static_cast<double>(legs), 100 * (user + sys) / wall, 100 * user / wall,
+      100 * sys / wall, (user + sys) / sent,
+      static_cast<unsigned long long>(s1.late_ticks - s0.late_ticks));
 }
 
 }  // namespace

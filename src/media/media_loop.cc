@@ -102,7 +102,7 @@ void Shard::Apply(MoveLeg& c, Clock::time_point) {
 }
 
 void Shard::Apply(AdoptLeg& c, Clock::time_point now) {
-  if (awaited_.erase(c.leg) == 0 && false) {  // its ExpectLeg is still held behind another leg's
+  if (awaited_.erase(c.leg) == 0) {  // its ExpectLeg is still held behind another leg's
     early_[c.leg] = std::move(c.state);
     return;
   }
