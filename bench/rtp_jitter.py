@@ -2,11 +2,12 @@
 """Jitter of the RTP streams the server sends, from a loopback capture (stdlib only).
 
 Captures `--seconds` of UDP from the server's RTP port range on `lo` with dumpcap (Debian
-tshark), then, for a sample of streams (by destination port), reports packets per second and the
+tshark), then, for a sample of streams (by the server's source port), reports packets per second and the
 spread of inter-arrival times around the 20 ms ptime: mean and p99 of |delta - 20 ms|, and the
 RFC 3550 interarrival jitter estimate (in ms, from the RTP timestamps at 8 kHz).
 
-Usage: rtp_jitter.py [--ports 10000-39999] [--seconds 3] [--sample 50] [--pcap FILE]
+Usage: rtp_jitter.py [--ports 10000-10999] [--seconds 3] [--sample 50] [--dst-ports A-B]
+                     [--pcap FILE]
   (--pcap reads an existing capture instead of capturing)
 """
 import argparse
@@ -18,19 +19,23 @@ import sys
 import tempfile
 
 
-def capture(ports, seconds):
+def capture(ports, seconds, dst_ports):
     fd, path = tempfile.mkstemp(suffix=".pcap")
     os.close(fd)
     lo, hi = ports.split("-")
-    cmd = ["dumpcap", "-q", "-i", "lo", "-F", "pcap", "-a", "duration:%d" % seconds,
-           "-f", "udp and src portrange %s-%s" % (lo, hi), "-w", path]
+    flt = "udp and src portrange %s-%s" % (lo, hi)
+    if dst_ports:
+        flt += " and dst portrange %s" % dst_ports
+    cmd = ["dumpcap", "-q", "-P", "-B", "64", "-i", "lo", "-a", "duration:%d" % seconds,
+           "-f", flt, "-w", path]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    timeout=seconds + 20)
     return path
 
 
 def packets(path):
-    """(time_s, dst_port, rtp_timestamp) of each UDP/IPv4 packet carrying RTP."""
+    """(time_s, src_port, rtp_timestamp) of each UDP/IPv4 packet carrying RTP: the server's
+    source port names the stream (one per leg; the callers may share one port)."""
     with open(path, "rb") as f:
         data = f.read()
     magic = struct.unpack("<I", data[:4])[0]
@@ -51,22 +56,24 @@ def packets(path):
             continue
         ihl = (ip[0] & 0x0F) * 4
         udp = ip[ihl:]
-        dport = struct.unpack("!H", udp[2:4])[0]
+        sport = struct.unpack("!H", udp[0:2])[0]
         rtp = udp[8:]
         if len(rtp) < 12 or rtp[0] >> 6 != 2:
             continue
         ts = struct.unpack("!I", rtp[4:8])[0]
-        yield sec + frac / (1e9 if nano else 1e6), dport, ts
+        yield sec + frac / (1e9 if nano else 1e6), sport, ts
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--ports", default="10000-39999")
+    # A sample of the server's ports: capturing all of 500,000 packets/s makes dumpcap drop some.
+    ap.add_argument("--ports", default="10000-10999", help="the server's RTP source ports")
     ap.add_argument("--seconds", type=int, default=3)
     ap.add_argument("--sample", type=int, default=50)
+    ap.add_argument("--dst-ports", help="capture only streams to these ports, e.g. 40000-40999")
     ap.add_argument("--pcap")
     a = ap.parse_args()
-    path = a.pcap or capture(a.ports, a.seconds)
+    path = a.pcap or capture(a.ports, a.seconds, a.dst_ports)
     streams = {}
     for t, port, ts in packets(path):
         streams.setdefault(port, []).append((t, ts))
