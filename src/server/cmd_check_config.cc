@@ -61,12 +61,12 @@ void RegisterCheckConfigCommand(CLI::App& app) {
     if (tel->enabled) {
       std::size_t registering = 0;
       for (const auto& p : tel->phones) registering += p.ha1.empty() ? 0 : 1;
-      std::printf("  telephony: SIP on %s:%lld (UDP, TCP), RTP %s:%lld-%lld; %zu trunks, "
-                  "%zu numbers, %zu phones (%zu registering)\n",
-                  tel->listen.c_str(), static_cast<long long>(tel->port),
-                  tel->rtp_address.c_str(), static_cast<long long>(tel->rtp_min),
-                  static_cast<long long>(tel->rtp_max), tel->trunks.size(), tel->numbers.size(),
-                  tel->phones.size(), registering);
+      std::printf(
+          "  telephony: SIP on %s:%lld (UDP, TCP), RTP %s:%lld-%lld; %zu trunks, "
+          "%zu numbers, %zu phones (%zu registering)\n",
+          tel->listen.c_str(), static_cast<long long>(tel->port), tel->rtp_address.c_str(),
+          static_cast<long long>(tel->rtp_min), static_cast<long long>(tel->rtp_max),
+          tel->trunks.size(), tel->numbers.size(), tel->phones.size(), registering);
     } else {
       std::printf("  telephony: off (no [sip] table)\n");
     }
