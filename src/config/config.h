@@ -96,6 +96,7 @@ struct TelephonyConfig {
   std::int64_t rtp_min = 20000, rtp_max = 29999;
   Duration no_rtp_timeout = std::chrono::seconds(30);
   std::int64_t max_calls = 20000;  // legs at once (callers and agents)
+  std::int64_t media_threads = 0;  // RTP threads; 0: one per core (at most 8)
   std::string hold_music;          // a WAV file; empty: the packaged default
   // The directory relative sound paths are in (prompts, messages, the announcements' words).
   std::string sounds = "/usr/share/asterisk/sounds/en_US_f_Allison";

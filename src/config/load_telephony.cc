@@ -58,10 +58,10 @@ Status SoundList(const internal::Reader& r, std::string_view key, const std::str
 }
 
 Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
-  SB_RETURN_IF_ERROR(
-      r.OnlyKeys({"listen", "port", "realm", "rtp_address", "rtp_ports", "no_rtp_timeout",
-                  "max_calls", "hold_music", "sounds", "closed_message", "full_message",
-                  "max_wait_message", "no_input_message", "callback_message", "ivr"}));
+  SB_RETURN_IF_ERROR(r.OnlyKeys({"listen", "port", "realm", "rtp_address", "rtp_ports",
+                                 "no_rtp_timeout", "max_calls", "media_threads", "hold_music",
+                                 "sounds", "closed_message", "full_message", "max_wait_message",
+                                 "no_input_message", "callback_message", "ivr"}));
   SB_RETURN_IF_ERROR(r.String("sounds", &c->sounds));
   if (c->sounds.empty() || c->sounds.size() > kMaxPath || c->sounds[0] != '/') {
     return r.Error(r.Get("sounds"), "sounds", "expected an absolute directory");
@@ -111,6 +111,7 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
     return r.Error(r.Get("no_rtp_timeout"), "no_rtp_timeout", "expected at least 1s");
   }
   SB_RETURN_IF_ERROR(r.Int("max_calls", 1, 1'000'000, &c->max_calls));
+  SB_RETURN_IF_ERROR(r.Int("media_threads", 0, 8, &c->media_threads));
   SB_RETURN_IF_ERROR(r.String("hold_music", &c->hold_music));
   return Status::Ok();
 }

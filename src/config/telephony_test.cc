@@ -59,6 +59,7 @@ TEST(TelephonyConfig, RefusalsNameTheField) {
   for (const Case& c : std::vector<Case>{
            {"[sip]\nlisten = \"localhost\"\n" + ok_number, "listen: expected a numeric"},
            {"[sip]\nport = 70000\n" + ok_number, "port"},
+           {"[sip]\nmedia_threads = 9\n" + ok_number, "media_threads"},
            {"[sip]\nrtp_ports = \"30000-20000\"\n" + ok_number, "rtp_ports: expected a range"},
            {"[sip]\nno_rtp_timeout = \"0s\"\n" + ok_number, "no_rtp_timeout: expected at least"},
            {"[sip]\nlisten_typo = 1\n" + ok_number, "listen_typo: unknown key"},

@@ -87,6 +87,7 @@ Status Telephony::Start() {
   mo.port_max = static_cast<std::uint16_t>(config_.rtp_max);
   mo.no_rtp_timeout = config_.no_rtp_timeout;
   mo.max_legs = static_cast<std::size_t>(config_.max_calls);
+  mo.threads = static_cast<std::size_t>(config_.media_threads);
   media_ = std::make_unique<media::Engine>(
       mo, [this](const media::Event& e) { hooks_.task([this, e] { MediaEvent(e); }); });
   SB_RETURN_IF_ERROR(media_->Start());
@@ -117,6 +118,7 @@ Status Telephony::Start() {
       {{"sip", config_.listen + ":" + std::to_string(config_.port)},
        {"rtp", config_.rtp_address + ":" + std::to_string(config_.rtp_min) + "-" +
                    std::to_string(config_.rtp_max)},
+       {"media_threads", std::to_string(media_->stats().threads)},
        {"numbers", std::to_string(config_.numbers.size())},
        {"phones", std::to_string(config_.phones.size())}});
   return Status::Ok();
