@@ -51,6 +51,7 @@ struct Leg {
   bool answered = false;    // a 2xx was sent or received
   bool ending = false;      // we asked to end it
   bool hung_up = false;     // the peer ended it (reported)
+  std::string local_sdp;    // what we offered or answered: a re-INVITE gets it again
 };
 
 const char* UserOf(const url_t* u) { return u && u->url_user ? u->url_user : ""; }
@@ -154,6 +155,7 @@ struct Stack::Impl {
         if (!leg || !leg->inbound || leg->final_sent) return;
         if (c.status >= 200) leg->final_sent = true;
         if (c.status >= 200 && c.status < 300) leg->answered = true;
+        if (!c.sdp.empty()) leg->local_sdp = c.sdp;
         if (!c.sdp.empty()) {
           nua_respond(leg->nh, c.status, sip_status_phrase(c.status),
                       SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(c.sdp.c_str()),
@@ -181,6 +183,7 @@ struct Stack::Impl {
         Leg& leg = legs[c.leg];
         leg.id = c.leg;
         leg.nh = nh;
+        leg.local_sdp = c.sdp;
         nua_handle_bind(nh, reinterpret_cast<nua_hmagic_t*>(static_cast<std::uintptr_t>(c.leg)));
         n_legs.store(legs.size(), std::memory_order_relaxed);
         n_out.fetch_add(1, std::memory_order_relaxed);
@@ -388,9 +391,13 @@ struct Stack::Impl {
       case nua_i_invite:
         if (id == 0) {
           impl->OnIncomingInvite(nh, sip);
+        } else if (Leg* leg = impl->Find(id); leg && !leg->ending && !leg->hung_up) {
+          // A re-INVITE (a session refresh, hold, resume): the call stays up with the media as
+          // it is, and our SDP unchanged (same o= version). Hold is not mirrored yet.
+          nua_respond(nh, 200, sip_status_phrase(200), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+                      SIPTAG_PAYLOAD_STR(leg->local_sdp.c_str()), TAG_END());
         } else {
-          // A re-INVITE (hold, resume, session refresh): keep the media as it is for now.
-          // TODO(issue 10): hand the new offer to telephony (hold/resume).
+          nua_respond(nh, 481, sip_status_phrase(481), TAG_END());
         }
         return;
       case nua_i_ack:

@@ -10,7 +10,7 @@ UAS on a port of its own). Each case starts one SIPp process per role, checks wh
 case's own caller number). Every process is bounded (-m, -timeout) and killed at the end; every
 wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
-  CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register
+  CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
         ivr announce turnaway
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
@@ -699,6 +699,55 @@ def case_abandoned(s):
         rtp.close()
 
 
+def count_rtp(sock, seconds):
+    n, end = 0, time.time() + seconds
+    while time.time() < end:
+        if select.select([sock], [], [], max(end - time.time(), 0))[0]:
+            sock.recvfrom(2048)
+            n += 1
+    return n
+
+
+def case_reinvite(s):
+    """15. A re-INVITE in the dialog (what a carrier sends to refresh a session, or a phone to
+    hold): 200 with the server's SDP unchanged, the call stays up with its hold music; BYE ends
+    it as abandoned."""
+    num = s.caller_number()
+    p = PySip(s.sip_port)
+    rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rtp.bind((LO, 0))
+    rport = rtp.getsockname()[1]
+    try:
+        p.send(p.request("INVITE", "hold", 1, caller=num, body=sdp_offer(rport),
+                         ctype="application/sdp"))
+        ok = p.recv(5, final_for("INVITE"))
+        if not check("INVITE to hold answered 200", ok is not None and status_of(ok[0]) == 200,
+                     ok and ok[0]):
+            return
+        tag = to_tag(ok)
+        p.send(p.request("ACK", "hold", 1, caller=num, to_tag=tag))
+        check("hold music before the re-INVITE", count_rtp(rtp, 0.5) >= 15)
+        p.send(p.request("INVITE", "hold", 2, caller=num, to_tag=tag, body=sdp_offer(rport),
+                         ctype="application/sdp"))
+        again = p.recv(5, final_for("INVITE"))
+        check("the re-INVITE is answered 200 with SDP",
+              again is not None and status_of(again[0]) == 200 and "m=audio" in again[2],
+              again and again[0])
+        if again:
+            check("  with the same SDP as the first answer (nothing changed)",
+                  again[2].strip() == ok[2].strip(), again[2])
+            p.send(p.request("ACK", "hold", 2, caller=num, to_tag=tag))
+        check("hold music goes on after the re-INVITE", count_rtp(rtp, 0.5) >= 15)
+        p.send(p.request("BYE", "hold", 3, caller=num, to_tag=tag))
+        bye = p.recv(3, final_for("BYE"))
+        check("BYE answered 200", bye is not None and status_of(bye[0]) == 200, bye and bye[0])
+        check("store: the contact ended abandoned", s.cdr(num) == ("abandoned", None),
+              s.cdr(num, 0.1))
+    finally:
+        p.close()
+        rtp.close()
+
+
 def case_noanswer(s):
     """3. sup1 rings and never answers: after offer_timeout (2 s) the server CANCELs it and offers
     sup2, who answers; the caller is connected to sup2."""
@@ -1309,7 +1358,7 @@ def case_options(s):
 CASES = [("options", case_options), ("noack", case_noack_start), ("answered", case_answered),
          ("abandoned", case_abandoned), ("noanswer", case_noanswer), ("busy", case_busy),
          ("ringall", case_ringall), ("cancel", case_cancel), ("refused", case_refused),
-         ("malformed", case_malformed), ("register", case_register), ("ivr", case_ivr),
+         ("malformed", case_malformed), ("register", case_register), ("reinvite", case_reinvite), ("ivr", case_ivr),
          ("announce", case_announce), ("turnaway", case_turnaway)]
 
 
