@@ -8,6 +8,8 @@
 
 namespace sb::telephony {
 
+// --- clips and timers ---
+
 Status Telephony::LoadClip(const std::string& path) {
   if (clips_.count(path)) return Status::Ok();
   auto clip = media::Clip::LoadWav(path);

@@ -310,7 +310,7 @@ void Telephony::Answer(Leg& leg) {
   sip_->Respond(leg.sip, 200, leg.answer);
 }
 
-// --- clips and timers ---
+// --- the agents' legs: offers, answers, failures, hang-ups ---
 
 void Telephony::Offer(const core::ContactOffered& o, const control::ContactContext* ctx) {
   const std::string& agent = AgentName(o.agent);
