@@ -1081,10 +1081,11 @@ def case_malformed(s):
     check("store: completed by sup3", s.cdr(num) == ("completed", "sup3"), s.cdr(num, 0.1))
 
 
-def register(s, user, password, contact_port, ip=LO):
+def register(s, user, password, contact_port, ip=LO, expires=300):
     p = s.sipp("register-" + user, "uac_register.xml",
                ["%s:%d" % (LO, s.sip_port), "-key", "user", user, "-key", "contact_port",
-                str(contact_port), "-au", user, "-ap", password], ip=ip, timeout=5)
+                str(contact_port), "-key", "expires", str(expires), "-au", user, "-ap", password],
+               ip=ip, timeout=5)
     p.wait(8)
     return p
 
@@ -1119,6 +1120,22 @@ def case_register(s):
           not blocked.has("CHALLENGED") and not blocked.has("RESULT 200"), blocked.describe())
     again = register(s, "reg1", REG_PASSWORD, s.phone["reg1"])
     check("another address still registers", again.has("RESULT 200"), again.describe())
+    # The phone goes away (Expires: 0): its agent leaves routing.
+    before = s.status().get("agents", {}).get("logged out", 0)
+    gone = register(s, "reg1", REG_PASSWORD, s.phone["reg1"], expires=0)
+    check("unregistering (Expires: 0) is accepted", gone.has("RESULT 200"), gone.describe())
+    end = time.time() + 3
+    after = before
+    while time.time() < end and after == before:
+        after = s.status().get("agents", {}).get("logged out", 0)
+        time.sleep(0.05)
+    check("  and reg1 is logged out (logged out %d -> %d)" % (before, after), after == before + 1)
+    back = register(s, "reg1", REG_PASSWORD, s.phone["reg1"])
+    end = time.time() + 3
+    while time.time() < end and s.status().get("agents", {}).get("logged out", 0) != before:
+        time.sleep(0.05)
+    check("registering again logs reg1 back in",
+          back.has("RESULT 200") and s.status().get("agents", {}).get("logged out", 0) == before)
 
 
 class RtpCaller:
