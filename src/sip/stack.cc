@@ -26,10 +26,8 @@
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/su_wait.h>
 
-#include <sofia-sip/auth_digest.h>
-
 #include "base/thread_annotations.h"
-#include "sip/digest.h"
+#include "sip/registrar.h"
 
 namespace sb::sip {
 namespace {
@@ -56,17 +54,6 @@ struct Leg {
 
 const char* UserOf(const url_t* u) { return u && u->url_user ? u->url_user : ""; }
 
-std::int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-struct Binding {
-  std::string contact;
-  std::int64_t expires_at = 0;  // steady seconds
-};
-
 }  // namespace
 
 struct Stack::Impl {
@@ -88,15 +75,11 @@ struct Stack::Impl {
 
   // SIP thread only.
   std::unordered_map<LegId, Leg> legs;
-  std::unordered_map<std::string, Binding> bindings;  // bounded by the configured users
-  NonceSource nonces{Md5Hex(std::to_string(NowSeconds()) + ":" +
-                            std::to_string(reinterpret_cast<std::uintptr_t>(this)))};
-  FailureLimiter limiter;  // max_auth_failures per source per minute
+  Registrar registrar;
   su_timer_t* expiry_timer = nullptr;
-  std::atomic<std::uint64_t> n_bindings{0}, n_auth_failed{0};
   std::atomic<std::uint64_t> n_legs{0}, n_in{0}, n_out{0}, n_busy{0}, n_refused{0};
 
-  explicit Impl(Stack& s) : self(s), limiter(s.options_.max_auth_failures) {}
+  explicit Impl(Stack& s) : self(s), registrar(s.options_, s.listener_) {}
 
   bool Push(Cmd c) {
     {
@@ -243,104 +226,7 @@ struct Stack::Impl {
   }
 
   static void OnExpiryTimer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
-    auto* im = reinterpret_cast<Impl*>(arg);
-    const std::int64_t now = NowSeconds();
-    for (auto it = im->bindings.begin(); it != im->bindings.end();) {
-      if (it->second.expires_at <= now) {
-        const std::string user = it->first;
-        it = im->bindings.erase(it);
-        im->self.listener_.OnRegistration(user, "");
-      } else {
-        ++it;
-      }
-    }
-    im->n_bindings.store(im->bindings.size(), std::memory_order_relaxed);
-  }
-
-  // The registrar (RFC 3261 §10) with digest authentication against the configured HA1s.
-  void OnRegister(nua_handle_t* nh, const sip_t* sip) {
-    const std::int64_t now = NowSeconds();
-    const std::string source = Source().first;
-    const Options& o = self.options_;
-    // A null tag ends the tag list: the optional header is left out.
-    auto respond = [&](int status, tag_type_t tag = nullptr, tag_value_t value = 0) {
-      nua_respond(nh, status, sip_status_phrase(status), NUTAG_WITH_THIS(nua), tag, value,
-                  TAG_END());
-      nua_handle_destroy(nh);
-    };
-    if (!sip || !sip->sip_to) return respond(400);
-    if (limiter.Blocked(source, now)) return respond(403);
-    const std::string user = UserOf(sip->sip_to->a_url);
-    auto fail = [&] {
-      limiter.Failed(source, now);
-      n_auth_failed.fetch_add(1, std::memory_order_relaxed);
-      self.listener_.OnAuthFailed(source, user);
-      respond(403);
-    };
-    const sip_authorization_t* au = sip->sip_authorization;
-    const auto challenge = [&](bool stale) {
-      const std::string h = "Digest realm=\"" + o.realm + "\", nonce=\"" + nonces.Make(now) +
-                            "\", algorithm=MD5, qop=\"auth\"" + (stale ? ", stale=true" : "");
-      respond(401, SIPTAG_WWW_AUTHENTICATE_STR(h.c_str()));
-    };
-    if (!au || !au->au_scheme || strcasecmp(au->au_scheme, "Digest") != 0) return challenge(false);
-    auth_response_t ar[1] = {};
-    ar->ar_size = sizeof ar[0];
-    su_home_t home[1] = {SU_HOME_INIT(home)};
-    if (auth_digest_response_get(home, ar, au->au_params) < 0) {
-      su_home_deinit(home);
-      return fail();
-    }
-    DigestResponse r;
-    auto str = [](const char* p) { return p ? std::string(p) : std::string(); };
-    r.username = str(ar->ar_username);
-    r.realm = str(ar->ar_realm);
-    r.nonce = str(ar->ar_nonce);
-    r.uri = str(ar->ar_uri);
-    r.response = str(ar->ar_response);
-    r.qop = str(ar->ar_qop);
-    r.nc = str(ar->ar_nc);
-    r.cnonce = str(ar->ar_cnonce);
-    r.algorithm = str(ar->ar_algorithm);
-    su_home_deinit(home);
-    auto ha1 = o.ha1.find(user);
-    if (ha1 == o.ha1.end() || r.username != user || r.realm != o.realm) return fail();
-    if (!nonces.Fresh(r.nonce, now, 300)) return challenge(true);
-    if (!VerifyDigest(r, ha1->second, "REGISTER")) return fail();
-
-    std::int64_t expires = o.default_expires;
-    if (sip->sip_expires) expires = static_cast<std::int64_t>(sip->sip_expires->ex_delta);
-    const sip_contact_t* m = sip->sip_contact;
-    if (m && m->m_expires) expires = std::atoll(m->m_expires);
-    if (!m) {  // a query: the current binding
-      auto b = bindings.find(user);
-      if (b == bindings.end()) return respond(200);
-      const std::string c = "<" + b->second.contact + ">;expires=" +
-                            std::to_string(std::max<std::int64_t>(0, b->second.expires_at - now));
-      return respond(200, SIPTAG_CONTACT_STR(c.c_str()));
-    }
-    if (expires == 0 || m->m_url->url_type == url_any) {  // "*" or expires=0: unregister
-      if (bindings.erase(user) > 0) self.listener_.OnRegistration(user, "");
-      n_bindings.store(bindings.size(), std::memory_order_relaxed);
-      return respond(200);
-    }
-    if (expires < o.min_expires) {
-      const std::string min = std::to_string(o.min_expires);
-      return respond(423, SIPTAG_MIN_EXPIRES_STR(min.c_str()));
-    }
-    expires = std::min(expires, o.max_expires);
-    char* uri = url_as_string(home, m->m_url);
-    const std::string contact = uri ? uri : "";
-    su_home_deinit(home);
-    if (contact.rfind("sip:", 0) != 0 || contact.size() > 512) return respond(400);
-    Binding& b = bindings[user];
-    const bool changed = b.contact != contact;
-    b.contact = contact;
-    b.expires_at = now + expires;
-    n_bindings.store(bindings.size(), std::memory_order_relaxed);
-    if (changed) self.listener_.OnRegistration(user, contact);
-    const std::string c = "<" + contact + ">;expires=" + std::to_string(expires);
-    respond(200, SIPTAG_CONTACT_STR(c.c_str()));
+    reinterpret_cast<Impl*>(arg)->registrar.Expire();
   }
 
   void OnIncomingInvite(nua_handle_t* nh, const sip_t* sip) {
@@ -404,7 +290,7 @@ struct Stack::Impl {
         if (id) l.OnAck(id);
         return;
       case nua_i_register:
-        impl->OnRegister(nh, sip);
+        impl->registrar.Handle(impl->nua, nh, sip, impl->Source().first);
         return;
       case nua_i_cancel:
       case nua_i_bye:
@@ -570,8 +456,13 @@ bool Stack::End(LegId leg) { return impl_->Push(Cmd{Op::kEnd, leg, 0, {}, {}, {}
 
 Stats Stack::stats() const {
   const Impl& im = *impl_;
-  return Stats{im.n_legs.load(),    im.n_in.load(),       im.n_out.load(),        im.n_busy.load(),
-               im.n_refused.load(), im.n_bindings.load(), im.n_auth_failed.load()};
+  return Stats{im.n_legs.load(),
+               im.n_in.load(),
+               im.n_out.load(),
+               im.n_busy.load(),
+               im.n_refused.load(),
+               im.registrar.bindings(),
+               im.registrar.auth_failures()};
 }
 
 }  // namespace sb::sip
