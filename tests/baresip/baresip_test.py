@@ -34,6 +34,9 @@ import threading
 import time
 import wave
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sip"))
+from siplib import free_port, parse, status_of  # noqa: E402
+
 LO = "127.0.0.1"
 SKIP = 77
 HOLD_MUSIC = "/usr/share/asterisk/moh/macroform-cold_day.wav"
@@ -57,31 +60,6 @@ def check(name, cond, detail=""):
         failures += 1
     return cond
 
-
-_taken = set()
-
-
-def free_port(tcp=False):
-    """A port nobody uses now on 127.0.0.1 (UDP, and TCP too when asked); never given twice."""
-    for _ in range(200):
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.bind((LO, 0))
-        port = u.getsockname()[1]
-        ok = port not in _taken
-        t = None
-        if ok and tcp:
-            t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            try:
-                t.bind((LO, port))
-            except OSError:
-                ok = False
-        u.close()
-        if t:
-            t.close()
-        if ok:
-            _taken.add(port)
-            return port
-    raise RuntimeError("no free port")
 
 
 # --- G.711 µ-law and tone detection -----------------------------------------------------------
@@ -180,23 +158,6 @@ class Server:
 
 
 # --- the caller: a minimal SIP UAC over UDP and its RTP --------------------------------------
-
-
-def parse(data):
-    """(first line, {lower-case header: first value}, body) or None."""
-    text = data.decode("utf-8", errors="replace")
-    head, _, body = text.partition("\r\n\r\n")
-    lines = head.split("\r\n")
-    hdrs = {}
-    for ln in lines[1:]:
-        k, _, v = ln.partition(":")
-        hdrs.setdefault(k.strip().lower(), v.strip())
-    return lines[0], hdrs, body
-
-
-def status_of(first):
-    m = re.match(r"SIP/2\.0 (\d{3})", first or "")
-    return int(m.group(1)) if m else None
 
 
 class Caller:
@@ -469,7 +430,7 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="sb-baresip-")
     print("temporary directory %s" % tmp, flush=True)
-    sip_port, phone_port, ctrl_port = free_port(tcp=True), free_port(), free_port(tcp=True)
+    sip_port, phone_port, ctrl_port = free_port(tcp_too=True), free_port(), free_port(tcp_too=True)
     agent_tone = os.path.join(tmp, "tone440.wav")
     caller_tone = os.path.join(tmp, "tone1000.ul")
     for out, freq, fmt in ((agent_tone, AGENT_TONE, ["-b", "16", "-e", "signed-integer"]),

@@ -30,6 +30,8 @@ import tempfile
 import threading
 import time
 
+from siplib import free_port, parse, status_of  # noqa: E402 (beside this file)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOLD_MUSIC = "/usr/share/asterisk/moh/macroform-cold_day.wav"
 SOUNDS = "/usr/share/asterisk/sounds/en_US_f_Allison"  # asterisk-core-sounds-en-wav
@@ -53,31 +55,6 @@ def check(name, cond, detail=""):
 
 
 # --- ports ------------------------------------------------------------------------------------
-
-_taken = set()
-
-
-def free_port(tcp_too=False):
-    """A UDP port (and TCP when asked) nobody uses now on 127.0.0.1; never handed out twice."""
-    for _ in range(200):
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.bind((LO, 0))
-        port = u.getsockname()[1]
-        ok = port not in _taken
-        t = None
-        if ok and tcp_too:
-            t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            try:
-                t.bind((LO, port))
-            except OSError:
-                ok = False
-        u.close()
-        if t:
-            t.close()
-        if ok:
-            _taken.add(port)
-            return port
-    raise RuntimeError("no free port")
 
 
 # The server's RTP and SIPp's media ports sit above the kernel's ephemeral range (32768-60999)
@@ -265,26 +242,6 @@ class Sipp:
 
 
 # --- a tiny SIP peer in Python (for what SIPp does not check easily) --------------------------
-
-
-def parse(data):
-    """(first line, {lower-case header: first value}, body) or None."""
-    try:
-        text = data.decode("utf-8", errors="replace")
-    except Exception:  # noqa: BLE001
-        return None
-    head, _, body = text.partition("\r\n\r\n")
-    lines = head.split("\r\n")
-    hdrs = {}
-    for ln in lines[1:]:
-        k, _, v = ln.partition(":")
-        hdrs.setdefault(k.strip().lower(), v.strip())
-    return lines[0], hdrs, body
-
-
-def status_of(first):
-    m = re.match(r"SIP/2\.0 (\d{3})", first or "")
-    return int(m.group(1)) if m else None
 
 
 class PySip:
