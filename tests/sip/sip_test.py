@@ -590,18 +590,24 @@ def case_answered(s):
           s.cdr(num) == ("completed", "sup1"), s.cdr(num, 0.1))
 
 
-def case_abandoned(s):
-    """2. A Python caller into `hold` (no agents): 200 with SDP, hold music as PCMU RTP to its media
-    port; BYE after 1 s -> 200, the music stops; CDR abandoned."""
-    num = s.caller_number()
+def call_hold(s, num):
+    """A Python caller INVITEs `hold` with an RTP socket of its own: (peer, rtp socket, its port,
+    the final response or None)."""
     p = PySip(s.sip_port)
     rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     rtp.bind((LO, 0))
     rport = rtp.getsockname()[1]
+    p.send(p.request("INVITE", "hold", 1, caller=num, body=sdp_offer(rport),
+                     ctype="application/sdp"))
+    return p, rtp, rport, p.recv(5, final_for("INVITE"))
+
+
+def case_abandoned(s):
+    """2. A Python caller into `hold` (no agents): 200 with SDP, hold music as PCMU RTP to its media
+    port; BYE after 1 s -> 200, the music stops; CDR abandoned."""
+    num = s.caller_number()
+    p, rtp, rport, ok = call_hold(s, num)
     try:
-        p.send(p.request("INVITE", "hold", 1, caller=num, body=sdp_offer(rport),
-                         ctype="application/sdp"))
-        ok = p.recv(5, final_for("INVITE"))
         if not check("INVITE to hold answered 200", ok is not None and status_of(ok[0]) == 200,
                      ok and ok[0]):
             return
@@ -670,14 +676,8 @@ def case_reinvite(s):
     hold): 200 with the server's SDP unchanged, the call stays up with its hold music; BYE ends
     it as abandoned."""
     num = s.caller_number()
-    p = PySip(s.sip_port)
-    rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    rtp.bind((LO, 0))
-    rport = rtp.getsockname()[1]
+    p, rtp, rport, ok = call_hold(s, num)
     try:
-        p.send(p.request("INVITE", "hold", 1, caller=num, body=sdp_offer(rport),
-                         ctype="application/sdp"))
-        ok = p.recv(5, final_for("INVITE"))
         if not check("INVITE to hold answered 200", ok is not None and status_of(ok[0]) == 200,
                      ok and ok[0]):
             return
