@@ -12,12 +12,6 @@ namespace {
 
 constexpr const char* kDefaultHoldMusic = "/usr/share/asterisk/moh/macroform-cold_day.wav";
 
-std::uint64_t ParseHandle(const std::string& h) {
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(h.data(), h.data() + h.size(), v);
-  return ec == std::errc() && p == h.data() + h.size() ? v : 0;
-}
-
 }  // namespace
 
 Telephony::Telephony(config::TelephonyConfig config, const control::Controller& controller,
@@ -31,6 +25,12 @@ Telephony::Telephony(config::TelephonyConfig config, const control::Controller& 
 }
 
 Telephony::~Telephony() { Stop(); }
+
+sip::LegId Telephony::LegOfHandle(const std::string& handle) {
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(handle.data(), handle.data() + handle.size(), v);
+  return ec == std::errc() && p == handle.data() + handle.size() ? v : 0;
+}
 
 void Telephony::Log(const char* level, const std::string& msg,
                     std::vector<std::pair<std::string, std::string>> kv) const {
@@ -310,112 +310,7 @@ void Telephony::Answer(Leg& leg) {
   sip_->Respond(leg.sip, 200, leg.answer);
 }
 
-// --- the agents' legs: offers, answers, failures, hang-ups ---
-
-void Telephony::Offer(const core::ContactOffered& o, const control::ContactContext* ctx) {
-  const std::string& agent = AgentName(o.agent);
-  const std::uint64_t contact = o.contact.value;
-  auto decline = [&](const char* why) {
-    Log("warn", "telephony: offer declined", {{"agent", agent}, {"why", why}});
-    (void)hooks_.command(control::Decline{contact, agent, static_cast<std::int64_t>(o.offer)},
-                         [](const control::Reply&) {});
-  };
-  if (o.kind == core::ContactKind::kCallback) return decline("callbacks are not dialled yet");
-  Leg* caller = CallerOf(contact);
-  if (!caller && ctx) {
-    // The offer came in the Enqueue's own reply, before its callback ran.
-    const sip::LegId id = ParseHandle(ctx->handle);
-    caller = Find(id);
-    if (caller) {
-      caller->contact = contact;
-      caller_of_contact_[contact] = id;
-    }
-  }
-  if (!caller) {
-    // No leg of ours: a contact left from before a restart, whose call is gone.
-    Log("warn", "telephony: offered a contact with no call; abandoning it",
-        {{"contact", std::to_string(contact)}});
-    (void)hooks_.command(control::Abandon{contact}, [](const control::Reply&) {});
-    return;
-  }
-  if (caller->gone) return;  // the caller's Abandon is on its way
-  std::string uri;
-  if (auto r = registered_.find(agent); r != registered_.end()) {
-    uri = r->second;
-  } else if (auto it = contact_of_agent_.find(agent); it != contact_of_agent_.end()) {
-    uri = it->second;
-  } else {
-    uri = ctl_.agent(o.agent).device;
-  }
-  if (uri.rfind("sip:", 0) != 0) return decline("the agent has no phone");
-  auto opened = media_->Open(caller->media);  // on the caller's media thread: a cheap bridge
-  if (!opened.ok()) return decline("no media port free");
-  const sip::LegId id = sip_->NewLeg();
-  Leg& leg = legs_[id];
-  leg.sip = id;
-  leg.media = opened->leg;
-  leg.contact = contact;
-  leg.agent = agent;
-  leg.offer = o.offer;
-  by_media_[leg.media] = id;
-  agents_of_contact_[contact].push_back(id);
-  media::SdpLocal local;
-  local.address = config_.rtp_address;
-  local.port = opened->port;
-  local.session_id = id;
-  local.version = 1;
-  ++stats_.offers;
-  if (!sip_->Invite(id, uri, caller->number, media::WriteOffer(local))) {
-    Terminated(id);
-    decline("the SIP queue is full");
-  }
-}
-
-void Telephony::Answered(sip::LegId id, const std::string& sdp) {
-  Leg* leg = Find(id);
-  if (!leg || leg->caller || leg->gone) return;
-  leg->answered = true;
-  auto answer = media::ParseSdp(sdp);
-  std::optional<media::Codec> codec;
-  if (answer.ok()) codec = media::Choose(*answer);
-  if (!codec) {
-    Log("warn", "telephony: agent's answer has no usable SDP", {{"agent", leg->agent}});
-    End(*leg);
-    (void)hooks_.command(
-        control::Decline{leg->contact, leg->agent, static_cast<std::int64_t>(leg->offer)},
-        [](const control::Reply&) {});
-    return;
-  }
-  media_->SetRemote(
-      leg->media, media::Remote{answer->address, answer->port, *codec, answer->telephone_event_pt});
-  control::Accept a{leg->contact, leg->agent, static_cast<std::int64_t>(leg->offer)};
-  (void)hooks_.command(a, [this, id](const control::Reply& r) {
-    Leg* l = Find(id);
-    if (!l) return;
-    Leg* caller = CallerOf(l->contact);
-    if (!r.status.ok() || !caller || caller->gone) {
-      End(*l);  // another agent won, or the caller left: ACKed already, now BYE
-      return;
-    }
-    caller->connected = true;
-    caller->agent_leg = id;
-    caller->playing = Playing::kNone;
-    Disarm(*caller);
-    media_->Bridge(caller->media, l->media);
-    ++stats_.connected;
-  });
-}
-
-void Telephony::Failed(sip::LegId id, int status) {
-  Leg* leg = Find(id);
-  if (!leg || leg->caller || leg->gone) return;
-  leg->gone = true;
-  Log("info", "telephony: agent's phone did not answer",
-      {{"agent", leg->agent}, {"status", std::to_string(status)}});
-  (void)hooks_.command(
-      control::Decline{leg->contact, leg->agent, static_cast<std::int64_t>(leg->offer)},
-      [](const control::Reply&) {});
-}
+// --- hang-ups and ends (the agents' offers, answers and failures are in agent_side.cc) ---
 
 void Telephony::Hangup(sip::LegId id) {
   Leg* leg = Find(id);
@@ -482,16 +377,6 @@ void Telephony::End(Leg& leg) {
   leg.gone = true;
 }
 
-void Telephony::EndAgentLeg(std::uint64_t contact, AgentId agent) {
-  auto a = agents_of_contact_.find(contact);
-  if (a == agents_of_contact_.end()) return;
-  const std::string& name = AgentName(agent);
-  for (sip::LegId id : a->second) {
-    Leg* leg = Find(id);
-    if (leg && leg->agent == name && !leg->gone) End(*leg);
-  }
-}
-
 void Telephony::EndContact(const core::ContactEnded& e, const control::ContactContext* ctx) {
   const std::uint64_t contact = e.contact.value;
   if (auto a = agents_of_contact_.find(contact); a != agents_of_contact_.end()) {
@@ -501,7 +386,7 @@ void Telephony::EndContact(const core::ContactEnded& e, const control::ContactCo
   }
   Leg* caller = CallerOf(contact);
   if (!caller && ctx) {  // ended in the Enqueue's own reply (a closed or full queue)
-    caller = Find(ParseHandle(ctx->handle));
+    caller = Find(LegOfHandle(ctx->handle));
     if (caller && caller->caller && caller->enqueuing) {
       caller->contact = contact;
       caller_of_contact_[contact] = caller->sip;

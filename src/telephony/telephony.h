@@ -171,6 +171,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void MediaEvent(const media::Event& e);
 
   void Offer(const core::ContactOffered& o, const control::ContactContext* ctx);
+  // The caller leg a contact's handle names (its decimal SIP leg id), 0 if none.
+  static sip::LegId LegOfHandle(const std::string& handle);
   void EndAgentLeg(std::uint64_t contact, AgentId agent);
   void EndContact(const core::ContactEnded& e, const control::ContactContext* ctx);
   void End(Leg& leg);
