@@ -137,6 +137,7 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
   const QueueId self = core::FindQueue(s, q->name);
   Reader r(file, t, "queue '" + q->name + "'");
   SB_RETURN_IF_ERROR(r.OnlyKeys({"name",
+                                 "renamed_from",
                                  "priority",
                                  "strategy",
                                  "service_level",
@@ -157,6 +158,7 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
                                  "when_max_wait",
                                  "best_match",
                                  "dispositions" /* read by LoadStoreConfig */}));
+  SB_RETURN_IF_ERROR(r.String("renamed_from", &q->renamed_from));
   std::int64_t v = q->priority;
   SB_RETURN_IF_ERROR(r.Int("priority", 1, 100, &v));
   q->priority = static_cast<int>(v);
@@ -248,8 +250,9 @@ Status ReadAgent(const std::string& file, const toml::table& t, const core::Engi
     SB_RETURN_IF_ERROR(r.OnlyKeys({"prefix", "count", "digits", "skills", "queues", "groups"}));
     SB_RETURN_IF_ERROR(r.String("prefix", &a->name, true));
   } else {
-    SB_RETURN_IF_ERROR(r.OnlyKeys({"name", "skills", "queues", "groups"}));
+    SB_RETURN_IF_ERROR(r.OnlyKeys({"name", "renamed_from", "skills", "queues", "groups"}));
     SB_RETURN_IF_ERROR(r.String("name", &a->name, true));
+    SB_RETURN_IF_ERROR(r.String("renamed_from", &a->renamed_from));
   }
   Reader named(file, t, (pool ? "agent_pool '" : "agent '") + a->name + "'");
   for (const char* key : {"skills", "queues"}) {

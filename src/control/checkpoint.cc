@@ -1,5 +1,6 @@
-// Controller checkpoints (controller.h): [magic][engine snapshot][next contact][registries]
-// [open CDRs]. The engine part is core::Engine::Snapshot(); the rest is the controller's own.
+// Controller checkpoints (controller.h): [magic][configuration version][engine snapshot]
+// [next contact][registries][open CDRs]. The engine part is core::Engine::Snapshot(); the rest is
+// the controller's own. SBCTL1 checkpoints (no version) are still read, as version 0.
 
 #include "base/bytes.h"
 #include "control/controller.h"
@@ -7,7 +8,15 @@
 namespace sb::control {
 namespace {
 
-constexpr std::string_view kMagic = "SBCTL1";
+constexpr std::string_view kMagic = "SBCTL2";
+constexpr std::string_view kMagicV1 = "SBCTL1";
+
+// Bytes before the engine's length: the magic, and in SBCTL2 the configuration version.
+std::size_t HeaderSize(std::string_view checkpoint) {
+  if (checkpoint.substr(0, kMagic.size()) == kMagic) return kMagic.size() + 8;
+  if (checkpoint.substr(0, kMagicV1.size()) == kMagicV1) return kMagicV1.size();
+  return 0;
+}
 
 void PutCdr(ByteWriter& w, const store::Cdr& c) {
   w.Put(c.contact);
@@ -36,6 +45,7 @@ store::Cdr GetCdr(ByteReader& r) {
 std::string Controller::Checkpoint() const {
   std::string out(kMagic);
   ByteWriter w(out);
+  w.Put(config_version_);
   w.PutString(engine_->Snapshot());
   w.Put(next_contact_);
   w.Put<std::uint32_t>(static_cast<std::uint32_t>(contacts_.size()));
@@ -56,20 +66,27 @@ std::string Controller::Checkpoint() const {
 }
 
 Result<std::string_view> Controller::EngineOf(std::string_view checkpoint) {
-  if (checkpoint.substr(0, kMagic.size()) != kMagic) {
-    return InvalidArgument("not a server checkpoint (or one of an unknown version)");
-  }
-  ByteReader r(checkpoint.substr(kMagic.size()));
+  const std::size_t header = HeaderSize(checkpoint);
+  if (header == 0) return InvalidArgument("not a server checkpoint (or one of an unknown version)");
+  ByteReader r(checkpoint.substr(std::min(header, checkpoint.size())));
   const auto n = r.Get<std::uint32_t>();
-  if (!r.ok() || checkpoint.size() - kMagic.size() - 4 < n) {
+  if (!r.ok() || checkpoint.size() - header - 4 < n) {
     return InvalidArgument("the checkpoint is damaged (truncated)");
   }
-  return checkpoint.substr(kMagic.size() + 4, n);
+  return checkpoint.substr(header + 4, n);
+}
+
+Result<std::uint64_t> Controller::ConfigVersionOf(std::string_view checkpoint) {
+  SB_RETURN_IF_ERROR(EngineOf(checkpoint).status());
+  if (checkpoint.substr(0, kMagic.size()) != kMagic) return std::uint64_t{0};
+  ByteReader r(checkpoint.substr(kMagic.size(), 8));
+  return r.Get<std::uint64_t>();
 }
 
 Status Controller::RestoreRegistries(std::string_view checkpoint) {
   SB_ASSIGN_OR_RETURN(std::string_view engine, EngineOf(checkpoint));
-  ByteReader r(checkpoint.substr(kMagic.size() + 4 + engine.size()));
+  SB_ASSIGN_OR_RETURN(config_version_, ConfigVersionOf(checkpoint));
+  ByteReader r(checkpoint.substr(HeaderSize(checkpoint) + 4 + engine.size()));
   next_contact_ = std::max(next_contact_, r.Get<std::uint64_t>());
   const std::uint32_t n = r.GetCount(30);
   std::vector<std::pair<std::uint64_t, LiveContact>> contacts;

@@ -38,11 +38,41 @@ Controller::Controller(std::unique_ptr<core::Engine> engine, Recorder& recorder,
       recorder_(recorder),
       next_contact_(std::max<std::uint64_t>(next_contact, 1)),
       options_(std::move(options)) {
+  IndexNames();
+  contacts_.reserve(std::min<std::size_t>(options_.max_contacts, 4096));
+}
+
+void Controller::IndexNames() {
   const core::EngineSettings& s = engine_->settings();
   agents_.resize(s.agents.size());
-  for (std::uint32_t a = 0; a < s.agents.size(); ++a) agent_by_name_[s.agents[a].name] = AgentId{a};
-  for (std::uint32_t q = 0; q < s.queues.size(); ++q) queue_by_name_[s.queues[q].name] = QueueId{q};
-  contacts_.reserve(std::min<std::size_t>(options_.max_contacts, 4096));
+  agent_by_name_.clear();
+  queue_by_name_.clear();
+  for (std::uint32_t a = 0; a < s.agents.size(); ++a) {
+    if (!s.agents[a].retired) agent_by_name_[s.agents[a].name] = AgentId{a};
+  }
+  for (std::uint32_t q = 0; q < s.queues.size(); ++q) {
+    if (!s.queues[q].retired) queue_by_name_[s.queues[q].name] = QueueId{q};
+  }
+}
+
+Status Controller::Reconfigure(core::EngineSettings next, std::uint64_t version, Time now,
+                               const std::function<bool()>& before_publish) {
+  now = std::max(now, engine_->now());
+  scratch_.clear();
+  const Status st = engine_->Reconfigure(std::move(next), version, now, &scratch_);
+  if (st.ok()) {
+    config_version_ = version;
+    IndexNames();
+    if (before_publish && !before_publish()) {
+      scratch_.clear();
+      return Status(StatusCode::kUnavailable, "configuration version " + std::to_string(version) +
+                                                  " could not be stored; nothing was recorded");
+    }
+  }
+  std::vector<core::Event> events;
+  events.swap(scratch_);
+  if (!events.empty()) (void)Publish(events, Cause::kTimer);
+  return st;
 }
 
 const LiveContact* Controller::contact(std::uint64_t id) const {

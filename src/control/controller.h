@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -84,10 +85,25 @@ class Controller {
   // When Tick next has work; kNever if none.
   Time NextDeadline() const;
 
-  // Checkpoints (store::Checkpoint): the engine's snapshot and the registries, as bytes.
+  // New settings on the running engine (core::Engine::Reconfigure), as configuration `version`.
+  // `before_publish` runs once the engine took them, before their events go to the store and
+  // the bus (the server stores the version there, so that it precedes its SettingsChanged);
+  // when it returns false nothing is published and Reconfigure returns kUnavailable: the engine
+  // runs the new settings that the store lacks, so the caller must stop. A refusal changes
+  // nothing but the deadlines due by `now` (whose events are published).
+  Status Reconfigure(core::EngineSettings next, std::uint64_t version, Time now,
+                     const std::function<bool()>& before_publish = {});
+  // The configuration version the engine runs (SettingsChanged, a checkpoint or the start).
+  std::uint64_t config_version() const { return config_version_; }
+  void set_config_version(std::uint64_t v) { config_version_ = v; }
+
+  // Checkpoints (store::Checkpoint): the configuration version, the engine's snapshot and the
+  // registries, as bytes.
   std::string Checkpoint() const;
   // The engine part of a checkpoint (for core::Engine::Restore); InvalidArgument if damaged.
   static Result<std::string_view> EngineOf(std::string_view checkpoint);
+  // The configuration version a checkpoint was taken under (0: before versions were kept).
+  static Result<std::uint64_t> ConfigVersionOf(std::string_view checkpoint);
   // Puts back the registries of a checkpoint (the engine was restored from the same one).
   Status RestoreRegistries(std::string_view checkpoint);
   // Events replayed at start-up (after the checkpoint, or the whole log): the CDRs of calls in
@@ -119,6 +135,7 @@ class Controller {
   Result<AgentId> FindAgent(const std::string& name) const;
   Result<QueueId> FindQueue(const std::string& name) const;
   Status CanAdmit();
+  void IndexNames();  // agent_by_name_, queue_by_name_ and agents_ from the engine's settings
   std::uint64_t Admit(LiveContact c);  // a new contact id, registered
   // Stores, books and publishes events; returns the last ticket.
   std::uint64_t Publish(const std::vector<core::Event>& events, Cause cause);
@@ -139,6 +156,7 @@ class Controller {
   std::unordered_map<std::string, AgentId> agent_by_name_;
   std::unordered_map<std::string, QueueId> queue_by_name_;
   std::vector<core::Event> scratch_;
+  std::uint64_t config_version_ = 0;
   std::uint64_t refused_no_store_ = 0;
   std::uint64_t ivr_expired_ = 0;
 };

@@ -9,7 +9,7 @@
 #include "core/internal/state.h"
 
 namespace sb::core {
-namespace {
+namespace internal {
 
 // Reasons the engine itself uses; appended when the configuration does not name them, and
 // "logged in" always last (AgentLoggedIn relies on it).
@@ -20,6 +20,9 @@ void EnsureReasons(std::vector<std::string>& reasons) {
   reasons.erase(std::remove(reasons.begin(), reasons.end(), "logged in"), reasons.end());
   reasons.push_back("logged in");
 }
+
+}  // namespace internal
+namespace {
 
 // Whether `e` can be applied to `s`: every id it names exists (a log written under another
 // configuration may name agents or queues this one lacks), and the contact it is about is live,
@@ -87,7 +90,7 @@ Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::Create(EngineSettings settings, Time start) {
   SB_RETURN_IF_ERROR(ValidateSettings(settings));
-  EnsureReasons(settings.not_ready_reasons);
+  internal::EnsureReasons(settings.not_ready_reasons);
   if (settings.not_ready_reasons.size() > 250) {
     return InvalidArgument("at most 250 not-ready reasons");
   }
@@ -99,21 +102,39 @@ Result<std::unique_ptr<Engine>> Engine::Create(EngineSettings settings, Time sta
 }
 
 Result<std::unique_ptr<Engine>> Engine::Replay(EngineSettings settings, Time start,
-                                               std::span<const Event> events) {
+                                               std::span<const Event> events,
+                                               const SettingsResolver* resolver) {
   SB_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Create(std::move(settings), start));
-  SB_RETURN_IF_ERROR(ApplyAll(*engine->state_, events));
+  SB_RETURN_IF_ERROR(ApplyAll(*engine->state_, events, resolver));
   return engine;
 }
 
-Status Engine::ApplyAll(internal::State& s, std::span<const Event> events) {
+Status Engine::ApplyAll(internal::State& s, std::span<const Event> events,
+                        const SettingsResolver* resolver) {
   for (std::size_t i = 0; i < events.size(); ++i) {
-    if (EventTime(events[i]) < s.now) {
-      return OutOfRange("event " + std::to_string(i) + " (" + std::string(EventName(events[i])) +
-                        ") is earlier than the one before it");
-    }
+    auto where = [&] {
+      return "event " + std::to_string(i) + " (" + std::string(EventName(events[i])) + ")";
+    };
+    if (EventTime(events[i]) < s.now)
+      return OutOfRange(where() + " is earlier than the one before it");
     if (Status st = CheckReplayable(s, events[i]); !st.ok()) {
-      return InvalidArgument("event " + std::to_string(i) + " (" +
-                             std::string(EventName(events[i])) + "): " + st.message());
+      return InvalidArgument(where() + ": " + st.message());
+    }
+    if (const auto* change = std::get_if<SettingsChanged>(&events[i])) {
+      if (resolver == nullptr) {
+        return InvalidArgument(where() + ": the log changes to configuration version " +
+                               std::to_string(change->version) + ", which this replay lacks");
+      }
+      auto next = (*resolver)(change->version);
+      if (!next.ok()) return InvalidArgument(where() + ": " + next.status().message());
+      EngineSettings settings = std::move(next).value();
+      if (Status st = internal::PrepareSuccessor(s, settings, false); !st.ok()) {
+        return InvalidArgument(where() + ": configuration version " +
+                               std::to_string(change->version) + ": " + st.message());
+      }
+      s.incoming = &settings;
+      internal::Apply(s, events[i]);
+      continue;
     }
     internal::Apply(s, events[i]);
   }

@@ -8,6 +8,7 @@
 // Errors: an input that is invalid now (unknown id, wrong state, time going backwards) returns a
 // Status and changes nothing, apart from the deadlines that fell due before its time.
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -26,6 +27,9 @@ namespace internal {
 struct State;
 }
 
+// The settings of a configuration version, for a replay that meets SettingsChanged.
+using SettingsResolver = std::function<Result<EngineSettings>(std::uint64_t version)>;
+
 class Engine {
  public:
   // Builds an engine at time `start` with every agent logged out and no contacts.
@@ -34,17 +38,34 @@ class Engine {
 
   // Rebuilds the state reached after `events` (an engine's output, in order) by applying them.
   // The result continues exactly as the original would (same state, same deadlines).
+  // A SettingsChanged among the events switches to the settings `resolver` gives for its
+  // version (InvalidArgument without a resolver).
   static Result<std::unique_ptr<Engine>> Replay(EngineSettings settings, Time start,
-                                                std::span<const Event> events);
+                                                std::span<const Event> events,
+                                                const SettingsResolver* resolver = nullptr);
 
   // The whole routing state as bytes (a checkpoint): Restore() with the same settings (or
   // settings that only add agents and queues at the end) and the events that followed gives an
   // engine that continues exactly as this one would. Pure: no I/O.
   std::string Snapshot() const;
-  // Rebuilds from a Snapshot() and the events appended after it. InvalidArgument if the bytes
-  // are damaged or name agents or queues the settings lack (by position and name).
+  // Rebuilds from a Snapshot() and the events appended after it (see Replay for `resolver`).
+  // InvalidArgument if the bytes are damaged or name agents or queues the settings lack (by id
+  // and name).
   static Result<std::unique_ptr<Engine>> Restore(EngineSettings settings, std::string_view snapshot,
-                                                 std::span<const Event> after);
+                                                 std::span<const Event> after,
+                                                 const SettingsResolver* resolver = nullptr);
+
+  // Changes the settings of the running engine at `at`, without dropping a contact: agents and
+  // queues keep their ids (`next` has at least as many of each; a removed one is `retired`);
+  // memberships, skills, requirements, relax steps, strategies, calendars and timeouts take
+  // effect at once (waiting contacts' relax and maximum-wait timers are set again from the time
+  // they entered their queue; a relax level beyond the new steps is cut to the last one).
+  // Retired agents who are ready or not ready are logged out first; not-ready agents keep their
+  // reason by name. Emits SettingsChanged{version} and what follows (offers to new members).
+  // FailedPrecondition, changing nothing but the deadlines due by `at`, when a retired agent is
+  // ringing, on a contact or in wrap-up, a retired queue still has contacts, or a not-ready
+  // reason in use is gone: retry once they are done. InvalidArgument for invalid settings.
+  Status Reconfigure(EngineSettings next, std::uint64_t version, Time at, std::vector<Event>* out);
 
   ~Engine();
   Engine(const Engine&) = delete;
@@ -76,7 +97,8 @@ class Engine {
  private:
   explicit Engine(std::unique_ptr<internal::State> state);
   // Applies stored events after checking each (replay and restore).
-  static Status ApplyAll(internal::State& s, std::span<const Event> events);
+  static Status ApplyAll(internal::State& s, std::span<const Event> events,
+                         const SettingsResolver* resolver);
   std::unique_ptr<internal::State> state_;
 };
 

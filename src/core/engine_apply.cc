@@ -195,6 +195,7 @@ struct Applier {
   void operator()(const OfferDeclined& e) {
     NotReadyAfterOffer(e.contact, e.agent, e.at, declined());
   }
+  void operator()(const SettingsChanged&) { SwitchSettings(s); }
   void operator()(const ContactEnded& e) {
     auto it = s.contacts.find(e.contact);
     if (it == s.contacts.end()) return;  // deflected on arrival: it never entered a queue

@@ -38,6 +38,10 @@ struct InputHandler {
     if (!a.valid() || a.value >= s.agents.size()) {
       return NotFound("no agent with id " + std::to_string(a.value));
     }
+    if (s.settings.agents[a.value].retired) {
+      return NotFound("agent '" + s.settings.agents[a.value].name +
+                      "' was removed from the configuration");
+    }
     return Status::Ok();
   }
   Result<ContactRt*> FindContact(ContactId id) const {
@@ -111,7 +115,8 @@ struct InputHandler {
   Status operator()(const Enqueue& in) {
     if (s.contacts.count(in.contact) != 0)
       return InvalidArgument(Name(in.contact) + " already exists");
-    if (!in.queue.valid() || in.queue.value >= s.queues.size()) {
+    if (!in.queue.valid() || in.queue.value >= s.queues.size() ||
+        s.settings.queues[in.queue.value].retired) {
       return NotFound("no queue with id " + std::to_string(in.queue.value));
     }
     internal::QueueContact(s, in.contact, in.queue, in.priority, s.now, ContactKind::kCall,
@@ -182,7 +187,8 @@ struct InputHandler {
   }
   Status operator()(const Transfer& in) {
     SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(in.contact));
-    if (!in.to.valid() || in.to.value >= s.queues.size()) {
+    if (!in.to.valid() || in.to.value >= s.queues.size() ||
+        s.settings.queues[in.to.value].retired) {
       return NotFound("no queue with id " + std::to_string(in.to.value));
     }
     if (in.to == c->queue) return InvalidArgument(Name(in.contact) + " is already in that queue");

@@ -29,6 +29,7 @@ SB_EVENT_NAME(OfferCancelled)
 SB_EVENT_NAME(OfferTimedOut)
 SB_EVENT_NAME(OfferDeclined)
 SB_EVENT_NAME(ContactEnded)
+SB_EVENT_NAME(SettingsChanged)
 #undef SB_EVENT_NAME
 
 }  // namespace

@@ -191,10 +191,21 @@ struct ContactEnded {
   Time wrap_until;  // agent's wrap-up end when handled
 };
 
-using Event = std::variant<AgentLoggedIn, AgentLoggedOut, AgentReady, AgentNotReady, WrapUpExtended,
-                           AgentNotReadyPending, ContactQueued, ContactMoved, RequirementRelaxed,
-                           CallbackOffered, CallbackRequested, ContactOffered, OfferAccepted,
-                           OfferCancelled, OfferTimedOut, OfferDeclined, ContactEnded>;
+// --- the engine's settings ---
+// The settings changed on the running engine (Engine::Reconfigure): from here on the log follows
+// configuration `version` (a number the caller gives; the server's stored configuration
+// version). Agents and queues keep their ids; added ones take new ids, removed ones keep theirs,
+// retired. A replay meeting this event asks its SettingsResolver for that version.
+struct SettingsChanged {
+  Time at;
+  std::uint64_t version;
+};
+
+using Event =
+    std::variant<AgentLoggedIn, AgentLoggedOut, AgentReady, AgentNotReady, WrapUpExtended,
+                 AgentNotReadyPending, ContactQueued, ContactMoved, RequirementRelaxed,
+                 CallbackOffered, CallbackRequested, ContactOffered, OfferAccepted, OfferCancelled,
+                 OfferTimedOut, OfferDeclined, ContactEnded, SettingsChanged>;
 
 // Name of the event's type, e.g. "ContactOffered".
 std::string_view EventName(const Event& e);

@@ -24,7 +24,7 @@ std::size_t IndexOf(const std::vector<T>& items, std::string_view name) {
     if constexpr (std::is_same_v<T, std::string>) {
       if (items[i] == name) return i;
     } else {
-      if (items[i].name == name) return i;
+      if (items[i].name == name && !items[i].retired) return i;
     }
   }
   return static_cast<std::size_t>(-1);
@@ -36,7 +36,7 @@ Status Bad(const std::string& where, const std::string& what) {
 
 Status CheckFallback(const EngineSettings& s, const std::string& where, const Fallback& f) {
   if (f.action == Fallback::Action::kOverflowQueue &&
-      (!f.queue.valid() || f.queue.value >= s.queues.size())) {
+      (!f.queue.valid() || f.queue.value >= s.queues.size() || s.queues[f.queue.value].retired)) {
     return Bad(where, "overflow needs an existing queue");
   }
   return Status::Ok();
@@ -93,7 +93,8 @@ Status CheckQueue(const EngineSettings& s, std::size_t qi) {
         }
         break;
       case RelaxStep::Kind::kOverflow:
-        if (!step.queue.valid() || step.queue.value >= s.queues.size() || step.queue.value == qi) {
+        if (!step.queue.valid() || step.queue.value >= s.queues.size() || step.queue.value == qi ||
+            s.queues[step.queue.value].retired) {
           return Bad(where, "a relax step overflows to an unknown queue or to itself");
         }
         break;
@@ -115,7 +116,9 @@ Status CheckAgent(const EngineSettings& s, std::size_t ai) {
   }
   for (std::size_t i = 0; i < a.queues.size(); ++i) {
     const QueueMembership& m = a.queues[i];
-    if (!m.queue.valid() || m.queue.value >= s.queues.size()) return Bad(where, "unknown queue");
+    if (!m.queue.valid() || m.queue.value >= s.queues.size() || s.queues[m.queue.value].retired) {
+      return Bad(where, "unknown queue");
+    }
     if (m.tier < 1 || m.tier > 9) return Bad(where, "a queue tier must be 1..9");
     for (std::size_t j = 0; j < i; ++j) {
       if (a.queues[j].queue == m.queue) {
@@ -188,15 +191,30 @@ Status ValidateSettings(const EngineSettings& s) {
       }
     }
   }
+  // Retired entries (kept for their ids) need only a name; they must have no ties left.
   std::unordered_set<std::string_view> names;
+  bool any_queue = false;
   for (std::size_t i = 0; i < s.queues.size(); ++i) {
+    if (s.queues[i].retired) {
+      if (s.queues[i].name.empty()) return Bad("queue #" + std::to_string(i), "needs a name");
+      continue;
+    }
+    any_queue = true;
     SB_RETURN_IF_ERROR(CheckQueue(s, i));
     if (!names.insert(s.queues[i].name).second) {
       return Bad("queue '" + s.queues[i].name + "'", "the name is used twice");
     }
   }
+  if (!any_queue) return InvalidArgument("no queues: define at least one queue");
   names.clear();
   for (std::size_t i = 0; i < s.agents.size(); ++i) {
+    if (s.agents[i].retired) {
+      const AgentSettings& a = s.agents[i];
+      if (a.name.empty() || !a.queues.empty() || !a.groups.empty() || !a.skills.empty()) {
+        return Bad("agent #" + std::to_string(i), "a retired agent has a name and nothing else");
+      }
+      continue;
+    }
     SB_RETURN_IF_ERROR(CheckAgent(s, i));
     if (!names.insert(s.agents[i].name).second) {
       return InvalidArgument("agent '" + s.agents[i].name + "' is declared twice");

@@ -87,6 +87,11 @@ struct QueueSettings {
   Duration max_wrap_up = 300s;           // wrap-up including extensions
   bool transfer_keeps_arrival = true;    // a transfer into this queue keeps the original arrival
   Duration expected_handle_time = 300s;  // prior for wait estimates until handle times are seen
+  // A queue removed from the configuration keeps its id (the log names queues by id, and ids are
+  // never reused): it takes no contacts, nothing may overflow to it and nobody serves it.
+  bool retired = false;
+  // Configuration only: the name this queue had before (a rename keeps its id). Not read here.
+  std::string renamed_from;
 };
 
 struct QueueMembership {
@@ -104,6 +109,8 @@ struct AgentSettings {
   std::vector<AgentSkill> skills;
   std::vector<QueueMembership> queues;
   std::vector<GroupId> groups;
+  bool retired = false;      // removed from the configuration; kept for its id (it cannot log in)
+  std::string renamed_from;  // configuration only: the name it had before (keeps its id)
 };
 
 struct EngineSettings {
@@ -121,7 +128,7 @@ struct EngineSettings {
 // relax steps sorted). Returns InvalidArgument naming the queue/agent and field.
 Status ValidateSettings(const EngineSettings& settings);
 
-// Looks a name up; invalid id if absent.
+// Looks a name up; invalid id if absent (or retired, for queues and agents).
 QueueId FindQueue(const EngineSettings& settings, std::string_view name);
 AgentId FindAgent(const EngineSettings& settings, std::string_view name);
 SkillId FindSkill(const EngineSettings& settings, std::string_view name);

@@ -28,8 +28,9 @@ struct TimerHeap
 
 }  // namespace
 
-std::string Engine::Snapshot() const {
-  const internal::State& s = *state_;
+namespace internal {
+
+std::string EncodeState(const State& s) {
   std::string out;
   out.reserve(64 + s.agents.size() * 96 + s.contacts.size() * 96);
   ByteWriter w(out);
@@ -40,7 +41,7 @@ std::string Engine::Snapshot() const {
   for (const auto& q : s.settings.queues) w.PutString(q.name);
   w.PutTime(s.now);
   w.Put(s.next_seq);
-  for (const internal::AgentRt& a : s.agents) {
+  for (const AgentRt& a : s.agents) {
     w.Put(a.state);
     w.PutTime(a.since);
     w.PutTime(a.ready_since);
@@ -54,7 +55,7 @@ std::string Engine::Snapshot() const {
     w.PutTime(a.wrap_limit);
     w.Put(a.wrap_seq);
   }
-  for (const internal::QueueRt& q : s.queues) {
+  for (const QueueRt& q : s.queues) {
     w.Put<std::uint32_t>(static_cast<std::uint32_t>(q.waiting.size()));
     for (ContactId c : q.waiting) w.Put(c.value);
     w.Put<std::uint32_t>(static_cast<std::uint32_t>(q.offered.size()));
@@ -66,14 +67,14 @@ std::string Engine::Snapshot() const {
     w.Put(q.exposure_seconds);
   }
   // Contacts by id, so that equal states give equal bytes (the map's order is arbitrary).
-  std::vector<const internal::ContactRt*> contacts;
+  std::vector<const ContactRt*> contacts;
   contacts.reserve(s.contacts.size());
   for (const auto& [id, c] : s.contacts) contacts.push_back(&c);
   std::sort(contacts.begin(), contacts.end(),
             [](const auto* a, const auto* b) { return a->id < b->id; });
   w.Put<std::uint32_t>(static_cast<std::uint32_t>(contacts.size()));
-  for (const internal::ContactRt* cp : contacts) {
-    const internal::ContactRt& c = *cp;
+  for (const ContactRt* cp : contacts) {
+    const ContactRt& c = *cp;
     const ContactId id = c.id;
     w.Put(id.value);
     w.Put(c.queue.value);
@@ -97,7 +98,7 @@ std::string Engine::Snapshot() const {
   auto timers = s.timers;  // a copy: the heap as it is
   const auto& heap = TimerHeap::Of(timers);
   w.Put<std::uint32_t>(static_cast<std::uint32_t>(heap.size()));
-  for (const internal::Timer& t : heap) {
+  for (const Timer& t : heap) {
     w.PutTime(t.at);
     w.Put(t.kind);
     w.Put(t.id);
@@ -106,8 +107,7 @@ std::string Engine::Snapshot() const {
   return out;
 }
 
-Result<std::unique_ptr<Engine>> Engine::Restore(EngineSettings settings, std::string_view bytes,
-                                                std::span<const Event> after) {
+Status DecodeState(State& s, std::string_view bytes, bool check_names) {
   if (bytes.substr(0, kMagic.size()) != kMagic) {
     return InvalidArgument("not an engine checkpoint (or one of an unknown version)");
   }
@@ -120,29 +120,29 @@ Result<std::unique_ptr<Engine>> Engine::Restore(EngineSettings settings, std::st
   std::vector<std::string> queue_names(n_queues);
   for (auto& n : queue_names) n = r.GetString();
   if (!r.ok()) return damaged();
-  // The log and the checkpoint name agents and queues by position: the settings may add some
-  // at the end, nothing else.
+  // The log and the checkpoint name agents and queues by id: the settings may add some at the
+  // end, nothing else; a restore under the settings the checkpoint was taken with finds the same
+  // names (a reconfiguration, which may rename, does not check them).
+  const EngineSettings& settings = s.settings;
   if (n_agents > settings.agents.size() || n_queues > settings.queues.size()) {
     return InvalidArgument("the checkpoint has agents or queues the configuration lacks");
   }
-  for (std::uint32_t i = 0; i < n_agents; ++i) {
+  for (std::uint32_t i = 0; i < n_agents && check_names; ++i) {
     if (settings.agents[i].name != agent_names[i]) {
       return InvalidArgument("agent " + std::to_string(i) + " was '" + agent_names[i] +
                              "' in the checkpoint and is '" + settings.agents[i].name + "' now");
     }
   }
-  for (std::uint32_t i = 0; i < n_queues; ++i) {
+  for (std::uint32_t i = 0; i < n_queues && check_names; ++i) {
     if (settings.queues[i].name != queue_names[i]) {
       return InvalidArgument("queue " + std::to_string(i) + " was '" + queue_names[i] +
                              "' in the checkpoint and is '" + settings.queues[i].name + "' now");
     }
   }
-  const Time now = r.GetTime();
-  SB_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Create(std::move(settings), now));
-  internal::State& s = *engine->state_;
+  s.now = r.GetTime();
   s.next_seq = r.Get<std::uint64_t>();
   for (std::uint32_t i = 0; i < n_agents; ++i) {
-    internal::AgentRt& a = s.agents[i];
+    AgentRt& a = s.agents[i];
     a.state = r.Get<AgentState>();
     a.since = r.GetTime();
     a.ready_since = r.GetTime();
@@ -161,7 +161,7 @@ Result<std::unique_ptr<Engine>> Engine::Restore(EngineSettings settings, std::st
   }
   std::vector<std::vector<ContactId>> waiting(n_queues), offered(n_queues);
   for (std::uint32_t i = 0; i < n_queues; ++i) {
-    internal::QueueRt& q = s.queues[i];
+    QueueRt& q = s.queues[i];
     const std::uint32_t n = r.GetCount(8);
     waiting[i].reserve(n);
     for (std::uint32_t k = 0; k < n; ++k) waiting[i].push_back(ContactId{r.Get<std::uint64_t>()});
@@ -177,11 +177,11 @@ Result<std::unique_ptr<Engine>> Engine::Restore(EngineSettings settings, std::st
   const std::uint32_t n_contacts = r.GetCount(64);
   s.contacts.reserve(n_contacts);
   for (std::uint32_t k = 0; k < n_contacts && r.ok(); ++k) {
-    internal::ContactRt c;
+    ContactRt c;
     c.id = ContactId{r.Get<std::uint64_t>()};
     c.queue = QueueId{r.Get<std::uint32_t>()};
     c.kind = r.Get<ContactKind>();
-    c.phase = r.Get<internal::ContactPhase>();
+    c.phase = r.Get<ContactPhase>();
     c.priority = r.Get<std::int32_t>();
     c.arrival = r.GetTime();
     c.queued_at = r.GetTime();
@@ -210,16 +210,16 @@ Result<std::unique_ptr<Engine>> Engine::Restore(EngineSettings settings, std::st
       return InvalidArgument("the checkpoint is damaged (a contact twice)");
     }
   }
-  std::vector<internal::Timer>& heap = TimerHeap::Of(s.timers);
+  std::vector<Timer>& heap = TimerHeap::Of(s.timers);
   const std::uint32_t n_timers = r.GetCount(21);
   heap.reserve(n_timers);
   for (std::uint32_t k = 0; k < n_timers; ++k) {
-    internal::Timer t;
+    Timer t;
     t.at = r.GetTime();
-    t.kind = r.Get<internal::TimerKind>();
+    t.kind = r.Get<TimerKind>();
     t.id = r.Get<std::uint64_t>();
     t.seq = r.Get<std::uint32_t>();
-    if (static_cast<int>(t.kind) > static_cast<int>(internal::TimerKind::kWrapUp)) {
+    if (static_cast<int>(t.kind) > static_cast<int>(TimerKind::kWrapUp)) {
       return InvalidArgument("the checkpoint is damaged (timer)");
     }
     heap.push_back(t);
@@ -244,21 +244,33 @@ Result<std::unique_ptr<Engine>> Engine::Restore(EngineSettings settings, std::st
     s.queues[i].offered = std::move(offered[i]);
   }
   for (std::uint32_t i = 0; i < n_agents; ++i) {
-    const internal::AgentRt& a = s.agents[i];
+    const AgentRt& a = s.agents[i];
     const bool busy = a.state == AgentState::kReserved || a.state == AgentState::kOnContact;
     if (busy && !s.contacts.count(a.contact)) {
       return InvalidArgument("the checkpoint is damaged (agent " + std::to_string(i) + ")");
     }
   }
-  for (const internal::Timer& t : heap) {
-    const bool agent_timer = t.kind == internal::TimerKind::kWrapUp;
+  for (const Timer& t : heap) {
+    const bool agent_timer = t.kind == TimerKind::kWrapUp;
     if (agent_timer && t.id >= n_agents) return InvalidArgument("the checkpoint is damaged");
   }
   // Derived indexes: ready lists and staffed counts follow from the agents' states.
   for (std::uint32_t i = 0; i < n_agents; ++i) {
-    internal::AgentStateChanged(s, AgentId{i}, AgentState::kLoggedOut, false);
+    AgentStateChanged(s, AgentId{i}, AgentState::kLoggedOut, false);
   }
-  SB_RETURN_IF_ERROR(ApplyAll(s, after));
+  return Status::Ok();
+}
+
+}  // namespace internal
+
+std::string Engine::Snapshot() const { return internal::EncodeState(*state_); }
+
+Result<std::unique_ptr<Engine>> Engine::Restore(EngineSettings settings, std::string_view bytes,
+                                                std::span<const Event> after,
+                                                const SettingsResolver* resolver) {
+  SB_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Create(std::move(settings), Time{}));
+  SB_RETURN_IF_ERROR(internal::DecodeState(*engine->state_, bytes, true));
+  SB_RETURN_IF_ERROR(ApplyAll(*engine->state_, after, resolver));
   return engine;
 }
 

@@ -121,6 +121,27 @@ void Statistics::Add(const Event& event) {
     started_ = true;
     std::fill(agent_since_.begin(), agent_since_.end(), EventTime(event));
   }
+  // An agent added to the running engine (SettingsChanged) after these statistics began.
+  const AgentId named = std::visit(
+      [](const auto& e) {
+        if constexpr (requires { e.agent; }) {
+          return e.agent;
+        } else {
+          return AgentId{};
+        }
+      },
+      event);
+  if (named.valid() && named.value >= agents_.size() && named.value < (1u << 24)) {
+    const std::size_t n = named.value + 1u;
+    for (std::size_t i = agents_.size(); i < n; ++i) {
+      agents_.push_back(AgentStats{AgentId{static_cast<std::uint32_t>(i)}});
+    }
+    agent_state_.resize(n, AgentState::kLoggedOut);
+    agent_since_.resize(n, EventTime(event));
+    last_row_.resize(n);
+  } else if (named.valid() && named.value >= agents_.size()) {
+    return;  // not an id any engine makes
+  }
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
@@ -159,7 +180,9 @@ void Statistics::Add(const Event& event) {
           it->second.answered_at = e.at;
           it->second.agent = e.agent;
           const Duration wait = e.at - it->second.arrival;
-          const bool within = wait <= thresholds_[it->second.queue.value];
+          // A queue added after these statistics began has the default threshold.
+          const std::size_t qi = it->second.queue.value;
+          const bool within = wait <= (qi < thresholds_.size() ? thresholds_[qi] : Duration(20s));
           for (QueueId q : {it->second.queue, QueueId{}}) {
             IntervalStats& row = Row(it->second.arrival, q);
             ++row.answered;

@@ -75,6 +75,7 @@ std::vector<Golden> Cases() {
       {ContactEnded{T, ContactId{9}, QueueId{1}, AgentId{5}, EndReason::kCompleted, T + 30s},
        R"({"type":"ContactEnded","at":1795420800000,"contact":9,"queue":1,"agent":5,)"
        R"("reason":0,"wrap_until":1795420830000})"},
+      {SettingsChanged{T, 12}, R"({"type":"SettingsChanged","at":1795420800000,"version":12})"},
   };
 }
 

@@ -13,6 +13,7 @@
 #include "core/statistics.h"
 #include "eventlog/eventlog.h"
 #include "server/commands.h"
+#include "server/config_history.h"
 #include "store/store.h"
 
 namespace sb::server {
@@ -145,14 +146,6 @@ int Run(const ReportArgs& a) {
     }
     *out = *t;
   }
-  QueueId queue;
-  if (!a.queue.empty()) {
-    queue = core::FindQueue(*settings, a.queue);
-    if (!queue.valid()) {
-      std::fprintf(stderr, "error: no queue named '%s' in %s\n", a.queue.c_str(), a.config.c_str());
-      return 2;
-    }
-  }
   if (a.events.empty() == a.store.empty()) {
     std::fprintf(stderr, "error: give the events either as --events FILE or as --store URL\n");
     return 2;
@@ -193,6 +186,23 @@ int Run(const ReportArgs& a) {
       return 2;
     }
     cdrs = std::move(c).value();
+    // The store's log names agents and queues by the ids of its latest layout.
+    auto latest = LatestConfig(**st);
+    auto placed = latest.ok() ? config::ApplyLayout(latest->layout, *settings)
+                              : Result<config::Placed>(latest.status());
+    if (!placed.ok()) {
+      std::fprintf(stderr, "error: %s\n", placed.status().message().c_str());
+      return 2;
+    }
+    *settings = std::move(placed->settings);
+  }
+  QueueId queue;
+  if (!a.queue.empty()) {
+    queue = core::FindQueue(*settings, a.queue);
+    if (!queue.valid()) {
+      std::fprintf(stderr, "error: no queue named '%s' in %s\n", a.queue.c_str(), a.config.c_str());
+      return 2;
+    }
   }
   core::Statistics stats(*settings, std::chrono::minutes(a.interval));
   Time last = kTimeZero;

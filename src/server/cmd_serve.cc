@@ -19,6 +19,7 @@
 #include "control/writer_recorder.h"
 #include "directory/prefetch.h"
 #include "server/commands.h"
+#include "server/config_history.h"
 #include "server/json_front.h"
 #include "server/log.h"
 #include "server/progress.h"
@@ -40,28 +41,17 @@ struct ServeArgs {
   Duration checkpoint_every = std::chrono::minutes(5);
 };
 
-// Whether events written under the configuration `earlier_toml` replay under `now`: every agent
-// and queue of the earlier one is still there, at the same position (ids are positions).
-Status LogFits(const std::string& earlier_toml, const std::string& earlier_name,
-               const core::EngineSettings& now) {
-  auto earlier = config::EngineSettingsFromString(earlier_toml, earlier_name);
-  if (!earlier.ok()) return Status::Ok();  // unreadable now (older format): replay decides
-  auto first_change = [](const auto& before, const auto& after) -> std::string {
-    for (std::size_t i = 0; i < before.size(); ++i) {
-      if (i >= after.size()) return "'" + before[i].name + "' is gone";
-      if (before[i].name != after[i].name) {
-        return "'" + before[i].name + "' is now '" + after[i].name + "'";
-      }
-    }
-    return "";
+void LogConfigChange(const char* what, const config::Placed& p, std::uint64_t version) {
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (std::size_t i = 0; i < v.size() && i < 10; ++i) out += (i == 0 ? "" : ", ") + v[i];
+    if (v.size() > 10) out += " and " + std::to_string(v.size() - 10) + " more";
+    return out.empty() ? std::string("none") : out;
   };
-  if (auto why = first_change(earlier->agents, now.agents); !why.empty()) {
-    return FailedPrecondition("the agents changed since " + earlier_name + ": agent " + why);
-  }
-  if (auto why = first_change(earlier->queues, now.queues); !why.empty()) {
-    return FailedPrecondition("the queues changed since " + earlier_name + ": queue " + why);
-  }
-  return Status::Ok();
+  LogInfo(what, {{"version", std::to_string(version)},
+                 {"added", join(p.added)},
+                 {"removed", join(p.removed)},
+                 {"renamed", join(p.renamed)}});
 }
 
 // Calls the writer's callbacks into the loop, for as long as the loop exists: the writer's thread
@@ -110,43 +100,51 @@ int Serve(const ServeArgs& args) {
     std::fprintf(stderr, "error: %s\n", RedactUrl(st.status().message()).c_str());
     return 2;
   }
-  // Every configuration the server ran with is kept (who changed what, when).
+  // Every configuration the server ran with is kept (who changed what, when), with its layout:
+  // the ids of its agents and queues, which never change (config/layout.h).
+  std::string file_text;
   {
     std::ifstream f(a.config, std::ios::binary);
     std::ostringstream text;
     text << f.rdbuf();
-    // Cheap look-ups only: counting rows would scan a log that grows for years.
-    auto latest_version = (*st)->LatestConfigVersion();
-    auto last_seq = (*st)->LastEventSeq();
-    const std::int64_t latest = latest_version.ok() ? *latest_version : 0;
-    const bool has_events = last_seq.ok() && *last_seq > 0;
-    auto previous =
-        latest > 0 ? (*st)->LoadConfigVersion(latest) : Result<std::string>(std::string());
-    if (previous.ok() && latest > 0 && *previous != text.str() && has_events) {
-      const std::string earlier = "configuration version " + std::to_string(latest);
-      if (Status fits = LogFits(*previous, earlier, *settings); !fits.ok()) {
-        std::fprintf(stderr,
-                     "error: %s\nThe stored event log names agents and queues by position: they "
-                     "may be added at the end, not removed, renamed or reordered. Restore the "
-                     "earlier configuration (`switchboard store config --store %s --version "
-                     "%lld > earlier.toml`) or serve on a new store.\n",
-                     fits.message().c_str(), RedactUrl(url).c_str(),
-                     static_cast<long long>(latest));
-        return 2;
-      }
-    }
-    if (!previous.ok() || *previous != text.str()) {
-      auto v = (*st)->SaveConfigVersion(ToMillis(WallNow()), "serve " + a.config, text.str());
-      if (!v.ok()) {
-        std::fprintf(stderr, "error: cannot record the configuration: %s\n",
-                     v.status().message().c_str());
-        return 1;
-      }
-      LogInfo("serve: configuration stored", {{"version", std::to_string(*v)}});
-    }
+    file_text = text.str();
   }
+  auto latest = LatestConfig(**st);
+  if (!latest.ok()) {
+    std::fprintf(stderr, "error: cannot read the stored configuration: %s\n",
+                 latest.status().message().c_str());
+    return 1;
+  }
+  auto placed = config::ApplyLayout(latest->layout, *settings);
+  if (!placed.ok()) {
+    std::fprintf(stderr, "error: %s: %s\n", a.config.c_str(), placed.status().message().c_str());
+    return 2;
+  }
+  *settings = placed->settings;  // ids from the layout: what telephony and the rules resolve
+  // A first configuration is stored at once. A changed one is stored when it applies (a change
+  // refused at start stores nothing), as the version after the latest.
+  std::uint64_t file_version = latest->version;
+  const bool changed =
+      latest->version != 0 && (latest->text != file_text || latest->layout != placed->layout);
+  if (latest->version == 0) {
+    auto v = (*st)->SaveConfigVersion(ToMillis(WallNow()), "serve " + a.config, file_text,
+                                      config::EncodeLayout(placed->layout));
+    if (!v.ok()) {
+      std::fprintf(stderr, "error: cannot record the configuration: %s\n",
+                   v.status().message().c_str());
+      return 1;
+    }
+    file_version = static_cast<std::uint64_t>(*v);
+    LogInfo("serve: configuration stored", {{"version", std::to_string(file_version)}});
+  } else if (changed) {
+    file_version = latest->version + 1;
+  }
+  const core::SettingsResolver settings_of = [&](std::uint64_t v) -> Result<core::EngineSettings> {
+    if (v == file_version || v == 0) return *settings;
+    return SettingsOfVersion(**st, v);
+  };
   // Rebuild the routing state: a restart continues where the last run stopped.
-  auto rebuilt = Rebuild(**st, *settings, WallNow());
+  auto rebuilt = Rebuild(**st, settings_of, changed ? latest->version : file_version, WallNow());
   if (!rebuilt.ok()) {
     std::fprintf(stderr, "error: %s\n", rebuilt.status().message().c_str());
     return 1;
@@ -203,6 +201,42 @@ int Serve(const ServeArgs& args) {
   ctl.Seed(rebuilt->after);  // calls in progress get their CDR when they end
   rebuilt->after = {};
   rebuilt->checkpoint = {};
+  ctl.set_config_version(rebuilt->config_version);
+  if (rebuilt->config_version != file_version) {
+    // The file changed while the server was stopped: the change applies now, like a SIGHUP.
+    auto store_version = [&writer, &a, &file_text, &placed, file_version] {
+      auto v = writer
+                   ->Call([&](store::Store& s) {
+                     return s.SaveConfigVersion(ToMillis(WallNow()), "serve " + a.config, file_text,
+                                                config::EncodeLayout(placed->layout));
+                   })
+                   .get();
+      if (!v.ok() || static_cast<std::uint64_t>(*v) != file_version) {
+        std::fprintf(
+            stderr, "error: cannot record the configuration: %s\n",
+            v.ok() ? ("stored as " + std::to_string(*v)).c_str() : v.status().message().c_str());
+        return false;
+      }
+      LogInfo("serve: configuration stored", {{"version", std::to_string(file_version)}});
+      return true;
+    };
+    if (Status s = ctl.Reconfigure(*settings, file_version, WallNow(), store_version); !s.ok()) {
+      if (s.code() == StatusCode::kUnavailable) return 1;
+      std::fprintf(stderr,
+                   "error: the configuration cannot apply to the stored state: %s\nRestore the "
+                   "earlier configuration (`switchboard store config --store %s --version %llu "
+                   "> earlier.toml`), start, and apply the change with SIGHUP when it can.\n",
+                   s.message().c_str(), RedactUrl(url).c_str(),
+                   static_cast<unsigned long long>(rebuilt->config_version));
+      return 2;
+    }
+    LogConfigChange("serve: configuration applied at start", *placed, file_version);
+  }
+  // What the running engine's configuration is (SIGHUP compares the file with it).
+  auto running = std::make_shared<ConfigVersion>();
+  running->version = file_version;
+  running->text = file_text;
+  running->layout = placed->layout;
 
   directory::Directory directory;
   for (const std::string& f : a.records) {
@@ -221,20 +255,6 @@ int Serve(const ServeArgs& args) {
 
   ServeLoopOptions lo;
   lo.shutdown_timeout = a.shutdown_timeout;
-  lo.on_reload = [&ctl, path = a.config] {
-    // What can change on the running engine today: the routing hints. Agents, queues and their
-    // settings take a restart (live changes are not built yet); a bad file changes nothing.
-    auto next = config::LoadEngineSettings(path);
-    auto h = config::LoadRoutingHints(path);
-    if (!next.ok() || !h.ok()) {
-      LogError("serve: reload refused; the running configuration is unchanged",
-               {{"error", (!next.ok() ? next.status() : h.status()).message()}});
-      return;
-    }
-    ctl.SetSegmentPriority(h->segment_priority);
-    LogInfo("serve: reloaded [routing_hints]; changes to agents and queues take a restart",
-            {{"file", path}});
-  };
   // A checkpoint is written on the writer thread after everything posted before it, so it
   // covers exactly the events committed by then; one at a time (a slow store skips some).
   auto checkpoint_busy = std::make_shared<std::atomic<bool>>(false);
@@ -261,6 +281,59 @@ int Serve(const ServeArgs& args) {
                                                {"bytes", std::to_string(body.size())},
                                                {"encode_us", std::to_string(took.count())}});
         });
+  };
+  lo.on_reload = [&ctl, &writer, &lo, running, path = a.config, wall = &WallNow] {
+    // A bad file changes nothing. The routing hints apply at once; agents, queues, skills,
+    // calendars and their settings through Reconfigure (refused, with the reason, while a removed
+    // agent is busy or a removed queue has calls). [sip], [[phone]], [[number]] and dispositions
+    // take a restart.
+    auto next = config::LoadEngineSettings(path);
+    auto h = config::LoadRoutingHints(path);
+    if (!next.ok() || !h.ok()) {
+      LogError("serve: reload refused; the running configuration is unchanged",
+               {{"error", (!next.ok() ? next.status() : h.status()).message()}});
+      return;
+    }
+    ctl.SetSegmentPriority(h->segment_priority);
+    std::ifstream f(path, std::ios::binary);
+    std::ostringstream text;
+    text << f.rdbuf();
+    auto placed = config::ApplyLayout(running->layout, std::move(next).value());
+    if (!placed.ok()) {
+      LogError("serve: reload refused; the running configuration is unchanged",
+               {{"error", placed.status().message()}});
+      return;
+    }
+    if (text.str() == running->text && placed->layout == running->layout) {
+      LogInfo("serve: reloaded; the configuration is unchanged", {{"file", path}});
+      return;
+    }
+    // The version is stored on the writer thread before the SettingsChanged that names it.
+    const std::uint64_t version = running->version + 1;
+    const std::string layout = config::EncodeLayout(placed->layout);
+    auto store_version = [&writer, version, body = text.str(), layout, wall, path] {
+      (void)writer->Submit([version, body, layout, at = ToMillis((*wall)()),
+                            path](store::Store& s) {
+        auto v = s.SaveConfigVersion(at, "serve SIGHUP " + path, body, layout);
+        if (!v.ok() || static_cast<std::uint64_t>(*v) != version) {
+          LogError("serve: the applied configuration was not stored as its version",
+                   {{"version", std::to_string(version)},
+                    {"error", v.ok() ? "stored as " + std::to_string(*v) : v.status().message()}});
+        }
+      });
+      return true;  // stored in order before the SettingsChanged; a failure is logged there
+    };
+    if (Status st = ctl.Reconfigure(placed->settings, version, (*wall)(), store_version);
+        !st.ok()) {
+      LogError("serve: reload refused; the running configuration is unchanged",
+               {{"error", st.message()}});
+      return;
+    }
+    running->version = version;
+    running->text = text.str();
+    running->layout = placed->layout;
+    LogConfigChange("serve: configuration applied", *placed, version);
+    if (lo.on_checkpoint) lo.on_checkpoint();  // the next start need not replay the change
   };
   ServeLoop loop(ctl, *writer, lo);
   if (replayed > 0) lo.on_checkpoint();  // the next start replays none of what this one did
@@ -345,7 +418,9 @@ void RegisterServeCommand(CLI::App& app) {
       "by timers come as {\"event\":{...}} lines, stored cases as {\"op\":\"case.opened\"}, "
       "durability as {\"durable\":N}. Protocol: docs/design/control-protocol.md.\n"
       "Signals: SIGTERM/SIGINT stop it once the store has every write (exit 3 if it did not "
-      "within --shutdown-timeout); SIGHUP reloads [routing_hints]. Logs are logfmt lines on "
+      "within --shutdown-timeout); SIGHUP applies the configuration file to the running engine "
+      "(agents, queues, skills, calendars, routing hints; [sip] and phones take a restart). Logs "
+      "are logfmt lines on "
       "standard error; store passwords are never printed.");
   cmd->add_option("CONFIG", a->config, "TOML configuration ([store] url, [retention], queues)")
       ->required();

@@ -19,9 +19,15 @@ struct Rebuilt {
   std::vector<core::Event> after;  // the events replayed, for Controller::Seed
   std::uint64_t next_contact = 1;  // above every contact id the events name
   bool from_checkpoint = false;
-  std::string why_not;  // why a checkpoint present was not used
+  std::string why_not;               // why a checkpoint present was not used
+  std::uint64_t config_version = 0;  // the configuration version the rebuilt engine runs
 };
 
-Result<Rebuilt> Rebuild(store::Store& store, const core::EngineSettings& settings, Time now);
+// `settings_of` gives the settings of a stored configuration version. The engine starts from
+// the version its checkpoint was taken under (or, replaying the whole log, the one before the
+// log's first SettingsChanged), `latest` for checkpoints and logs older than versions, and
+// follows every SettingsChanged after it.
+Result<Rebuilt> Rebuild(store::Store& store, const core::SettingsResolver& settings_of,
+                        std::uint64_t latest, Time now);
 
 }  // namespace sb::server

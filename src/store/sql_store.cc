@@ -245,10 +245,13 @@ class SqlStore final : public Store {
   }
 
   Result<std::int64_t> SaveConfigVersion(std::int64_t at_ms, const std::string& author,
-                                         const std::string& text) override {
+                                         const std::string& text,
+                                         const std::string& layout) override {
     SB_RETURN_IF_ERROR(CheckText("author", author));
-    if (text.find('\0') != std::string::npos || !ValidUtf8(text)) {
-      return InvalidArgument("a configuration text must be UTF-8 without NUL bytes");
+    for (const std::string* t : {&text, &layout}) {
+      if (t->find('\0') != std::string::npos || !ValidUtf8(*t)) {
+        return InvalidArgument("a configuration text must be UTF-8 without NUL bytes");
+      }
     }
     std::int64_t version = 0;
     Status s = InTransaction([&]() -> Status {
@@ -256,11 +259,11 @@ class SqlStore final : public Store {
                                              "config_versions",
                                              {}));
       version = AsInt(v.at(0).at(0));
-      const SqlValue p[] = {version, at_ms, author, text};
+      const SqlValue p[] = {version, at_ms, author, text, layout};
       return db_
           ->Query(
-              "INSERT INTO config_versions (version, at_ms, author, body) VALUES "
-              "(?, ?, ?, ?)",
+              "INSERT INTO config_versions (version, at_ms, author, body, layout) VALUES "
+              "(?, ?, ?, ?, ?)",
               p)
           .status();
     });
@@ -278,6 +281,14 @@ class SqlStore final : public Store {
     const SqlValue p[] = {version};
     SB_ASSIGN_OR_RETURN(auto rows,
                         db_->Query("SELECT body FROM config_versions WHERE version = ?", p));
+    if (rows.empty()) return NotFound("no configuration version " + std::to_string(version));
+    return AsText(rows[0][0]);
+  }
+
+  Result<std::string> LoadConfigLayout(std::int64_t version) override {
+    const SqlValue p[] = {version};
+    SB_ASSIGN_OR_RETURN(auto rows,
+                        db_->Query("SELECT layout FROM config_versions WHERE version = ?", p));
     if (rows.empty()) return NotFound("no configuration version " + std::to_string(version));
     return AsText(rows[0][0]);
   }

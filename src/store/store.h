@@ -235,10 +235,15 @@ class Store {
   virtual Status PutUser(const User& user) = 0;
   virtual Result<std::vector<User>> ListUsers() = 0;
 
-  // Stores a configuration text; returns its version number (1, 2, ...).
+  // Stores a configuration text, with its layout (the ids of its agents and queues, as
+  // config/layout.h writes it; empty: by position, as before layouts); returns its version
+  // number (1, 2, ...).
   virtual Result<std::int64_t> SaveConfigVersion(std::int64_t at_ms, const std::string& author,
-                                                 const std::string& text) = 0;
+                                                 const std::string& text,
+                                                 const std::string& layout = "") = 0;
   virtual Result<std::string> LoadConfigVersion(std::int64_t version) = 0;
+  // The layout stored with a version ("" for versions stored before layouts).
+  virtual Result<std::string> LoadConfigLayout(std::int64_t version) = 0;
   // The newest configuration version, 0 if none (cheap: start-up must not scan the log).
   virtual Result<std::int64_t> LatestConfigVersion() = 0;
 

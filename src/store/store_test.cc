@@ -319,6 +319,14 @@ TEST_P(StoreTest, UsersAndConfigurationVersions) {
   EXPECT_EQ(*v2, 2);
   EXPECT_EQ(*store_->LoadConfigVersion(1), "[engine]\nseed = 1\n");
   EXPECT_EQ(store_->LoadConfigVersion(3).status().code(), StatusCode::kNotFound);
+  // Layouts go with their versions; versions stored without one have "".
+  auto v3 = store_->SaveConfigVersion(kDay0 + 2, "carol", "[engine]\nseed = 3\n", "a x\nq y\n");
+  ASSERT_TRUE(v3.ok());
+  EXPECT_EQ(*store_->LoadConfigLayout(3), "a x\nq y\n");
+  EXPECT_EQ(*store_->LoadConfigLayout(1), "");
+  EXPECT_EQ(store_->LoadConfigLayout(4).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->SaveConfigVersion(kDay0, "d", "x", std::string("\xff", 1)).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST_P(StoreTest, ABatchWithABadRowWritesNothing) {

@@ -171,10 +171,42 @@ check("the offer that follows a wrap-up comes as an event line",
 s.call({"op": "accept", "contact": second["contact"], "agent": after_wrap["agent_name"], "offer": 1})
 last = s.call({"op": "hangup", "contact": second["contact"]})
 
-# 3. SIGHUP reloads; a bad file is refused and changes nothing.
+# 3. SIGHUP applies the file to the running engine: an agent added can log in and take calls at
+#    once, one removed while idle is logged out and can no longer log in; a bad file is refused
+#    and changes nothing.
+time.sleep(1.5)  # the last call's 1 s wrap-up ends: nobody is busy
+with open(CONFIG) as f:
+    text = f.read()
+with open(CONFIG, "w") as f:
+    f.write(text.replace('name = "a2"', 'name = "a3"'))
+s.p.send_signal(signal.SIGHUP)
+changed = s.wait_event("SettingsChanged")
+check("SIGHUP applies the new file as configuration version 2 (%s)" % changed,
+      changed is not None and changed["version"] == 2)
+gone = s.wait_event("AgentLoggedOut")
+check("  the removed agent, idle, was logged out before it", gone is not None and gone["agent"] == 1)
+r3 = s.call({"op": "login", "agent": "a3"})
+check("  the added agent logs in", r3 is not None and r3["ok"])
+r2 = s.call({"op": "login", "agent": "a2"})
+check("  the removed one cannot (%s)" % (r2 and r2.get("error")),
+      r2 is not None and not r2["ok"] and "a2" in r2.get("error", ""))
+s.call({"op": "ready", "agent": "a3"})
+s.call({"op": "logout", "agent": "a1"})
+enq = s.call({"op": "enqueue", "queue": "support"})
+offered = [e for e in enq["events"] if e["type"] == "ContactOffered"] if enq else []
+check("  and takes the next call", len(offered) == 1 and offered[0]["agent_name"] == "a3"
+      and offered[0]["agent"] == 2)
+s.call({"op": "abandon", "contact": enq["contact"]})
+with open(CONFIG, "w") as f:
+    f.write(text.replace('[[queue]]', '[[queue]]\npriority = 1000'))
 s.p.send_signal(signal.SIGHUP)
 st = s.call({"op": "status"})
-check("SIGHUP: the server goes on", st is not None and st["ok"])
+check("SIGHUP with a bad file: the server goes on", st is not None and st["ok"])
+check("  under the configuration it had", s.wait_event("SettingsChanged", 1.0) is None)
+versions = sqlite3.connect(store).execute("SELECT MAX(version) FROM config_versions").fetchone()[0]
+check("  and stores no version for it (latest %s)" % versions, versions == 2)
+with open(CONFIG, "w") as f:  # the file the server runs, for the starts below
+    f.write(text.replace('name = "a2"', 'name = "a3"'))
 
 # 4. SIGTERM: a clean stop with everything durable.
 s.p.send_signal(signal.SIGTERM)
@@ -187,7 +219,9 @@ while s.read(0.5) is not None:  # what it printed before it stopped
 err = s.p.stderr.read().decode()
 check("SIGTERM stops the server with exit 0 (got %s)" % s.p.returncode, s.p.returncode == 0)
 check("  and says every write is durable", "every write is durable" in err)
-check("SIGHUP was logged as a reload", "reloaded [routing_hints]" in err)
+check("SIGHUP was logged as a configuration applied",
+      "configuration applied" in err and "added=\"agent a3\"" in err and "removed=\"agent a2\"" in err)
+check("  and the bad file as a refusal", "reload refused" in err)
 lines = [l for l in err.splitlines() if l.startswith("ts=")]
 check("logs are logfmt lines (%d)" % len(lines), len(lines) >= 3 and all(" level=" in l for l in lines))
 n = stored_events(store)

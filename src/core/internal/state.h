@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <queue>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -132,7 +134,9 @@ struct State {
   std::vector<std::int8_t> proficiency;  // [agent * skills + skill], 0 = lacks the skill
   std::unordered_map<ContactId, ContactRt> contacts;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
-  std::vector<Event>* out = nullptr;      // where Emit() appends; null during replay
+  std::vector<Event>* out = nullptr;  // where Emit() appends; null during replay
+  // The settings a SettingsChanged being applied switches to (set just before, then cleared).
+  const EngineSettings* incoming = nullptr;
   std::vector<RankedAgent> ring_scratch;  // reused by ring-all, so decisions do not allocate
 
   int Proficiency(AgentId a, SkillId s) const {
@@ -186,6 +190,18 @@ QueueId MoveTarget(const State& s, QueueId from, QueueId to, ContactKind kind);
 // Moves a waiting contact towards `to` (MoveTarget); false, changing nothing, if it stays.
 bool TryMove(State& s, ContactRt& c, QueueId to, MoveReason reason);
 void ApplyFallback(State& s, ContactRt& c, const Fallback& f, DeflectCause cause);
+// snapshot.cc: the runtime state as bytes, and back into a state built (BuildIndexes) from its
+// settings. check_names: the settings must name agents and queues as the bytes do.
+std::string EncodeState(const State& s);
+Status DecodeState(State& s, std::string_view bytes, bool check_names);
+// engine_reconfigure.cc. PrepareSuccessor validates and completes (reasons) the settings that
+// are to follow s.settings: ids kept, nothing retired that is still in use (idle_retired: ready
+// or not-ready agents may be retired; Reconfigure logs them out first). SwitchSettings applies
+// SettingsChanged (s.incoming): the state carried over into indexes built from the new settings.
+Status PrepareSuccessor(const State& s, EngineSettings& next, bool idle_retired);
+void SwitchSettings(State& s);
+// engine.cc: the reasons every engine has ("no answer", "declined", "logged in" last).
+void EnsureReasons(std::vector<std::string>& reasons);
 // wait_estimate.cc
 // depth: overflow levels already followed (callers pass 0).
 WaitEstimate EstimateAt(const State& s, QueueId q, std::uint32_t position, int depth = 0);

@@ -49,6 +49,14 @@ Status CoreHarness::Send(const Input& input) {
   return st;
 }
 
+Status CoreHarness::Reconfigure(EngineSettings next, std::uint64_t version) {
+  std::vector<Event> out;
+  Status st = engine_->Reconfigure(std::move(next), version, now_, &out);
+  events_.insert(events_.end(), out.begin(), out.end());
+  all_.insert(all_.end(), out.begin(), out.end());
+  return st;
+}
+
 Status CoreHarness::Login(const std::string& a) {
   SB_RETURN_IF_ERROR(Send(core::Login{now_, agent(a)}));
   return Send(SetReady{now_, agent(a)});

@@ -34,6 +34,8 @@ class CoreHarness {
   Status Transfer(std::uint64_t contact, const std::string& queue);
   Status Tick();
   Status Send(const Input& input);
+  // Engine::Reconfigure at now(); its events land in Events() like a step's.
+  Status Reconfigure(EngineSettings next, std::uint64_t version);
 
   const std::vector<Event>& Events() const { return events_; }
   std::vector<Event> TakeEvents();

@@ -61,6 +61,9 @@ template <class W> void Fields(W& w, Ref<core::OfferDeclined, W> v) {
 template <class W> void Fields(W& w, Ref<core::ContactEnded, W> v) {
   SB_F(at); SB_F(contact); SB_F(queue); SB_F(agent); SB_F(reason); SB_F(wrap_until);
 }
+template <class W> void Fields(W& w, Ref<core::SettingsChanged, W> v) {
+  SB_F(at); SB_F(version);
+}
 template <class W> void Fields(W& w, Ref<core::WaitEstimate, W> v) {
   SB_F(mean); SB_F(low); SB_F(high);
 }

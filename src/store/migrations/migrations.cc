@@ -174,6 +174,11 @@ CREATE TABLE checkpoints (
 );
 )sql",
      "SELECT 1", "SELECT 1"},
+    {4, "configuration layouts: the ids of agents and queues, kept across renames and removals",
+     R"sql(
+ALTER TABLE config_versions ADD COLUMN layout TEXT NOT NULL DEFAULT '';
+)sql",
+     "SELECT 1", "SELECT 1"},
 };
 
 std::string Expand(std::string_view sql, Dialect d) {
