@@ -360,3 +360,54 @@ TEST_F(BoundedControllerTest, TheRegistryIsBoundedAndForgottenCallersExpire) {
 
 }  // namespace
 }  // namespace sb::control
+
+namespace sb::control {
+namespace {
+
+// New settings on the running controller: names resolve to the new ids at once, the events go
+// to the store and the bus after the version is stored, and a checkpoint keeps the version.
+TEST_F(ControllerTest, ReconfigureRenamesAddsAndRemovesAgentsAndKeepsTheVersion) {
+  LoginReady("a1");
+  LoginReady("a2");
+  core::EngineSettings next = Settings();
+  next.agents[0].name = "anna";  // a rename: same id
+  next.agents[1] = core::AgentSettings{};
+  next.agents[1].name = "a2";
+  next.agents[1].retired = true;
+  core::AgentSettings a3;
+  a3.name = "a3";
+  a3.queues.push_back({QueueId{0}, 1});
+  next.agents.push_back(a3);
+  const std::size_t stored_before = rec.events.size();
+  std::size_t stored_when_asked = 0;
+  now += 1s;
+  const Status st = ctl->Reconfigure(next, 5, now, [&] {
+    stored_when_asked = rec.events.size();
+    return true;
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(stored_when_asked, stored_before);  // the hook ran before anything was recorded
+  ASSERT_EQ(rec.events.size(), stored_before + 2);  // a2 logged out, then the change
+  EXPECT_TRUE(std::holds_alternative<core::AgentLoggedOut>(rec.events[stored_before]));
+  EXPECT_TRUE(std::holds_alternative<core::SettingsChanged>(rec.events.back()));
+  EXPECT_EQ(tap.Of<core::SettingsChanged>(Cause::kTimer).size(), 1u);
+  EXPECT_EQ(ctl->config_version(), 5u);
+  EXPECT_FALSE(Do(Login{"a2", ""}).status.ok());
+  EXPECT_FALSE(Do(Logout{"a1"}).status.ok());  // a1 is anna now
+  EXPECT_TRUE(Do(Logout{"anna"}).status.ok());
+  EXPECT_TRUE(Do(Login{"a3", "sip:a3@127.0.0.1"}).status.ok());
+  auto v = Controller::ConfigVersionOf(ctl->Checkpoint());
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, 5u);
+
+  // A hook that cannot store the version: nothing is recorded, and the caller is told.
+  core::EngineSettings again = next;
+  again.agents[2].name = "a3b";
+  const std::size_t n = rec.events.size();
+  EXPECT_EQ(ctl->Reconfigure(again, 6, now, [] { return false; }).code(),
+            StatusCode::kUnavailable);
+  EXPECT_EQ(rec.events.size(), n);
+}
+
+}  // namespace
+}  // namespace sb::control
