@@ -28,6 +28,10 @@ struct StoreConfig {
   std::string url = "switchboard.db";  // a SQLite file (relative to the working directory),
                                        // sqlite:PATH, or postgresql://...
   std::int64_t buffer = 1'000'000;     // writes buffered while the store is down
+  // Where writes past `buffer` go while the store is down (store/spill.h): "" is the SQLite
+  // file's path + ".spill", or "switchboard.spill" for PostgreSQL; "none" refuses them.
+  std::string spill;
+  std::int64_t spill_max_mb = 1024;
   // Days to keep each kind of data; 0 keeps it forever.
   std::int64_t events_days = 0, cdrs_days = 0, cases_days = 0, audit_days = 0, recordings_days = 0;
   Duration purge_every = std::chrono::hours(1);

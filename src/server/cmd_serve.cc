@@ -41,6 +41,14 @@ struct ServeArgs {
   Duration checkpoint_every = std::chrono::minutes(5);
 };
 
+// [store] spill: where writes past the memory buffer go while the store is down.
+std::string SpillPath(const config::StoreConfig& sc, const std::string& url) {
+  if (sc.spill == "none") return "";
+  if (!sc.spill.empty()) return sc.spill;
+  if (url.starts_with("postgres")) return "switchboard.spill";
+  return (url.starts_with("sqlite:") ? url.substr(7) : url) + ".spill";
+}
+
 void LogConfigChange(const char* what, const config::Placed& p, std::uint64_t version) {
   auto join = [](const std::vector<std::string>& v) {
     std::string out;
@@ -99,6 +107,21 @@ int Serve(const ServeArgs& args) {
   if (!st.ok()) {
     std::fprintf(stderr, "error: %s\n", RedactUrl(st.status().message()).c_str());
     return 2;
+  }
+  // Writes a stopped or crashed run spilled past its memory buffer go in before anything reads
+  // the store.
+  const std::string spill = SpillPath(*sc, url);
+  if (!spill.empty()) {
+    auto recovered = store::RecoverSpill(spill, **st);
+    if (!recovered.ok()) {
+      std::fprintf(stderr, "error: cannot commit the spill file %s: %s\n", spill.c_str(),
+                   RedactUrl(recovered.status().message()).c_str());
+      return 1;
+    }
+    if (*recovered > 0) {
+      LogWarn("serve: committed the writes an earlier run spilled",
+              {{"file", spill}, {"writes", std::to_string(*recovered)}});
+    }
   }
   // Every configuration the server ran with is kept (who changed what, when), with its layout:
   // the ids of its agents and queues, which never change (config/layout.h).
@@ -165,6 +188,8 @@ int Serve(const ServeArgs& args) {
   auto bridge = std::make_shared<LoopBridge>();
   store::WriterOptions wo;
   wo.max_buffered = static_cast<std::size_t>(sc->buffer);
+  wo.spill_path = spill;
+  wo.spill_max_bytes = static_cast<std::uint64_t>(sc->spill_max_mb) << 20;
   wo.retention =
       store::RetentionPolicy{static_cast<int>(sc->events_days), static_cast<int>(sc->cdrs_days),
                              static_cast<int>(sc->cases_days), static_cast<int>(sc->audit_days),

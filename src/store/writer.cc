@@ -7,6 +7,23 @@ namespace sb::store {
 
 StoreWriter::StoreWriter(std::unique_ptr<Store> store, WriterOptions options)
     : store_(std::move(store)), options_(std::move(options)) {
+  if (!options_.spill_path.empty()) {
+    auto spill = SpillFile::Open(options_.spill_path);
+    if (spill.ok() && (*spill)->pending() > 0) {
+      // RecoverSpill() empties it before a start; records here were never handed a ticket.
+      Log("store: the spill file " + options_.spill_path + " still holds " +
+          std::to_string((*spill)->pending()) + " writes; they are committed first");
+    }
+    if (spill.ok()) {
+      MutexLock lock(mu_);
+      spill_ = std::move(spill).value();
+      spilling_ = spill_->pending() > 0;
+      spill_uncounted_ = spill_->pending();
+    } else {
+      Log("store: no spill file (" + spill.status().message() +
+          "); writes past the memory buffer will be refused");
+    }
+  }
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -23,23 +40,63 @@ std::uint64_t StoreWriter::Post(core::Event event) { return Enqueue(std::move(ev
 std::uint64_t StoreWriter::Post(Cdr cdr) { return Enqueue(std::move(cdr)); }
 std::uint64_t StoreWriter::Post(AuditEntry entry) { return Enqueue(std::move(entry)); }
 
+bool StoreWriter::Spill(Item& item) {
+  if (!spill_ || spill_->bytes() >= options_.spill_max_bytes) return false;
+  SpillRecord record;
+  if (auto* e = std::get_if<core::Event>(&item)) record = std::move(*e);
+  if (auto* c = std::get_if<Cdr>(&item)) record = std::move(*c);
+  if (auto* a = std::get_if<AuditEntry>(&item)) record = std::move(*a);
+  if (Status s = spill_->Append(record); !s.ok()) {
+    health_.last_error = s.message();
+    return false;
+  }
+  if (spill_->pending() % 256 == 0) (void)spill_->Sync();
+  ++health_.spilled_total;
+  health_.spilled = spill_->pending();
+  health_.spill_bytes = spill_->bytes();
+  return true;
+}
+
+bool StoreWriter::SpillWork() const {
+  return spill_ && (spill_->pending() > 0 || !spill_tasks_.empty());
+}
+
 std::uint64_t StoreWriter::Enqueue(Item item) {
   std::uint64_t ticket = 0;
-  bool first_drop = false;
+  bool first_drop = false, first_spill = false;
   {
     MutexLock lock(mu_);
-    if (queue_.size() + inflight_ >= options_.max_buffered && !std::holds_alternative<Task>(item)) {
-      first_drop = health_.dropped++ == 0;
-      health_.alarm = true;
+    const bool task = std::holds_alternative<Task>(item);
+    const bool full = queue_.size() + inflight_ >= options_.max_buffered;
+    if (spilling_ && task) {
+      ticket = ++health_.posted;
+      spill_tasks_.emplace_back(spill_->appended(), std::move(std::get<Task>(item)));
+    } else if ((spilling_ || full) && !task) {
+      first_spill = !spilling_;
+      if (Spill(item)) {
+        spilling_ = true;
+        ticket = ++health_.posted;
+        health_.alarm = true;
+      } else {
+        first_spill = false;
+        first_drop = health_.dropped++ == 0;
+        health_.alarm = true;
+      }
     } else {
       ticket = ++health_.posted;
       queue_.push_back(std::move(item));
       health_.buffered = queue_.size();
     }
   }
-  if (first_drop) {
+  if (first_spill) {
     Log("store: write buffer full (" + std::to_string(options_.max_buffered) +
-        " items): new writes are being dropped until the store is back");
+        " items): writes go to the spill file " + options_.spill_path +
+        " until the store takes them");
+  }
+  if (first_drop) {
+    Log("store: write buffer full (" + std::to_string(options_.max_buffered) + " items)" +
+        (options_.spill_path.empty() ? std::string() : " and the spill file full or failing") +
+        ": new writes are being dropped until the store is back");
   }
   if (ticket != 0) wake_.notify_one();
   return ticket;
@@ -47,7 +104,9 @@ std::uint64_t StoreWriter::Enqueue(Item item) {
 
 bool StoreWriter::CanAccept() const {
   MutexLock lock(mu_);
-  return queue_.size() + inflight_ < options_.max_buffered;
+  const bool spill_room = spill_ && spill_->bytes() < options_.spill_max_bytes;
+  if (spilling_) return spill_room;
+  return queue_.size() + inflight_ < options_.max_buffered || spill_room;
 }
 
 template <typename T>
@@ -170,6 +229,74 @@ void StoreWriter::MaybePurge() {
   if (options_.on_purge) options_.on_purge(*r);
 }
 
+bool StoreWriter::DrainSpill() {
+  std::vector<SpillRecord> records;
+  {
+    MutexLock lock(mu_);
+    if (!SpillWork()) return true;
+    // A bounded batch (Post waits on this lock meanwhile) that stops at the next waiting task.
+    std::uint64_t limit = std::min<std::size_t>(options_.max_batch, 2000);
+    if (!spill_tasks_.empty()) {
+      limit = std::min(limit, spill_tasks_.front().first - spill_->consumed());
+    }
+    auto peeked = spill_->Peek(static_cast<std::size_t>(limit));
+    if (!peeked.ok()) {
+      health_.alarm = true;
+      health_.last_error = peeked.status().message();
+      lock.unlock();
+      Log("store: " + peeked.status().message() + "; the writes in it cannot be committed");
+      return false;
+    }
+    records = std::move(peeked).value();
+  }
+  WriteBatch batch;
+  for (SpillRecord& r : records) {
+    if (auto* e = std::get_if<core::Event>(&r)) batch.events.push_back(std::move(*e));
+    if (auto* c = std::get_if<Cdr>(&r)) AddChecked(std::move(*c), batch.cdrs, "cdr", batch);
+    if (auto* a = std::get_if<AuditEntry>(&r))
+      AddChecked(std::move(*a), batch.audit, "audit", batch);
+  }
+  if (!batch.empty() && !CommitWithRetry(batch)) return false;
+  // Tasks that waited for these records run in their order, each after the records before it.
+  std::deque<std::pair<std::uint64_t, Task>> due;
+  bool drained = false;
+  std::uint64_t now_durable = 0;
+  {
+    MutexLock lock(mu_);
+    spill_->Advance(records.size());
+    const std::uint64_t uncounted = std::min<std::uint64_t>(spill_uncounted_, records.size());
+    spill_uncounted_ -= uncounted;
+    health_.durable += records.size() - uncounted;
+    ++health_.commits;
+    while (!spill_tasks_.empty() && spill_tasks_.front().first <= spill_->consumed()) {
+      due.push_back(std::move(spill_tasks_.front()));
+      spill_tasks_.pop_front();
+    }
+    if (spill_->pending() == 0 && spill_tasks_.empty()) {
+      if (Status s = spill_->Reset(); !s.ok()) health_.last_error = s.message();
+      spilling_ = false;
+      drained = true;
+    }
+    health_.spilled = spill_->pending();
+    health_.spill_bytes = spill_->bytes();
+    now_durable = health_.durable;
+  }
+  durable_cv_.notify_all();
+  if (options_.on_durable) options_.on_durable(now_durable);
+  for (auto& [at, task] : due) {
+    task(*store_);
+    {
+      MutexLock lock(mu_);
+      now_durable = ++health_.durable;
+    }
+    durable_cv_.notify_all();
+    if (options_.on_durable) options_.on_durable(now_durable);
+  }
+  if (drained)
+    Log("store: the spill file is committed and empty; writes are buffered in memory again");
+  return true;
+}
+
 void StoreWriter::Run() {
   std::deque<Item> work;
   while (true) {
@@ -180,13 +307,27 @@ void StoreWriter::Run() {
         // Sleep until work arrives or the next purge is due (by the wall clock).
         const auto until =
             std::chrono::steady_clock::now() + std::max(Duration(1), next_purge_ - Now());
-        while (!stopping_ && queue_.empty() &&
+        while (!stopping_ && queue_.empty() && !SpillWork() &&
                wake_.wait_until(lock, until) == std::cv_status::no_timeout) {
         }
       } else {
-        while (!stopping_ && queue_.empty()) wake_.wait(lock);
+        while (!stopping_ && queue_.empty() && !SpillWork()) wake_.wait(lock);
       }
-      if (queue_.empty() && stopping_) return;
+      if (queue_.empty() && !SpillWork() && stopping_) {
+        if (spill_) (void)spill_->Sync();
+        return;
+      }
+      if (queue_.empty()) {  // the memory backlog is in: the spill file, in order
+        lock.unlock();
+        if (!DrainSpill()) {
+          MutexLock relock(mu_);
+          if (stopping_) {
+            if (spill_) (void)spill_->Sync();
+            return;  // what is left stays in the file for RecoverSpill
+          }
+        }
+        continue;
+      }
       // Take everything there is, up to one batch: this is the group in group commit.
       const std::size_t n = std::min(queue_.size(), options_.max_batch);
       for (std::size_t i = 0; i < n; ++i) {

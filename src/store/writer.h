@@ -6,8 +6,13 @@
 // When the store fails (disk full, PostgreSQL stopped), posted writes stay buffered, up to
 // `max_buffered` items; the writer raises an alarm (a log line and health().alarm) and retries
 // with back-off until the store is back, then commits the backlog in order and clears the alarm.
-// Past the bound new writes are refused (Post returns 0, health().dropped counts them) so memory
-// stays bounded and routing goes on; nothing already committed is ever lost.
+// Past the bound, writes spill to a local append-only file (`spill_path`, spill.h) up to
+// `spill_max_bytes`, and every write after them goes there too, so the order holds; once the
+// store is back and the memory backlog is in, the spill is committed in order, then emptied.
+// Tasks posted meanwhile run once what was posted before them is committed. Only when the spill
+// is full or cannot be written are new writes refused (Post returns 0, health().dropped counts
+// them) so memory stays bounded and routing goes on; nothing already committed is ever lost.
+// A spill left by a crash is committed by RecoverSpill() before the next start reads the store.
 //
 // A write that fails the store's validation (text too long, not UTF-8) would fail every retry
 // and block every write behind it: it is set aside instead, as a DeadLetter committed in the
@@ -29,6 +34,7 @@
 #include <variant>
 
 #include "base/thread_annotations.h"
+#include "store/spill.h"
 #include "store/store.h"
 
 namespace sb::store {
@@ -49,6 +55,9 @@ struct WriterOptions {
   // Called on the writer thread each time the durability watermark moves, with the new value;
   // the server posts it to its event loop (no thread polls for it).
   std::function<void(std::uint64_t durable)> on_durable;
+  // Writes past max_buffered go to this file (empty: none; they are refused).
+  std::string spill_path;
+  std::uint64_t spill_max_bytes = std::uint64_t{1} << 30;
 };
 
 struct WriterHealth {
@@ -62,6 +71,9 @@ struct WriterHealth {
   std::size_t buffered = 0;
   std::uint64_t purges = 0;
   std::uint64_t dead_letters = 0;  // writes refused by validation, set aside (DeadLetter)
+  std::uint64_t spilled = 0;       // writes in the spill file, not yet committed
+  std::uint64_t spill_bytes = 0;
+  std::uint64_t spilled_total = 0;  // writes that ever went through the spill file
 };
 
 class StoreWriter {
@@ -106,6 +118,11 @@ class StoreWriter {
   using Task = std::function<void(Store&)>;
   using Item = std::variant<core::Event, Cdr, AuditEntry, Task>;
   std::uint64_t Enqueue(Item item);
+  // Puts a write in the spill file (under mu_); false if it cannot.
+  bool Spill(Item& item) SB_REQUIRES(mu_);
+  bool SpillWork() const SB_REQUIRES(mu_);
+  // Commits one batch of the spill file and runs the tasks that were waiting for it.
+  bool DrainSpill();
   void Run();
   // Commits `batch` until it succeeds or the writer is stopping; true if committed.
   bool CommitWithRetry(const WriteBatch& batch);
@@ -125,6 +142,11 @@ class StoreWriter {
   std::size_t inflight_ SB_GUARDED_BY(mu_) = 0;  // taken by the writer, not yet committed
   bool stopping_ SB_GUARDED_BY(mu_) = false;
   WriterHealth health_ SB_GUARDED_BY(mu_);
+  std::unique_ptr<SpillFile> spill_ SB_GUARDED_BY(mu_);
+  bool spilling_ SB_GUARDED_BY(mu_) = false;  // writes go to the spill file until it is drained
+  std::uint64_t spill_uncounted_ SB_GUARDED_BY(mu_) = 0;  // records of an earlier run: no ticket
+  // Tasks posted while spilling, with the number of spill records posted before each.
+  std::deque<std::pair<std::uint64_t, Task>> spill_tasks_ SB_GUARDED_BY(mu_);
   Time next_purge_{};  // writer thread only
   std::thread thread_;
 };
