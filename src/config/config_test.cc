@@ -63,6 +63,8 @@ TEST(Config, StoreRetentionAndDispositions) {
   EXPECT_EQ(defaults->url, "switchboard.db");
   EXPECT_EQ(defaults->events_days, 0);  // forever unless configured
   EXPECT_TRUE(defaults->dispositions.empty());
+  EXPECT_EQ(defaults->spill, "");  // derived from the store's url by serve
+  EXPECT_EQ(defaults->spill_max_mb, 1024);
 
   struct Case {
     const char* toml;
@@ -73,6 +75,8 @@ TEST(Config, StoreRetentionAndDispositions) {
            Case{"[retention]\npurge_every = \"10s\"\n", "purge_every: expected at least 1m"},
            Case{"[retention]\nkeep_forever = true\n", "keep_forever: unknown key"},
            Case{"[store]\nurl = \"\"\n", "url: expected a file name"},
+           Case{"[store]\nspill_max_mb = 0\n", "x.toml:2: store: spill_max_mb"},
+           Case{"[store]\nspill = 3\n", "store: spill"},
            Case{"[[queue]]\nname = \"q\"\ndispositions = [\"\"]\n", "queue 'q': dispositions"},
            Case{"[[queue]]\nname = \"q\"\ndispositions = \"resolved\"\n",
                 "queue 'q': dispositions"},

@@ -386,7 +386,7 @@ TEST_F(ControllerTest, ReconfigureRenamesAddsAndRemovesAgentsAndKeepsTheVersion)
     return true;
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_EQ(stored_when_asked, stored_before);  // the hook ran before anything was recorded
+  EXPECT_EQ(stored_when_asked, stored_before);      // the hook ran before anything was recorded
   ASSERT_EQ(rec.events.size(), stored_before + 2);  // a2 logged out, then the change
   EXPECT_TRUE(std::holds_alternative<core::AgentLoggedOut>(rec.events[stored_before]));
   EXPECT_TRUE(std::holds_alternative<core::SettingsChanged>(rec.events.back()));
@@ -404,8 +404,7 @@ TEST_F(ControllerTest, ReconfigureRenamesAddsAndRemovesAgentsAndKeepsTheVersion)
   core::EngineSettings again = next;
   again.agents[2].name = "a3b";
   const std::size_t n = rec.events.size();
-  EXPECT_EQ(ctl->Reconfigure(again, 6, now, [] { return false; }).code(),
-            StatusCode::kUnavailable);
+  EXPECT_EQ(ctl->Reconfigure(again, 6, now, [] { return false; }).code(), StatusCode::kUnavailable);
   EXPECT_EQ(rec.events.size(), n);
 }
 
