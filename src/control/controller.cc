@@ -305,6 +305,29 @@ Reply Controller::EnqueueContact(const Enqueue& e, Time now) {
   return r;
 }
 
+std::size_t Controller::InterruptLive(Time now) {
+  now = std::max(now, engine_->now());
+  if (NextDeadline() <= now) Tick(now);
+  std::size_t ended = 0;
+  for (std::uint64_t id : LiveContacts()) {
+    auto it = contacts_.find(id);
+    if (it == contacts_.end()) continue;
+    if (it->second.in_ivr) {
+      if (auto cdr = cdrs_.Close(id, ToMillis(now), "interrupted_in_ivr")) {
+        cdr->caller = it->second.caller;
+        (void)recorder_.Append(std::move(*cdr));
+      }
+      Ended(id);
+      ++ended;
+      continue;
+    }
+    const std::size_t before = contacts_.size();
+    const Reply r = Apply(core::Interrupt{now, ContactId{id}}, id);
+    if (r.status.ok() && contacts_.size() < before) ++ended;
+  }
+  return ended;
+}
+
 Reply Controller::AbandonContact(const Abandon& a, Time now) {
   auto it = contacts_.find(a.contact);
   if (it != contacts_.end() && it->second.in_ivr) {  // hung up in the IVR: the engine never saw it

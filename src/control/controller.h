@@ -84,6 +84,10 @@ class Controller {
   void Tick(Time now);
   // When Tick next has work; kNever if none.
   Time NextDeadline() const;
+  // The server lost every contact in progress (a phone system that restarted: their SIP dialogs
+  // and media are gone): each ends with the cause "interrupted" and its CDR, in the IVR, waiting,
+  // ringing or connected; waiting callback requests keep their place. Returns how many ended.
+  std::size_t InterruptLive(Time now);
 
   // New settings on the running engine (core::Engine::Reconfigure), as configuration `version`.
   // `before_publish` runs once the engine took them, before their events go to the store and

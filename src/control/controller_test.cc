@@ -410,3 +410,40 @@ TEST_F(ControllerTest, ReconfigureRenamesAddsAndRemovesAgentsAndKeepsTheVersion)
 
 }  // namespace
 }  // namespace sb::control
+
+namespace sb::control {
+namespace {
+
+// A phone system that restarted lost its calls: each ends as interrupted with its CDR, whatever
+// its phase; the agents are freed (wrap-up after a connected call); a callback request stays.
+TEST_F(ControllerTest, CallsLostByARestartEndAsInterruptedAndCallbacksStay) {
+  LoginReady("a1");
+  LoginReady("a2");
+  const std::uint64_t ivr = Do(Arrive{"+33100000001", "", "leg-1"}).contact;
+  Reply connected = Do(Enqueue{0, "sales", "+33100000002", "", "leg-2", 0});
+  const auto* o1 = Find<core::ContactOffered>(connected.events);
+  ASSERT_NE(o1, nullptr);
+  ASSERT_TRUE(Do(Accept{connected.contact, ctl->engine().settings().agents[o1->agent.value].name,
+                        o1->offer})
+                  .status.ok());
+  Reply ringing = Do(Enqueue{0, "sales", "+33100000003", "", "leg-3", 0});
+  ASSERT_NE(Find<core::ContactOffered>(ringing.events), nullptr);
+  Reply waiting = Do(Enqueue{0, "sales", "+33100000004", "", "leg-4", 0});
+  Reply callback = Do(Enqueue{0, "sales", "+33100000005", "", "leg-5", 0});
+  ASSERT_TRUE(Do(RequestCallback{callback.contact}).status.ok());
+  now += 30s;
+  EXPECT_EQ(ctl->InterruptLive(now), 4u);
+  std::map<std::uint64_t, std::string> outcome;
+  for (const auto& c : rec.cdrs) outcome[c.contact] = c.outcome;
+  EXPECT_EQ(outcome[ivr], "interrupted_in_ivr");
+  EXPECT_EQ(outcome[connected.contact], "interrupted");
+  EXPECT_EQ(outcome[ringing.contact], "interrupted");
+  EXPECT_EQ(outcome[waiting.contact], "interrupted");
+  EXPECT_EQ(outcome.count(callback.contact), 0u);
+  EXPECT_EQ(ctl->LiveContacts(), std::vector<std::uint64_t>{callback.contact});
+  // The agent of the connected call is in wrap-up; the one rung is offered the callback.
+  EXPECT_EQ(ctl->engine().agent_state(o1->agent), core::AgentState::kWrapUp);
+}
+
+}  // namespace
+}  // namespace sb::control

@@ -147,6 +147,20 @@ struct InputHandler {
     for (AgentId a : ringing) internal::AfterCancel(s, a);
     return Status::Ok();
   }
+  Status operator()(const Interrupt& in) {
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(in.contact));
+    if (c->phase == ContactPhase::kConnected) {
+      EndHandled(*c, EndReason::kInterrupted, s.now + s.settings.queues[c->queue.value].wrap_up);
+      return Status::Ok();
+    }
+    if (c->kind == ContactKind::kCallback) return Status::Ok();  // the number is still there
+    const internal::AgentList ringing = c->ringing;
+    const QueueId q = c->queue;
+    for (AgentId a : ringing) Emit(s, OfferCancelled{s.now, in.contact, a});
+    Emit(s, ContactEnded{s.now, in.contact, q, AgentId{}, EndReason::kInterrupted, s.now});
+    for (AgentId a : ringing) internal::AfterCancel(s, a);
+    return Status::Ok();
+  }
   Status CheckOffer(ContactId id, AgentId agent, std::uint32_t offer, ContactRt** out) {
     SB_RETURN_IF_ERROR(CheckAgent(agent));
     SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(id));

@@ -78,6 +78,8 @@ std::string_view EndReasonName(EndReason r) {
       return "max_wait";
     case EndReason::kCallbackUnreached:
       return "callback_unreached";
+    case EndReason::kInterrupted:
+      return "interrupted";
   }
   return "unknown";
 }

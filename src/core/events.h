@@ -33,6 +33,7 @@ enum class EndReason : std::uint8_t {
   kMessageFull,        // the queue was full
   kMessageMaxWait,     // waited longer than the queue allows
   kCallbackUnreached,  // a callback was dialled and nobody answered
+  kInterrupted,        // the server lost it (stopped or crashed while it was in progress)
 };
 std::string_view EndReasonName(EndReason r);
 

@@ -83,10 +83,19 @@ struct CallbackResult {
   ContactId contact;
   bool reached;
 };
+// The server lost the contact: it stopped or crashed while the call was in progress, and the
+// call's SIP dialog and media went with it. Ends it whatever its phase (waiting, ringing,
+// connected) with EndReason::kInterrupted; a connected agent goes to wrap-up, ringing agents are
+// freed. A callback request that is waiting keeps its place: nothing of it was lost (OK, no
+// change).
+struct Interrupt {
+  Time at;
+  ContactId contact;
+};
 
 using Input =
     std::variant<Tick, Login, Logout, SetReady, SetNotReady, ExtendWrapUp, Enqueue, RequestCallback,
-                 Abandon, Accept, Decline, Hangup, Transfer, CallbackResult>;
+                 Abandon, Accept, Decline, Hangup, Transfer, CallbackResult, Interrupt>;
 
 Time InputTime(const Input& in);
 

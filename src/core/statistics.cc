@@ -38,6 +38,7 @@ void IntervalStats::Merge(const IntervalStats& o) {
   deflected += o.deflected;
   moved_out += o.moved_out;
   handled += o.handled;
+  interrupted += o.interrupted;
   wait_answered_seconds += o.wait_answered_seconds;
   talk_seconds += o.talk_seconds;
   wrap_seconds += o.wrap_seconds;
@@ -219,6 +220,10 @@ void Statistics::Add(const Event& event) {
               case EndReason::kCallbackUnreached:
                 ++row.handled;
                 row.talk_seconds += Seconds(e.at - t.answered_at);
+                break;
+              case EndReason::kInterrupted:  // lost by the server: counted apart
+                ++row.interrupted;
+                if (e.agent.valid()) row.talk_seconds += Seconds(e.at - t.answered_at);
                 break;
             }
           }

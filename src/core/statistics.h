@@ -30,9 +30,10 @@ struct IntervalStats {
   std::int64_t answered = 0;
   std::int64_t answered_within = 0;
   std::int64_t abandoned = 0;
-  std::int64_t deflected = 0;  // message on arrival or after the maximum wait
-  std::int64_t moved_out = 0;  // overflowed or transferred to another queue
-  std::int64_t handled = 0;    // completed by an agent
+  std::int64_t deflected = 0;    // message on arrival or after the maximum wait
+  std::int64_t moved_out = 0;    // overflowed or transferred to another queue
+  std::int64_t handled = 0;      // completed by an agent
+  std::int64_t interrupted = 0;  // lost by the server (stopped or crashed during the contact)
   double wait_answered_seconds = 0;
   double talk_seconds = 0;
   double wrap_seconds = 0;

@@ -372,21 +372,11 @@ int Serve(const ServeArgs& args) {
   }
   std::unique_ptr<telephony::Telephony> tel;
   if (phone->enabled) {
-    // Calls in progress when the last run stopped are gone with its SIP dialogs and RTP: close
-    // them (waiting or ringing: abandoned; connected: ended) before the first new call.
-    const std::vector<std::uint64_t> stale = ctl.LiveContacts();
-    if (!stale.empty()) {
-      LogWarn("serve: closing the calls left in progress by the previous run",
-              {{"contacts", std::to_string(stale.size())}});
-    }
-    for (std::uint64_t id : stale) {
-      (void)loop.Post(control::Abandon{id},
-                      [&loop, id](const control::Command&, const control::Reply& r) {
-                        if (!r.status.ok()) {
-                          (void)loop.Post(control::Hangup{id},
-                                          [](const control::Command&, const control::Reply&) {});
-                        }
-                      });
+    // Calls in progress when the last run stopped are gone with its SIP dialogs and RTP: they
+    // end as interrupted (their CDRs say so) before the first new call; callback requests stay.
+    if (const std::size_t n = ctl.InterruptLive(WallNow()); n > 0) {
+      LogWarn("serve: closed the calls the previous run left in progress, as interrupted",
+              {{"contacts", std::to_string(n)}});
     }
     telephony::Hooks hooks;
     hooks.command = [&loop](control::Command c, std::function<void(const control::Reply&)> done) {

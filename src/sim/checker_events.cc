@@ -292,6 +292,14 @@ void InvariantChecker::On(const core::Event& e) {
           Violation(e, "a call ended as an unreached callback");
         }
         break;
+      case EndReason::kInterrupted:
+        if (x->agent.valid() && (!c.connected || c.agent != x->agent)) {
+          Violation(e, "interrupted with an agent it was not connected to");
+        }
+        if (!x->agent.valid() && c.kind == ContactKind::kCallback) {
+          Violation(e, "a waiting callback request ended as interrupted");
+        }
+        break;
       case EndReason::kMessageMaxWait:
         if (!c.waiting() || c.kind != ContactKind::kCall ||
             x->at < c.queued_at + s_.queues[c.queue.value].max_wait) {
