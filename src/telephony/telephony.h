@@ -15,8 +15,14 @@
 // an Accept, and only when the engine takes it are the two legs bridged (so with ring-all exactly
 // one agent is ever connected: a second 200 gets ACK then BYE); a failure becomes a Decline;
 // hang-ups become Abandon or Hangup; the engine's cancels, time-outs and ends hang up the legs they
-// concern. It keeps no routing state of its own: the legs it holds point at contacts and offers the
-// engine named.
+// concern. A callback the engine offers rings the agent's phone first (From: "Callback" and the
+// customer's number); the agent's 200 becomes an Accept, then the customer is dialled through the
+// callback trunk (digest authentication answered by the SIP stack) while the agent hears a
+// ringback tone; the customer's 200 bridges the two (CallbackResult reached), a busy, a failure,
+// the trunk's ring time-out or the agent hanging up first end it as unreached (CallbackResult not
+// reached: the engine ends the contact callback_unreached); a hang-up after the bridge is a Hangup
+// (callback.cc). It keeps no routing state of its own: the legs it holds point at contacts and
+// offers the engine named.
 //
 // Thread safety: everything runs on the control thread. The SIP and media threads' callbacks
 // (sip::Listener, media events) only post tasks to it through Hooks::task.
@@ -62,6 +68,8 @@ struct Stats {
   std::uint64_t ivr_calls = 0;    // of `calls`: answered into an IVR menu
   std::uint64_t announcements = 0;
   std::uint64_t turned_away = 0;  // farewell messages (queue closed, full, max wait; no input)
+  std::uint64_t callbacks_dialled = 0;    // INVITEs to the callback trunk
+  std::uint64_t callbacks_connected = 0;  // of those: answered and bridged to the agent
 };
 
 class Telephony : public control::Subscriber, public sip::Listener {
@@ -129,6 +137,19 @@ class Telephony : public control::Subscriber, public sip::Listener {
     std::string agent;
     std::uint32_t offer = 0;
     bool answered = false;
+    // the customer's leg of a callback (dialled through the trunk; `caller` is false)
+    bool outbound = false;
+  };
+
+  // A callback being carried out: the agent's leg, then the customer's.
+  struct Dialout {
+    std::uint64_t contact = 0;
+    std::string dial;  // the number sent to the trunk (rewritten)
+    std::string agent;
+    sip::LegId agent_leg = 0, customer_leg = 0;  // 0: none (yet, or any more)
+    bool dialling = false;   // the engine took the agent's answer: the customer is called
+    bool connected = false;  // the customer answered: bridged
+    bool reported = false;   // the engine has its end (CallbackResult not reached, or Hangup)
   };
 
   void Incoming(const sip::Incoming& call);
@@ -171,6 +192,18 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void MediaEvent(const media::Event& e);
 
   void Offer(const core::ContactOffered& o, const control::ContactContext* ctx);
+  // The agent's phone for an offer: registered, static [[phone]], or the Login device.
+  std::string PhoneOf(AgentId id, const std::string& agent) const;
+  // Callbacks (callback.cc).
+  void OfferCallback(const core::ContactOffered& o, const control::ContactContext* ctx);
+  void DialCustomer(Dialout& d);  // the engine took the agent's answer
+  void CustomerAnswered(Leg& leg, const std::string& sdp);
+  void CustomerFailed(Leg& leg, int status);
+  void CustomerGone(Leg& leg);         // BYE, no RTP, or the leg lost
+  void AgentLeftCallback(Dialout& d);  // the agent's leg ended (BYE, no RTP, lost)
+  void CallbackUnreached(Dialout& d, const std::string& why);  // CallbackResult not reached, once
+  void CallbackLegGone(const Leg& leg);  // a terminated leg leaves its Dialout (erased when empty)
+  Dialout* DialoutOf(std::uint64_t contact);
   // The caller leg a contact's handle names (its decimal SIP leg id), 0 if none.
   static sip::LegId LegOfHandle(const std::string& handle);
   void EndAgentLeg(std::uint64_t contact, AgentId agent);
@@ -195,6 +228,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   std::unordered_set<std::string> follows_registration_;           // logged in while registered
   std::unordered_map<std::string, std::string> registered_;        // agent -> REGISTERed contact
   std::shared_ptr<const media::Clip> hold_music_;
+  std::shared_ptr<const media::Clip> ringback_;  // what the agent hears while a callback rings
+  const config::TrunkConfig* callback_trunk_ = nullptr;  // in config_; null: none
   std::unique_ptr<media::Engine> media_;
   std::unique_ptr<sip::Stack> sip_;
 
@@ -203,6 +238,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   std::unordered_map<std::uint64_t, sip::LegId> caller_of_contact_;
   // Agent legs by contact: ring-all rings several at once.
   std::unordered_map<std::uint64_t, std::vector<sip::LegId>> agents_of_contact_;
+  // Callbacks by contact: one per agent leg at most, so bounded like the legs (max_calls).
+  std::unordered_map<std::uint64_t, Dialout> dialouts_;
   Stats stats_;
 };
 
