@@ -136,7 +136,8 @@ TEST(TrunkConfig, RefusalsNameTheLineAndFieldAndNeverShowThePassword) {
              "[[number]]\nnumber = \"100\"\nqueue = \"q\"\n";
     }
     auto t = TelephonyConfigFromString(toml, "t.toml", Engine());
-    ASSERT_FALSE(t.ok()) << toml;
+    EXPECT_FALSE(t.ok()) << toml;
+    if (t.ok()) continue;
     EXPECT_NE(t.status().message().find(c.fragment), std::string::npos)
         << toml << " -> " << t.status().message();
     EXPECT_NE(t.status().message().find("t.toml:"), std::string::npos) << t.status().message();
@@ -146,7 +147,8 @@ TEST(TrunkConfig, RefusalsNameTheLineAndFieldAndNeverShowThePassword) {
            "\"has:colon-Secret9\"", "12345678901", "\"\"", "\"" + std::string(129, 'x') + "\""}) {
     auto t = TelephonyConfigFromString(
         kBase + head + out + "username = \"u\"\npassword = " + pw + "\n", "t.toml", Engine());
-    ASSERT_FALSE(t.ok()) << pw;
+    EXPECT_FALSE(t.ok()) << pw;
+    if (t.ok()) continue;
     const std::string& m = t.status().message();
     EXPECT_NE(m.find("password: expected"), std::string::npos) << m;
     EXPECT_NE(m.find("t.toml:"), std::string::npos) << m;
