@@ -14,13 +14,18 @@
 namespace sb::telephony {
 namespace {
 
-// What the trunk is sent: `strip` off the front, `prefix` before; empty when the number cannot
-// be dialled (anonymous, or characters a SIP URI's user part would need escaped for).
+// What the trunk is sent: the number without visual separators (RFC 3966: - . ( ) and spaces,
+// which the controller accepts in a caller's number), `strip` off the front, `prefix` before;
+// empty when it cannot be dialled (no digits left, or other characters).
 std::string DialString(const config::TrunkConfig& t, const std::string& number) {
-  std::string n = number;
+  std::string n;
+  for (char c : number) {
+    if (c != '-' && c != '.' && c != '(' && c != ')' && c != ' ' && c != '/') n += c;
+  }
   if (!t.strip.empty() && n.rfind(t.strip, 0) == 0) n.erase(0, t.strip.size());
+  if (n.empty()) return {};
   n = t.prefix + n;
-  if (n.empty() || n.size() > 32) return {};
+  if (n.size() > 32) return {};
   for (char c : n) {
     if (!((c >= '0' && c <= '9') || c == '+' || c == '*' || c == '#')) return {};
   }
@@ -47,6 +52,10 @@ std::shared_ptr<const media::Clip> MakeRingback() {
                                      (std::sin(kTwoPi * 440 * t) + std::sin(kTwoPi * 480 * t)));
   }
   return media::Clip::FromLinear(std::move(s));
+}
+
+bool Telephony::CanCallBack(const std::string& number) const {
+  return callback_trunk_ && !DialString(*callback_trunk_, number).empty();
 }
 
 Telephony::Dialout* Telephony::DialoutOf(std::uint64_t contact) {

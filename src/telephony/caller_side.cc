@@ -140,6 +140,14 @@ void Telephony::Choose(Leg& leg, const config::IvrChoice& choice) {
     case Kind::kQueue:
       return StartEnqueue(leg, choice.target, false);
     case Kind::kCallback:
+      if (!CanCallBack(leg.number)) {
+        // Nobody could dial it: the caller is better off waiting than hung up on.
+        Log("info",
+            "telephony: callback not possible (no trunk dials callbacks, or no number to call "
+            "back); the caller waits",
+            {{"contact", std::to_string(leg.contact)}});
+        return StartEnqueue(leg, choice.target, false);
+      }
       return StartEnqueue(leg, choice.target, true);
     case Kind::kMenu:
       return EnterMenu(leg, menu_of_.at(choice.target));

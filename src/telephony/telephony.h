@@ -204,6 +204,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void CallbackUnreached(Dialout& d, const std::string& why);  // CallbackResult not reached, once
   void CallbackLegGone(const Leg& leg);  // a terminated leg leaves its Dialout (erased when empty)
   Dialout* DialoutOf(std::uint64_t contact);
+  // A trunk dials callbacks and `number` can be dialled through it (not anonymous).
+  bool CanCallBack(const std::string& number) const;
   // The caller leg a contact's handle names (its decimal SIP leg id), 0 if none.
   static sip::LegId LegOfHandle(const std::string& handle);
   void EndAgentLeg(std::uint64_t contact, AgentId agent);

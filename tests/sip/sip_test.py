@@ -1415,8 +1415,10 @@ def case_callback(s):
 
 def case_callback_busy(s):
     """17. Callback to a busy line: cb1 (SIPp) answers; the trunk challenges, then answers 486:
-    the server hangs cb1 up and the engine ends the callback callback_unreached."""
-    num = s.caller_number()
+    the server hangs cb1 up and the engine ends the callback callback_unreached. The caller's
+    number has visual separators (06-000.NNNNN): the trunk is sent digits only."""
+    plain = s.caller_number()
+    num = plain[:2] + "-" + plain[2:5] + "." + plain[5:]
     if not request_callback(s, num):
         return
     tr = trunk(s, "uas_trunk_busy.xml")
@@ -1427,9 +1429,10 @@ def case_callback_busy(s):
         check("cb1: rung with the caller's number, answered, then the server's BYE",
               agent.has("FROM=%s TO=cb1" % num) and agent.has("CONNECTED") and
               agent.has("BYE-FROM-SERVER"), agent.describe())
-        check("trunk: challenged, digest accepted, 486 ACKed (exit 0)",
-              rc_tr == 0 and tr.has("AUTH-OK user=%s" % TRUNK_USER) and tr.has("BUSY-ACKED"),
-              tr.describe())
+        dialled = "FROM=%s TO=+33%s" % (TRUNK_FROM, plain[1:])
+        check("trunk: To +33%s (separators dropped), challenged, digest accepted, 486 ACKed "
+              "(exit 0)" % plain[1:], rc_tr == 0 and tr.has(dialled) and
+              tr.has("AUTH-OK user=%s" % TRUNK_USER) and tr.has("BUSY-ACKED"), tr.describe())
         check("store: callback_unreached, by cb1", s.cdr(num) == ("callback_unreached", "cb1"),
               s.cdr(num, 0.1))
     finally:
