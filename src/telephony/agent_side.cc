@@ -15,16 +15,21 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
     (void)hooks_.command(control::Decline{contact, agent, static_cast<std::int64_t>(o.offer)},
                          [](const control::Reply&) {});
   };
-  if (o.kind == core::ContactKind::kCallback) return OfferCallback(o, ctx);
   Leg* caller = CallerOf(contact);
   if (!caller && ctx) {
     // The offer came in the Enqueue's own reply, before its callback ran.
     const sip::LegId id = LegOfHandle(ctx->handle);
     caller = Find(id);
+    if (caller && !(caller->caller && caller->enqueuing)) caller = nullptr;
     if (caller) {
       caller->contact = contact;
       caller_of_contact_[contact] = id;
     }
+  }
+  // A callback whose caller is still on the line (a queue made the call one while nothing could
+  // dial it back) is connected like a call; otherwise the customer is dialled.
+  if (o.kind == core::ContactKind::kCallback && (!caller || caller->gone)) {
+    return OfferCallback(o, ctx);
   }
   if (!caller) {
     // No leg of ours: a contact left from before a restart, whose call is gone.

@@ -216,6 +216,8 @@ void Telephony::StartEnqueue(Leg& leg, const std::string& queue, bool callback) 
     }
     if (l->turned_away) return TurnAway(*l, *l->turned_away);
     if (l->connected) return;
+    // A full queue that takes callers as callbacks (when_full = callback) made it one already.
+    if (QueuedAsCallback(r) && CanCallBack(l->number)) return TakenAsCallback(*l);
     if (l->callback) return Callback(*l);
     Waiting(*l);
   });
@@ -236,11 +238,23 @@ void Telephony::Callback(Leg& leg) {
       Waiting(*l);
       return;
     }
-    // The contact is the engine's callback now: the caller's leg no longer stands for it.
-    l->reported = true;
-    caller_of_contact_.erase(l->contact);
-    Farewell(*l, config_.callback_message);
+    TakenAsCallback(*l);
   });
+}
+
+bool Telephony::QueuedAsCallback(const control::Reply& r) {
+  for (const core::Event& e : r.events) {
+    const auto* q = std::get_if<core::ContactQueued>(&e);
+    if (q && q->contact.value == r.contact && q->kind == core::ContactKind::kCallback) return true;
+  }
+  return false;
+}
+
+void Telephony::TakenAsCallback(Leg& leg) {
+  // The contact is the engine's callback now: the caller's leg no longer stands for it.
+  leg.reported = true;
+  caller_of_contact_.erase(leg.contact);
+  Farewell(leg, config_.callback_message);
 }
 
 void Telephony::Waiting(Leg& leg) {

@@ -307,7 +307,11 @@ void Telephony::Admitted(sip::LegId id, bool ivr, const control::Reply& r) {
   if (ivr) {
     ++stats_.ivr_calls;
     EnterMenu(*l, menu_of_.at(l->dialled->ivr));
-  } else if (!l->connected) {
+  } else if (l->connected) {
+    return;
+  } else if (QueuedAsCallback(r) && CanCallBack(l->number)) {
+    TakenAsCallback(*l);  // a full queue made it a callback (when_full = callback)
+  } else {
     Waiting(*l);
   }
 }

@@ -167,6 +167,10 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void StartEnqueue(Leg& leg, const std::string& queue, bool callback);
   void Waiting(Leg& leg);  // queued: hold music, the announcements' timer
   void Callback(Leg& leg);
+  // Whether an Enqueue's reply queued its contact as a callback (a full queue's when_full).
+  static bool QueuedAsCallback(const control::Reply& r);
+  // The caller's contact is a callback now: the thank-you, then hang up.
+  void TakenAsCallback(Leg& leg);
   // Queue
   void ArmAnnouncement(Leg& leg);
   void Announce(Leg& leg);

@@ -11,7 +11,7 @@ case's own caller number). Every process is bounded (-m, -timeout) and killed at
 wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
-        ivr announce turnaway callback cbbusy cbnoanswer
+        ivr announce turnaway callback cbbusy cbnoanswer cbfull
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -391,8 +391,15 @@ name = "callback"
 strategy = "longest_idle"
 offer_timeout = "5s"
 wrap_up = "0s"
+[[queue]]
+name = "cbfull"
+strategy = "longest_idle"
+offer_timeout = "5s"
+wrap_up = "0s"
+max_length = 1
+when_full = { action = "callback" }
 """
-        queue_of = {"sup": "support", "reg": "desk", "cb": "callback"}
+        queue_of = {"sup": "support", "reg": "desk", "cb": "callback = 1, cbfull"}
         for a in AGENTS:
             q = queue_of.get(a.rstrip("0123456789"), "ringall")
             t += '[[agent]]\nname = "%s"\nqueues = { %s = 1 }\n' % (a, q)
@@ -435,6 +442,9 @@ ivr = "main"
 [[number]]
 number = "brief"
 queue = "brief"
+[[number]]
+number = "cbfull"
+queue = "cbfull"
 [[number]]
 number = "announce"
 queue = "hold"
@@ -1484,6 +1494,52 @@ def case_callback_noanswer(s):
         s.server.call({"op": "logout", "agent": "cb1"})
 
 
+def case_callback_full(s):
+    """19. A full queue takes callers as callbacks (cbfull: max_length 1, when_full = callback):
+    the first caller waits; the second hears the thank-you and is hung up on, then leaves the
+    queue as a callback; the first hangs up (abandoned); cb1 becomes ready and the second caller
+    is dialled back through the trunk and bridged (CDR completed by cb1)."""
+    s.server.call({"op": "logout", "agent": "cb1"})
+    first, second = s.caller_number(), s.caller_number()
+    a, b = RtpCaller(s, first, "cbfull"), RtpCaller(s, second, "cbfull")
+    ph = None
+    try:
+        check("first caller: answered (200), waits", a.call() == 200)
+        a.drain(0.3)
+        check("second caller: answered (200)", b.call() == 200)
+        end = time.time() + 8
+        while time.time() < end and not b.bye_from_server:
+            b.drain(0.1)
+        a.drain(0.1)
+        check("second caller: the server hangs up (the thank-you); the first still waits",
+              b.bye_from_server and not a.bye_from_server)
+        bye = a.bye()
+        check("first caller hangs up: abandoned", bye is not None and
+              s.cdr(first) == ("abandoned", None), s.cdr(first, 0.1))
+        tr = trunk(s, "uas_trunk_answer.xml")
+        ph = PyPhone(s.phone["cb1"])
+        check("cb1 becomes ready", s.make_ready("cb1"))
+        check("cb1's phone rings with \"Callback\" and the second caller's number, answers",
+              ph.wait_invite(5) is not None and
+              ph.from_header().startswith('"Callback" <sip:%s@' % second) and ph.answer(),
+              ph.from_header())
+        ph.run(5, until=lambda p: p.echoed >= 10)
+        check("cb1's audio comes back across the bridge (%d echoed)" % ph.echoed, ph.echoed >= 10)
+        check("cb1 hangs up", ph.bye() == 200)
+        rc = tr.wait(5)
+        check("trunk: the second caller's number dialled, digest accepted, BYE from the server",
+              rc == 0 and tr.has("FROM=%s TO=+33%s" % (TRUNK_FROM, second[1:])) and
+              tr.has("AUTH-OK user=%s" % TRUNK_USER) and tr.has("BYE-FROM-SERVER"), tr.describe())
+        check("store: the callback completed by cb1", s.cdr(second) == ("completed", "cb1"),
+              s.cdr(second, 0.1))
+    finally:
+        a.close()
+        b.close()
+        if ph:
+            ph.close()
+        s.server.call({"op": "logout", "agent": "cb1"})
+
+
 def case_options(s):
     """10. SIPp OPTIONS -> 200 with an Allow header naming INVITE, ACK, BYE, CANCEL, OPTIONS."""
     c = s.sipp("options", "uac_options.xml", ["%s:%d" % (LO, s.sip_port), "-s", "support",
@@ -1500,7 +1556,8 @@ CASES = [("options", case_options), ("noack", case_noack_start), ("answered", ca
          ("ringall", case_ringall), ("cancel", case_cancel), ("refused", case_refused),
          ("malformed", case_malformed), ("register", case_register), ("reinvite", case_reinvite), ("ivr", case_ivr),
          ("announce", case_announce), ("turnaway", case_turnaway), ("callback", case_callback),
-         ("cbbusy", case_callback_busy), ("cbnoanswer", case_callback_noanswer)]
+         ("cbbusy", case_callback_busy), ("cbnoanswer", case_callback_noanswer),
+         ("cbfull", case_callback_full)]
 
 
 def main():
