@@ -14,14 +14,20 @@
 namespace sb::telephony {
 namespace {
 
-// What the trunk is sent: the number without visual separators (RFC 3966: - . ( ) and spaces,
-// which the controller accepts in a caller's number), `strip` off the front, `prefix` before;
-// empty when it cannot be dialled (no digits left, or other characters).
-std::string DialString(const config::TrunkConfig& t, const std::string& number) {
+// The number without visual separators (RFC 3966: - . ( ) / and spaces, which the controller
+// accepts in a caller's number): what may stand in a SIP URI's user part.
+std::string Plain(const std::string& number) {
   std::string n;
   for (char c : number) {
     if (c != '-' && c != '.' && c != '(' && c != ')' && c != ' ' && c != '/') n += c;
   }
+  return n;
+}
+
+// What the trunk is sent: the plain number, `strip` off the front, `prefix` before; empty when
+// it cannot be dialled (no digits left, or characters other than 0-9 + * #).
+std::string DialString(const config::TrunkConfig& t, const std::string& number) {
+  std::string n = Plain(number);
   if (!t.strip.empty() && n.rfind(t.strip, 0) == 0) n.erase(0, t.strip.size());
   if (n.empty()) return {};
   n = t.prefix + n;
@@ -117,7 +123,7 @@ void Telephony::OfferCallback(const core::ContactOffered& o, const control::Cont
   ++stats_.offers;
   sip::Call call;
   call.target = uri;
-  call.from_user = number;
+  call.from_user = Plain(number);  // dialable (DialString above), so a valid URI user
   call.from_display = "Callback";
   call.sdp = media::WriteOffer(local);
   if (!sip_->Invite(id, std::move(call))) {

@@ -1449,8 +1449,8 @@ def case_callback_busy(s):
     try:
         check("cb1 becomes ready", s.make_ready("cb1"))
         rc_tr, rc_agent = finish([tr, agent], 8)
-        check("cb1: rung with the caller's number, answered, then the server's BYE",
-              agent.has("FROM=%s TO=cb1" % num) and agent.has("CONNECTED") and
+        check("cb1: rung with the caller's number (digits only), answered, then the server's BYE",
+              agent.has("FROM=%s TO=cb1" % plain) and agent.has("CONNECTED") and
               agent.has("BYE-FROM-SERVER"), agent.describe())
         dialled = "FROM=%s TO=+33%s" % (TRUNK_FROM, plain[1:])
         auth = next((m[len("PROXY-AUTH "):] for m in tr.markers() if m.startswith("PROXY-AUTH ")),
