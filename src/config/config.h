@@ -113,6 +113,9 @@ struct TelephonyConfig {
   // one who gave no usable input in an IVR, and one whose callback was taken. Absolute paths.
   std::vector<std::string> closed_message, full_message, max_wait_message, no_input_message,
       callback_message;
+  // Played to a waiting caller the queue offers a callback (when_max_wait = callback): key 1
+  // takes it.
+  std::vector<std::string> callback_offer_message;
   std::vector<IvrMenu> menus;  // [[sip.ivr]]
   std::vector<TrunkConfig> trunks;
   // The trunk callbacks are dialled through (an index into `trunks`; -1: none): [sip]

@@ -43,10 +43,11 @@ Status SoundList(const internal::Reader& r, std::string_view key, const std::str
 }
 
 Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
-  SB_RETURN_IF_ERROR(r.OnlyKeys({"listen", "port", "realm", "rtp_address", "rtp_ports",
-                                 "no_rtp_timeout", "max_calls", "media_threads", "hold_music",
-                                 "sounds", "closed_message", "full_message", "max_wait_message",
-                                 "no_input_message", "callback_message", "callback_trunk", "ivr"}));
+  SB_RETURN_IF_ERROR(
+      r.OnlyKeys({"listen", "port", "realm", "rtp_address", "rtp_ports", "no_rtp_timeout",
+                  "max_calls", "media_threads", "hold_music", "sounds", "closed_message",
+                  "full_message", "max_wait_message", "no_input_message", "callback_message",
+                  "callback_offer_message", "callback_trunk", "ivr"}));
   SB_RETURN_IF_ERROR(r.String("sounds", &c->sounds));
   if (c->sounds.empty() || c->sounds.size() > kMaxPath || c->sounds[0] != '/') {
     return r.Error(r.Get("sounds"), "sounds", "expected an absolute directory");
@@ -58,11 +59,13 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
   c->max_wait_message = {d + "/sorry.wav", d + "/please-try-call-later.wav"};
   c->no_input_message = {d + "/goodbye.wav"};
   c->callback_message = {d + "/auth-thankyou.wav", d + "/goodbye.wav"};
+  c->callback_offer_message = {d + "/vm-press.wav", d + "/digits/1.wav", d + "/vm-tocallback.wav"};
   SB_RETURN_IF_ERROR(SoundList(r, "closed_message", d, &c->closed_message));
   SB_RETURN_IF_ERROR(SoundList(r, "full_message", d, &c->full_message));
   SB_RETURN_IF_ERROR(SoundList(r, "max_wait_message", d, &c->max_wait_message));
   SB_RETURN_IF_ERROR(SoundList(r, "no_input_message", d, &c->no_input_message));
   SB_RETURN_IF_ERROR(SoundList(r, "callback_message", d, &c->callback_message));
+  SB_RETURN_IF_ERROR(SoundList(r, "callback_offer_message", d, &c->callback_offer_message));
   SB_RETURN_IF_ERROR(r.String("realm", &c->realm));
   if (c->realm.empty() || c->realm.size() > 128 ||
       c->realm.find_first_of("\"\\\r\n") != std::string::npos) {

@@ -96,6 +96,11 @@ void Telephony::Prompt(Leg& leg, bool after_invalid) {
 }
 
 void Telephony::Dtmf(Leg& leg, char digit) {
+  if (digit == '1' && leg.callback_offered && leg.queued && !leg.connected && !leg.enqueuing &&
+      leg.playing != Playing::kFarewell) {
+    leg.callback_offered = false;  // taken: a second key does nothing
+    return Callback(leg);
+  }
   if (!leg.in_ivr || leg.enqueuing || leg.gone || !leg.menu) return;
   if (leg.collecting) {
     if (digit == '#') return FinishCollect(leg);
@@ -255,6 +260,28 @@ void Telephony::TakenAsCallback(Leg& leg) {
   leg.reported = true;
   caller_of_contact_.erase(leg.contact);
   Farewell(leg, config_.callback_message);
+}
+
+void Telephony::OfferCallbackToCaller(std::uint64_t contact) {
+  Leg* leg = CallerOf(contact);
+  if (!leg || leg->gone || !leg->queued || leg->connected || leg->callback_offered ||
+      leg->playing == Playing::kFarewell) {
+    return;
+  }
+  if (!CanCallBack(leg->number)) {
+    Log("info", "telephony: callback not offered (nothing could dial it); the caller waits",
+        {{"contact", std::to_string(contact)}});
+    return;
+  }
+  leg->callback_offered = true;
+  auto clips = Clips(config_.callback_offer_message);
+  if (!clips.empty()) {  // else (its sounds missing) key 1 still takes it
+    Disarm(*leg);        // the announcements' timer starts again after the offer
+    leg->playing = Playing::kAnnouncement;
+    media_->Play(leg->media, std::move(clips), false);
+  }
+  Log("info", "telephony: callback offered to a waiting caller (key 1)",
+      {{"contact", std::to_string(contact)}});
 }
 
 void Telephony::Waiting(Leg& leg) {

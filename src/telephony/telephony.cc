@@ -65,7 +65,7 @@ Status Telephony::Start() {
   }
   for (const auto* list :
        {&config_.closed_message, &config_.full_message, &config_.max_wait_message,
-        &config_.no_input_message, &config_.callback_message}) {
+        &config_.no_input_message, &config_.callback_message, &config_.callback_offer_message}) {
     for (const std::string& f : *list) {
       if (Status st = LoadClip(f); !st.ok()) {
         Log("warn", "telephony: a message's sound is missing; it is skipped",
@@ -471,6 +471,8 @@ void Telephony::OnEvent(const core::Event& event, control::Cause,
           EndAgentLeg(e.contact.value, e.agent);
         } else if constexpr (std::is_same_v<T, core::ContactEnded>) {
           EndContact(e, ctx);
+        } else if constexpr (std::is_same_v<T, core::CallbackOffered>) {
+          OfferCallbackToCaller(e.contact.value);
         }
       },
       event);

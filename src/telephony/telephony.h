@@ -127,8 +127,9 @@ class Telephony : public control::Subscriber, public sip::Listener {
     const config::IvrMenu* menu = nullptr;
     const config::IvrChoice* collecting = nullptr;  // digits being collected for this choice
     std::string digits;
-    std::int64_t tries = 0;  // prompts replayed in this menu
-    bool callback = false;   // the Enqueue on its way is followed by a RequestCallback
+    std::int64_t tries = 0;         // prompts replayed in this menu
+    bool callback = false;          // the Enqueue on its way is followed by a RequestCallback
+    bool callback_offered = false;  // waiting: the queue offered a callback, key 1 takes it
     std::optional<core::EndReason> turned_away;  // ended by the engine while the Enqueue was on
                                                  // its way: its message plays on the reply
     Playing playing = Playing::kNone;
@@ -171,6 +172,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   static bool QueuedAsCallback(const control::Reply& r);
   // The caller's contact is a callback now: the thank-you, then hang up.
   void TakenAsCallback(Leg& leg);
+  // The queue offers a waiting caller a callback (CallbackOffered): its message, key 1 takes it.
+  void OfferCallbackToCaller(std::uint64_t contact);
   // Queue
   void ArmAnnouncement(Leg& leg);
   void Announce(Leg& leg);

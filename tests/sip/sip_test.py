@@ -11,7 +11,7 @@ case's own caller number). Every process is bounded (-m, -timeout) and killed at
 wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
-        ivr announce turnaway callback cbbusy cbnoanswer cbfull
+        ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -398,8 +398,15 @@ offer_timeout = "5s"
 wrap_up = "0s"
 max_length = 1
 when_full = { action = "callback" }
+[[queue]]
+name = "cbwait"
+strategy = "longest_idle"
+offer_timeout = "5s"
+wrap_up = "0s"
+max_wait = "1s"
+when_max_wait = { action = "callback" }
 """
-        queue_of = {"sup": "support", "reg": "desk", "cb": "callback = 1, cbfull"}
+        queue_of = {"sup": "support", "reg": "desk", "cb": "callback = 1, cbfull = 1, cbwait"}
         for a in AGENTS:
             q = queue_of.get(a.rstrip("0123456789"), "ringall")
             t += '[[agent]]\nname = "%s"\nqueues = { %s = 1 }\n' % (a, q)
@@ -445,6 +452,9 @@ queue = "brief"
 [[number]]
 number = "cbfull"
 queue = "cbfull"
+[[number]]
+number = "cbwait"
+queue = "cbwait"
 [[number]]
 number = "announce"
 queue = "hold"
@@ -1542,6 +1552,46 @@ def case_callback_full(s):
         s.server.call({"op": "logout", "agent": "cb1"})
 
 
+def case_callback_offered(s):
+    """20. A queue offers a waiting caller a callback (cbwait: max_wait 1 s, when_max_wait =
+    callback): about 1 s in the music gives way to the offer ("press 1 ..."), the caller presses
+    1, hears the thank-you and is hung up on; the callback is dialled when cb1 is ready (the
+    trunk is busy: callback_unreached)."""
+    s.server.call({"op": "logout", "agent": "cb1"})
+    num = s.caller_number()
+    c = RtpCaller(s, num, "cbwait")
+    try:
+        if not check("caller: answered (200), hold music", c.call() == 200):
+            return
+        c.drain(0.5)
+        before = list(c.markers)
+        c.drain(1.5)
+        offer = [t for t in c.markers if t not in before]
+        check("the callback offer plays about 1 s in (a new playout)", len(offer) >= 1,
+              "markers %d -> %d" % (len(before), len(c.markers)))
+        c.keys("1")
+        end = time.time() + 8
+        while time.time() < end and not c.bye_from_server:
+            c.drain(0.1)
+        check("key 1: the thank-you, then the server hangs up", c.bye_from_server)
+        check("  no CDR yet: the callback waits", s.cdr(num, 0.3) is None)
+    finally:
+        c.close()
+    tr = trunk(s, "uas_trunk_busy.xml")
+    agent = s.agent("cb1", "uas_answer.xml")
+    try:
+        check("cb1 becomes ready", s.make_ready("cb1"))
+        rc_tr, rc_agent = finish([tr, agent], 8)
+        check("cb1 rung with the caller's number; the trunk dialled it (busy)",
+              agent.has("FROM=%s TO=cb1" % num) and
+              tr.has("FROM=%s TO=+33%s" % (TRUNK_FROM, num[1:])) and tr.has("BUSY-ACKED"),
+              "%s / %s" % (agent.describe(), tr.describe()))
+        check("store: callback_unreached, by cb1", s.cdr(num) == ("callback_unreached", "cb1"),
+              s.cdr(num, 0.1))
+    finally:
+        s.server.call({"op": "logout", "agent": "cb1"})
+
+
 def case_options(s):
     """10. SIPp OPTIONS -> 200 with an Allow header naming INVITE, ACK, BYE, CANCEL, OPTIONS."""
     c = s.sipp("options", "uac_options.xml", ["%s:%d" % (LO, s.sip_port), "-s", "support",
@@ -1559,7 +1609,7 @@ CASES = [("options", case_options), ("noack", case_noack_start), ("answered", ca
          ("malformed", case_malformed), ("register", case_register), ("reinvite", case_reinvite), ("ivr", case_ivr),
          ("announce", case_announce), ("turnaway", case_turnaway), ("callback", case_callback),
          ("cbbusy", case_callback_busy), ("cbnoanswer", case_callback_noanswer),
-         ("cbfull", case_callback_full)]
+         ("cbfull", case_callback_full), ("cboffer", case_callback_offered)]
 
 
 def main():
