@@ -9,20 +9,22 @@
 // menu's time-out replays the prompt `retries` times, then takes its `default`. A caller who hangs
 // up in the IVR is an Abandon (the controller records abandoned_in_ivr). In the queue the caller
 // hears hold music, interrupted every `announce_every` by the position and the expected wait
-// (GetPosition, said with the Asterisk sounds); a queue that turns the caller away (closed, full,
-// waited too long) plays its message, then hangs up. Until the engine offers the call; an offer
-// becomes an INVITE to the agent's phone with the caller's number in From; the agent's 200 becomes
-// an Accept, and only when the engine takes it are the two legs bridged (so with ring-all exactly
-// one agent is ever connected: a second 200 gets ACK then BYE); a failure becomes a Decline;
-// hang-ups become Abandon or Hangup; the engine's cancels, time-outs and ends hang up the legs they
-// concern. A callback the engine offers rings the agent's phone first (From: "Callback" and the
-// customer's number); the agent's 200 becomes an Accept, then the customer is dialled through the
-// callback trunk (digest authentication answered by the SIP stack) while the agent hears a
-// ringback tone; the customer's 200 bridges the two (CallbackResult reached), a busy, a failure,
-// the trunk's ring time-out or the agent hanging up first end it as unreached (CallbackResult not
-// reached: the engine ends the contact callback_unreached); a hang-up after the bridge is a Hangup
-// (callback.cc). It keeps no routing state of its own: the legs it holds point at contacts and
-// offers the engine named.
+// (GetPosition, said with the Asterisk sounds); a queue that offers a waiting caller a callback
+// (CallbackOffered) plays callback_offer_message and key 1 takes it (RequestCallback, the
+// thank-you, hang-up), as does a full queue that took the caller as a callback; a queue that
+// turns the caller away (closed, full, waited too long) plays its message, then hangs up. Until the
+// engine offers the call; an offer becomes an INVITE to the agent's phone with the caller's number
+// in From; the agent's 200 becomes an Accept, and only when the engine takes it are the two legs
+// bridged (so with ring-all exactly one agent is ever connected: a second 200 gets ACK then BYE); a
+// failure becomes a Decline; hang-ups become Abandon or Hangup; the engine's cancels, time-outs and
+// ends hang up the legs they concern. A callback the engine offers rings the agent's phone first
+// (From: "Callback" and the customer's number); the agent's 200 becomes an Accept, then the
+// customer is dialled through the callback trunk (digest authentication answered by the SIP stack)
+// while the agent hears a ringback tone; the customer's 200 bridges the two (CallbackResult
+// reached), a busy, a failure, the trunk's ring time-out or the agent hanging up first end it as
+// unreached (CallbackResult not reached: the engine ends the contact callback_unreached); a hang-up
+// after the bridge is a Hangup (callback.cc). It keeps no routing state of its own: the legs it
+// holds point at contacts and offers the engine named.
 //
 // Thread safety: everything runs on the control thread. The SIP and media threads' callbacks
 // (sip::Listener, media events) only post tasks to it through Hooks::task.
