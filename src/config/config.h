@@ -54,6 +54,15 @@ Result<RoutingHintsConfig> RoutingHintsFromString(std::string_view toml, std::st
 struct TrunkConfig {
   std::string name;
   std::vector<std::string> allow;  // numeric source addresses accepted without authentication
+  // Outbound calls (callbacks) go to sip:NUMBER@outbound_host (empty: the trunk takes none).
+  std::string outbound;            // as written: "sip:HOST[:PORT][;transport=tcp]"
+  std::string outbound_host;       // "HOST[:PORT]" ("[v6]:PORT" for IPv6)
+  std::string outbound_params;     // "" or ";transport=udp|tcp"
+  std::string username, password;  // digest credentials (both or neither); never printed
+  std::string from_number;         // the caller-ID we present (From user)
+  std::string strip, prefix;  // the number dialled: `strip` removed from its start, then `prefix`
+  Duration ring_timeout = std::chrono::seconds(25);  // unanswered this long: no answer
+                                                     // (below [sip] no_rtp_timeout)
 };
 struct NumberConfig {
   std::string number;  // the dialled number (Request-URI user)
@@ -108,8 +117,14 @@ struct TelephonyConfig {
   // one who gave no usable input in an IVR, and one whose callback was taken. Absolute paths.
   std::vector<std::string> closed_message, full_message, max_wait_message, no_input_message,
       callback_message;
+  // Played to a waiting caller the queue offers a callback (when_max_wait = callback): key 1
+  // takes it.
+  std::vector<std::string> callback_offer_message;
   std::vector<IvrMenu> menus;  // [[sip.ivr]]
   std::vector<TrunkConfig> trunks;
+  // The trunk callbacks are dialled through (an index into `trunks`; -1: none): [sip]
+  // callback_trunk, else the first trunk with `outbound`.
+  int callback_trunk = -1;
   std::vector<NumberConfig> numbers;
   std::vector<PhoneConfig> phones;  // pools expanded, one per agent
 };

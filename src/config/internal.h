@@ -3,6 +3,7 @@
 
 #include <functional>
 
+#include "config/config.h"
 #include "config/reader.h"
 #include "core/settings.h"
 #include "sim/settings.h"
@@ -42,5 +43,12 @@ std::string DurationText(Duration d);
 Status ReadAgent(const std::string& file, const toml::table& t, const core::EngineSettings& s,
                  bool pool, core::AgentSettings* a);
 Status ReadSim(const std::string& file, const toml::table& root, sim::SimSettings* s);
+
+// Numeric IPv4 or IPv6 address.
+bool IsNumericAddress(const std::string& a);
+// What may stand in a SIP URI's user part or a dialled number without escaping (1-64 chars).
+bool IsDialString(const std::string& s);
+// One [[trunk]] table (load_trunk.cc).
+Status ReadTrunk(const Reader& r, TrunkConfig* tc);
 
 }  // namespace sb::config::internal

@@ -1,7 +1,5 @@
 // [sip], [[trunk]], [[number]] and [[phone]] -> config::TelephonyConfig (config.h).
 
-#include <arpa/inet.h>
-
 #include <set>
 
 #include "base/utf8.h"
@@ -11,21 +9,8 @@
 namespace sb::config {
 namespace {
 
-bool IsNumericAddress(const std::string& a) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, a.c_str(), buf) == 1 || inet_pton(AF_INET6, a.c_str(), buf) == 1;
-}
-
-// What may stand in a SIP URI's user part or a dialled number without escaping.
-bool IsDialString(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s) {
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    c == '+' || c == '*' || c == '#' || c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
+using internal::IsDialString;
+using internal::IsNumericAddress;
 
 std::string Replace(std::string s, std::string_view what, const std::string& with) {
   for (std::size_t at = s.find(what); at != std::string::npos;
@@ -58,10 +43,11 @@ Status SoundList(const internal::Reader& r, std::string_view key, const std::str
 }
 
 Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
-  SB_RETURN_IF_ERROR(r.OnlyKeys({"listen", "port", "realm", "rtp_address", "rtp_ports",
-                                 "no_rtp_timeout", "max_calls", "media_threads", "hold_music",
-                                 "sounds", "closed_message", "full_message", "max_wait_message",
-                                 "no_input_message", "callback_message", "ivr"}));
+  SB_RETURN_IF_ERROR(
+      r.OnlyKeys({"listen", "port", "realm", "rtp_address", "rtp_ports", "no_rtp_timeout",
+                  "max_calls", "media_threads", "hold_music", "sounds", "closed_message",
+                  "full_message", "max_wait_message", "no_input_message", "callback_message",
+                  "callback_offer_message", "callback_trunk", "ivr"}));
   SB_RETURN_IF_ERROR(r.String("sounds", &c->sounds));
   if (c->sounds.empty() || c->sounds.size() > kMaxPath || c->sounds[0] != '/') {
     return r.Error(r.Get("sounds"), "sounds", "expected an absolute directory");
@@ -73,11 +59,13 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
   c->max_wait_message = {d + "/sorry.wav", d + "/please-try-call-later.wav"};
   c->no_input_message = {d + "/goodbye.wav"};
   c->callback_message = {d + "/auth-thankyou.wav", d + "/goodbye.wav"};
+  c->callback_offer_message = {d + "/vm-press.wav", d + "/digits/1.wav", d + "/vm-tocallback.wav"};
   SB_RETURN_IF_ERROR(SoundList(r, "closed_message", d, &c->closed_message));
   SB_RETURN_IF_ERROR(SoundList(r, "full_message", d, &c->full_message));
   SB_RETURN_IF_ERROR(SoundList(r, "max_wait_message", d, &c->max_wait_message));
   SB_RETURN_IF_ERROR(SoundList(r, "no_input_message", d, &c->no_input_message));
   SB_RETURN_IF_ERROR(SoundList(r, "callback_message", d, &c->callback_message));
+  SB_RETURN_IF_ERROR(SoundList(r, "callback_offer_message", d, &c->callback_offer_message));
   SB_RETURN_IF_ERROR(r.String("realm", &c->realm));
   if (c->realm.empty() || c->realm.size() > 128 ||
       c->realm.find_first_of("\"\\\r\n") != std::string::npos) {
@@ -287,6 +275,36 @@ Status ReadMenus(const std::string& file, const toml::table& sip, TelephonyConfi
   return Status::Ok();
 }
 
+// [sip] callback_trunk names a trunk with `outbound`; without it, the first such trunk.
+Status ChooseCallbackTrunk(const std::string& file, const toml::table& root, TelephonyConfig* c) {
+  const toml::table* sip = root.get("sip") ? root.get("sip")->as_table() : nullptr;
+  std::string name;
+  if (sip) {
+    internal::Reader r(file, *sip, "sip");
+    SB_RETURN_IF_ERROR(r.String("callback_trunk", &name));
+    if (r.Get("callback_trunk")) {
+      for (std::size_t i = 0; i < c->trunks.size(); ++i) {
+        if (c->trunks[i].name != name) continue;
+        if (c->trunks[i].outbound.empty()) {
+          return r.Error(r.Get("callback_trunk"), "callback_trunk",
+                         "trunk '" + name + "' has no outbound = \"sip:host:port\"");
+        }
+        c->callback_trunk = static_cast<int>(i);
+        return Status::Ok();
+      }
+      return r.Error(r.Get("callback_trunk"), "callback_trunk",
+                     "no [[trunk]] named '" + name + "'");
+    }
+  }
+  for (std::size_t i = 0; i < c->trunks.size(); ++i) {
+    if (!c->trunks[i].outbound.empty()) {
+      c->callback_trunk = static_cast<int>(i);
+      break;
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<TelephonyConfig> TelephonyConfigFromString(std::string_view toml, std::string_view name,
@@ -305,26 +323,21 @@ Result<TelephonyConfig> TelephonyConfigFromString(std::string_view toml, std::st
   std::set<std::string> trunks;
   SB_RETURN_IF_ERROR(internal::ForEachTable(file, root, "trunk", [&](const toml::table& t) {
     internal::Reader r(file, t, "trunk");
-    SB_RETURN_IF_ERROR(r.OnlyKeys({"name", "allow"}));
     TrunkConfig tc;
-    SB_RETURN_IF_ERROR(r.String("name", &tc.name, true));
+    SB_RETURN_IF_ERROR(internal::ReadTrunk(r, &tc));
+    if (!tc.outbound.empty() && tc.ring_timeout >= c.no_rtp_timeout) {
+      // The customer's leg receives no RTP while it rings: the no-RTP time-out would end it.
+      return r.Error(r.Get("ring_timeout"), "ring_timeout",
+                     "must be shorter than [sip] no_rtp_timeout (" +
+                         internal::DurationText(c.no_rtp_timeout) + ")");
+    }
     if (!trunks.insert(tc.name).second) {
       return r.Error(r.Get("name"), "name", "declared already; each trunk once");
-    }
-    SB_RETURN_IF_ERROR(r.StringList("allow", &tc.allow));
-    if (tc.allow.empty()) {
-      return r.Error(r.Get("allow"), "allow",
-                     "expected the peer's addresses, e.g. [\"192.0.2.10\"] (digest authentication "
-                     "of trunks is not built yet)");
-    }
-    for (const std::string& a : tc.allow) {
-      if (!IsNumericAddress(a)) {
-        return r.Error(r.Get("allow"), "allow", "expected numeric IP addresses, got \"" + a + "\"");
-      }
     }
     c.trunks.push_back(std::move(tc));
     return Status::Ok();
   }));
+  SB_RETURN_IF_ERROR(ChooseCallbackTrunk(file, root, &c));
   std::set<std::string> numbers;
   SB_RETURN_IF_ERROR(internal::ForEachTable(file, root, "number", [&](const toml::table& t) {
     internal::Reader r(file, t, "number");

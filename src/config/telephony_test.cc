@@ -118,6 +118,7 @@ queue = "q"
   EXPECT_EQ(t->sounds, "/snd");
   EXPECT_EQ(t->closed_message, (std::vector<std::string>{"/snd/closed.wav", "/abs/bye.wav"}));
   EXPECT_EQ(t->full_message[0], "/snd/all-circuits-busy-now.wav");
+  EXPECT_EQ(t->callback_offer_message[1], "/snd/digits/1.wav");
   ASSERT_EQ(t->menus.size(), 2u);
   const IvrMenu& m = t->menus[0];
   EXPECT_EQ(m.name, "main");

@@ -67,6 +67,15 @@ void RegisterCheckConfigCommand(CLI::App& app) {
           tel->listen.c_str(), static_cast<long long>(tel->port), tel->rtp_address.c_str(),
           static_cast<long long>(tel->rtp_min), static_cast<long long>(tel->rtp_max),
           tel->trunks.size(), tel->numbers.size(), tel->phones.size(), registering);
+      // The trunk's name and where it dials; never its credentials.
+      if (tel->callback_trunk >= 0) {
+        const auto& t = tel->trunks[static_cast<std::size_t>(tel->callback_trunk)];
+        std::printf("  callbacks: dialled through trunk '%s' (%s, %s)\n", t.name.c_str(),
+                    t.outbound.c_str(),
+                    t.username.empty() ? "no authentication" : "digest authentication");
+      } else {
+        std::printf("  callbacks: not dialled (no [[trunk]] with outbound)\n");
+      }
     } else {
       std::printf("  telephony: off (no [sip] table)\n");
     }

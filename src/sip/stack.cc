@@ -9,6 +9,7 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -19,6 +20,7 @@
 #include <unordered_map>
 
 #include <sofia-sip/msg_addr.h>
+#include <sofia-sip/msg_header.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
@@ -38,19 +40,38 @@ struct Cmd {
   Op op;
   LegId leg = 0;
   int status = 0;
-  std::string target, from_user, sdp;
+  std::string sdp;
+  Call call;  // kInvite
 };
 
 struct Leg {
   LegId id = 0;
   nua_handle_t* nh = nullptr;
   bool inbound = false;
-  bool final_sent = false;  // inbound: a final response went out
-  bool answered = false;    // a 2xx was sent or received
-  bool ending = false;      // we asked to end it
-  bool hung_up = false;     // the peer ended it (reported)
-  std::string local_sdp;    // what we offered or answered: a re-INVITE gets it again
+  bool final_sent = false;               // inbound: a final response went out
+  bool answered = false;                 // a 2xx was sent or received
+  bool ending = false;                   // we asked to end it
+  bool hung_up = false;                  // the peer ended it (reported)
+  std::string local_sdp;                 // what we offered or answered: a re-INVITE gets it again
+  std::string auth_user, auth_password;  // outbound: for one digest challenge
+  bool auth_tried = false;
 };
+
+// `"display" <sip:user@host>`, the display name quoted (RFC 3261 quoted-string).
+std::string FromHeader(const std::string& display, const std::string& user,
+                       const std::string& host) {
+  std::string out;
+  if (!display.empty()) {
+    out += '"';
+    for (char c : display) {
+      if (c == '\r' || c == '\n') continue;
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += "\" ";
+  }
+  return out + "<sip:" + user + "@" + host + ">";
+}
 
 const char* UserOf(const url_t* u) { return u && u->url_user ? u->url_user : ""; }
 
@@ -155,8 +176,8 @@ struct Stack::Impl {
           self.listener_.OnTerminated(c.leg, 503);
           return;
         }
-        const std::string from = "<sip:" + c.from_user + "@" + HostForUri() + ">";
-        nua_handle_t* nh = nua_handle(nua, nullptr, SIPTAG_TO_STR(c.target.c_str()),
+        const std::string from = FromHeader(c.call.from_display, c.call.from_user, HostForUri());
+        nua_handle_t* nh = nua_handle(nua, nullptr, SIPTAG_TO_STR(c.call.target.c_str()),
                                       SIPTAG_FROM_STR(from.c_str()), TAG_END());
         if (!nh) {
           self.listener_.OnFailed(c.leg, 500);
@@ -166,12 +187,14 @@ struct Stack::Impl {
         Leg& leg = legs[c.leg];
         leg.id = c.leg;
         leg.nh = nh;
-        leg.local_sdp = c.sdp;
+        leg.local_sdp = c.call.sdp;
+        leg.auth_user = std::move(c.call.auth_user);
+        leg.auth_password = std::move(c.call.auth_password);
         nua_handle_bind(nh, reinterpret_cast<nua_hmagic_t*>(static_cast<std::uintptr_t>(c.leg)));
         n_legs.store(legs.size(), std::memory_order_relaxed);
         n_out.fetch_add(1, std::memory_order_relaxed);
         nua_invite(nh, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
-                   SIPTAG_PAYLOAD_STR(c.sdp.c_str()), TAG_END());
+                   SIPTAG_PAYLOAD_STR(leg.local_sdp.c_str()), TAG_END());
         return;
       }
       case Op::kEnd: {
@@ -197,6 +220,31 @@ struct Stack::Impl {
     if (h == "*" || h.empty()) return "switchboard.invalid";
     if (h.find(':') != std::string::npos) return "[" + h + "]";
     return h;
+  }
+
+  // Answers a 401/407 to an outbound INVITE with the leg's credentials, once: nua resends the
+  // INVITE with an Authorization (or Proxy-Authorization) for the challenge's realm. False when
+  // the leg has none, has tried already, or the challenge is not Digest.
+  bool Authenticate(Leg& leg, nua_handle_t* nh, const sip_t* sip, int status) {
+    if (leg.auth_user.empty() || leg.auth_tried || !sip) return false;
+    const msg_auth_t* au = status == 401 ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
+    for (; au; au = au->au_next) {
+      if (au->au_scheme && strcasecmp(au->au_scheme, "Digest") == 0) break;
+    }
+    if (!au) return false;
+    const char* realm = msg_params_find(au->au_params, "realm=");
+    if (!realm || std::strlen(realm) > 256) return false;
+    std::string quoted = realm;
+    if (quoted.empty() || quoted.front() != '"') {
+      if (quoted.find('"') != std::string::npos) return false;
+      quoted = "\"" + quoted + "\"";
+    }
+    leg.auth_tried = true;
+    // sofia-sip's credential format: scheme:"realm":user:password.
+    std::string cred = "Digest:" + quoted + ":" + leg.auth_user + ":" + leg.auth_password;
+    nua_authenticate(nh, NUTAG_AUTH(cred.c_str()), TAG_END());
+    std::fill(cred.begin(), cred.end(), '\0');
+    return true;
   }
 
   void Terminate(LegId id, int status) {
@@ -316,8 +364,13 @@ struct Stack::Impl {
             }
             l.OnAnswered(id, sdp);
           }
-        } else if (!leg->ending) {
-          l.OnFailed(id, status);
+        } else if ((status == 401 || status == 407) && !leg->ending &&
+                   impl->Authenticate(*leg, nh, sip, status)) {
+          // nua sends the INVITE again, with our credentials.
+        } else {
+          if (!leg->ending) l.OnFailed(id, status);
+          // A challenge we do not answer leaves nua waiting for credentials: end the leg here.
+          if (status == 401 || status == 407) impl->Terminate(id, status);
         }
         return;
       }
@@ -433,7 +486,7 @@ void Stack::Stop() {
   Impl& im = *impl_;
   if (!im.thread.joinable()) return;
   if (im.running) {
-    im.Push(Cmd{Op::kStop, 0, 0, {}, {}, {}});
+    im.Push(Cmd{Op::kStop, 0, 0, {}, {}});
     {
       MutexLock lock(im.mu);
       im.stopped = true;
@@ -446,13 +499,12 @@ void Stack::Stop() {
 }
 
 bool Stack::Respond(LegId leg, int status, std::string sdp) {
-  return impl_->Push(Cmd{Op::kRespond, leg, status, {}, {}, std::move(sdp)});
+  return impl_->Push(Cmd{Op::kRespond, leg, status, std::move(sdp), {}});
 }
-bool Stack::Invite(LegId leg, std::string target, std::string from_user, std::string sdp) {
-  return impl_->Push(
-      Cmd{Op::kInvite, leg, 0, std::move(target), std::move(from_user), std::move(sdp)});
+bool Stack::Invite(LegId leg, Call call) {
+  return impl_->Push(Cmd{Op::kInvite, leg, 0, {}, std::move(call)});
 }
-bool Stack::End(LegId leg) { return impl_->Push(Cmd{Op::kEnd, leg, 0, {}, {}, {}}); }
+bool Stack::End(LegId leg) { return impl_->Push(Cmd{Op::kEnd, leg, 0, {}, {}}); }
 
 Stats Stack::stats() const {
   const Impl& im = *impl_;

@@ -51,6 +51,18 @@ struct Incoming {
   std::string sdp;  // the offer, when the INVITE had one
 };
 
+// An outbound call (Stack::Invite).
+struct Call {
+  std::string target;        // the Request-URI (a SIP URI)
+  std::string from_user;     // the From user: the number the called party sees
+  std::string from_display;  // the From display name ("" for none); quoted by the stack
+  std::string sdp;           // our offer
+  // Digest credentials for the first 401/407 (answered once, through nua's client
+  // authentication, in the challenge's realm); empty: a challenge fails the call with its
+  // status. Kept on the SIP thread for the leg's life; never logged.
+  std::string auth_user, auth_password;
+};
+
 class Listener {
  public:
   virtual ~Listener() = default;
@@ -61,7 +73,8 @@ class Listener {
   virtual void OnProgress(LegId leg, int status) = 0;
   // Outbound: 2xx (nua has sent the ACK); `sdp` is the answer.
   virtual void OnAnswered(LegId leg, const std::string& sdp) = 0;
-  // Outbound: a final failure (486, 603, 408, 480, ...; 487 after our own CANCEL is not reported).
+  // Outbound: a final failure (486, 603, 408, 480, ...; 487 after our own CANCEL is not reported;
+  // 401/407 when there are no credentials or they were refused).
   virtual void OnFailed(LegId leg, int status) = 0;
   // The peer ended the leg: BYE (either direction) or CANCEL (inbound, before the answer).
   virtual void OnHangup(LegId leg, bool cancelled) = 0;
@@ -101,9 +114,8 @@ class Stack {
   // Commands (queued; false when the queue is full or the stack is stopped).
   // Answers an inbound INVITE: 18x, 2xx (with `sdp`), or a final failure.
   bool Respond(LegId leg, int status, std::string sdp = {});
-  // Places an outbound call to `target` (a SIP URI) with `from_user` as the From user
-  // (caller-ID pass-through) and `sdp` as the offer.
-  bool Invite(LegId leg, std::string target, std::string from_user, std::string sdp);
+  // Places an outbound call (see Call).
+  bool Invite(LegId leg, Call call);
   // Ends a leg however its state asks: 480 to an unanswered inbound INVITE, CANCEL to a ringing
   // outbound one (and, when a 2xx crosses the CANCEL, ACK then BYE), BYE to an established one.
   bool End(LegId leg);

@@ -15,16 +15,21 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
     (void)hooks_.command(control::Decline{contact, agent, static_cast<std::int64_t>(o.offer)},
                          [](const control::Reply&) {});
   };
-  if (o.kind == core::ContactKind::kCallback) return decline("callbacks are not dialled yet");
   Leg* caller = CallerOf(contact);
   if (!caller && ctx) {
     // The offer came in the Enqueue's own reply, before its callback ran.
     const sip::LegId id = LegOfHandle(ctx->handle);
     caller = Find(id);
+    if (caller && !(caller->caller && caller->enqueuing)) caller = nullptr;
     if (caller) {
       caller->contact = contact;
       caller_of_contact_[contact] = id;
     }
+  }
+  // A callback whose caller is still on the line (a queue made the call one while nothing could
+  // dial it back) is connected like a call; otherwise the customer is dialled.
+  if (o.kind == core::ContactKind::kCallback && (!caller || caller->gone)) {
+    return OfferCallback(o, ctx);
   }
   if (!caller) {
     // No leg of ours: a contact left from before a restart, whose call is gone.
@@ -34,14 +39,7 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
     return;
   }
   if (caller->gone) return;  // the caller's Abandon is on its way
-  std::string uri;
-  if (auto r = registered_.find(agent); r != registered_.end()) {
-    uri = r->second;
-  } else if (auto it = contact_of_agent_.find(agent); it != contact_of_agent_.end()) {
-    uri = it->second;
-  } else {
-    uri = ctl_.agent(o.agent).device;
-  }
+  const std::string uri = PhoneOf(o.agent, agent);
   if (uri.rfind("sip:", 0) != 0) return decline("the agent has no phone");
   auto opened = media_->Open(caller->media);  // on the caller's media thread: a cheap bridge
   if (!opened.ok()) return decline("no media port free");
@@ -60,14 +58,25 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
   local.session_id = id;
   local.version = 1;
   ++stats_.offers;
-  if (!sip_->Invite(id, uri, caller->number, media::WriteOffer(local))) {
+  sip::Call call;
+  call.target = uri;
+  call.from_user = caller->number;
+  call.sdp = media::WriteOffer(local);
+  if (!sip_->Invite(id, std::move(call))) {
     Terminated(id);
     decline("the SIP queue is full");
   }
 }
 
+std::string Telephony::PhoneOf(AgentId id, const std::string& agent) const {
+  if (auto r = registered_.find(agent); r != registered_.end()) return r->second;
+  if (auto it = contact_of_agent_.find(agent); it != contact_of_agent_.end()) return it->second;
+  return ctl_.agent(id).device;
+}
+
 void Telephony::Answered(sip::LegId id, const std::string& sdp) {
   Leg* leg = Find(id);
+  if (leg && leg->outbound && !leg->gone) return CustomerAnswered(*leg, sdp);
   if (!leg || leg->caller || leg->gone) return;
   leg->answered = true;
   auto answer = media::ParseSdp(sdp);
@@ -87,6 +96,16 @@ void Telephony::Answered(sip::LegId id, const std::string& sdp) {
   (void)hooks_.command(a, [this, id](const control::Reply& r) {
     Leg* l = Find(id);
     if (!l) return;
+    if (Dialout* d = DialoutOf(l->contact); d && d->agent_leg == id) {
+      if (!r.status.ok()) {
+        End(*l);  // the offer was no longer live
+      } else if (l->gone) {
+        CallbackUnreached(*d, "the agent hung up before the customer was dialled");
+      } else {
+        DialCustomer(*d);
+      }
+      return;
+    }
     Leg* caller = CallerOf(l->contact);
     if (!r.status.ok() || !caller || caller->gone) {
       End(*l);  // another agent won, or the caller left: ACKed already, now BYE
@@ -103,6 +122,7 @@ void Telephony::Answered(sip::LegId id, const std::string& sdp) {
 
 void Telephony::Failed(sip::LegId id, int status) {
   Leg* leg = Find(id);
+  if (leg && leg->outbound && !leg->gone) return CustomerFailed(*leg, status);
   if (!leg || leg->caller || leg->gone) return;
   leg->gone = true;
   Log("info", "telephony: agent's phone did not answer",

@@ -96,6 +96,11 @@ void Telephony::Prompt(Leg& leg, bool after_invalid) {
 }
 
 void Telephony::Dtmf(Leg& leg, char digit) {
+  if (digit == '1' && leg.callback_offered && leg.queued && !leg.connected && !leg.enqueuing &&
+      leg.playing != Playing::kFarewell) {
+    leg.callback_offered = false;  // taken: a second key does nothing
+    return Callback(leg);
+  }
   if (!leg.in_ivr || leg.enqueuing || leg.gone || !leg.menu) return;
   if (leg.collecting) {
     if (digit == '#') return FinishCollect(leg);
@@ -140,6 +145,14 @@ void Telephony::Choose(Leg& leg, const config::IvrChoice& choice) {
     case Kind::kQueue:
       return StartEnqueue(leg, choice.target, false);
     case Kind::kCallback:
+      if (!CanCallBack(leg.number)) {
+        // Nobody could dial it: the caller is better off waiting than hung up on.
+        Log("info",
+            "telephony: callback not possible (no trunk dials callbacks, or no number to call "
+            "back); the caller waits",
+            {{"contact", std::to_string(leg.contact)}});
+        return StartEnqueue(leg, choice.target, false);
+      }
       return StartEnqueue(leg, choice.target, true);
     case Kind::kMenu:
       return EnterMenu(leg, menu_of_.at(choice.target));
@@ -208,6 +221,8 @@ void Telephony::StartEnqueue(Leg& leg, const std::string& queue, bool callback) 
     }
     if (l->turned_away) return TurnAway(*l, *l->turned_away);
     if (l->connected) return;
+    // A full queue that takes callers as callbacks (when_full = callback) made it one already.
+    if (QueuedAsCallback(r) && CanCallBack(l->number)) return TakenAsCallback(*l);
     if (l->callback) return Callback(*l);
     Waiting(*l);
   });
@@ -228,11 +243,45 @@ void Telephony::Callback(Leg& leg) {
       Waiting(*l);
       return;
     }
-    // The contact is the engine's callback now: the caller's leg no longer stands for it.
-    l->reported = true;
-    caller_of_contact_.erase(l->contact);
-    Farewell(*l, config_.callback_message);
+    TakenAsCallback(*l);
   });
+}
+
+bool Telephony::QueuedAsCallback(const control::Reply& r) {
+  for (const core::Event& e : r.events) {
+    const auto* q = std::get_if<core::ContactQueued>(&e);
+    if (q && q->contact.value == r.contact && q->kind == core::ContactKind::kCallback) return true;
+  }
+  return false;
+}
+
+void Telephony::TakenAsCallback(Leg& leg) {
+  // The contact is the engine's callback now: the caller's leg no longer stands for it.
+  leg.reported = true;
+  caller_of_contact_.erase(leg.contact);
+  Farewell(leg, config_.callback_message);
+}
+
+void Telephony::OfferCallbackToCaller(std::uint64_t contact) {
+  Leg* leg = CallerOf(contact);
+  if (!leg || leg->gone || !leg->queued || leg->connected || leg->callback_offered ||
+      leg->playing == Playing::kFarewell) {
+    return;
+  }
+  if (!CanCallBack(leg->number)) {
+    Log("info", "telephony: callback not offered (nothing could dial it); the caller waits",
+        {{"contact", std::to_string(contact)}});
+    return;
+  }
+  leg->callback_offered = true;
+  auto clips = Clips(config_.callback_offer_message);
+  if (!clips.empty()) {  // else (its sounds missing) key 1 still takes it
+    Disarm(*leg);        // the announcements' timer starts again after the offer
+    leg->playing = Playing::kAnnouncement;
+    media_->Play(leg->media, std::move(clips), false);
+  }
+  Log("info", "telephony: callback offered to a waiting caller (key 1)",
+      {{"contact", std::to_string(contact)}});
 }
 
 void Telephony::Waiting(Leg& leg) {

@@ -14,6 +14,8 @@ constexpr const char* kDefaultHoldMusic = "/usr/share/asterisk/moh/macroform-col
 
 }  // namespace
 
+std::shared_ptr<const media::Clip> MakeRingback();  // callback.cc
+
 Telephony::Telephony(config::TelephonyConfig config, const control::Controller& controller,
                      Hooks hooks)
     : config_(std::move(config)), ctl_(controller), hooks_(std::move(hooks)) {
@@ -21,6 +23,10 @@ Telephony::Telephony(config::TelephonyConfig config, const control::Controller& 
   for (const auto& m : config_.menus) menu_of_[m.name] = &m;
   for (const auto& p : config_.phones) {
     if (!p.contact.empty()) contact_of_agent_[p.agent] = p.contact;
+  }
+  if (config_.callback_trunk >= 0 &&
+      static_cast<std::size_t>(config_.callback_trunk) < config_.trunks.size()) {
+    callback_trunk_ = &config_.trunks[static_cast<std::size_t>(config_.callback_trunk)];
   }
 }
 
@@ -45,6 +51,7 @@ Status Telephony::Start() {
         "hold music (set [sip] hold_music, or install asterisk-moh-opsound-wav)");
   }
   hold_music_ = *clip;
+  ringback_ = MakeRingback();
   // Prompts must load; a message that does not is skipped (the caller is hung up on at once).
   for (const auto& m : config_.menus) {
     std::vector<const std::vector<std::string>*> lists = {&m.prompt, &m.invalid};
@@ -58,7 +65,7 @@ Status Telephony::Start() {
   }
   for (const auto* list :
        {&config_.closed_message, &config_.full_message, &config_.max_wait_message,
-        &config_.no_input_message, &config_.callback_message}) {
+        &config_.no_input_message, &config_.callback_message, &config_.callback_offer_message}) {
     for (const std::string& f : *list) {
       if (Status st = LoadClip(f); !st.ok()) {
         Log("warn", "telephony: a message's sound is missing; it is skipped",
@@ -120,7 +127,8 @@ Status Telephony::Start() {
                    std::to_string(config_.rtp_max)},
        {"media_threads", std::to_string(media_->stats().threads)},
        {"numbers", std::to_string(config_.numbers.size())},
-       {"phones", std::to_string(config_.phones.size())}});
+       {"phones", std::to_string(config_.phones.size())},
+       {"callback_trunk", callback_trunk_ ? callback_trunk_->name : std::string("none")}});
   return Status::Ok();
 }
 
@@ -299,7 +307,11 @@ void Telephony::Admitted(sip::LegId id, bool ivr, const control::Reply& r) {
   if (ivr) {
     ++stats_.ivr_calls;
     EnterMenu(*l, menu_of_.at(l->dialled->ivr));
-  } else if (!l->connected) {
+  } else if (l->connected) {
+    return;
+  } else if (QueuedAsCallback(r) && CanCallBack(l->number)) {
+    TakenAsCallback(*l);  // a full queue made it a callback (when_full = callback)
+  } else {
     Waiting(*l);
   }
 }
@@ -320,6 +332,8 @@ void Telephony::Hangup(sip::LegId id) {
     CallerLeft(*leg);
     return;
   }
+  if (leg->outbound) return CustomerGone(*leg);
+  if (Dialout* d = DialoutOf(leg->contact); d && d->agent_leg == id) return AgentLeftCallback(*d);
   // The agent hung up a connected call: the engine ends the contact, and the caller is hung up
   // on its ContactEnded.
   Leg* caller = CallerOf(leg->contact);
@@ -355,7 +369,15 @@ void Telephony::Terminated(sip::LegId id) {
     }
     if (!leg.gone || !leg.reported) CallerLeft(leg);  // a lost leg (no ACK, transport)
     if (leg.contact) caller_of_contact_.erase(leg.contact);
+  } else if (leg.outbound) {
+    if (!leg.gone) CustomerGone(leg);  // a lost leg
+    CallbackLegGone(leg);
   } else {
+    if (Dialout* d = DialoutOf(leg.contact); d && d->agent_leg == id && !leg.gone) {
+      leg.gone = true;
+      AgentLeftCallback(*d);
+    }
+    CallbackLegGone(leg);
     auto a = agents_of_contact_.find(leg.contact);
     if (a != agents_of_contact_.end()) {
       std::erase(a->second, id);
@@ -383,6 +405,10 @@ void Telephony::EndContact(const core::ContactEnded& e, const control::ContactCo
     for (sip::LegId id : a->second) {
       if (Leg* leg = Find(id); leg && !leg->gone) End(*leg);
     }
+  }
+  if (Dialout* d = DialoutOf(contact)) {
+    d->reported = true;  // the engine ended it
+    if (Leg* customer = Find(d->customer_leg); customer && !customer->gone) End(*customer);
   }
   Leg* caller = CallerOf(contact);
   if (!caller && ctx) {  // ended in the Enqueue's own reply (a closed or full queue)
@@ -445,6 +471,8 @@ void Telephony::OnEvent(const core::Event& event, control::Cause,
           EndAgentLeg(e.contact.value, e.agent);
         } else if constexpr (std::is_same_v<T, core::ContactEnded>) {
           EndContact(e, ctx);
+        } else if constexpr (std::is_same_v<T, core::CallbackOffered>) {
+          OfferCallbackToCaller(e.contact.value);
         }
       },
       event);

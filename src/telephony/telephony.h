@@ -9,14 +9,22 @@
 // menu's time-out replays the prompt `retries` times, then takes its `default`. A caller who hangs
 // up in the IVR is an Abandon (the controller records abandoned_in_ivr). In the queue the caller
 // hears hold music, interrupted every `announce_every` by the position and the expected wait
-// (GetPosition, said with the Asterisk sounds); a queue that turns the caller away (closed, full,
-// waited too long) plays its message, then hangs up. Until the engine offers the call; an offer
-// becomes an INVITE to the agent's phone with the caller's number in From; the agent's 200 becomes
-// an Accept, and only when the engine takes it are the two legs bridged (so with ring-all exactly
-// one agent is ever connected: a second 200 gets ACK then BYE); a failure becomes a Decline;
-// hang-ups become Abandon or Hangup; the engine's cancels, time-outs and ends hang up the legs they
-// concern. It keeps no routing state of its own: the legs it holds point at contacts and offers the
-// engine named.
+// (GetPosition, said with the Asterisk sounds); a queue that offers a waiting caller a callback
+// (CallbackOffered) plays callback_offer_message and key 1 takes it (RequestCallback, the
+// thank-you, hang-up), as does a full queue that took the caller as a callback; a queue that
+// turns the caller away (closed, full, waited too long) plays its message, then hangs up. Until the
+// engine offers the call; an offer becomes an INVITE to the agent's phone with the caller's number
+// in From; the agent's 200 becomes an Accept, and only when the engine takes it are the two legs
+// bridged (so with ring-all exactly one agent is ever connected: a second 200 gets ACK then BYE); a
+// failure becomes a Decline; hang-ups become Abandon or Hangup; the engine's cancels, time-outs and
+// ends hang up the legs they concern. A callback the engine offers rings the agent's phone first
+// (From: "Callback" and the customer's number); the agent's 200 becomes an Accept, then the
+// customer is dialled through the callback trunk (digest authentication answered by the SIP stack)
+// while the agent hears a ringback tone; the customer's 200 bridges the two (CallbackResult
+// reached), a busy, a failure, the trunk's ring time-out or the agent hanging up first end it as
+// unreached (CallbackResult not reached: the engine ends the contact callback_unreached); a hang-up
+// after the bridge is a Hangup (callback.cc). It keeps no routing state of its own: the legs it
+// holds point at contacts and offers the engine named.
 //
 // Thread safety: everything runs on the control thread. The SIP and media threads' callbacks
 // (sip::Listener, media events) only post tasks to it through Hooks::task.
@@ -62,6 +70,8 @@ struct Stats {
   std::uint64_t ivr_calls = 0;    // of `calls`: answered into an IVR menu
   std::uint64_t announcements = 0;
   std::uint64_t turned_away = 0;  // farewell messages (queue closed, full, max wait; no input)
+  std::uint64_t callbacks_dialled = 0;    // INVITEs to the callback trunk
+  std::uint64_t callbacks_connected = 0;  // of those: answered and bridged to the agent
 };
 
 class Telephony : public control::Subscriber, public sip::Listener {
@@ -119,8 +129,9 @@ class Telephony : public control::Subscriber, public sip::Listener {
     const config::IvrMenu* menu = nullptr;
     const config::IvrChoice* collecting = nullptr;  // digits being collected for this choice
     std::string digits;
-    std::int64_t tries = 0;  // prompts replayed in this menu
-    bool callback = false;   // the Enqueue on its way is followed by a RequestCallback
+    std::int64_t tries = 0;         // prompts replayed in this menu
+    bool callback = false;          // the Enqueue on its way is followed by a RequestCallback
+    bool callback_offered = false;  // waiting: the queue offered a callback, key 1 takes it
     std::optional<core::EndReason> turned_away;  // ended by the engine while the Enqueue was on
                                                  // its way: its message plays on the reply
     Playing playing = Playing::kNone;
@@ -129,6 +140,19 @@ class Telephony : public control::Subscriber, public sip::Listener {
     std::string agent;
     std::uint32_t offer = 0;
     bool answered = false;
+    // the customer's leg of a callback (dialled through the trunk; `caller` is false)
+    bool outbound = false;
+  };
+
+  // A callback being carried out: the agent's leg, then the customer's.
+  struct Dialout {
+    std::uint64_t contact = 0;
+    std::string dial;  // the number sent to the trunk (rewritten)
+    std::string agent;
+    sip::LegId agent_leg = 0, customer_leg = 0;  // 0: none (yet, or any more)
+    bool dialling = false;   // the engine took the agent's answer: the customer is called
+    bool connected = false;  // the customer answered: bridged
+    bool reported = false;   // the engine has its end (CallbackResult not reached, or Hangup)
   };
 
   void Incoming(const sip::Incoming& call);
@@ -146,6 +170,12 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void StartEnqueue(Leg& leg, const std::string& queue, bool callback);
   void Waiting(Leg& leg);  // queued: hold music, the announcements' timer
   void Callback(Leg& leg);
+  // Whether an Enqueue's reply queued its contact as a callback (a full queue's when_full).
+  static bool QueuedAsCallback(const control::Reply& r);
+  // The caller's contact is a callback now: the thank-you, then hang up.
+  void TakenAsCallback(Leg& leg);
+  // The queue offers a waiting caller a callback (CallbackOffered): its message, key 1 takes it.
+  void OfferCallbackToCaller(std::uint64_t contact);
   // Queue
   void ArmAnnouncement(Leg& leg);
   void Announce(Leg& leg);
@@ -171,6 +201,20 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void MediaEvent(const media::Event& e);
 
   void Offer(const core::ContactOffered& o, const control::ContactContext* ctx);
+  // The agent's phone for an offer: registered, static [[phone]], or the Login device.
+  std::string PhoneOf(AgentId id, const std::string& agent) const;
+  // Callbacks (callback.cc).
+  void OfferCallback(const core::ContactOffered& o, const control::ContactContext* ctx);
+  void DialCustomer(Dialout& d);  // the engine took the agent's answer
+  void CustomerAnswered(Leg& leg, const std::string& sdp);
+  void CustomerFailed(Leg& leg, int status);
+  void CustomerGone(Leg& leg);         // BYE, no RTP, or the leg lost
+  void AgentLeftCallback(Dialout& d);  // the agent's leg ended (BYE, no RTP, lost)
+  void CallbackUnreached(Dialout& d, const std::string& why);  // CallbackResult not reached, once
+  void CallbackLegGone(const Leg& leg);  // a terminated leg leaves its Dialout (erased when empty)
+  Dialout* DialoutOf(std::uint64_t contact);
+  // A trunk dials callbacks and `number` can be dialled through it (not anonymous).
+  bool CanCallBack(const std::string& number) const;
   // The caller leg a contact's handle names (its decimal SIP leg id), 0 if none.
   static sip::LegId LegOfHandle(const std::string& handle);
   void EndAgentLeg(std::uint64_t contact, AgentId agent);
@@ -195,6 +239,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   std::unordered_set<std::string> follows_registration_;           // logged in while registered
   std::unordered_map<std::string, std::string> registered_;        // agent -> REGISTERed contact
   std::shared_ptr<const media::Clip> hold_music_;
+  std::shared_ptr<const media::Clip> ringback_;  // what the agent hears while a callback rings
+  const config::TrunkConfig* callback_trunk_ = nullptr;  // in config_; null: none
   std::unique_ptr<media::Engine> media_;
   std::unique_ptr<sip::Stack> sip_;
 
@@ -203,6 +249,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   std::unordered_map<std::uint64_t, sip::LegId> caller_of_contact_;
   // Agent legs by contact: ring-all rings several at once.
   std::unordered_map<std::uint64_t, std::vector<sip::LegId>> agents_of_contact_;
+  // Callbacks by contact: one per agent leg at most, so bounded like the legs (max_calls).
+  std::unordered_map<std::uint64_t, Dialout> dialouts_;
   Stats stats_;
 };
 

@@ -11,7 +11,7 @@ case's own caller number). Every process is bounded (-m, -timeout) and killed at
 wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
-        ivr announce turnaway
+        ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 
+from phone import PyPhone  # noqa: E402 (beside this file)
 from siplib import free_port, parse, status_of  # noqa: E402 (beside this file)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -328,8 +329,11 @@ def options_ok(server_port, timeout=1.0):
 
 # --- the suite --------------------------------------------------------------------------------
 
-AGENTS = ["sup1", "sup2", "sup3", "ring1", "ring2", "reg1"]  # declaration order = engine ids
+AGENTS = ["sup1", "sup2", "sup3", "ring1", "ring2", "reg1", "cb1"]  # declaration order = engine ids
 REALM, REG_PASSWORD = "switchboard", "s3cret-Pass"  # reg1's phone REGISTERs (digest, HA1)
+# The trunk callbacks go out through (a SIPp UAS): it challenges with these credentials
+# (tests/sip/uas_trunk_*.xml), and the number is rewritten 0... -> +33...
+TRUNK_USER, TRUNK_PASSWORD, TRUNK_FROM = "sbtrunk", "tr-Secret.42", "+33180000000"
 
 
 class Suite:
@@ -338,9 +342,13 @@ class Suite:
         self.tmp = tempfile.mkdtemp(prefix="sb-sip-")
         self.sip_port = free_port(tcp_too=True)
         self.phone = {a: free_port() for a in AGENTS}
+        self.trunk_port = free_port()
         self.store = os.path.join(self.tmp, "x.db")
         self.config = os.path.join(self.tmp, "sip.toml")
         self.records = os.path.join(self.tmp, "records.csv")
+        self.trunk_pw = os.path.join(self.tmp, "trunk.pw")
+        with open(self.trunk_pw, "w") as f:
+            f.write(TRUNK_PASSWORD + "\n")
         with open(self.records, "w") as f:
             f.write("id,name\n%s,Ivr Caller\n" % IVR_RECORD)
         self.procs = []
@@ -378,9 +386,29 @@ name = "desk"
 strategy = "longest_idle"
 offer_timeout = "5s"
 wrap_up = "0s"
+[[queue]]
+name = "callback"
+strategy = "longest_idle"
+offer_timeout = "5s"
+wrap_up = "0s"
+[[queue]]
+name = "cbfull"
+strategy = "longest_idle"
+offer_timeout = "5s"
+wrap_up = "0s"
+max_length = 1
+when_full = { action = "callback" }
+[[queue]]
+name = "cbwait"
+strategy = "longest_idle"
+offer_timeout = "5s"
+wrap_up = "0s"
+max_wait = "1s"
+when_max_wait = { action = "callback" }
 """
+        queue_of = {"sup": "support", "reg": "desk", "cb": "callback = 1, cbfull = 1, cbwait"}
         for a in AGENTS:
-            q = "support" if a.startswith("sup") else "desk" if a.startswith("reg") else "ringall"
+            q = queue_of.get(a.rstrip("0123456789"), "ringall")
             t += '[[agent]]\nname = "%s"\nqueues = { %s = 1 }\n' % (a, q)
         t += """
 [sip]
@@ -394,6 +422,15 @@ hold_music = "%s"
 [[trunk]]
 name = "loopback"
 allow = ["127.0.0.1"]
+[[trunk]]
+name = "carrier"
+outbound = "sip:127.0.0.1:%d"
+username = "%s"
+password_file = "%s"
+from_number = "%s"
+strip = "0"
+prefix = "+33"
+ring_timeout = "2s"
 [[number]]
 number = "support"
 queue = "support"
@@ -413,6 +450,12 @@ ivr = "main"
 number = "brief"
 queue = "brief"
 [[number]]
+number = "cbfull"
+queue = "cbfull"
+[[number]]
+number = "cbwait"
+queue = "cbwait"
+[[number]]
 number = "announce"
 queue = "hold"
 announce_every = "5s"
@@ -421,20 +464,21 @@ name = "main"
 prompt = ["vm-press.wav"]
 timeout = "1s"
 retries = 1
-choices = { "1" = { queue = "support" }, "2" = { collect = "id", then_queue = "hold", max_digits = 8 }, "3" = { menu = "sub" } }
+choices = { "1" = { queue = "support" }, "2" = { collect = "id", then_queue = "hold", max_digits = 8 }, "3" = { menu = "sub" }, "9" = { callback = true, queue = "callback" } }
 [[sip.ivr]]
 name = "sub"
 prompt = ["beep.wav"]
 choices = { "0" = { menu = "main" } }
 default = { queue = "hold" }
-""" % (self.sip_port, RTP_PORTS, HOLD_MUSIC)
+""" % (self.sip_port, RTP_PORTS, HOLD_MUSIC, self.trunk_port, TRUNK_USER, self.trunk_pw,
+       TRUNK_FROM)
         # reg1 has no fixed address: its phone registers with the password behind this HA1.
         ha1 = hashlib.md5(("reg1:%s:%s" % (REALM, REG_PASSWORD)).encode()).hexdigest()
         t += '[[phone]]\nagent = "reg1"\nha1 = "%s"\nready = true\n' % ha1
-        # support agents start logged out: each case sets who is ready, and in which order.
+        # support (and callback) agents start logged out: each case sets who is ready, and when.
         for a in [a for a in AGENTS if not a.startswith("reg")]:
             t += '[[phone]]\nagent = "%s"\ncontact = "sip:%s@127.0.0.1:%d"\nready = %s\n' % (
-                a, a, self.phone[a], "false" if a.startswith("sup") else "true")
+                a, a, self.phone[a], "false" if a.startswith(("sup", "cb")) else "true")
         return t
 
     def caller_number(self):
@@ -1318,6 +1362,236 @@ def case_turnaway(s):
         c.close()
 
 
+def request_callback(s, num):
+    """A caller to `ivr` presses 9 (callback into queue `callback`, whose agent cb1 is logged out):
+    the thank-you plays and the server hangs up; the contact stays waiting. True if so."""
+    s.server.call({"op": "logout", "agent": "cb1"})
+    before = s.live_contacts()
+    c = RtpCaller(s, num, "ivr")
+    try:
+        if not check("caller: INVITE to ivr answered 200", c.call() == 200 and c.remote):
+            return False
+        c.drain(0.3)
+        c.keys("9")
+        end = time.time() + 8
+        while time.time() < end and not c.bye_from_server:
+            c.drain(0.1)
+        waiting = s.live_contacts() - before
+        return check("caller: key 9 -> the server hangs up; the callback waits (contacts %s)" %
+                     sorted(waiting), c.bye_from_server and len(waiting) == 1 and
+                     s.cdr(num, 0.1) is None)
+    finally:
+        c.close()
+
+
+def digest_ok(header, method, user, password):
+    """Whether a Digest (Proxy-)Authorization header value answers its challenge for `password`
+    (RFC 2617 MD5, without qop: what the trunk scenarios offer)."""
+    f = dict(re.findall(r'(\w+)="?([^",]*)"?', header or ""))
+    if f.get("username") != user or not f.get("response"):
+        return False
+    md5 = lambda t: hashlib.md5(t.encode()).hexdigest()  # noqa: E731
+    ha1 = md5("%s:%s:%s" % (user, f.get("realm", ""), password))
+    ha2 = md5("%s:%s" % (method, f.get("uri", "")))
+    return f["response"] == md5("%s:%s:%s" % (ha1, f.get("nonce", ""), ha2))
+
+
+def trunk(s, scenario):
+    p = s.sipp("trunk", scenario, ["-rtp_echo"], port=s.trunk_port, timeout=15)
+    p.wait_bound()
+    return p
+
+
+def case_callback(s):
+    """16. Callback dialled: a caller asks for a callback in the IVR and is hung up on; cb1 becomes
+    ready, its phone (Python) rings with From "Callback" <the caller's number>, answers and hears
+    ringback; the server dials the customer through the trunk (SIPp: 401, then checks the digest,
+    answers, echoes RTP), bridges: cb1's own RTP comes back echoed; cb1 hangs up -> the trunk gets
+    BYE; CDR completed by cb1."""
+    num = s.caller_number()
+    if not request_callback(s, num):
+        return
+    tr = trunk(s, "uas_trunk_answer.xml")
+    ph = PyPhone(s.phone["cb1"])
+    try:
+        check("cb1 becomes ready", s.make_ready("cb1"))
+        inv = ph.wait_invite(5)
+        if not check("cb1's phone rings", inv is not None):
+            return
+        frm = ph.from_header()
+        check("  From is \"Callback\" <sip:%s@...> (%s)" % (num, frm),
+              frm.startswith('"Callback" <sip:%s@' % num))
+        check("  To the agent (Request-URI user %s)" % ph.request_user(), ph.request_user() == "cb1")
+        check("cb1 answers (200, ACK)", ph.answer())
+        ph.run(6, until=lambda p: p.echoed >= 25)
+        check("cb1 hears ringback while the customer rings (%d packets before the bridge)" %
+              ph.other_before_echo, ph.other_before_echo >= 10)
+        check("cb1's own audio comes back from the customer's phone across the bridge (%d "
+              "echoed)" % ph.echoed, ph.echoed >= 25)
+        check("cb1 hangs up (BYE answered 200)", ph.bye() == 200)
+        rc = tr.wait(5)
+        check("trunk: From %s, To +33%s (rewritten), challenged, digest accepted" % (TRUNK_FROM,
+                                                                                    num[1:]),
+              tr.has("FROM=%s TO=+33%s" % (TRUNK_FROM, num[1:])) and tr.has("CHALLENGED") and
+              tr.has("AUTH-OK user=%s" % TRUNK_USER), tr.describe())
+        check("trunk: connected, then the server's BYE after cb1's (exit 0)",
+              rc == 0 and tr.has("CONNECTED") and tr.has("BYE-FROM-SERVER"), tr.describe())
+        check("store: the callback ended completed, handled by cb1",
+              s.cdr(num) == ("completed", "cb1"), s.cdr(num, 0.1))
+        check("the trunk password is not in the server's log",
+              not s.log_lines(TRUNK_PASSWORD))
+    finally:
+        ph.close()
+        s.server.call({"op": "logout", "agent": "cb1"})
+
+
+def case_callback_busy(s):
+    """17. Callback to a busy line: cb1 (SIPp) answers; the trunk (a proxy) challenges with 407,
+    then answers 486:
+    the server hangs cb1 up and the engine ends the callback callback_unreached. The caller's
+    number has visual separators (06-000.NNNNN): the trunk is sent digits only."""
+    plain = s.caller_number()
+    num = plain[:2] + "-" + plain[2:5] + "." + plain[5:]
+    if not request_callback(s, num):
+        return
+    tr = trunk(s, "uas_trunk_busy.xml")
+    agent = s.agent("cb1", "uas_answer.xml")
+    try:
+        check("cb1 becomes ready", s.make_ready("cb1"))
+        rc_tr, rc_agent = finish([tr, agent], 8)
+        check("cb1: rung with the caller's number (digits only), answered, then the server's BYE",
+              agent.has("FROM=%s TO=cb1" % plain) and agent.has("CONNECTED") and
+              agent.has("BYE-FROM-SERVER"), agent.describe())
+        dialled = "FROM=%s TO=+33%s" % (TRUNK_FROM, plain[1:])
+        auth = next((m[len("PROXY-AUTH "):] for m in tr.markers() if m.startswith("PROXY-AUTH ")),
+                    None)
+        check("trunk: To +33%s (separators dropped), 407 answered with a Proxy-Authorization "
+              "that is right for the password, 486 ACKed (exit 0)" % plain[1:],
+              rc_tr == 0 and tr.has(dialled) and digest_ok(auth, "INVITE", TRUNK_USER,
+                                                           TRUNK_PASSWORD) and
+              tr.has("BUSY-ACKED"), tr.describe())
+        check("  (and the check refuses another password)",
+              not digest_ok(auth, "INVITE", TRUNK_USER, TRUNK_PASSWORD + "x"))
+        check("store: callback_unreached, by cb1", s.cdr(num) == ("callback_unreached", "cb1"),
+              s.cdr(num, 0.1))
+    finally:
+        s.server.call({"op": "logout", "agent": "cb1"})
+
+
+def case_callback_noanswer(s):
+    """18. Callback nobody picks up: the trunk rings (180) and never answers; after the trunk's
+    ring_timeout (2 s) the server CANCELs it, hangs cb1 up; CDR callback_unreached."""
+    num = s.caller_number()
+    if not request_callback(s, num):
+        return
+    tr = trunk(s, "uas_noanswer.xml")
+    ph = PyPhone(s.phone["cb1"])
+    try:
+        check("cb1 becomes ready", s.make_ready("cb1"))
+        check("cb1's phone rings and answers", ph.wait_invite(5) is not None and ph.answer())
+        t_invite = tr.wait_marker("FROM=", 3)
+        ph.run(6)
+        t_cancel = tr.wait_marker("CANCELLED", 3)
+        ring = (t_cancel - t_invite) if t_invite and t_cancel else None
+        check("trunk: CANCELled after ringing ~2 s (%s s)" % ("%.1f" % ring if ring else "-"),
+              ring is not None and 1.5 <= ring <= 3.5, tr.describe())
+        check("cb1: the server hangs up (BYE), having played ringback (%d packets)" % ph.other,
+              ph.bye_from_server and ph.other >= 50)
+        check("store: callback_unreached, by cb1", s.cdr(num) == ("callback_unreached", "cb1"),
+              s.cdr(num, 0.1))
+    finally:
+        ph.close()
+        s.server.call({"op": "logout", "agent": "cb1"})
+
+
+def case_callback_full(s):
+    """19. A full queue takes callers as callbacks (cbfull: max_length 1, when_full = callback):
+    the first caller waits; the second hears the thank-you and is hung up on, then leaves the
+    queue as a callback; the first hangs up (abandoned); cb1 becomes ready and the second caller
+    is dialled back through the trunk and bridged; the customer hangs up first, then the server
+    hangs cb1 up (CDR completed by cb1)."""
+    s.server.call({"op": "logout", "agent": "cb1"})
+    first, second = s.caller_number(), s.caller_number()
+    a, b = RtpCaller(s, first, "cbfull"), RtpCaller(s, second, "cbfull")
+    ph = None
+    try:
+        check("first caller: answered (200), waits", a.call() == 200)
+        a.drain(0.3)
+        check("second caller: answered (200)", b.call() == 200)
+        end = time.time() + 8
+        while time.time() < end and not b.bye_from_server:
+            b.drain(0.1)
+        a.drain(0.1)
+        check("second caller: the server hangs up (the thank-you); the first still waits",
+              b.bye_from_server and not a.bye_from_server)
+        bye = a.bye()
+        check("first caller hangs up: abandoned", bye is not None and
+              s.cdr(first) == ("abandoned", None), s.cdr(first, 0.1))
+        tr = trunk(s, "uas_trunk_answer.xml")
+        ph = PyPhone(s.phone["cb1"])
+        check("cb1 becomes ready", s.make_ready("cb1"))
+        check("cb1's phone rings with \"Callback\" and the second caller's number, answers",
+              ph.wait_invite(5) is not None and
+              ph.from_header().startswith('"Callback" <sip:%s@' % second) and ph.answer(),
+              ph.from_header())
+        ph.run(6)  # until the server hangs up, after the customer (3 s in)
+        check("cb1's audio comes back across the bridge (%d echoed)" % ph.echoed, ph.echoed >= 50)
+        rc = tr.wait(3)
+        check("the customer hangs up (trunk BYE answered 200), then the server hangs cb1 up",
+              rc == 0 and tr.has("BYE-SENT") and ph.bye_from_server, tr.describe())
+        check("trunk: the second caller's number dialled, digest accepted",
+              tr.has("FROM=%s TO=+33%s" % (TRUNK_FROM, second[1:])) and
+              tr.has("AUTH-OK user=%s" % TRUNK_USER), tr.describe())
+        check("store: the callback completed by cb1", s.cdr(second) == ("completed", "cb1"),
+              s.cdr(second, 0.1))
+    finally:
+        a.close()
+        b.close()
+        if ph:
+            ph.close()
+        s.server.call({"op": "logout", "agent": "cb1"})
+
+
+def case_callback_offered(s):
+    """20. A queue offers a waiting caller a callback (cbwait: max_wait 1 s, when_max_wait =
+    callback): about 1 s in the music gives way to the offer ("press 1 ..."), the caller presses
+    1, hears the thank-you and is hung up on; the callback is dialled when cb1 is ready (the
+    trunk is busy: callback_unreached)."""
+    s.server.call({"op": "logout", "agent": "cb1"})
+    num = s.caller_number()
+    c = RtpCaller(s, num, "cbwait")
+    try:
+        if not check("caller: answered (200), hold music", c.call() == 200):
+            return
+        c.drain(0.5)
+        before = list(c.markers)
+        c.drain(1.5)
+        offer = [t for t in c.markers if t not in before]
+        check("the callback offer plays about 1 s in (a new playout)", len(offer) >= 1,
+              "markers %d -> %d" % (len(before), len(c.markers)))
+        c.keys("1")
+        end = time.time() + 8
+        while time.time() < end and not c.bye_from_server:
+            c.drain(0.1)
+        check("key 1: the thank-you, then the server hangs up", c.bye_from_server)
+        check("  no CDR yet: the callback waits", s.cdr(num, 0.3) is None)
+    finally:
+        c.close()
+    tr = trunk(s, "uas_trunk_busy.xml")
+    agent = s.agent("cb1", "uas_answer.xml")
+    try:
+        check("cb1 becomes ready", s.make_ready("cb1"))
+        rc_tr, rc_agent = finish([tr, agent], 8)
+        check("cb1 rung with the caller's number; the trunk dialled it (busy)",
+              agent.has("FROM=%s TO=cb1" % num) and
+              tr.has("FROM=%s TO=+33%s" % (TRUNK_FROM, num[1:])) and tr.has("BUSY-ACKED"),
+              "%s / %s" % (agent.describe(), tr.describe()))
+        check("store: callback_unreached, by cb1", s.cdr(num) == ("callback_unreached", "cb1"),
+              s.cdr(num, 0.1))
+    finally:
+        s.server.call({"op": "logout", "agent": "cb1"})
+
+
 def case_options(s):
     """10. SIPp OPTIONS -> 200 with an Allow header naming INVITE, ACK, BYE, CANCEL, OPTIONS."""
     c = s.sipp("options", "uac_options.xml", ["%s:%d" % (LO, s.sip_port), "-s", "support",
@@ -1333,7 +1607,9 @@ CASES = [("options", case_options), ("noack", case_noack_start), ("answered", ca
          ("abandoned", case_abandoned), ("noanswer", case_noanswer), ("busy", case_busy),
          ("ringall", case_ringall), ("cancel", case_cancel), ("refused", case_refused),
          ("malformed", case_malformed), ("register", case_register), ("reinvite", case_reinvite), ("ivr", case_ivr),
-         ("announce", case_announce), ("turnaway", case_turnaway)]
+         ("announce", case_announce), ("turnaway", case_turnaway), ("callback", case_callback),
+         ("cbbusy", case_callback_busy), ("cbnoanswer", case_callback_noanswer),
+         ("cbfull", case_callback_full), ("cboffer", case_callback_offered)]
 
 
 def main():
