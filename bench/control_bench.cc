@@ -170,6 +170,25 @@ void BM_Restore(benchmark::State& state) {
 }
 BENCHMARK(BM_Restore)->Unit(benchmark::kMillisecond);
 
+// A SIGHUP on the large center: one queue's wrap-up changes (every iteration flips it), applied
+// to the running engine with every contact kept (Controller::Reconfigure: the state carried over
+// into indexes built from the new settings, the waiting contacts' timers set again).
+void BM_Reconfigure(benchmark::State& state) {
+  static Large large;
+  core::EngineSettings a = large.ctl->engine().settings();
+  core::EngineSettings b = a;
+  b.queues[0].wrap_up = a.queues[0].wrap_up + 5s;
+  std::uint64_t version = 1;
+  Time now = large.ctl->engine().now();
+  for (auto _ : state) {
+    now += 1ms;
+    const Status st = large.ctl->Reconfigure(version % 2 ? b : a, ++version, now);
+    if (!st.ok()) state.SkipWithError(st.message().c_str());
+  }
+  state.counters["contacts"] = static_cast<double>(large.ctl->engine().contacts());
+}
+BENCHMARK(BM_Reconfigure)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 }  // namespace sb
 

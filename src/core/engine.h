@@ -48,6 +48,10 @@ class Engine {
   // settings that only add agents and queues at the end) and the events that followed gives an
   // engine that continues exactly as this one would. Pure: no I/O.
   std::string Snapshot() const;
+  // The same, appended to `out` (a checkpoint written into one buffer, without a copy), and
+  // about how many bytes it takes.
+  void SnapshotTo(std::string& out) const;
+  std::size_t SnapshotSizeHint() const;
   // Rebuilds from a Snapshot() and the events appended after it (see Replay for `resolver`).
   // InvalidArgument if the bytes are damaged or name agents or queues the settings lack (by id
   // and name).

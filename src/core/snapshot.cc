@@ -32,7 +32,16 @@ namespace internal {
 
 std::string EncodeState(const State& s) {
   std::string out;
-  out.reserve(64 + s.agents.size() * 96 + s.contacts.size() * 96);
+  EncodeStateTo(s, out);
+  return out;
+}
+
+std::size_t EncodedSizeHint(const State& s) {
+  return 64 + s.agents.size() * 96 + s.contacts.size() * 96 + s.timers.size() * 24;
+}
+
+void EncodeStateTo(const State& s, std::string& out) {
+  out.reserve(out.size() + EncodedSizeHint(s));
   ByteWriter w(out);
   out.append(kMagic);
   w.Put<std::uint32_t>(static_cast<std::uint32_t>(s.agents.size()));
@@ -104,7 +113,6 @@ std::string EncodeState(const State& s) {
     w.Put(t.id);
     w.Put(t.seq);
   }
-  return out;
 }
 
 Status DecodeState(State& s, std::string_view bytes, bool check_names) {
@@ -264,6 +272,10 @@ Status DecodeState(State& s, std::string_view bytes, bool check_names) {
 }  // namespace internal
 
 std::string Engine::Snapshot() const { return internal::EncodeState(*state_); }
+
+void Engine::SnapshotTo(std::string& out) const { internal::EncodeStateTo(*state_, out); }
+
+std::size_t Engine::SnapshotSizeHint() const { return internal::EncodedSizeHint(*state_); }
 
 Result<std::unique_ptr<Engine>> Engine::Restore(EngineSettings settings, std::string_view bytes,
                                                 std::span<const Event> after,

@@ -193,6 +193,8 @@ void ApplyFallback(State& s, ContactRt& c, const Fallback& f, DeflectCause cause
 // snapshot.cc: the runtime state as bytes, and back into a state built (BuildIndexes) from its
 // settings. check_names: the settings must name agents and queues as the bytes do.
 std::string EncodeState(const State& s);
+void EncodeStateTo(const State& s, std::string& out);  // appends
+std::size_t EncodedSizeHint(const State& s);
 Status DecodeState(State& s, std::string_view bytes, bool check_names);
 // engine_reconfigure.cc. PrepareSuccessor validates and completes (reasons) the settings that
 // are to follow s.settings: ids kept, nothing retired that is still in use (idle_retired: ready
