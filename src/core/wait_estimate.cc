@@ -6,6 +6,23 @@
 #include "core/internal/state.h"
 
 namespace sb::core {
+namespace {
+
+constexpr double kZ90 = 1.2816;  // the standard normal's 90th percentile
+
+// The quantile at normal deviate `z` of a gamma distribution with this mean and variance, by
+// Wilson and Hilferty (1931): the cube root of a gamma variable is nearly normal. Its 10th and
+// 90th percentiles are within 0.01 of the exact ones in probability for shapes (mean^2 / var) of
+// 1 and more, and a sum of exponential steps has a shape of at least 1: exactly 1 for a single
+// step, where a lognormal of the same mean and variance covers only 66 % between its 10th and
+// 90th percentiles.
+double GammaQuantile(double mean, double var, double z) {
+  const double c = var / (9 * mean * mean);  // 1 / (9 * shape)
+  const double root = std::max(0.0, 1 - c + z * std::sqrt(c));
+  return mean * root * root * root;
+}
+
+}  // namespace
 
 WaitEstimate EstimateWait(const WaitModel& m, std::uint32_t ahead) {
   const double service_rate = m.agents / std::max(m.handle_seconds, 1.0);
@@ -21,13 +38,10 @@ WaitEstimate EstimateWait(const WaitModel& m, std::uint32_t ahead) {
     mean += 1.0 / rate;
     var += 1.0 / (rate * rate);
   }
-  // Lognormal with the same mean and variance; z(0.9) = 1.2816.
-  const double sigma2 = std::log1p(var / (mean * mean));
-  const double mu = std::log(mean) - sigma2 / 2;
-  const double sigma = std::sqrt(sigma2);
-  return {FromSeconds(mean + m.answer_seconds),
-          FromSeconds(std::exp(mu - 1.2816 * sigma) + m.answer_seconds),
-          FromSeconds(std::exp(mu + 1.2816 * sigma) + m.answer_seconds)};
+  const double low = GammaQuantile(mean, var, -kZ90);
+  const double high = GammaQuantile(mean, var, kZ90);
+  return {FromSeconds(mean + m.answer_seconds), FromSeconds(low + m.answer_seconds),
+          FromSeconds(high + m.answer_seconds)};
 }
 
 namespace internal {
