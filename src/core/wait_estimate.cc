@@ -40,7 +40,8 @@ WaitEstimate EstimateWait(const WaitModel& m, std::uint32_t ahead) {
   double mean = 0;
   double var = 0;
   for (std::uint32_t j = 0; j <= ahead; ++j) {
-    const double rate = service_rate + j * m.abandon_rate;
+    // j + 1: the caller's own patience too (see the header).
+    const double rate = service_rate + (j + 1) * m.abandon_rate;
     mean += 1.0 / rate;
     var += 1.0 / (rate * rate);
   }

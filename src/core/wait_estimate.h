@@ -5,8 +5,11 @@
 // predictor of Whitt (1999) with abandonment (Ibrahim & Whitt, 2009): a contact with k callers
 // ahead needs k + 1 departures from the head; with N agents serving the queue at rate mu each
 // and each caller ahead abandoning at rate theta, the j-th step takes an exponential time of
-// rate N*mu + j*theta. The wait is a sum of independent exponentials:
-//   mean = sum_{j=0..k} 1 / (N mu + j theta),  var = sum 1 / (N mu + j theta)^2,
+// rate N*mu + j*theta. The estimate is the wait of a caller who is answered (the only waits a
+// center can score): with patience exponential at rate theta, the waits that a caller's patience
+// outlasts are again such a sum, each rate raised by theta, as if the caller were one more
+// contact ahead who may leave. The wait is a sum of independent exponentials:
+//   mean = sum_{j=1..k+1} 1 / (N mu + j theta),  var = sum 1 / (N mu + j theta)^2,
 // and the band is the 10th..90th percentile of a gamma distribution with that mean and variance
 // (exact for theta = 0, where the sum is Erlang; a lognormal band, used before, covered only 66 %
 // of a single exponential step and 72 % of the simulated demo's callers who queued). The variance
