@@ -24,7 +24,7 @@ struct Scenario {
   // break together; otherwise every agent is on duty all day.
   bool shifts = false;
   Duration length = 8h;
-  int replications = 2;
+  int replications = 12;
 };
 
 SimSettings Build(const Scenario& c) {
@@ -112,6 +112,33 @@ TEST(Estimate, DISABLED_Survey) {
     auto r = sim::Run(Build(c));
     ASSERT_TRUE(r.ok()) << c.name << ": " << r.status().ToString();
     Print(c.name, r->summary);
+  }
+}
+
+// The band holds 80 % of the waits of the callers who queue (those who hear it), within 4 points
+// (about 3 standard errors over these runs' 3,000 to 14,000 queued callers), and the error is
+// held to 1.4 times the value measured (bench/RESULTS.md, "Wait estimate accuracy"). Checked:
+// the lognormal band used before fails the first two (0.73, 0.75), the band without the learnt
+// rate's uncertainty fails the third (0.74), a band of half the width or an estimate 1.5 times
+// too long fails the first two.
+TEST(Estimate, BandCoversEightyPercentOfQueuedCallers) {
+  struct Expected {
+    Scenario scenario;
+    double queued_mae;  // seconds, as measured
+  };
+  const Distribution lognormal{Distribution::Kind::kLognormal, 300s, 0.8};
+  for (const Expected& e : {Expected{{"mmnm_n10", 10, 9.5, kExp60, 90}, 7.1},
+                            Expected{{"breaks_n30", 30, 25.0, lognormal, 240, true}, 17.1},
+                            Expected{{"mmn_n100", 100, 92.0, kExp60, 0, false, 2h}, 1.7}}) {
+    Scenario c = e.scenario;
+    c.replications = 4;
+    auto r = sim::Run(Build(c));
+    ASSERT_TRUE(r.ok()) << c.name;
+    const SimSummary& m = r->summary;
+    Print(c.name, m);
+    EXPECT_GT(m.queued_band_coverage.mean, 0.76) << c.name;
+    EXPECT_LT(m.queued_band_coverage.mean, 0.84) << c.name;
+    EXPECT_LT(m.queued_wait_mae.mean, 1.4 * e.queued_mae) << c.name;
   }
 }
 
