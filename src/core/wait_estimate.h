@@ -19,6 +19,11 @@
 // N counts staffed agents (not those on their way to a break or logout), each shared agent in
 // proportion to the queues it serves that have callers waiting; mu and theta are learnt from the
 // queue's recent handle times and abandons.
+// With a staffing plan (Engine::SetStaffingPlan: shifts less their breaks, as a schedule or the
+// simulator knows them), agents planned to come on duty or to leave during the wait change N at
+// those times: the mean and both ends of the band, as work (agent-seconds at today's N), are
+// mapped through the planned N over time (exact for Poisson departures; abandons are taken as
+// at today's N). Without a plan, today's N holds for the whole wait.
 
 #include <cstdint>
 
@@ -31,6 +36,13 @@ struct WaitModel {
   double handle_seconds = 300;  // mean talk + wrap-up
   double abandon_rate = 0;      // per second, per waiting caller
   double answer_seconds = 0;    // an agent's time from ring to answer, added to every wait
+};
+
+// A stretch of time an agent is planned to be on duty: part of a shift between its breaks.
+struct PlannedDuty {
+  AgentId agent;
+  Time start;
+  Time end;
 };
 
 // The estimate for a contact with `ahead` callers in front of it.

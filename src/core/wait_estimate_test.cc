@@ -7,6 +7,8 @@
 
 #include <cmath>
 
+#include "core/testing/harness.h"
+
 namespace sb::core {
 namespace {
 
@@ -62,6 +64,71 @@ TEST(WaitModel, TheCallersOwnPatienceShortensTheWaitOfThoseAnswered) {
   EXPECT_EQ(ring.mean - none.mean, 4s);
   EXPECT_EQ(ring.low - none.low, 4s);
   EXPECT_EQ(ring.high - none.high, 4s);
+}
+
+// One agent, a1, on a call (300 s expected handle time, no ring time, no abandons) and one
+// caller waiting behind it.
+struct OneBusyAgent {
+  testing::CoreHarness h;
+  OneBusyAgent() {
+    EXPECT_TRUE(h.Login("a1").ok());
+    EXPECT_TRUE(h.Enqueue(100, "sales").ok());
+    EXPECT_TRUE(h.Accept(100, "a1").ok());
+    EXPECT_TRUE(h.Enqueue(1, "sales").ok());
+  }
+  WaitEstimate Estimate() { return h.engine().EstimateWait(ContactId{1}).value(); }
+  AgentId Agent(const char* name) { return h.agent(name); }
+};
+
+TEST(StaffingPlan, AnAgentPlannedToComeOnDutyTakesTheCallerWhenItComes) {
+  OneBusyAgent x;
+  EXPECT_EQ(x.Estimate().mean, 300s);  // no plan: a1 alone, the whole wait
+  const Time now = x.h.now();
+  const PlannedDuty plan[] = {{x.Agent("a1"), now - 1h, now + 8h},
+                              {x.Agent("a2"), now + 60s, now + 8h}};
+  x.h.engine().SetStaffingPlan(plan);
+  // a2 comes at 60 s and takes the caller then, unless a1 is done first.
+  const WaitEstimate e = x.Estimate();
+  EXPECT_EQ(e.mean, 60s);
+  EXPECT_EQ(e.high, 60s);
+  EXPECT_GT(e.low, 0s);
+  EXPECT_LT(e.low, 60s);
+  // A plan the agents' states contradict counts for nothing: a2 is planned on duty from now,
+  // but has not logged in, and a3's planned duty ended.
+  const PlannedDuty late[] = {{x.Agent("a2"), now - 10s, now + 8h},
+                              {x.Agent("a3"), now - 8h, now - 1s}};
+  x.h.engine().SetStaffingPlan(late);
+  EXPECT_EQ(x.Estimate().mean, 300s);
+}
+
+TEST(StaffingPlan, AnAgentPlannedToLeaveServesUntilThen) {
+  testing::CoreHarness h;
+  ASSERT_TRUE(h.Login("a1").ok());
+  ASSERT_TRUE(h.Login("a2").ok());
+  for (std::uint64_t c : {100, 101}) ASSERT_TRUE(h.Enqueue(c, "sales").ok());
+  ASSERT_TRUE(h.Accept(100, h.OfferedTo(100)).ok());
+  ASSERT_TRUE(h.Accept(101, h.OfferedTo(101)).ok());
+  ASSERT_TRUE(h.Enqueue(1, "sales").ok());
+  EXPECT_EQ(h.engine().EstimateWait(ContactId{1})->mean, 150s);  // two agents
+  const PlannedDuty plan[] = {{h.agent("a1"), h.now() - 1h, h.now() + 8h},
+                              {h.agent("a2"), h.now() - 1h, h.now() + 30s}};
+  h.engine().SetStaffingPlan(plan);
+  // 300 agent-seconds of work: 60 by the time a2 leaves at 30 s, the rest by a1 alone.
+  EXPECT_EQ(h.engine().EstimateWait(ContactId{1})->mean, 30s + 240s);
+}
+
+TEST(StaffingPlan, IsNotInACheckpointAndIsGivenAgainAfterRestore) {
+  OneBusyAgent x;
+  const Time now = x.h.now();
+  const PlannedDuty plan[] = {{x.Agent("a2"), now + 60s, now + 8h}};
+  x.h.engine().SetStaffingPlan(plan);
+  ASSERT_EQ(x.Estimate().mean, 60s);
+  auto restored = Engine::Restore(x.h.settings(), x.h.engine().Snapshot(), {});
+  ASSERT_TRUE(restored.ok());
+  EXPECT_EQ((*restored)->EstimateWait(ContactId{1})->mean, 300s);
+  (*restored)->SetStaffingPlan(plan);
+  EXPECT_EQ((*restored)->EstimateWait(ContactId{1})->mean, 60s);
+  EXPECT_EQ((*restored)->StateDigest(), x.h.engine().StateDigest());
 }
 
 }  // namespace
