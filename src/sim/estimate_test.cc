@@ -25,6 +25,7 @@ struct Scenario {
   bool shifts = false;
   Duration length = 8h;
   int replications = 12;
+  bool plan_known = true;  // SimSettings::plan_known
 };
 
 SimSettings Build(const Scenario& c) {
@@ -57,6 +58,7 @@ SimSettings Build(const Scenario& c) {
   s.streams = {st};
   s.length = c.length;
   s.replications = c.replications;
+  s.plan_known = c.plan_known;
   s.seed = 77;
   return s;
 }
@@ -82,6 +84,7 @@ SimSettings SmallWithPatience() {
 }
 
 const Distribution kExp60{Distribution::Kind::kExponential, 60s, 1};
+const Distribution kLognormal300{Distribution::Kind::kLognormal, 300s, 0.8};
 
 std::vector<Scenario> Scenarios() {
   return {
@@ -92,7 +95,8 @@ std::vector<Scenario> Scenarios() {
       {"mmnm_n50", 50, 52.0, kExp60, 60},
       {"lognormal_cv0.5", 20, 18.0, {Distribution::Kind::kLognormal, 300s, 0.5}, 180},
       {"lognormal_cv1.5", 20, 18.0, {Distribution::Kind::kLognormal, 300s, 1.5}, 180},
-      {"breaks_n30", 30, 25.0, {Distribution::Kind::kLognormal, 300s, 0.8}, 240, true},
+      {"breaks_n30", 30, 25.0, kLognormal300, 240, true},
+      {"breaks_n30_no_plan", 30, 25.0, kLognormal300, 240, true, 8h, 12, false},
   };
 }
 
@@ -116,19 +120,19 @@ TEST(Estimate, DISABLED_Survey) {
 }
 
 // The band holds 80 % of the waits of the callers who queue (those who hear it), within 4 points
-// (about 3 standard errors over these runs' 3,000 to 14,000 queued callers), and the error is
-// held to 1.4 times the value measured (bench/RESULTS.md, "Wait estimate accuracy"). Checked:
-// the lognormal band used before fails the first two (0.73, 0.75), the band without the learnt
-// rate's uncertainty fails the third (0.74), a band of half the width or an estimate 1.5 times
-// too long fails the first two.
+// below and 6 above (about 3 and 4 standard errors over these runs' 3,000 to 14,000 queued
+// callers; handle times less variable than exponential ones, as in breaks_n30 and the demo,
+// give some 83 %), and the error is held to 1.4 times the value measured (bench/RESULTS.md,
+// "Wait estimate accuracy"). Checked: the lognormal band used before fails the first two (0.73,
+// 0.75), the band without the learnt rate's uncertainty fails the third (0.74), a band of half
+// the width or an estimate 1.5 times too long fails the first two.
 TEST(Estimate, BandCoversEightyPercentOfQueuedCallers) {
   struct Expected {
     Scenario scenario;
     double queued_mae;  // seconds, as measured
   };
-  const Distribution lognormal{Distribution::Kind::kLognormal, 300s, 0.8};
   for (const Expected& e : {Expected{{"mmnm_n10", 10, 9.5, kExp60, 90}, 7.1},
-                            Expected{{"breaks_n30", 30, 25.0, lognormal, 240, true}, 17.1},
+                            Expected{{"breaks_n30", 30, 25.0, kLognormal300, 240, true}, 15.5},
                             Expected{{"mmn_n100", 100, 92.0, kExp60, 0, false, 2h}, 1.7}}) {
     Scenario c = e.scenario;
     c.replications = 4;
@@ -137,9 +141,23 @@ TEST(Estimate, BandCoversEightyPercentOfQueuedCallers) {
     const SimSummary& m = r->summary;
     Print(c.name, m);
     EXPECT_GT(m.queued_band_coverage.mean, 0.76) << c.name;
-    EXPECT_LT(m.queued_band_coverage.mean, 0.84) << c.name;
+    EXPECT_LT(m.queued_band_coverage.mean, 0.86) << c.name;
     EXPECT_LT(m.queued_wait_mae.mean, 1.4 * e.queued_mae) << c.name;
   }
+}
+
+// Told the shifts and breaks ahead (Engine::SetStaffingPlan), the estimate counts on the agents
+// who come back during a wait: the queued callers' error drops from 17.1 s to 15.5 s here, and
+// from 74.8 s to 7 s for the demo's callers during whose wait more agents came on duty.
+TEST(Estimate, KnowingTheShiftsAndBreaksLowersTheError) {
+  Scenario c{"breaks_n30", 30, 25.0, kLognormal300, 240, true};
+  c.replications = 4;
+  auto known = sim::Run(Build(c));
+  c.plan_known = false;
+  auto unknown = sim::Run(Build(c));
+  ASSERT_TRUE(known.ok() && unknown.ok());
+  EXPECT_LT(known->summary.queued_wait_mae.mean, 0.95 * unknown->summary.queued_wait_mae.mean);
+  EXPECT_LT(known->summary.wait_mae.mean, 0.95 * unknown->summary.wait_mae.mean);
 }
 
 }  // namespace
