@@ -21,9 +21,12 @@
 // queue's recent handle times and abandons.
 // With a staffing plan (Engine::SetStaffingPlan: shifts less their breaks, as a schedule or the
 // simulator knows them), agents planned to come on duty or to leave during the wait change N at
-// those times: the mean and both ends of the band, as work (agent-seconds at today's N), are
-// mapped through the planned N over time (exact for Poisson departures; abandons are taken as
-// at today's N). Without a plan, today's N holds for the whole wait.
+// those times. The mean and both ends of the band, as work (agent-seconds at today's N), are
+// mapped through the planned N over time; an agent coming on duty also takes a waiting caller at
+// once, so the departures still needed drop by one there (abandons are taken as at today's N).
+// Without a plan, today's N holds for the whole wait.
+// Simulated (bench/RESULTS.md, "Wait estimate accuracy"): the band holds 79-84 % of queued
+// callers' waits across the simulator's scenarios and 84 % in the demo day.
 
 #include <cstdint>
 
