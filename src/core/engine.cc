@@ -165,6 +165,10 @@ Result<WaitEstimate> Engine::EstimateWait(ContactId id) const {
   return internal::EstimateAt(*state_, state_->contacts.at(id).queue, position);
 }
 
+void Engine::SetStaffingPlan(std::span<const PlannedDuty> plan) {
+  internal::SetStaffingPlan(*state_, plan);
+}
+
 AgentState Engine::agent_state(AgentId a) const {
   return a.value < state_->agents.size() ? state_->agents[a.value].state : AgentState::kLoggedOut;
 }

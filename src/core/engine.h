@@ -20,6 +20,7 @@
 #include "core/events.h"
 #include "core/inputs.h"
 #include "core/settings.h"
+#include "core/wait_estimate.h"
 
 namespace sb::core {
 
@@ -86,6 +87,11 @@ class Engine {
 
   // The expected wait of a waiting contact from now, with an 80 % band (see wait_estimate.h).
   Result<WaitEstimate> EstimateWait(ContactId contact) const;
+  // The agents' planned time on duty, which the wait estimate uses (wait_estimate.h); replaces
+  // any earlier plan, unknown agents are ignored. Like the settings it is the owner's to give,
+  // not state: neither the event log nor a checkpoint holds it, so set it again after Replay or
+  // Restore. It changes no decision, only the estimates announced from then on.
+  void SetStaffingPlan(std::span<const PlannedDuty> plan);
   // Place of a waiting contact in its queue (0 = next to be served).
   Result<std::uint32_t> Position(ContactId contact) const;
 

@@ -70,7 +70,12 @@ void Replication::ScheduleNextArrival(std::uint32_t stream, Time from) {
 }
 
 void Replication::ScheduleShifts() {
-  for (AgentId a : settings_.always_on) Schedule(settings_.start, Happening::kShiftStart, a.value);
+  std::vector<core::PlannedDuty> plan;
+  const Time forever = end_ + std::chrono::days(1);
+  for (AgentId a : settings_.always_on) {
+    Schedule(settings_.start, Happening::kShiftStart, a.value);
+    plan.push_back({a, settings_.start, forever});
+  }
   const auto first_day =
       std::chrono::floor<std::chrono::days>(settings_.zone.ToLocal(settings_.start));
   const auto days = std::chrono::ceil<std::chrono::days>(settings_.length).count() + 1;
@@ -85,15 +90,21 @@ void Replication::ScheduleShifts() {
       const Time end = start + std::chrono::minutes(sh.length_minutes);
       if (end <= settings_.start || start >= end_) continue;
       Schedule(std::max(start, settings_.start), Happening::kShiftStart, sh.agent.value);
+      // On duty from the shift's start to its first break, between breaks, and after the last.
+      Time on = std::max(start, settings_.start);
       for (const Break& b : sh.breaks) {
         const Time bs = start + std::chrono::minutes(b.start_minute);
         if (bs < settings_.start) continue;
         Schedule(bs, Happening::kBreakStart, sh.agent.value);
         Schedule(bs + std::chrono::minutes(b.length_minutes), Happening::kBreakEnd, sh.agent.value);
+        plan.push_back({sh.agent, on, bs});
+        on = std::max(on, bs + std::chrono::minutes(b.length_minutes));
       }
+      plan.push_back({sh.agent, on, end});
       Schedule(end, Happening::kShiftEnd, sh.agent.value);
     }
   }
+  if (settings_.plan_known) engine_->SetStaffingPlan(plan);
 }
 
 std::size_t Replication::IntervalOf(Time t) const {

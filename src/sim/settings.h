@@ -71,6 +71,9 @@ struct SimSettings {
   std::uint64_t seed = 42;
   int replications = 1;
   Duration ring_time = 0s;  // time from offer to the agent's answer
+  // The engine is told the shifts and breaks ahead (Engine::SetStaffingPlan), as a staffing
+  // schedule would tell it, and its wait estimate counts on agents coming and going on time.
+  bool plan_known = true;
 };
 
 // The most calls a run (every replication together) may expect: about 20 minutes of simulation.

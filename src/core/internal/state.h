@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <queue>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,6 +19,7 @@
 #include "core/internal/ready_list.h"
 #include "core/settings.h"
 #include "core/strategy.h"
+#include "core/wait_estimate.h"
 
 namespace sb::core::internal {
 
@@ -123,6 +125,15 @@ struct Timer {
   }
 };
 
+// A planned change of an agent's duty (Engine::SetStaffingPlan), in one of the queues it is a
+// member of; share_class is its class there.
+struct PlannedChange {
+  Time at;
+  AgentId agent;
+  std::uint32_t share_class = 0;
+  bool on_duty = false;
+};
+
 struct State {
   EngineSettings settings;
   Time now{};
@@ -138,6 +149,8 @@ struct State {
   // The settings a SettingsChanged being applied switches to (set just before, then cleared).
   const EngineSettings* incoming = nullptr;
   std::vector<RankedAgent> ring_scratch;  // reused by ring-all, so decisions do not allocate
+  // Per queue, by time: the staffing plan's changes (not state: the owner sets it, wait_estimate).
+  std::vector<std::vector<PlannedChange>> planned;
 
   int Proficiency(AgentId a, SkillId s) const {
     return proficiency[static_cast<std::size_t>(a.value) * settings.skills.size() + s.value];
@@ -207,5 +220,6 @@ void EnsureReasons(std::vector<std::string>& reasons);
 // wait_estimate.cc
 // depth: overflow levels already followed (callers pass 0).
 WaitEstimate EstimateAt(const State& s, QueueId q, std::uint32_t position, int depth = 0);
+void SetStaffingPlan(State& s, std::span<const PlannedDuty> plan);
 
 }  // namespace sb::core::internal
