@@ -118,6 +118,8 @@ void SwitchSettings(State& s) {
     }
   }
   fresh.out = s.out;
+  // The staffing plan is the owner's (not state): it stays, by queue id, until set again.
+  fresh.planned = std::move(s.planned);
   s = std::move(fresh);
 }
 
