@@ -182,7 +182,8 @@ void BM_Reconfigure(benchmark::State& state) {
   Time now = large.ctl->engine().now();
   for (auto _ : state) {
     now += 1ms;
-    const Status st = large.ctl->Reconfigure(version % 2 ? b : a, ++version, now);
+    ++version;
+    const Status st = large.ctl->Reconfigure(version % 2 ? b : a, version, now);
     if (!st.ok()) state.SkipWithError(st.message().c_str());
   }
   state.counters["contacts"] = static_cast<double>(large.ctl->engine().contacts());

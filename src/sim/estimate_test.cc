@@ -34,7 +34,7 @@ SimSettings Build(const Scenario& c) {
   s.engine.queues[0].name = "q";
   s.engine.queues[0].wrap_up = 0s;
   for (int i = 0; i < c.agents; ++i) {
-    s.engine.agents.push_back({"a" + std::to_string(i), {}, {{QueueId{0}, 1}}, {}});
+    s.engine.agents.push_back({"a" + std::to_string(i), {}, {{QueueId{0}, 1}}, {}, false, ""});
     const AgentId id{static_cast<std::uint32_t>(i)};
     if (!c.shifts) {
       s.always_on.push_back(id);

@@ -15,7 +15,7 @@ SimSettings OneQueue(std::vector<double> calls_per_hour) {
   s.engine.queues[0].name = "q";
   s.engine.queues[0].wrap_up = 0s;
   for (int i = 0; i < 3; ++i) {
-    s.engine.agents.push_back({"a" + std::to_string(i), {}, {{QueueId{0}, 1}}, {}});
+    s.engine.agents.push_back({"a" + std::to_string(i), {}, {{QueueId{0}, 1}}, {}, false, ""});
     s.always_on.push_back(AgentId{static_cast<std::uint32_t>(i)});
   }
   Stream st;

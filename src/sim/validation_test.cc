@@ -34,7 +34,7 @@ SimSettings Build(const Case& c, double aht, int calls_per_rep, int reps) {
   s.engine.queues[0].wrap_up = 0s;
   s.engine.queues[0].service_level_threshold = 20s;
   for (int i = 0; i < c.agents; ++i) {
-    s.engine.agents.push_back({"a" + std::to_string(i), {}, {{QueueId{0}, 1}}, {}});
+    s.engine.agents.push_back({"a" + std::to_string(i), {}, {{QueueId{0}, 1}}, {}, false, ""});
     s.always_on.push_back(AgentId{static_cast<std::uint32_t>(i)});
   }
   Stream st;
