@@ -16,6 +16,7 @@
 #include <deque>
 #include <future>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +31,7 @@
 #include <sofia-sip/su_wait.h>
 
 #include "base/thread_annotations.h"
+#include "sip/info_dtmf.h"
 #include "sip/registrar.h"
 
 namespace sb::sip {
@@ -450,6 +452,20 @@ struct Stack::Impl {
       case nua_r_options:
         if (id && status >= 200) impl->FinishProbe(id, status);
         return;
+      case nua_i_info:
+        if (id == 0) {
+          if (nh) nua_handle_destroy(nh);  // out of dialog: nua answered it (481)
+        } else if (Leg* leg = impl->Find(id); leg && !leg->ending && !leg->hung_up && sip) {
+          std::string_view type, body;
+          if (sip->sip_content_type && sip->sip_content_type->c_type) {
+            type = sip->sip_content_type->c_type;
+          }
+          if (sip->sip_payload && sip->sip_payload->pl_data) {
+            body = std::string_view(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+          }
+          if (auto digit = DtmfFromInfo(type, body)) l.OnDtmf(id, *digit);
+        }
+        return;
       case nua_i_options:
       case nua_r_bye:
       case nua_r_cancel:
@@ -502,7 +518,7 @@ Status Stack::Start() {
     m.nua = nua_create(
         m.root, &Impl::OnNua, &m, NUTAG_URL(url.c_str()), NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOACK(1),
         NUTAG_AUTOALERT(0), NUTAG_ENABLEINVITE(1), NUTAG_USER_AGENT(options_.user_agent.c_str()),
-        NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS"), NTATAG_MAXSIZE(65536), TAG_END());
+        NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"), NTATAG_MAXSIZE(65536), TAG_END());
     if (!m.nua) {
       su_root_destroy(m.root);
       m.root = nullptr;

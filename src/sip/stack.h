@@ -93,6 +93,9 @@ class Listener {
   // response's status (any, 2xx to 6xx), 408 when none came within its time-out (the transaction is
   // dropped), 503 when nua reports a transport failure, or 0 when it was not sent (the stack is
   // stopping, or max_probes are in flight).
+  // A key the peer sent in the leg's dialog by SIP INFO (application/dtmf-relay or
+  // application/dtmf; info_dtmf.h). nua has answered the INFO 200, whatever its body.
+  virtual void OnDtmf(LegId /*leg*/, char /*digit*/) {}
   virtual void OnOptionsResult(std::uint64_t /*probe*/, int /*status*/) {}
 };
 
