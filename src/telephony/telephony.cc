@@ -176,6 +176,14 @@ void Telephony::OnTerminated(sip::LegId leg, int) {
   hooks_.task([this, leg] { Terminated(leg); });
 }
 
+void Telephony::OnDtmf(sip::LegId leg, char digit) {
+  // A key by SIP INFO goes where an RFC 4733 key from the media engine goes.
+  hooks_.task([this, leg, digit] {
+    Leg* l = Find(leg);
+    if (l && l->caller && !l->gone) Dtmf(*l, digit);
+  });
+}
+
 void Telephony::OnRegistration(const std::string& user, const std::string& contact) {
   hooks_.task([this, user, contact] {
     Log("info", contact.empty() ? "telephony: phone unregistered" : "telephony: phone registered",

@@ -113,6 +113,7 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void OnRegistration(const std::string& user, const std::string& contact) override;
   void OnAuthFailed(const std::string& source, const std::string& user) override;
   void OnOptionsResult(std::uint64_t probe, int status) override;
+  void OnDtmf(sip::LegId leg, char digit) override;
 
  private:
   // What a caller's leg plays now (what its kPlayoutDone means).

@@ -11,7 +11,7 @@ case's own caller number). Every process is bounded (-m, -timeout) and killed at
 wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
-        ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify
+        ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -1694,6 +1694,52 @@ ready = true
     check("the qualify server stops cleanly (exit %s)" % rc, rc == 0)
 
 
+def case_info(s):
+    """22. SIP INFO DTMF (a Python caller to `ivr`, keys by INFO, no RTP events): key 2 as
+    application/dtmf-relay, a text/plain INFO (200, ignored), 12345 as application/dtmf and #
+    as dtmf-relay: every INFO gets 200, the call is queued and the screen pop finds 12345."""
+    before = s.live_contacts()
+    num = s.caller_number()
+    c = RtpCaller(s, num, "ivr")
+    cseq = [1]
+
+    def info(body, ctype):
+        cseq[0] += 1
+        c.p.send(c.p.request("INFO", c.dialled, cseq[0], caller=c.num, to_tag=c.tag, body=body,
+                             ctype=ctype))
+        m = c.p.recv(2, final_for("INFO"))
+        return status_of(m[0]) if m else None
+
+    def relay(d):
+        return info("Signal=%s\r\nDuration=160\r\n" % d, "application/dtmf-relay")
+
+    try:
+        check("INVITE to ivr answered 200", c.call() == 200 and c.remote)
+        c.drain(0.2)
+        statuses = [relay("2"), info("hello", "text/plain")]
+        statuses += [info(d, "application/dtmf") for d in IVR_RECORD] + [relay("#")]
+        check("every INFO answered 200 (%s)" % statuses, statuses == [200] * len(statuses))
+        end = time.time() + 3
+        new = s.live_contacts() - before
+        while not new and time.time() < end:
+            c.drain(0.1)
+            new = s.live_contacts() - before
+        check("queued after key 2, the digits and # by INFO", len(new) == 1, new)
+        if new:
+            pop = s.server.call({"op": "pop", "contact": sorted(new)[0], "user": "sip-test"}) or {}
+            ids = [r.get("id") for r in pop.get("records", [])]
+            check("the screen pop found the record typed by INFO (%s)" % ids, IVR_RECORD in ids,
+                  pop)
+        cseq[0] += 1
+        c.p.send(c.p.request("BYE", c.dialled, cseq[0], caller=c.num, to_tag=c.tag))
+        bye = c.p.recv(3, final_for("BYE"))
+        check("BYE answered 200", bye is not None and status_of(bye[0]) == 200)
+        check("store: abandoned (in the queue)", s.cdr(num) == ("abandoned", None),
+              s.cdr(num, 0.1))
+    finally:
+        c.close()
+
+
 CASES = [("options", case_options), ("noack", case_noack_start), ("answered", case_answered),
          ("abandoned", case_abandoned), ("noanswer", case_noanswer), ("busy", case_busy),
          ("ringall", case_ringall), ("cancel", case_cancel), ("refused", case_refused),
@@ -1701,7 +1747,7 @@ CASES = [("options", case_options), ("noack", case_noack_start), ("answered", ca
          ("announce", case_announce), ("turnaway", case_turnaway), ("callback", case_callback),
          ("cbbusy", case_callback_busy), ("cbnoanswer", case_callback_noanswer),
          ("cbfull", case_callback_full), ("cboffer", case_callback_offered),
-         ("qualify", case_qualify)]
+         ("qualify", case_qualify), ("info", case_info)]
 
 
 def main():
