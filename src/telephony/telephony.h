@@ -3,7 +3,8 @@
 //
 // A caller's INVITE to a number with a queue becomes an Enqueue into it. To a number with an IVR
 // it becomes an Arrive (the screen-pop look-up starts), the call is answered and the menu's prompt
-// played; the keys the caller presses (RFC 4733, detected by the media engine) pick a queue
+// played; the keys the caller presses (RFC 4733, detected by the media engine, or SIP INFO
+// bodies, parsed by the SIP stack) pick a queue
 // (Enqueue of the arrived contact), a submenu, digits collected up to # (an IvrInput, then the
 // Enqueue) or a callback (Enqueue, RequestCallback, a thank-you, hang-up); no key within the
 // menu's time-out replays the prompt `retries` times, then takes its `default`. A caller who hangs
