@@ -108,6 +108,9 @@ struct TelephonyConfig {
   std::string rtp_address = "127.0.0.1";
   std::int64_t rtp_min = 20000, rtp_max = 29999;
   Duration no_rtp_timeout = std::chrono::seconds(30);
+  // How often each [[phone]] with a known contact (static or registered) is sent an OPTIONS;
+  // one left unanswered twice in a row takes a ready agent out of routing. 0: never.
+  Duration qualify_every = std::chrono::seconds(30);
   std::int64_t max_calls = 20000;  // legs at once (callers and agents)
   std::int64_t media_threads = 0;  // RTP threads; 0: one per core (at most 8)
   std::string hold_music;          // a WAV file; empty: the packaged default

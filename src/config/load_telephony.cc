@@ -47,7 +47,7 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
       r.OnlyKeys({"listen", "port", "realm", "rtp_address", "rtp_ports", "no_rtp_timeout",
                   "max_calls", "media_threads", "hold_music", "sounds", "closed_message",
                   "full_message", "max_wait_message", "no_input_message", "callback_message",
-                  "callback_offer_message", "callback_trunk", "ivr"}));
+                  "callback_offer_message", "callback_trunk", "qualify_every", "ivr"}));
   SB_RETURN_IF_ERROR(r.String("sounds", &c->sounds));
   if (c->sounds.empty() || c->sounds.size() > kMaxPath || c->sounds[0] != '/') {
     return r.Error(r.Get("sounds"), "sounds", "expected an absolute directory");
@@ -97,6 +97,12 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
   SB_RETURN_IF_ERROR(r.Dur("no_rtp_timeout", &c->no_rtp_timeout));
   if (c->no_rtp_timeout < std::chrono::seconds(1)) {
     return r.Error(r.Get("no_rtp_timeout"), "no_rtp_timeout", "expected at least 1s");
+  }
+  SB_RETURN_IF_ERROR(r.Dur("qualify_every", &c->qualify_every));
+  if (c->qualify_every != Duration{0} &&
+      (c->qualify_every < std::chrono::seconds(1) || c->qualify_every > std::chrono::hours(1))) {
+    return r.Error(r.Get("qualify_every"), "qualify_every",
+                   "expected 0 (off) or 1s to 1h between OPTIONS to each phone");
   }
   SB_RETURN_IF_ERROR(r.Int("max_calls", 1, 1'000'000, &c->max_calls));
   SB_RETURN_IF_ERROR(r.Int("media_threads", 0, 8, &c->media_threads));

@@ -62,6 +62,10 @@ TEST(TelephonyConfig, RefusalsNameTheField) {
            {"[sip]\nmedia_threads = 9\n" + ok_number, "media_threads"},
            {"[sip]\nrtp_ports = \"30000-20000\"\n" + ok_number, "rtp_ports: expected a range"},
            {"[sip]\nno_rtp_timeout = \"0s\"\n" + ok_number, "no_rtp_timeout: expected at least"},
+           {"[sip]\nqualify_every = \"500ms\"\n" + ok_number, "qualify_every: expected 0 (off)"},
+           {"[sip]\nqualify_every = \"2h\"\n" + ok_number, "qualify_every: expected 0 (off)"},
+           {"[sip]\nqualify_every = \"soon\"\n" + ok_number, "qualify_every: expected a dur"},
+           {"[sip]\nqualify_every = true\n" + ok_number, "qualify_every: expected a duration"},
            {"[sip]\nlisten_typo = 1\n" + ok_number, "listen_typo: unknown key"},
            {"[sip]\n", "no [[number]]"},
            {"[[number]]\nnumber = \"1 00\"\nqueue = \"q\"\n", "number: expected 1 to 64"},
@@ -86,6 +90,26 @@ TEST(TelephonyConfig, RefusalsNameTheField) {
 const std::string kIvrBase =
     "[[queue]]\nname = \"q\"\n[[queue]]\nname = \"billing\"\n"
     "[[agent]]\nname = \"alice\"\nqueues = { q = 1 }\n";
+
+TEST(TelephonyConfig, QualifyEveryDefaultsTo30sAndZeroTurnsItOff) {
+  const std::string base =
+      "[[queue]]\nname = \"q\"\n[[agent]]\nname = \"alice\"\nqueues = { q = 1 }\n"
+      "[[number]]\nnumber = \"100\"\nqueue = \"q\"\n";
+  auto engine = EngineSettingsFromString(base, "t.toml");
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto t = TelephonyConfigFromString("[sip]\n" + base, "t.toml", *engine);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->qualify_every, std::chrono::seconds(30));
+  for (const char* off : {"0", "\"0s\""}) {
+    t = TelephonyConfigFromString(std::string("[sip]\nqualify_every = ") + off + "\n" + base,
+                                  "t.toml", *engine);
+    ASSERT_TRUE(t.ok()) << off << ": " << t.status().ToString();
+    EXPECT_EQ(t->qualify_every, Duration{0}) << off;
+  }
+  t = TelephonyConfigFromString("[sip]\nqualify_every = \"1s\"\n" + base, "t.toml", *engine);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->qualify_every, std::chrono::seconds(1));
+}
 
 TEST(TelephonyConfig, IvrMenusAndAnnouncements) {
   auto engine = EngineSettingsFromString(kIvrBase, "t.toml");

@@ -11,10 +11,11 @@
 namespace sb::core {
 namespace internal {
 
-// Reasons the engine itself uses; appended when the configuration does not name them, and
-// "logged in" always last (AgentLoggedIn relies on it).
+// Reasons the engine itself uses (and telephony's "phone unreachable", for a phone that stopped
+// answering OPTIONS); appended when the configuration does not name them, and "logged in"
+// always last (AgentLoggedIn relies on it).
 void EnsureReasons(std::vector<std::string>& reasons) {
-  for (const char* r : {"no answer", "declined"}) {
+  for (const char* r : {"no answer", "declined", "phone unreachable"}) {
     if (std::find(reasons.begin(), reasons.end(), r) == reasons.end()) reasons.push_back(r);
   }
   reasons.erase(std::remove(reasons.begin(), reasons.end(), "logged in"), reasons.end());

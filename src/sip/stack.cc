@@ -16,8 +16,10 @@
 #include <deque>
 #include <future>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/msg_header.h>
@@ -29,20 +31,30 @@
 #include <sofia-sip/su_wait.h>
 
 #include "base/thread_annotations.h"
+#include "sip/info_dtmf.h"
 #include "sip/registrar.h"
 
 namespace sb::sip {
 namespace {
 
-enum class Op : std::uint8_t { kRespond, kInvite, kEnd, kStop };
+enum class Op : std::uint8_t { kRespond, kInvite, kEnd, kOptions, kStop };
 
 struct Cmd {
   Op op;
-  LegId leg = 0;
+  LegId leg = 0;  // kOptions: the probe
   int status = 0;
   std::string sdp;
-  Call call;  // kInvite
+  Call call;                            // kInvite; kOptions: call.target
+  std::chrono::milliseconds timeout{};  // kOptions
 };
+
+// An OPTIONS in flight (Stack::SendOptions).
+struct Probe {
+  nua_handle_t* nh = nullptr;
+  std::chrono::steady_clock::time_point deadline;
+};
+
+constexpr unsigned kProbeScanMs = 100;  // how often probes past their time-out are dropped
 
 struct Leg {
   LegId id = 0;
@@ -98,6 +110,9 @@ struct Stack::Impl {
   std::unordered_map<LegId, Leg> legs;
   Registrar registrar;
   su_timer_t* expiry_timer = nullptr;
+  std::unordered_map<std::uint64_t, Probe> probes;  // at most options.max_probes
+  su_timer_t* probe_timer = nullptr;
+  std::atomic<std::uint64_t> n_probes{0};
   std::atomic<std::uint64_t> n_legs{0}, n_in{0}, n_out{0}, n_busy{0}, n_refused{0};
 
   explicit Impl(Stack& s) : self(s), registrar(s.options_, s.listener_) {}
@@ -197,6 +212,8 @@ struct Stack::Impl {
                    SIPTAG_PAYLOAD_STR(leg.local_sdp.c_str()), TAG_END());
         return;
       }
+      case Op::kOptions:
+        return StartProbe(c);
       case Op::kEnd: {
         Leg* leg = Find(c.leg);
         if (!leg || leg->ending) return;
@@ -213,6 +230,49 @@ struct Stack::Impl {
         return;
       }
     }
+  }
+
+  void StartProbe(const Cmd& c) {
+    if (shutting_down || probes.size() >= self.options_.max_probes || probes.contains(c.leg)) {
+      self.listener_.OnOptionsResult(c.leg, 0);
+      return;
+    }
+    const std::string from = "<sip:switchboard@" + HostForUri() + ">";
+    nua_handle_t* nh = nua_handle(nua, nullptr, SIPTAG_TO_STR(c.call.target.c_str()),
+                                  SIPTAG_FROM_STR(from.c_str()), TAG_END());
+    if (!nh) {
+      self.listener_.OnOptionsResult(c.leg, 0);
+      return;
+    }
+    nua_handle_bind(nh, reinterpret_cast<nua_hmagic_t*>(static_cast<std::uintptr_t>(c.leg)));
+    const auto timeout = std::max(c.timeout, std::chrono::milliseconds(kProbeScanMs));
+    probes[c.leg] = Probe{nh, std::chrono::steady_clock::now() + timeout};
+    n_probes.store(probes.size(), std::memory_order_relaxed);
+    nua_options(nh, TAG_END());
+  }
+
+  // The probe's outcome, once: its handle (and any transaction still running) is dropped.
+  void FinishProbe(std::uint64_t id, int status) {
+    auto it = probes.find(id);
+    if (it == probes.end()) return;
+    nua_handle_t* nh = it->second.nh;
+    probes.erase(it);
+    n_probes.store(probes.size(), std::memory_order_relaxed);
+    nua_handle_bind(nh, nullptr);
+    nua_handle_destroy(nh);
+    self.listener_.OnOptionsResult(id, status);
+  }
+
+  static void OnProbeTimer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
+    auto* impl = reinterpret_cast<Impl*>(arg);
+    if (impl->probes.empty()) return;
+    // UDP's timer F is 32 s: a qualify wants its answer sooner, so late probes count as 408.
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::uint64_t> late;
+    for (const auto& [id, p] : impl->probes) {
+      if (p.deadline <= now) late.push_back(id);
+    }
+    for (std::uint64_t id : late) impl->FinishProbe(id, 408);
   }
 
   std::string HostForUri() const {
@@ -389,6 +449,23 @@ struct Stack::Impl {
           su_root_break(impl->root);
         }
         return;
+      case nua_r_options:
+        if (id && status >= 200) impl->FinishProbe(id, status);
+        return;
+      case nua_i_info:
+        if (id == 0) {
+          if (nh) nua_handle_destroy(nh);  // out of dialog: nua answered it (481)
+        } else if (Leg* leg = impl->Find(id); leg && !leg->ending && !leg->hung_up && sip) {
+          std::string_view type, body;
+          if (sip->sip_content_type && sip->sip_content_type->c_type) {
+            type = sip->sip_content_type->c_type;
+          }
+          if (sip->sip_payload && sip->sip_payload->pl_data) {
+            body = std::string_view(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+          }
+          if (auto digit = DtmfFromInfo(type, body)) l.OnDtmf(id, *digit);
+        }
+        return;
       case nua_i_options:
       case nua_r_bye:
       case nua_r_cancel:
@@ -441,7 +518,7 @@ Status Stack::Start() {
     m.nua = nua_create(
         m.root, &Impl::OnNua, &m, NUTAG_URL(url.c_str()), NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOACK(1),
         NUTAG_AUTOALERT(0), NUTAG_ENABLEINVITE(1), NUTAG_USER_AGENT(options_.user_agent.c_str()),
-        NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS"), NTATAG_MAXSIZE(65536), TAG_END());
+        NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"), NTATAG_MAXSIZE(65536), TAG_END());
     if (!m.nua) {
       su_root_destroy(m.root);
       m.root = nullptr;
@@ -456,12 +533,20 @@ Status Stack::Start() {
       su_timer_set_interval(m.expiry_timer, &Impl::OnExpiryTimer,
                             reinterpret_cast<su_timer_arg_t*>(&m), 1000);
     }
+    m.probe_timer = su_timer_create(su_root_task(m.root), kProbeScanMs);
+    if (m.probe_timer) {
+      su_timer_set_interval(m.probe_timer, &Impl::OnProbeTimer,
+                            reinterpret_cast<su_timer_arg_t*>(&m), kProbeScanMs);
+    }
     m.running = true;
     started.set_value(Status::Ok());
     su_root_run(m.root);
     if (m.shutdown_timer) su_timer_destroy(m.shutdown_timer);
     if (m.expiry_timer) su_timer_destroy(m.expiry_timer);
+    if (m.probe_timer) su_timer_destroy(m.probe_timer);
     m.expiry_timer = nullptr;
+    m.probe_timer = nullptr;
+    m.probes.clear();  // their handles go with nua
     m.shutdown_timer = nullptr;
     m.legs.clear();                // nua frees the handles of calls it ended during the shutdown
     if (!m.shutdown_done) return;  // a peer never answered: the process is exiting, leave nua
@@ -486,7 +571,7 @@ void Stack::Stop() {
   Impl& im = *impl_;
   if (!im.thread.joinable()) return;
   if (im.running) {
-    im.Push(Cmd{Op::kStop, 0, 0, {}, {}});
+    im.Push(Cmd{Op::kStop, 0, 0, {}, {}, {}});
     {
       MutexLock lock(im.mu);
       im.stopped = true;
@@ -499,12 +584,17 @@ void Stack::Stop() {
 }
 
 bool Stack::Respond(LegId leg, int status, std::string sdp) {
-  return impl_->Push(Cmd{Op::kRespond, leg, status, std::move(sdp), {}});
+  return impl_->Push(Cmd{Op::kRespond, leg, status, std::move(sdp), {}, {}});
 }
 bool Stack::Invite(LegId leg, Call call) {
-  return impl_->Push(Cmd{Op::kInvite, leg, 0, {}, std::move(call)});
+  return impl_->Push(Cmd{Op::kInvite, leg, 0, {}, std::move(call), {}});
 }
-bool Stack::End(LegId leg) { return impl_->Push(Cmd{Op::kEnd, leg, 0, {}, {}}); }
+bool Stack::End(LegId leg) { return impl_->Push(Cmd{Op::kEnd, leg, 0, {}, {}, {}}); }
+bool Stack::SendOptions(std::uint64_t probe, std::string uri, std::chrono::milliseconds timeout) {
+  Cmd c{Op::kOptions, probe, 0, {}, {}, timeout};
+  c.call.target = std::move(uri);
+  return impl_->Push(std::move(c));
+}
 
 Stats Stack::stats() const {
   const Impl& im = *impl_;
@@ -514,7 +604,8 @@ Stats Stack::stats() const {
                im.n_busy.load(),
                im.n_refused.load(),
                im.registrar.bindings(),
-               im.registrar.auth_failures()};
+               im.registrar.auth_failures(),
+               im.n_probes.load()};
 }
 
 }  // namespace sb::sip

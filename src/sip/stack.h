@@ -6,14 +6,16 @@
 // and reads SDP bodies itself. What happens on the wire reaches a Listener, called on the SIP
 // thread; what the application wants done (answer, invite, cancel, hang up) is queued through a
 // bounded queue to that thread and wakes it through an eventfd registered in its su_root.
-// nua itself answers OPTIONS (200 with Allow), CANCEL (200, then 487 to the INVITE), unknown
-// methods (405/501) and malformed requests (400), retransmits on UDP and ends a dialog whose
-// ACK never comes.
+// SendOptions() sends an out-of-dialog OPTIONS (a qualify probe); its outcome comes back to the
+// Listener like an Invite's. nua itself answers OPTIONS (200 with Allow), CANCEL (200, then 487 to
+// the INVITE), unknown methods (405/501) and malformed requests (400), retransmits on UDP and ends
+// a dialog whose ACK never comes.
 //
 // Thread safety: every public member function may be called from any thread; Listener callbacks
 // run on the SIP thread and must not block (they post to the control loop).
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,6 +40,7 @@ struct Options {
   std::int64_t min_expires = 60, max_expires = 3600, default_expires = 3600;  // seconds
   // Failed authentications per source before it gets 403 without a challenge, for a minute.
   int max_auth_failures = 10;
+  std::size_t max_probes = 20'000;  // OPTIONS in flight at once; past it SendOptions sends none
 };
 
 // A new inbound call (the INVITE has been answered with 100 Trying).
@@ -86,6 +89,14 @@ class Listener {
   virtual void OnRegistration(const std::string& /*user*/, const std::string& /*contact*/) {}
   // A REGISTER failed authentication (logged by the listener; the source is rate-limited).
   virtual void OnAuthFailed(const std::string& /*source*/, const std::string& /*user*/) {}
+  // The outcome of SendOptions(probe, ...), once per accepted command (none after Stop): the final
+  // response's status (any, 2xx to 6xx), 408 when none came within its time-out (the transaction is
+  // dropped), 503 when nua reports a transport failure, or 0 when it was not sent (the stack is
+  // stopping, or max_probes are in flight).
+  // A key the peer sent in the leg's dialog by SIP INFO (application/dtmf-relay or
+  // application/dtmf; info_dtmf.h). nua has answered the INFO 200, whatever its body.
+  virtual void OnDtmf(LegId /*leg*/, char /*digit*/) {}
+  virtual void OnOptionsResult(std::uint64_t /*probe*/, int /*status*/) {}
 };
 
 struct Stats {
@@ -95,6 +106,7 @@ struct Stats {
   std::uint64_t commands_refused = 0;  // the queue was full
   std::uint64_t registrations = 0;     // phones registered now
   std::uint64_t auth_failures = 0;     // since start
+  std::uint64_t probes = 0;            // OPTIONS in flight now
 };
 
 class Stack {
@@ -119,6 +131,9 @@ class Stack {
   // Ends a leg however its state asks: 480 to an unanswered inbound INVITE, CANCEL to a ringing
   // outbound one (and, when a 2xx crosses the CANCEL, ACK then BYE), BYE to an established one.
   bool End(LegId leg);
+  // Sends an OPTIONS to `uri` (a SIP URI) as probe `probe` (an id from NewLeg()); the outcome
+  // reaches Listener::OnOptionsResult within about `timeout` (at least 100 ms).
+  bool SendOptions(std::uint64_t probe, std::string uri, std::chrono::milliseconds timeout);
 
   Stats stats() const;
   const Options& options() const { return options_; }

@@ -23,6 +23,11 @@ Telephony::Telephony(config::TelephonyConfig config, const control::Controller& 
   for (const auto& m : config_.menus) menu_of_[m.name] = &m;
   for (const auto& p : config_.phones) {
     if (!p.contact.empty()) contact_of_agent_[p.agent] = p.contact;
+    if (qualify_of_.emplace(p.agent, qualify_.size()).second) {
+      Qualify q;
+      q.agent = p.agent;
+      qualify_.push_back(std::move(q));
+    }
   }
   if (config_.callback_trunk >= 0 &&
       static_cast<std::size_t>(config_.callback_trunk) < config_.trunks.size()) {
@@ -121,6 +126,9 @@ Status Telephony::Start() {
     (void)hooks_.command(control::Ready{p.agent}, [](const control::Reply&) {});
   }
   SB_RETURN_IF_ERROR(sip_->Start());
+  if (config_.qualify_every > Duration{0} && hooks_.after && !qualify_.empty()) {
+    hooks_.after(config_.qualify_every, [this] { QualifyRound(); });
+  }
   Log("info", "telephony: listening",
       {{"sip", config_.listen + ":" + std::to_string(config_.port)},
        {"rtp", config_.rtp_address + ":" + std::to_string(config_.rtp_min) + "-" +
@@ -128,6 +136,10 @@ Status Telephony::Start() {
        {"media_threads", std::to_string(media_->stats().threads)},
        {"numbers", std::to_string(config_.numbers.size())},
        {"phones", std::to_string(config_.phones.size())},
+       {"qualify_every",
+        config_.qualify_every > Duration{0}
+            ? std::to_string(config_.qualify_every / std::chrono::milliseconds(1)) + "ms"
+            : std::string("off")},
        {"callback_trunk", callback_trunk_ ? callback_trunk_->name : std::string("none")}});
   return Status::Ok();
 }
@@ -162,6 +174,14 @@ void Telephony::OnHangup(sip::LegId leg, bool) {
 }
 void Telephony::OnTerminated(sip::LegId leg, int) {
   hooks_.task([this, leg] { Terminated(leg); });
+}
+
+void Telephony::OnDtmf(sip::LegId leg, char digit) {
+  // A key by SIP INFO goes where an RFC 4733 key from the media engine goes.
+  hooks_.task([this, leg, digit] {
+    Leg* l = Find(leg);
+    if (l && l->caller && !l->gone) Dtmf(*l, digit);
+  });
 }
 
 void Telephony::OnRegistration(const std::string& user, const std::string& contact) {
@@ -460,6 +480,7 @@ void Telephony::MediaEvent(const media::Event& e) {
 void Telephony::OnEvent(const core::Event& event, control::Cause,
                         const control::ContactContext* ctx) {
   if (!sip_) return;
+  QualifyAgentEvent(event);
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;

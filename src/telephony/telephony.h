@@ -3,7 +3,8 @@
 //
 // A caller's INVITE to a number with a queue becomes an Enqueue into it. To a number with an IVR
 // it becomes an Arrive (the screen-pop look-up starts), the call is answered and the menu's prompt
-// played; the keys the caller presses (RFC 4733, detected by the media engine) pick a queue
+// played; the keys the caller presses (RFC 4733, detected by the media engine, or SIP INFO
+// bodies, parsed by the SIP stack) pick a queue
 // (Enqueue of the arrived contact), a submenu, digits collected up to # (an IvrInput, then the
 // Enqueue) or a callback (Enqueue, RequestCallback, a thank-you, hang-up); no key within the
 // menu's time-out replays the prompt `retries` times, then takes its `default`. A caller who hangs
@@ -25,6 +26,13 @@
 // unreached (CallbackResult not reached: the engine ends the contact callback_unreached); a hang-up
 // after the bridge is a Hangup (callback.cc). It keeps no routing state of its own: the legs it
 // holds point at contacts and offers the engine named.
+//
+// Qualify (qualify.cc): every [sip] qualify_every each [[phone]] with a known contact (its static
+// contact, or where it registered) is sent an OPTIONS, one at a time per phone, none while its
+// agent rings or talks. Two in a row unanswered (time-out, 408, 503, a transport failure) make
+// the phone unreachable: logged, and a ready agent is set not ready with the reason
+// "phone unreachable". Any other response makes it reachable again: logged, and the agent is
+// made ready again if telephony took it out and nobody changed its state since.
 //
 // Thread safety: everything runs on the control thread. The SIP and media threads' callbacks
 // (sip::Listener, media events) only post tasks to it through Hooks::task.
@@ -72,6 +80,8 @@ struct Stats {
   std::uint64_t turned_away = 0;  // farewell messages (queue closed, full, max wait; no input)
   std::uint64_t callbacks_dialled = 0;    // INVITEs to the callback trunk
   std::uint64_t callbacks_connected = 0;  // of those: answered and bridged to the agent
+  std::uint64_t qualify_sent = 0;         // OPTIONS to phones
+  std::uint64_t phones_unreachable = 0;   // now
 };
 
 class Telephony : public control::Subscriber, public sip::Listener {
@@ -103,6 +113,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void OnTerminated(sip::LegId leg, int status) override;
   void OnRegistration(const std::string& user, const std::string& contact) override;
   void OnAuthFailed(const std::string& source, const std::string& user) override;
+  void OnOptionsResult(std::uint64_t probe, int status) override;
+  void OnDtmf(sip::LegId leg, char digit) override;
 
  private:
   // What a caller's leg plays now (what its kPlayoutDone means).
@@ -154,6 +166,21 @@ class Telephony : public control::Subscriber, public sip::Listener {
     bool connected = false;  // the customer answered: bridged
     bool reported = false;   // the engine has its end (CallbackResult not reached, or Hangup)
   };
+
+  // A [[phone]]'s qualify state (qualify.cc), one per phone of the configuration.
+  struct Qualify {
+    std::string agent;
+    std::uint64_t probe = 0;  // the OPTIONS in flight (0: none)
+    std::string uri;          // where it went
+    int failures = 0;         // unanswered in a row
+    bool unreachable = false;
+    bool took_out = false;  // telephony set the agent not ready, and nothing changed it since
+  };
+  void QualifyRound();  // every qualify_every
+  void Qualified(std::uint64_t probe, int status);
+  void TakeOut(Qualify& q);  // the agent not ready ("phone unreachable"), when it is ready
+  void QualifyAgentEvent(const core::Event& event);
+  std::optional<AgentId> AgentIdOf(const std::string& name);  // by the engine's settings
 
   void Incoming(const sip::Incoming& call);
   // The Arrive's or the Enqueue's reply for a new call.
@@ -251,6 +278,10 @@ class Telephony : public control::Subscriber, public sip::Listener {
   std::unordered_map<std::uint64_t, std::vector<sip::LegId>> agents_of_contact_;
   // Callbacks by contact: one per agent leg at most, so bounded like the legs (max_calls).
   std::unordered_map<std::uint64_t, Dialout> dialouts_;
+  std::vector<Qualify> qualify_;                              // one per [[phone]]
+  std::unordered_map<std::string, std::size_t> qualify_of_;   // agent -> qualify_ index
+  std::unordered_map<std::uint64_t, std::size_t> probe_of_;   // in flight: <= one per phone
+  std::unordered_map<std::string, std::uint32_t> agent_ids_;  // name -> AgentId, <= agents
   Stats stats_;
 };
 

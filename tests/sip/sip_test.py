@@ -11,7 +11,7 @@ case's own caller number). Every process is bounded (-m, -timeout) and killed at
 wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
-        ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer
+        ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -169,7 +169,7 @@ class Sipp:
     """One SIPp process (one call, bounded); its <log> markers and message trace in tmp."""
     count = 0
 
-    def __init__(self, tmp, role, scenario, args, ip=LO, port=None, timeout=15):
+    def __init__(self, tmp, role, scenario, args, ip=LO, port=None, timeout=15, calls=1):
         Sipp.count += 1
         self.role = role
         base = os.path.join(tmp, "%02d-%s" % (Sipp.count, role))
@@ -178,7 +178,7 @@ class Sipp:
         self.ip = ip
         cmd = ["sipp"] + args + ["-sf", os.path.join(HERE, scenario), "-i", ip,
                                  "-p", str(self.port), "-mp", str(media_port()),
-                                 "-m", "1", "-timeout", "%ds" % timeout, "-timeout_error",
+                                 "-m", str(calls), "-timeout", "%ds" % timeout, "-timeout_error",
                                  "-nostdin", "-trace_logs", "-log_file", self.log,
                                  "-trace_msg", "-message_file", self.msgs,
                                  "-trace_err", "-error_file", self.errs]
@@ -419,6 +419,7 @@ rtp_ports = "%s"
 no_rtp_timeout = "120s"
 max_calls = 100
 hold_music = "%s"
+qualify_every = "0"
 [[trunk]]
 name = "loopback"
 allow = ["127.0.0.1"]
@@ -1603,13 +1604,150 @@ def case_options(s):
           all(x in allow for x in ("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS")))
 
 
+def case_qualify(s):
+    """21. OPTIONS qualify, on a server of its own (qualify_every = 1s): agent q1's static phone,
+    a SIPp answering OPTIONS, keeps q1 ready; killed, q1 is not ready within 5 s with the reason
+    "phone unreachable" (logged); answering again, q1 is ready again."""
+    tmp = os.path.join(s.tmp, "qualify")
+    os.makedirs(tmp, exist_ok=True)
+    sip_port, phone_port = free_port(tcp_too=True), free_port()
+    config = os.path.join(tmp, "q.toml")
+    with open(config, "w") as f:
+        f.write("""[[queue]]
+name = "q"
+[[agent]]
+name = "q1"
+queues = { q = 1 }
+[sip]
+listen = "127.0.0.1"
+port = %d
+rtp_address = "127.0.0.1"
+rtp_ports = "%s"
+hold_music = "%s"
+qualify_every = "1s"
+[[number]]
+number = "q"
+queue = "q"
+[[phone]]
+agent = "q1"
+contact = "sip:q1@127.0.0.1:%d"
+ready = true
+""" % (sip_port, RTP_PORTS, HOLD_MUSIC, phone_port))
+
+    def phone():
+        p = s.sipp("qualify-phone", "uas_options.xml", [], port=phone_port, timeout=20, calls=100)
+        p.wait_bound()
+        return p
+
+    def agents(server):
+        return (server.call({"op": "status"}) or {}).get("agents", {})
+
+    def wait_state(server, state, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            if agents(server).get(state, 0) == 1:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def logged(text):
+        try:
+            with open(os.path.join(tmp, "server.log"), errors="replace") as f:
+                return [ln.strip() for ln in f if text in ln]
+        except OSError:
+            return []
+
+    first = phone()
+    server = Server(s.binary, tmp, config, os.path.join(tmp, "q.db"))
+    try:
+        end = time.time() + 10
+        while time.time() < end and server.alive() and options_ok(sip_port, 0.3) != 200:
+            time.sleep(0.05)
+        if not check("qualify server answers OPTIONS", server.alive()):
+            return
+        end = time.time() + 4
+        while time.time() < end and sum(m.startswith("OPTIONS TO=q1 ") for m in first.markers()) < 2:
+            time.sleep(0.05)
+        check("the phone is sent OPTIONS about every second (2 within 4 s)",
+              sum(m.startswith("OPTIONS TO=q1 ") for m in first.markers()) >= 2, first.describe())
+        check("  and q1 stays ready", wait_state(server, "ready", 1), agents(server))
+        first.kill()
+        t0 = time.time()
+        gone = wait_state(server, "not ready", 5)
+        check("phone killed: q1 is not ready %.1f s later (< 5 s)" % (time.time() - t0), gone,
+              agents(server))
+        check("  the log says the phone is unreachable and why q1 is not ready",
+              any("q1" in ln for ln in logged("telephony: phone unreachable")) and
+              any("phone unreachable" in ln for ln in logged("telephony: agent set not ready")),
+              logged("telephony:")[-5:])
+        again = phone()
+        t1 = time.time()
+        back = wait_state(server, "ready", 5)
+        check("the phone answers again: q1 is ready %.1f s later" % (time.time() - t1), back,
+              agents(server))
+        check("  the log says the phone is reachable again",
+              any("q1" in ln for ln in logged("telephony: phone reachable again")),
+              logged("telephony:")[-5:])
+        again.kill()
+    finally:
+        rc = server.stop()
+    check("the qualify server stops cleanly (exit %s)" % rc, rc == 0)
+
+
+def case_info(s):
+    """22. SIP INFO DTMF (a Python caller to `ivr`, keys by INFO, no RTP events): key 2 as
+    application/dtmf-relay, a text/plain INFO (200, ignored), 12345 as application/dtmf and #
+    as dtmf-relay: every INFO gets 200, the call is queued and the screen pop finds 12345."""
+    before = s.live_contacts()
+    num = s.caller_number()
+    c = RtpCaller(s, num, "ivr")
+    cseq = [1]
+
+    def info(body, ctype):
+        cseq[0] += 1
+        c.p.send(c.p.request("INFO", c.dialled, cseq[0], caller=c.num, to_tag=c.tag, body=body,
+                             ctype=ctype))
+        m = c.p.recv(2, final_for("INFO"))
+        return status_of(m[0]) if m else None
+
+    def relay(d):
+        return info("Signal=%s\r\nDuration=160\r\n" % d, "application/dtmf-relay")
+
+    try:
+        check("INVITE to ivr answered 200", c.call() == 200 and c.remote)
+        c.drain(0.2)
+        statuses = [relay("2"), info("hello", "text/plain")]
+        statuses += [info(d, "application/dtmf") for d in IVR_RECORD] + [relay("#")]
+        check("every INFO answered 200 (%s)" % statuses, statuses == [200] * len(statuses))
+        end = time.time() + 3
+        new = s.live_contacts() - before
+        while not new and time.time() < end:
+            c.drain(0.1)
+            new = s.live_contacts() - before
+        check("queued after key 2, the digits and # by INFO", len(new) == 1, new)
+        if new:
+            pop = s.server.call({"op": "pop", "contact": sorted(new)[0], "user": "sip-test"}) or {}
+            ids = [r.get("id") for r in pop.get("records", [])]
+            check("the screen pop found the record typed by INFO (%s)" % ids, IVR_RECORD in ids,
+                  pop)
+        cseq[0] += 1
+        c.p.send(c.p.request("BYE", c.dialled, cseq[0], caller=c.num, to_tag=c.tag))
+        bye = c.p.recv(3, final_for("BYE"))
+        check("BYE answered 200", bye is not None and status_of(bye[0]) == 200)
+        check("store: abandoned (in the queue)", s.cdr(num) == ("abandoned", None),
+              s.cdr(num, 0.1))
+    finally:
+        c.close()
+
+
 CASES = [("options", case_options), ("noack", case_noack_start), ("answered", case_answered),
          ("abandoned", case_abandoned), ("noanswer", case_noanswer), ("busy", case_busy),
          ("ringall", case_ringall), ("cancel", case_cancel), ("refused", case_refused),
          ("malformed", case_malformed), ("register", case_register), ("reinvite", case_reinvite), ("ivr", case_ivr),
          ("announce", case_announce), ("turnaway", case_turnaway), ("callback", case_callback),
          ("cbbusy", case_callback_busy), ("cbnoanswer", case_callback_noanswer),
-         ("cbfull", case_callback_full), ("cboffer", case_callback_offered)]
+         ("cbfull", case_callback_full), ("cboffer", case_callback_offered),
+         ("qualify", case_qualify), ("info", case_info)]
 
 
 def main():

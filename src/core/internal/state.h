@@ -215,7 +215,8 @@ Status DecodeState(State& s, std::string_view bytes, bool check_names);
 // SettingsChanged (s.incoming): the state carried over into indexes built from the new settings.
 Status PrepareSuccessor(const State& s, EngineSettings& next, bool idle_retired);
 void SwitchSettings(State& s);
-// engine.cc: the reasons every engine has ("no answer", "declined", "logged in" last).
+// engine.cc: the reasons every engine has ("no answer", "declined", "phone unreachable",
+// "logged in" last).
 void EnsureReasons(std::vector<std::string>& reasons);
 // wait_estimate.cc
 // depth: overflow levels already followed (callers pass 0).
