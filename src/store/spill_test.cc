@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "store/testing/postgres_server.h"
+#include "store/testing/temp_dir.h"
 #include "store/writer.h"
 
 namespace sb::store {
@@ -23,22 +24,8 @@ core::Event Ready(std::uint32_t agent, std::int64_t at_ms) {
   return core::AgentReady{FromMillis(at_ms), AgentId{agent}};
 }
 
-std::string TempDir(const std::string& tag) {
-  auto dir =
-      std::filesystem::temp_directory_path() / ("sb-spill-" + tag + "-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
-
-template <typename F>
-bool Eventually(F cond, Duration limit = Duration(20000)) {
-  for (Duration waited{0}; waited < limit; waited += Duration(10)) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return cond();
-}
+using testing::Eventually;
+using testing::TempDir;
 
 Cdr ACdr() {
   Cdr c;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "store/testing/postgres_server.h"
+#include "store/testing/temp_dir.h"
 
 namespace sb::store {
 namespace {
@@ -21,28 +22,13 @@ core::Event Ready(std::uint32_t agent, std::int64_t at_ms) {
   return core::AgentReady{FromMillis(at_ms), AgentId{agent}};
 }
 
-std::string TempDir(const std::string& tag) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("sb-writer-" + tag + "-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
+using testing::Eventually;
+using testing::TempDir;
 
 std::unique_ptr<Store> Open(const std::string& url) {
   auto s = OpenStore(url);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? std::move(s).value() : nullptr;
-}
-
-// Polls `cond` every 10 ms for up to `limit`; a bounded wait for the writer's thread.
-template <typename F>
-bool Eventually(F cond, Duration limit = Duration(20000)) {
-  for (Duration waited{0}; waited < limit; waited += Duration(10)) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return cond();
 }
 
 WriterOptions Quiet(std::vector<std::string>* log = nullptr) {

@@ -7,6 +7,20 @@
 
 namespace sb::telephony {
 
+Telephony::Leg& Telephony::AddAgentLeg(std::uint64_t contact, const std::string& agent,
+                                       std::uint32_t offer, media::LegId media) {
+  const sip::LegId id = sip_->NewLeg();
+  Leg& leg = legs_[id];
+  leg.sip = id;
+  leg.media = media;
+  leg.contact = contact;
+  leg.agent = agent;
+  leg.offer = offer;
+  by_media_[media] = id;
+  agents_of_contact_[contact].push_back(id);
+  return leg;
+}
+
 void Telephony::Offer(const core::ContactOffered& o, const control::ContactContext* ctx) {
   const std::string& agent = AgentName(o.agent);
   const std::uint64_t contact = o.contact.value;
@@ -43,15 +57,8 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
   if (uri.rfind("sip:", 0) != 0) return decline("the agent has no phone");
   auto opened = media_->Open(caller->media);  // on the caller's media thread: a cheap bridge
   if (!opened.ok()) return decline("no media port free");
-  const sip::LegId id = sip_->NewLeg();
-  Leg& leg = legs_[id];
-  leg.sip = id;
-  leg.media = opened->leg;
-  leg.contact = contact;
-  leg.agent = agent;
-  leg.offer = o.offer;
-  by_media_[leg.media] = id;
-  agents_of_contact_[contact].push_back(id);
+  Leg& leg = AddAgentLeg(contact, agent, o.offer, opened->leg);
+  const sip::LegId id = leg.sip;
   media::SdpLocal local;
   local.address = config_.rtp_address;
   local.port = opened->port;

@@ -104,15 +104,8 @@ void Telephony::OfferCallback(const core::ContactOffered& o, const control::Cont
   if (uri.rfind("sip:", 0) != 0) return decline("the agent has no phone");
   auto opened = media_->Open();
   if (!opened.ok()) return decline("no media port free");
-  const sip::LegId id = sip_->NewLeg();
-  Leg& leg = legs_[id];
-  leg.sip = id;
-  leg.media = opened->leg;
-  leg.contact = contact;
-  leg.agent = agent;
-  leg.offer = o.offer;
-  by_media_[leg.media] = id;
-  agents_of_contact_[contact].push_back(id);
+  Leg& leg = AddAgentLeg(contact, agent, o.offer, opened->leg);
+  const sip::LegId id = leg.sip;
   // A leg of an earlier offer still ending keeps its own id: CallbackLegGone skips it.
   dialouts_[contact] = Dialout{contact, dial, agent, id, 0, false, false, false};
   media::SdpLocal local;

@@ -228,6 +228,9 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void MediaEvent(const media::Event& e);
 
   void Offer(const core::ContactOffered& o, const control::ContactContext* ctx);
+  // A new agent leg for an offer of `contact`, on media leg `media`, indexed (agent_side.cc).
+  Leg& AddAgentLeg(std::uint64_t contact, const std::string& agent, std::uint32_t offer,
+                   media::LegId media);
   // The agent's phone for an offer: registered, static [[phone]], or the Login device.
   std::string PhoneOf(AgentId id, const std::string& agent) const;
   // Callbacks (callback.cc).
