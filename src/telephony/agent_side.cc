@@ -7,6 +7,15 @@
 
 namespace sb::telephony {
 
+std::string Telephony::OfferSdp(sip::LegId id, std::uint16_t port) const {
+  media::SdpLocal local;
+  local.address = config_.rtp_address;
+  local.port = port;
+  local.session_id = id;
+  local.version = 1;
+  return media::WriteOffer(local);
+}
+
 Telephony::Leg& Telephony::AddAgentLeg(std::uint64_t contact, const std::string& agent,
                                        std::uint32_t offer, media::LegId media) {
   const sip::LegId id = sip_->NewLeg();
@@ -59,16 +68,11 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
   if (!opened.ok()) return decline("no media port free");
   Leg& leg = AddAgentLeg(contact, agent, o.offer, opened->leg);
   const sip::LegId id = leg.sip;
-  media::SdpLocal local;
-  local.address = config_.rtp_address;
-  local.port = opened->port;
-  local.session_id = id;
-  local.version = 1;
   ++stats_.offers;
   sip::Call call;
   call.target = uri;
   call.from_user = caller->number;
-  call.sdp = media::WriteOffer(local);
+  call.sdp = OfferSdp(id, opened->port);
   if (!sip_->Invite(id, std::move(call))) {
     Terminated(id);
     decline("the SIP queue is full");

@@ -108,17 +108,12 @@ void Telephony::OfferCallback(const core::ContactOffered& o, const control::Cont
   const sip::LegId id = leg.sip;
   // A leg of an earlier offer still ending keeps its own id: CallbackLegGone skips it.
   dialouts_[contact] = Dialout{contact, dial, agent, id, 0, false, false, false};
-  media::SdpLocal local;
-  local.address = config_.rtp_address;
-  local.port = opened->port;
-  local.session_id = id;
-  local.version = 1;
   ++stats_.offers;
   sip::Call call;
   call.target = uri;
   call.from_user = Plain(number);  // dialable (DialString above), so a valid URI user
   call.from_display = "Callback";
-  call.sdp = media::WriteOffer(local);
+  call.sdp = OfferSdp(id, opened->port);
   if (!sip_->Invite(id, std::move(call))) {
     Terminated(id);
     decline("the SIP queue is full");
@@ -140,15 +135,10 @@ void Telephony::DialCustomer(Dialout& d) {
   by_media_[leg.media] = id;
   d.customer_leg = id;
   d.dialling = true;
-  media::SdpLocal local;
-  local.address = config_.rtp_address;
-  local.port = opened->port;
-  local.session_id = id;
-  local.version = 1;
   sip::Call call;
   call.target = "sip:" + d.dial + "@" + t.outbound_host + t.outbound_params;
   call.from_user = t.from_number;
-  call.sdp = media::WriteOffer(local);
+  call.sdp = OfferSdp(id, opened->port);
   call.auth_user = t.username;
   call.auth_password = t.password;
   ++stats_.callbacks_dialled;

@@ -184,34 +184,6 @@ void Telephony::OnDtmf(sip::LegId leg, char digit) {
   });
 }
 
-void Telephony::OnRegistration(const std::string& user, const std::string& contact) {
-  hooks_.task([this, user, contact] {
-    Log("info", contact.empty() ? "telephony: phone unregistered" : "telephony: phone registered",
-        {{"agent", user}, {"contact", contact}});
-    const bool was = registered_.contains(user);
-    if (contact.empty()) {
-      registered_.erase(user);
-    } else {
-      registered_[user] = contact;
-    }
-    if (!follows_registration_.contains(user) || was == !contact.empty()) return;
-    // A phone that came or went takes its agent in or out of routing (the state says why: a
-    // logout while on a call applies after it).
-    if (contact.empty()) {
-      (void)hooks_.command(control::Logout{user}, [](const control::Reply&) {});
-    } else {
-      (void)hooks_.command(control::Login{user, contact}, [](const control::Reply&) {});
-      (void)hooks_.command(control::Ready{user}, [](const control::Reply&) {});
-    }
-  });
-}
-
-void Telephony::OnAuthFailed(const std::string& source, const std::string& user) {
-  hooks_.task([this, source, user] {
-    Log("warn", "telephony: REGISTER failed authentication", {{"from", source}, {"user", user}});
-  });
-}
-
 // --- control thread ---
 
 Telephony::Leg* Telephony::Find(sip::LegId id) {

@@ -27,7 +27,7 @@
 // after the bridge is a Hangup (callback.cc). It keeps no routing state of its own: the legs it
 // holds point at contacts and offers the engine named.
 //
-// Qualify (qualify.cc): every [sip] qualify_every each [[phone]] with a known contact (its static
+// Qualify (phones.cc): every [sip] qualify_every each [[phone]] with a known contact (its static
 // contact, or where it registered) is sent an OPTIONS, one at a time per phone, none while its
 // agent rings or talks. Two in a row unanswered (time-out, 408, 503, a transport failure) make
 // the phone unreachable: logged, and a ready agent is set not ready with the reason
@@ -167,7 +167,7 @@ class Telephony : public control::Subscriber, public sip::Listener {
     bool reported = false;   // the engine has its end (CallbackResult not reached, or Hangup)
   };
 
-  // A [[phone]]'s qualify state (qualify.cc), one per phone of the configuration.
+  // A [[phone]]'s qualify state (phones.cc), one per phone of the configuration.
   struct Qualify {
     std::string agent;
     std::uint64_t probe = 0;  // the OPTIONS in flight (0: none)
@@ -231,6 +231,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   // A new agent leg for an offer of `contact`, on media leg `media`, indexed (agent_side.cc).
   Leg& AddAgentLeg(std::uint64_t contact, const std::string& agent, std::uint32_t offer,
                    media::LegId media);
+  // Our SDP offer for leg `id` (to an agent's phone or a trunk), RTP on `port`.
+  std::string OfferSdp(sip::LegId id, std::uint16_t port) const;
   // The agent's phone for an offer: registered, static [[phone]], or the Login device.
   std::string PhoneOf(AgentId id, const std::string& agent) const;
   // Callbacks (callback.cc).

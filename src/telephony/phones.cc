@@ -1,6 +1,6 @@
-// OPTIONS qualify of the agents' phones (telephony.h): a phone that stops answering takes its
-// ready agent out of routing, with a not-ready reason that says why, and brings it back when it
-// answers again.
+// The agents' phones (telephony.h): registrations, which log in the agents of phones that
+// follow them, and OPTIONS qualify: a phone that stops answering takes its ready agent out of
+// routing, with a not-ready reason that says why, and brings it back when it answers again.
 
 #include <algorithm>
 
@@ -18,6 +18,36 @@ constexpr Duration kMaxProbeTimeout = std::chrono::seconds(5);
 bool Unanswered(int status) { return status == 408 || status == 503 || status >= 700; }
 
 }  // namespace
+
+// --- SIP thread: registrations (posted to the control thread) ---
+
+void Telephony::OnRegistration(const std::string& user, const std::string& contact) {
+  hooks_.task([this, user, contact] {
+    Log("info", contact.empty() ? "telephony: phone unregistered" : "telephony: phone registered",
+        {{"agent", user}, {"contact", contact}});
+    const bool was = registered_.contains(user);
+    if (contact.empty()) {
+      registered_.erase(user);
+    } else {
+      registered_[user] = contact;
+    }
+    if (!follows_registration_.contains(user) || was == !contact.empty()) return;
+    // A phone that came or went takes its agent in or out of routing (the state says why: a
+    // logout while on a call applies after it).
+    if (contact.empty()) {
+      (void)hooks_.command(control::Logout{user}, [](const control::Reply&) {});
+    } else {
+      (void)hooks_.command(control::Login{user, contact}, [](const control::Reply&) {});
+      (void)hooks_.command(control::Ready{user}, [](const control::Reply&) {});
+    }
+  });
+}
+
+void Telephony::OnAuthFailed(const std::string& source, const std::string& user) {
+  hooks_.task([this, source, user] {
+    Log("warn", "telephony: REGISTER failed authentication", {{"from", source}, {"user", user}});
+  });
+}
 
 std::optional<AgentId> Telephony::AgentIdOf(const std::string& name) {
   const auto& agents = ctl_.engine().settings().agents;
