@@ -312,17 +312,20 @@ int Serve(const ServeArgs& args) {
     // calendars and their settings through Reconfigure (refused, with the reason, while a removed
     // agent is busy or a removed queue has calls). [sip], [[phone]], [[number]] and dispositions
     // take a restart.
-    auto next = config::LoadEngineSettings(path);
-    auto h = config::LoadRoutingHints(path);
-    if (!next.ok() || !h.ok()) {
-      LogError("serve: reload refused; the running configuration is unchanged",
-               {{"error", (!next.ok() ? next.status() : h.status()).message()}});
-      return;
-    }
-    ctl.SetSegmentPriority(h->segment_priority);
+    // The file is read once: the text stored as the version is the one applied.
     std::ifstream f(path, std::ios::binary);
     std::ostringstream text;
     text << f.rdbuf();
+    auto next = config::EngineSettingsFromString(text.str(), path);
+    auto h = config::RoutingHintsFromString(text.str(), path);
+    if (!f || !next.ok() || !h.ok()) {
+      LogError("serve: reload refused; the running configuration is unchanged",
+               {{"error", !f           ? "cannot read " + path
+                          : !next.ok() ? next.status().message()
+                                       : h.status().message()}});
+      return;
+    }
+    ctl.SetSegmentPriority(h->segment_priority);
     auto placed = config::ApplyLayout(running->layout, std::move(next).value());
     if (!placed.ok()) {
       LogError("serve: reload refused; the running configuration is unchanged",
