@@ -10,6 +10,13 @@ fi
 cd "$(dirname "$0")/.."
 preset="${1:-dev}"
 shift || true
+# ccache, when the machine has it, makes a fresh worktree's first build cheap (paths relative to
+# the checkout, so worktrees share the cache). CI machines without it build as before.
+if command -v ccache >/dev/null 2>&1 && [[ -z "${SB_NO_CCACHE:-}" ]]; then
+  export CMAKE_CXX_COMPILER_LAUNCHER="${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}"
+  export CMAKE_C_COMPILER_LAUNCHER="${CMAKE_C_COMPILER_LAUNCHER:-ccache}"
+  export CCACHE_BASEDIR="$PWD"
+fi
 exec 9>/tmp/switchboard-build.lock
 flock 9
 cmake --preset "$preset" >/dev/null
