@@ -27,7 +27,9 @@ set(SB_ALLOWED_sip "base")
 # RTP media: our own engine (one epoll thread, a 20 ms tick, relay, G.711, RFC 4733).
 set(SB_ALLOWED_media "base")
 # The call flow: SIP and media happenings become commands, the engine's events SIP/media actions.
-set(SB_ALLOWED_telephony "control;config;sip;media;core;base")
+# store: only for its record types (store::CallDetail, handed to the server's writer through a
+# hook); telephony never opens or reads a store.
+set(SB_ALLOWED_telephony "control;config;sip;media;store;core;base")
 set(SB_ALLOWED_server "telephony;sip;control;config;cases;store;directory;eventlog;sim;wfm;core;base")
 
 function(sb_module)

@@ -15,7 +15,7 @@ shift || true
 if command -v ccache >/dev/null 2>&1 && [[ -z "${SB_NO_CCACHE:-}" ]]; then
   export CMAKE_CXX_COMPILER_LAUNCHER="${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}"
   export CMAKE_C_COMPILER_LAUNCHER="${CMAKE_C_COMPILER_LAUNCHER:-ccache}"
-  export CCACHE_BASEDIR="$PWD"
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 fi
 exec 9>/tmp/switchboard-build.lock
 flock 9

@@ -116,6 +116,11 @@ struct TelephonyConfig {
   std::string hold_music;          // a WAV file; empty: the packaged default
   // The directory relative sound paths are in (prompts, messages, the announcements' words).
   std::string sounds = "/usr/share/asterisk/sounds/en_US_f_Allison";
+  // [sip] languages: a caller whose record (found by the screen-pop pre-fetch) has one of these
+  // languages hears, for each sound under `sounds`, the file of the same relative name in that
+  // language's directory when there is one (prompts, messages, announcements). Language codes
+  // as the directory's records spell them ("fr", "pt-BR"), each an absolute directory.
+  std::map<std::string, std::string> languages;
   // Played before hanging up on a caller the queue turns away (closed, full, waited too long),
   // one who gave no usable input in an IVR, and one whose callback was taken. Absolute paths.
   std::vector<std::string> closed_message, full_message, max_wait_message, no_input_message,

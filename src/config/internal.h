@@ -50,5 +50,7 @@ bool IsNumericAddress(const std::string& a);
 bool IsDialString(const std::string& s);
 // One [[trunk]] table (load_trunk.cc).
 Status ReadTrunk(const Reader& r, TrunkConfig* tc);
+// [sip] languages (load_languages.cc).
+Status ReadLanguages(const Reader& r, TelephonyConfig* c);
 
 }  // namespace sb::config::internal

@@ -43,11 +43,27 @@ Status SoundList(const internal::Reader& r, std::string_view key, const std::str
 }
 
 Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
-  SB_RETURN_IF_ERROR(
-      r.OnlyKeys({"listen", "port", "realm", "rtp_address", "rtp_ports", "no_rtp_timeout",
-                  "max_calls", "media_threads", "hold_music", "sounds", "closed_message",
-                  "full_message", "max_wait_message", "no_input_message", "callback_message",
-                  "callback_offer_message", "callback_trunk", "qualify_every", "ivr"}));
+  SB_RETURN_IF_ERROR(r.OnlyKeys({"listen",
+                                 "port",
+                                 "realm",
+                                 "rtp_address",
+                                 "rtp_ports",
+                                 "no_rtp_timeout",
+                                 "max_calls",
+                                 "media_threads",
+                                 "hold_music",
+                                 "sounds",
+                                 "closed_message",
+                                 "full_message",
+                                 "max_wait_message",
+                                 "no_input_message",
+                                 "callback_message",
+                                 "callback_offer_message",
+                                 "callback_trunk",
+                                 "qualify_every",
+                                 "ivr",
+                                 "languages"}));
+  SB_RETURN_IF_ERROR(internal::ReadLanguages(r, c));
   SB_RETURN_IF_ERROR(r.String("sounds", &c->sounds));
   if (c->sounds.empty() || c->sounds.size() > kMaxPath || c->sounds[0] != '/') {
     return r.Error(r.Get("sounds"), "sounds", "expected an absolute directory");

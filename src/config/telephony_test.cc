@@ -67,6 +67,12 @@ TEST(TelephonyConfig, RefusalsNameTheField) {
            {"[sip]\nqualify_every = \"soon\"\n" + ok_number, "qualify_every: expected a dur"},
            {"[sip]\nqualify_every = true\n" + ok_number, "qualify_every: expected a duration"},
            {"[sip]\nlisten_typo = 1\n" + ok_number, "listen_typo: unknown key"},
+           {"[sip]\nlanguages = \"fr\"\n" + ok_number, "languages: expected a table"},
+           {"[sip]\nlanguages = { fr = \"fr\" }\n" + ok_number,
+            "languages.fr: expected the absolute directory"},
+           {"[sip]\nlanguages = { fr = 1 }\n" + ok_number,
+            "languages.fr: expected the absolute directory"},
+           {"[sip]\nlanguages = { \"f r\" = \"/x\" }\n" + ok_number, "expected a language code"},
            {"[sip]\n", "no [[number]]"},
            {"[[number]]\nnumber = \"1 00\"\nqueue = \"q\"\n", "number: expected 1 to 64"},
            {"[[number]]\nnumber = \"100\"\nqueue = \"nope\"\n", "no queue named 'nope'"},
@@ -90,6 +96,19 @@ TEST(TelephonyConfig, RefusalsNameTheField) {
 const std::string kIvrBase =
     "[[queue]]\nname = \"q\"\n[[queue]]\nname = \"billing\"\n"
     "[[agent]]\nname = \"alice\"\nqueues = { q = 1 }\n";
+
+TEST(TelephonyConfig, LanguagesMapRecordLanguagesToSoundDirectories) {
+  const std::string base =
+      "[[queue]]\nname = \"q\"\n[[agent]]\nname = \"alice\"\nqueues = { q = 1 }\n"
+      "[[number]]\nnumber = \"100\"\nqueue = \"q\"\n";
+  auto engine = EngineSettingsFromString(base, "t.toml");
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto t = TelephonyConfigFromString(
+      "[sip]\nlanguages = { fr = \"/snd/fr/\", pt-BR = \"/snd/pt\" }\n" + base, "t.toml", *engine);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->languages,
+            (std::map<std::string, std::string>{{"fr", "/snd/fr"}, {"pt-BR", "/snd/pt"}}));
+}
 
 TEST(TelephonyConfig, QualifyEveryDefaultsTo30sAndZeroTurnsItOff) {
   const std::string base =

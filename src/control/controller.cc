@@ -401,6 +401,13 @@ std::uint64_t Controller::Publish(const std::vector<core::Event>& events, Cause 
   return last;
 }
 
+std::optional<std::string> Controller::LanguageOf(std::uint64_t contact) const {
+  if (!prefetch_) return std::string();
+  auto pop = Prefetched(contact);
+  if (!pop) return std::nullopt;
+  return directory::HintsOf(*pop).language;
+}
+
 std::optional<directory::ScreenPop> Controller::Prefetched(std::uint64_t contact) const {
   if (!prefetch_) return std::nullopt;
   return prefetch_->Get(contact, std::chrono::milliseconds(0));  // never waits

@@ -123,6 +123,9 @@ class Controller {
   // Every contact in the registry (in the IVR, waiting, ringing, connected), by id.
   std::vector<std::uint64_t> LiveContacts() const;
   const LiveAgent& agent(AgentId id) const { return agents_[id.value]; }
+  // The language of the contact's record, found by the screen-pop pre-fetch: "" when it found
+  // none (or there is no directory), nullopt while the look-up still runs (or was never started).
+  std::optional<std::string> LanguageOf(std::uint64_t contact) const;
   std::uint64_t next_contact() const { return next_contact_; }
   StatusInfo Info() const;
 

@@ -394,6 +394,12 @@ int Serve(const ServeArgs& args) {
         if (!ec) fn();
       });
     };
+    hooks.now = [] { return WallNow(); };
+    hooks.record = [&writer](store::CallDetail d) {
+      if (writer->Post(std::move(d)) == 0) {
+        LogWarn("serve: a call detail record was refused: the store buffer and spill are full", {});
+      }
+    };
     hooks.log = [](const char* level, const std::string& msg,
                    std::vector<std::pair<std::string, std::string>> kv) {
       LogLine(level, msg, kv);

@@ -39,12 +39,13 @@ int Info(const std::string& url) {
   }
   std::printf(
       "store            %s\nschema version   %d\nevents           %lld\n"
-      "CDRs             %lld\ncases            %lld\naudit rows       %lld\n"
+      "CDRs             %lld\ncall details     %lld\ncases            %lld\naudit rows       %lld\n"
       "users            %lld\nconfig versions  %lld\ndead letters     %lld\n",
       info->where.c_str(), info->schema_version, static_cast<long long>(info->events),
-      static_cast<long long>(info->cdrs), static_cast<long long>(info->cases),
-      static_cast<long long>(info->audit), static_cast<long long>(info->users),
-      static_cast<long long>(info->config_versions), static_cast<long long>(info->dead_letters));
+      static_cast<long long>(info->cdrs), static_cast<long long>(info->call_details),
+      static_cast<long long>(info->cases), static_cast<long long>(info->audit),
+      static_cast<long long>(info->users), static_cast<long long>(info->config_versions),
+      static_cast<long long>(info->dead_letters));
   if (info->dead_letters > 0) {
     std::printf(
         "(dead letters are writes the store refused; they are kept, not lost: read them "

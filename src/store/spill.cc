@@ -45,6 +45,18 @@ std::string Encode(const SpillRecord& r) {
     for (const std::string* s : {&c->outcome, &c->disposition, &c->caller, &c->partner}) {
       w.PutString(*s);
     }
+  } else if (const auto* d = std::get_if<CallDetail>(&r)) {
+    w.Put<std::uint8_t>(3);
+    w.Put(d->contact);
+    for (std::int64_t v : {d->invite_ms, d->answered_ms, d->ivr_exit_ms, d->queued_ms,
+                           d->offered_ms, d->agent_answered_ms, d->ended_ms}) {
+      w.Put(v);
+    }
+    w.Put(d->status);
+    for (const std::string* s : {&d->call_id, &d->trunk, &d->source, &d->caller, &d->dialled,
+                                 &d->agent, &d->ended_by, &d->cause}) {
+      w.PutString(*s);
+    }
   } else {
     const auto& a = std::get<AuditEntry>(r);
     w.Put<std::uint8_t>(2);
@@ -82,6 +94,19 @@ Result<SpillRecord> Decode(std::string_view payload) {
     a.case_id = r.Get<std::int64_t>();
     for (std::string* s : {&a.user, &a.action, &a.target, &a.detail}) *s = r.GetString();
     out = std::move(a);
+  } else if (kind == 3) {
+    CallDetail d;
+    d.contact = r.Get<std::uint64_t>();
+    for (std::int64_t* v : {&d.invite_ms, &d.answered_ms, &d.ivr_exit_ms, &d.queued_ms,
+                            &d.offered_ms, &d.agent_answered_ms, &d.ended_ms}) {
+      *v = r.Get<std::int64_t>();
+    }
+    d.status = r.Get<std::int32_t>();
+    for (std::string* s : {&d.call_id, &d.trunk, &d.source, &d.caller, &d.dialled, &d.agent,
+                           &d.ended_by, &d.cause}) {
+      *s = r.GetString();
+    }
+    out = std::move(d);
   } else {
     return InvalidArgument("unknown record kind " + std::to_string(kind));
   }
@@ -222,6 +247,7 @@ Result<std::uint64_t> RecoverSpill(const std::string& path, Store& store) {
       if (auto* e = std::get_if<core::Event>(&r)) batch.events.push_back(std::move(*e));
       if (auto* c = std::get_if<Cdr>(&r)) checked(std::move(*c), batch.cdrs, "cdr");
       if (auto* a = std::get_if<AuditEntry>(&r)) checked(std::move(*a), batch.audit, "audit");
+      if (auto* d = std::get_if<CallDetail>(&r)) checked(std::move(*d), batch.calls, "call");
     }
     SB_RETURN_IF_ERROR(store.Commit(batch));
     file->Advance(records.size());

@@ -24,7 +24,7 @@
 
 namespace sb::store {
 
-using SpillRecord = std::variant<core::Event, Cdr, AuditEntry>;
+using SpillRecord = std::variant<core::Event, Cdr, AuditEntry, CallDetail>;
 
 class SpillFile {
  public:

@@ -50,6 +50,22 @@ AuditEntry AnAudit() {
   return a;
 }
 
+CallDetail ACall() {
+  CallDetail c;
+  c.contact = 7;
+  c.call_id = "a84b4c76e66710@pc33";
+  c.trunk = "carrier";
+  c.caller = "+33612345678";
+  c.dialled = "support";
+  c.invite_ms = kDay0;
+  c.answered_ms = kDay0 + 40;
+  c.ended_ms = kDay0 + 90000;
+  c.ended_by = "caller";
+  c.cause = "bye";
+  c.status = 200;
+  return c;
+}
+
 TEST(SpillFile, RecordsComeBackInOrderAndATornTailIsCutOff) {
   const std::string dir = TempDir("file");
   const std::string path = dir + "/spill";
@@ -59,6 +75,7 @@ TEST(SpillFile, RecordsComeBackInOrderAndATornTailIsCutOff) {
     ASSERT_TRUE((*f)->Append(Ready(1, kDay0)).ok());
     ASSERT_TRUE((*f)->Append(ACdr()).ok());
     ASSERT_TRUE((*f)->Append(AnAudit()).ok());
+    ASSERT_TRUE((*f)->Append(ACall()).ok());
     ASSERT_TRUE((*f)->Append(Ready(2, kDay0 + 1)).ok());
   }
   // A crash in the middle of the last record: its last bytes never reached the file.
@@ -66,14 +83,15 @@ TEST(SpillFile, RecordsComeBackInOrderAndATornTailIsCutOff) {
   std::filesystem::resize_file(path, size - 3);
   auto f = SpillFile::Open(path);
   ASSERT_TRUE(f.ok());
-  EXPECT_EQ((*f)->pending(), 3u);
+  EXPECT_EQ((*f)->pending(), 4u);
   auto records = (*f)->Peek(10);
   ASSERT_TRUE(records.ok()) << records.status().ToString();
-  ASSERT_EQ(records->size(), 3u);
+  ASSERT_EQ(records->size(), 4u);
   EXPECT_EQ(std::get<core::AgentReady>(std::get<core::Event>((*records)[0])).agent, AgentId{1});
   EXPECT_EQ(std::get<Cdr>((*records)[1]), ACdr());
   EXPECT_EQ(std::get<AuditEntry>((*records)[2]), AnAudit());
-  (*f)->Advance(2);
+  EXPECT_EQ(std::get<CallDetail>((*records)[3]), ACall());
+  (*f)->Advance(3);
   EXPECT_EQ((*f)->pending(), 1u);
   auto rest = (*f)->Peek(10);
   ASSERT_TRUE(rest.ok());

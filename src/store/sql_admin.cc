@@ -25,7 +25,8 @@ Result<StoreInfo> ReadStoreInfo(Connection& db) {
                 {"users", &info.users},
                 {"config_versions", &info.config_versions},
                 {"dead_letters", &info.dead_letters},
-                {"checkpoints", &info.checkpoints}};
+                {"checkpoints", &info.checkpoints},
+                {"call_details", &info.call_details}};
   for (auto& c : counts) {
     SB_ASSIGN_OR_RETURN(auto rows, db.Query(std::string("SELECT COUNT(*) FROM ") + c.table, {}));
     *c.out = AsInt(rows.at(0).at(0));
@@ -53,6 +54,8 @@ Status PurgeRows(Connection& db, const RetentionPolicy& policy, PurgeReport& rep
   SB_RETURN_IF_ERROR(
       remove(policy.cdrs_days, "DELETE FROM cdrs WHERE arrival_ms < ?", report.cdrs));
   SB_RETURN_IF_ERROR(
+      remove(policy.cdrs_days, "DELETE FROM call_details WHERE invite_ms < ?", report.calls));
+  SB_RETURN_IF_ERROR(
       remove(policy.cases_days, "DELETE FROM cases WHERE last_edit_ms < ?", report.cases));
   if (policy.audit_days > 0) {
     // The horizon may only move forward (a trigger enforces it).
@@ -64,10 +67,10 @@ Status PurgeRows(Connection& db, const RetentionPolicy& policy, PurgeReport& rep
     SB_RETURN_IF_ERROR(
         remove(policy.audit_days, "DELETE FROM audit WHERE at_ms < ?", report.audit));
   }
-  const std::string detail = "events=" + std::to_string(report.events) +
-                             " cdrs=" + std::to_string(report.cdrs) +
-                             " cases=" + std::to_string(report.cases) +
-                             " audit=" + std::to_string(report.audit) + " recordings=0";
+  const std::string detail =
+      "events=" + std::to_string(report.events) + " cdrs=" + std::to_string(report.cdrs) +
+      " calls=" + std::to_string(report.calls) + " cases=" + std::to_string(report.cases) +
+      " audit=" + std::to_string(report.audit) + " recordings=0";
   const SqlValue p[] = {report.at_ms,
                         std::string("system"),
                         std::string("retention.purge"),

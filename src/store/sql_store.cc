@@ -9,6 +9,7 @@
 #include "store/connection.h"
 #include "store/migrations/migrations.h"
 #include "store/sql_admin.h"
+#include "store/sql_calls.h"
 #include "store/store.h"
 
 namespace sb::store {
@@ -49,6 +50,7 @@ class SqlStore final : public Store {
                 }));
           }
           for (const Cdr& c : batch.cdrs) SB_RETURN_IF_ERROR(PutCdr(c));
+          SB_RETURN_IF_ERROR(PutCallDetails(*db_, batch.calls));
           if (!batch.audit.empty()) {
             std::vector<Row> rows;
             rows.reserve(batch.audit.size());
@@ -118,6 +120,10 @@ class SqlStore final : public Store {
   Result<std::int64_t> LastEventSeq() override {
     SB_ASSIGN_OR_RETURN(auto rows, db_->Query("SELECT COALESCE(MAX(seq), 0) FROM events", {}));
     return AsInt(rows.at(0).at(0));
+  }
+
+  Result<std::vector<CallDetail>> ReadCallDetails(Time from, Time to) override {
+    return store::ReadCallDetails(*db_, from, to);
   }
 
   Result<std::vector<Cdr>> ReadCdrs(Time from, Time to) override {

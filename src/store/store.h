@@ -51,6 +51,32 @@ struct Cdr {
   bool operator==(const Cdr&) const = default;
 };
 
+// What the phone system saw of one call (telephony writes it when the caller's leg is gone): the
+// SIP-side times (ms since the epoch; 0 = did not happen) and who ended it, beside the engine's
+// Cdr of the same contact. Calls refused at the door (403, 404, 488) become no contact and have
+// none: they are logged and counted.
+struct CallDetail {
+  std::uint64_t contact = 0;
+  std::string call_id;                 // the SIP Call-ID of the caller's leg
+  std::string trunk;                   // the [[trunk]] it came in by
+  std::string source;                  // the sender's address
+  std::string caller;                  // the From user
+  std::string dialled;                 // the Request-URI user
+  std::int64_t invite_ms = 0;          // the INVITE arrived
+  std::int64_t answered_ms = 0;        // our 200 to the caller
+  std::int64_t ivr_exit_ms = 0;        // the caller left the IVR menu for a queue
+  std::int64_t queued_ms = 0;          // the engine took it into a queue
+  std::int64_t offered_ms = 0;         // the first INVITE to an agent's phone
+  std::int64_t agent_answered_ms = 0;  // the connected agent's 200
+  std::int64_t ended_ms = 0;           // the caller's leg ended
+  std::string agent;                   // the agent connected, empty if none
+  std::string ended_by;                // "caller", "agent" or "system"
+  std::string cause;        // "bye", "cancel", "no_rtp", "lost" (no ACK, transport) or the engine's
+                            // end reason when it ended the call ("message_closed", ...)
+  std::int32_t status = 0;  // the final response to the caller's INVITE (200 once answered)
+  bool operator==(const CallDetail&) const = default;
+};
+
 // An audit row: who looked at or changed what, when, for which call or case.
 struct AuditEntry {
   std::int64_t id = 0;  // assigned by the store
@@ -135,6 +161,7 @@ struct RetentionPolicy {
 struct PurgeReport {
   std::int64_t at_ms = 0;
   std::int64_t events = 0, cdrs = 0, cases = 0, audit = 0, recordings = 0;
+  std::int64_t calls = 0;  // call details, kept as long as CDRs
 };
 
 // A write the store refused (it failed validation), set aside with why, so that it never blocks
@@ -152,11 +179,12 @@ struct WriteBatch {
   std::vector<Cdr> cdrs;  // inserted or replaced by contact
   std::vector<AuditEntry> audit;
   std::vector<DeadLetter> dead_letters;
+  std::vector<CallDetail> calls;  // inserted or replaced by contact
   bool empty() const {
-    return events.empty() && cdrs.empty() && audit.empty() && dead_letters.empty();
+    return events.empty() && cdrs.empty() && audit.empty() && dead_letters.empty() && calls.empty();
   }
   std::size_t size() const {
-    return events.size() + cdrs.size() + audit.size() + dead_letters.size();
+    return events.size() + cdrs.size() + audit.size() + dead_letters.size() + calls.size();
   }
 };
 
@@ -169,6 +197,7 @@ bool ValidUtf8(std::string_view s);
 Status Validate(const WriteBatch& batch);
 Status Validate(const Cdr& cdr);
 Status Validate(const AuditEntry& entry);
+Status Validate(const CallDetail& call);
 // `s` made storable whatever it holds: invalid UTF-8 and control bytes become \xNN, cut to
 // `max_bytes` (on a character boundary).
 std::string SanitizeText(std::string_view s, std::size_t max_bytes);
@@ -178,6 +207,7 @@ Result<std::string> Base64Decode(std::string_view text);  // InvalidArgument if 
 // A printable one-line rendering of a write, for a dead letter.
 std::string Describe(const Cdr& cdr);
 std::string Describe(const AuditEntry& entry);
+std::string Describe(const CallDetail& call);
 
 // A checkpoint of the server's state (engine and registries): start-up loads the latest and
 // replays only the events after `seq`, so start-up does not grow with the age of the log.
@@ -194,6 +224,7 @@ struct StoreInfo {
   std::int64_t events = 0, cdrs = 0, cases = 0, audit = 0, users = 0, config_versions = 0;
   std::int64_t dead_letters = 0;
   std::int64_t checkpoints = 0;
+  std::int64_t call_details = 0;
   std::int64_t last_checkpoint_seq = 0;
 };
 
@@ -217,6 +248,8 @@ class Store {
   virtual Result<std::int64_t> LastEventSeq() = 0;
   // CDRs of calls that arrived in [from, to), by arrival.
   virtual Result<std::vector<Cdr>> ReadCdrs(Time from, Time to) = 0;
+  // The phone system's records of calls whose INVITE arrived in [from, to), by that time.
+  virtual Result<std::vector<CallDetail>> ReadCallDetails(Time from, Time to) = 0;
 
   // Creates a case with its first edits, links and audit row, in one transaction; returns its
   // id. The confirmation number must be unique (kFailedPrecondition if taken: draw another).

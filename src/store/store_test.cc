@@ -150,6 +150,53 @@ TEST_P(StoreTest, CdrsAreUpsertedByContactAndReadByArrival) {
   EXPECT_TRUE(store_->ReadCdrs(FromMillis(kDay0 + 5000), FromMillis(kDay0 + kDayMs))->empty());
 }
 
+TEST_P(StoreTest, CallDetailsAreUpsertedReadByInviteAndPurgedWithCdrs) {
+  CallDetail c;
+  c.contact = 9;
+  c.call_id = "3848276298220188511@192.0.2.7";
+  c.trunk = "carrier";
+  c.source = "192.0.2.7";
+  c.caller = "+33612345678";
+  c.dialled = "support";
+  c.invite_ms = kDay0 + 1000;
+  c.answered_ms = kDay0 + 1020;
+  c.ivr_exit_ms = kDay0 + 8000;
+  c.queued_ms = kDay0 + 8001;
+  c.offered_ms = kDay0 + 30000;
+  c.agent_answered_ms = kDay0 + 33000;
+  c.ended_ms = kDay0 + 200000;
+  c.agent = "alice";
+  c.ended_by = "agent";
+  c.cause = "bye";
+  c.status = 200;
+  CallDetail old = c;
+  old.contact = 2;
+  old.invite_ms = kDay0 - 40 * kDayMs;
+  WriteBatch b;
+  b.calls = {c, old};
+  ASSERT_TRUE(store_->Commit(b).ok());
+  c.cause = "no_rtp";  // written again for the same contact: replaced
+  b.calls = {c};
+  ASSERT_TRUE(store_->Commit(b).ok());
+  auto got = store_->ReadCallDetails(FromMillis(kDay0), FromMillis(kDay0 + kDayMs));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0], c);
+  EXPECT_EQ(store_->Info()->call_details, 2);
+  RetentionPolicy p;
+  p.cdrs_days = 30;
+  auto r = store_->Purge(p, FromMillis(kDay0));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->calls, 1);
+  EXPECT_EQ(store_->Info()->call_details, 1);
+  // Text the store refuses is refused here too, naming the field.
+  c.cause = std::string("\xff");
+  b.calls = {c};
+  Status bad = store_->Commit(b);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("call cause"), std::string::npos) << bad.message();
+}
+
 TEST_P(StoreTest, CaseEditsAreVersionedAndAStaleEditIsRefused) {
   CaseHeader h{0, "K7Q-4821-X", kDay0, "alice", 77, 1};
   CaseWrite first;

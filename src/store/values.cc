@@ -66,8 +66,23 @@ Status Validate(const AuditEntry& a) {
   return CheckText("audit detail", a.detail);
 }
 
+Status Validate(const CallDetail& c) {
+  for (auto [name, v] : {std::pair<const char*, const std::string*>{"call Call-ID", &c.call_id},
+                         {"call trunk", &c.trunk},
+                         {"call source", &c.source},
+                         {"call caller", &c.caller},
+                         {"call dialled", &c.dialled},
+                         {"call agent", &c.agent},
+                         {"call ended_by", &c.ended_by},
+                         {"call cause", &c.cause}}) {
+    SB_RETURN_IF_ERROR(CheckText(name, *v));
+  }
+  return Status::Ok();
+}
+
 Status Validate(const WriteBatch& b) {
   for (const Cdr& c : b.cdrs) SB_RETURN_IF_ERROR(Validate(c));
+  for (const CallDetail& c : b.calls) SB_RETURN_IF_ERROR(Validate(c));
   for (const AuditEntry& a : b.audit) SB_RETURN_IF_ERROR(Validate(a));
   for (const DeadLetter& d : b.dead_letters) {
     SB_RETURN_IF_ERROR(CheckText("dead letter reason", d.reason));
@@ -165,6 +180,13 @@ std::string Describe(const Cdr& c) {
          " ended_ms=" + std::to_string(c.ended_ms) + " outcome=" + SanitizeText(c.outcome, 64) +
          " caller=" + SanitizeText(c.caller, 256) + " partner=" + SanitizeText(c.partner, 256) +
          " disposition=" + SanitizeText(c.disposition, 256);
+}
+
+std::string Describe(const CallDetail& c) {
+  return "contact=" + std::to_string(c.contact) + " call_id=" + SanitizeText(c.call_id, 256) +
+         " invite_ms=" + std::to_string(c.invite_ms) + " ended_ms=" + std::to_string(c.ended_ms) +
+         " caller=" + SanitizeText(c.caller, 256) + " dialled=" + SanitizeText(c.dialled, 256) +
+         " ended_by=" + SanitizeText(c.ended_by, 64) + " cause=" + SanitizeText(c.cause, 64);
 }
 
 std::string Describe(const AuditEntry& a) {

@@ -39,6 +39,7 @@ StoreWriter::~StoreWriter() {
 std::uint64_t StoreWriter::Post(core::Event event) { return Enqueue(std::move(event)); }
 std::uint64_t StoreWriter::Post(Cdr cdr) { return Enqueue(std::move(cdr)); }
 std::uint64_t StoreWriter::Post(AuditEntry entry) { return Enqueue(std::move(entry)); }
+std::uint64_t StoreWriter::Post(CallDetail call) { return Enqueue(std::move(call)); }
 
 bool StoreWriter::Spill(Item& item) {
   if (!spill_ || spill_->bytes() >= options_.spill_max_bytes) return false;
@@ -46,6 +47,7 @@ bool StoreWriter::Spill(Item& item) {
   if (auto* e = std::get_if<core::Event>(&item)) record = std::move(*e);
   if (auto* c = std::get_if<Cdr>(&item)) record = std::move(*c);
   if (auto* a = std::get_if<AuditEntry>(&item)) record = std::move(*a);
+  if (auto* c = std::get_if<CallDetail>(&item)) record = std::move(*c);
   if (Status s = spill_->Append(record); !s.ok()) {
     health_.last_error = s.message();
     return false;
@@ -255,6 +257,8 @@ bool StoreWriter::DrainSpill() {
     if (auto* c = std::get_if<Cdr>(&r)) AddChecked(std::move(*c), batch.cdrs, "cdr", batch);
     if (auto* a = std::get_if<AuditEntry>(&r))
       AddChecked(std::move(*a), batch.audit, "audit", batch);
+    if (auto* c = std::get_if<CallDetail>(&r))
+      AddChecked(std::move(*c), batch.calls, "call", batch);
   }
   if (!batch.empty() && !CommitWithRetry(batch)) return false;
   // Tasks that waited for these records run in their order, each after the records before it.
@@ -345,6 +349,9 @@ void StoreWriter::Run() {
         if (auto* c = std::get_if<Cdr>(&it)) AddChecked(std::move(*c), batch.cdrs, "cdr", batch);
         if (auto* a = std::get_if<AuditEntry>(&it)) {
           AddChecked(std::move(*a), batch.audit, "audit", batch);
+        }
+        if (auto* c = std::get_if<CallDetail>(&it)) {
+          AddChecked(std::move(*c), batch.calls, "call", batch);
         }
         work.pop_front();
         ++items;

@@ -90,6 +90,7 @@ class StoreWriter {
   std::uint64_t Post(core::Event event);
   std::uint64_t Post(Cdr cdr);
   std::uint64_t Post(AuditEntry entry);
+  std::uint64_t Post(CallDetail call);
 
   // Runs `task` on the writer thread, after everything posted before it is committed; the
   // future carries its result. For request/response work: cases, reads by the API.
@@ -116,7 +117,7 @@ class StoreWriter {
 
  private:
   using Task = std::function<void(Store&)>;
-  using Item = std::variant<core::Event, Cdr, AuditEntry, Task>;
+  using Item = std::variant<core::Event, Cdr, AuditEntry, CallDetail, Task>;
   std::uint64_t Enqueue(Item item);
   // Puts a write in the spill file (under mu_); false if it cannot.
   bool Spill(Item& item) SB_REQUIRES(mu_);

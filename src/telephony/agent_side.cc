@@ -69,6 +69,9 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
   Leg& leg = AddAgentLeg(contact, agent, o.offer, opened->leg);
   const sip::LegId id = leg.sip;
   ++stats_.offers;
+  if (caller->detail.offered_ms == 0) caller->detail.offered_ms = NowMs();
+  // Offered in the Enqueue's own reply: queued at the same instant, before the reply's callback.
+  if (caller->detail.queued_ms == 0) caller->detail.queued_ms = caller->detail.offered_ms;
   sip::Call call;
   call.target = uri;
   call.from_user = caller->number;
@@ -104,7 +107,7 @@ void Telephony::Answered(sip::LegId id, const std::string& sdp) {
   media_->SetRemote(
       leg->media, media::Remote{answer->address, answer->port, *codec, answer->telephone_event_pt});
   control::Accept a{leg->contact, leg->agent, static_cast<std::int64_t>(leg->offer)};
-  (void)hooks_.command(a, [this, id](const control::Reply& r) {
+  (void)hooks_.command(a, [this, id, at = NowMs()](const control::Reply& r) {
     Leg* l = Find(id);
     if (!l) return;
     if (Dialout* d = DialoutOf(l->contact); d && d->agent_leg == id) {
@@ -124,6 +127,8 @@ void Telephony::Answered(sip::LegId id, const std::string& sdp) {
     }
     caller->connected = true;
     caller->agent_leg = id;
+    caller->detail.agent_answered_ms = at;
+    caller->detail.agent = l->agent;
     caller->playing = Playing::kNone;
     Disarm(*caller);
     media_->Bridge(caller->media, l->media);

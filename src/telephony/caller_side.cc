@@ -19,16 +19,19 @@ Status Telephony::LoadClip(const std::string& path) {
 }
 
 std::vector<std::shared_ptr<const media::Clip>> Telephony::Clips(
-    const std::vector<std::string>& paths) {
+    const std::vector<std::string>& paths, Leg* leg) {
+  if (leg) PickLanguage(*leg);
   std::vector<std::shared_ptr<const media::Clip>> out;
   for (const std::string& p : paths) {
-    if (auto it = clips_.find(p); it != clips_.end()) out.push_back(it->second);
+    if (auto it = clips_.find(leg ? Localized(*leg, p) : p); it != clips_.end()) {
+      out.push_back(it->second);
+    }
   }
   return out;
 }
 
-std::shared_ptr<const media::Clip> Telephony::Sound(const std::string& name) {
-  auto it = clips_.find(config_.sounds + "/" + name + ".wav");
+std::shared_ptr<const media::Clip> Telephony::Sound(const std::string& name, Leg& leg) {
+  auto it = clips_.find(Localized(leg, config_.sounds + "/" + name + ".wav"));
   return it == clips_.end() ? nullptr : it->second;
 }
 
@@ -81,8 +84,8 @@ void Telephony::EnterMenu(Leg& leg, const config::IvrMenu* menu) {
 void Telephony::Prompt(Leg& leg, bool after_invalid) {
   Disarm(leg);
   std::vector<std::shared_ptr<const media::Clip>> clips;
-  if (after_invalid) clips = Clips(leg.menu->invalid);
-  for (auto& c : Clips(leg.collecting ? leg.collecting->prompt : leg.menu->prompt)) {
+  if (after_invalid) clips = Clips(leg.menu->invalid, &leg);
+  for (auto& c : Clips(leg.collecting ? leg.collecting->prompt : leg.menu->prompt, &leg)) {
     clips.push_back(std::move(c));
   }
   if (clips.empty()) {  // a collection without a prompt: the time-out runs at once
@@ -194,6 +197,7 @@ void Telephony::StartEnqueue(Leg& leg, const std::string& queue, bool callback) 
   leg.in_ivr = false;
   leg.enqueuing = true;
   leg.callback = callback;
+  leg.detail.ivr_exit_ms = NowMs();
   PlayHold(leg);
   control::Enqueue e;
   e.contact = leg.contact;
@@ -205,6 +209,7 @@ void Telephony::StartEnqueue(Leg& leg, const std::string& queue, bool callback) 
     l->enqueuing = false;
     if (l->terminated) {  // gone meanwhile: queued or still in the IVR, it is abandoned
       (void)hooks_.command(control::Abandon{l->contact}, [](const control::Reply&) {});
+      RecordDetail(*l);
       legs_.erase(id);
       return;
     }
@@ -215,6 +220,7 @@ void Telephony::StartEnqueue(Leg& leg, const std::string& queue, bool callback) 
       return;
     }
     l->queued = true;
+    if (l->detail.queued_ms == 0) l->detail.queued_ms = NowMs();
     if (l->gone) {
       CallerLeft(*l);
       return;
@@ -274,7 +280,7 @@ void Telephony::OfferCallbackToCaller(std::uint64_t contact) {
     return;
   }
   leg->callback_offered = true;
-  auto clips = Clips(config_.callback_offer_message);
+  auto clips = Clips(config_.callback_offer_message, leg);
   if (!clips.empty()) {  // else (its sounds missing) key 1 still takes it
     Disarm(*leg);        // the announcements' timer starts again after the offer
     leg->playing = Playing::kAnnouncement;
@@ -305,7 +311,7 @@ void Telephony::Announce(Leg& leg) {
         Leg* l = Find(id);
         if (!l || l->gone || l->connected || l->playing != Playing::kHold) return;
         std::vector<std::shared_ptr<const media::Clip>> clips;
-        if (r.status.ok() && r.position) clips = Announcement(*r.position);
+        if (r.status.ok() && r.position) clips = Announcement(*r.position, *l);
         if (clips.empty()) return ArmAnnouncement(*l);
         ++stats_.announcements;
         std::size_t samples = 0;
@@ -323,9 +329,10 @@ void Telephony::Announce(Leg& leg) {
   if (!posted) ArmAnnouncement(leg);
 }
 
-void Telephony::SayNumber(std::uint32_t n, std::vector<std::shared_ptr<const media::Clip>>* out) {
+void Telephony::SayNumber(std::uint32_t n, std::vector<std::shared_ptr<const media::Clip>>* out,
+                          Leg& leg) {
   auto say = [&](const std::string& w) {
-    if (auto c = Sound(w)) out->push_back(std::move(c));
+    if (auto c = Sound(w, leg)) out->push_back(std::move(c));
   };
   if (n >= 100) {
     say("digits/" + std::to_string(n / 100));
@@ -351,16 +358,17 @@ std::uint32_t SpokenMinutes(Duration wait) {
 }  // namespace
 
 std::vector<std::shared_ptr<const media::Clip>> Telephony::Announcement(
-    const control::PositionInfo& p) {
+    const control::PositionInfo& p, Leg& leg) {
+  PickLanguage(leg);
   std::vector<std::shared_ptr<const media::Clip>> out;
   auto say = [&](const std::string& w) {
-    if (auto c = Sound(w)) out.push_back(std::move(c));
+    if (auto c = Sound(w, leg)) out.push_back(std::move(c));
   };
   if (p.position == 0) {
     say("queue-youarenext");
   } else if (p.position < 999) {
     say("queue-thereare");  // "you are currently caller number"
-    SayNumber(p.position + 1, &out);
+    SayNumber(p.position + 1, &out, leg);
     say("queue-callswaiting");
   }
   const Duration mean = p.estimate.mean;
@@ -372,7 +380,7 @@ std::vector<std::shared_ptr<const media::Clip>> Telephony::Announcement(
       say("digits/1");
       say("queue-minute");
     } else {
-      SayNumber(m, &out);
+      SayNumber(m, &out, leg);
       say(m == 1 ? "queue-minute" : "queue-minutes");
     }
   }
@@ -381,7 +389,7 @@ std::vector<std::shared_ptr<const media::Clip>> Telephony::Announcement(
 
 void Telephony::Farewell(Leg& leg, const std::vector<std::string>& paths) {
   Disarm(leg);
-  auto clips = Clips(paths);
+  auto clips = Clips(paths, &leg);
   if (clips.empty() || leg.connected) {
     End(leg);
     return;

@@ -93,6 +93,8 @@ Status Telephony::Start() {
     }
   }
 
+  LoadLanguages();
+
   media::Options mo;
   mo.address = config_.rtp_address;
   mo.port_min = static_cast<std::uint16_t>(config_.rtp_min);
@@ -169,8 +171,8 @@ void Telephony::OnAnswered(sip::LegId leg, const std::string& sdp) {
 void Telephony::OnFailed(sip::LegId leg, int status) {
   hooks_.task([this, leg, status] { Failed(leg, status); });
 }
-void Telephony::OnHangup(sip::LegId leg, bool) {
-  hooks_.task([this, leg] { Hangup(leg); });
+void Telephony::OnHangup(sip::LegId leg, bool cancelled) {
+  hooks_.task([this, leg, cancelled] { Hangup(leg, cancelled); });
 }
 void Telephony::OnTerminated(sip::LegId leg, int) {
   hooks_.task([this, leg] { Terminated(leg); });
@@ -231,6 +233,12 @@ void Telephony::Incoming(const sip::Incoming& call) {
   leg.caller = true;
   leg.number = call.caller.empty() ? "anonymous" : call.caller;
   leg.dialled = number->second;
+  leg.detail.invite_ms = NowMs();
+  leg.detail.call_id = call.call_id;
+  leg.detail.trunk = trunk->name;
+  leg.detail.source = call.source;
+  leg.detail.caller = leg.number;
+  leg.detail.dialled = call.dialled;
   by_media_[leg.media] = leg.sip;
   media_->SetRemote(leg.media,
                     media::Remote{offer->address, offer->port, *codec, offer->telephone_event_pt});
@@ -271,6 +279,8 @@ void Telephony::Admitted(sip::LegId id, bool ivr, const control::Reply& r) {
   if (l->terminated) {  // the caller's leg ended (CANCEL, BYE) before the contact existed
     if (r.status.ok()) {
       (void)hooks_.command(control::Abandon{r.contact}, [](const control::Reply&) {});
+      l->contact = r.contact;
+      RecordDetail(*l);
     }
     legs_.erase(id);
     return;
@@ -287,6 +297,7 @@ void Telephony::Admitted(sip::LegId id, bool ivr, const control::Reply& r) {
     l->in_ivr = true;
   } else {
     l->queued = true;
+    if (l->detail.queued_ms == 0) l->detail.queued_ms = NowMs();
   }
   caller_of_contact_[r.contact] = id;
   if (l->gone) {  // hung up while the command was on its way
@@ -298,7 +309,7 @@ void Telephony::Admitted(sip::LegId id, bool ivr, const control::Reply& r) {
   if (l->turned_away) return TurnAway(*l, *l->turned_away);
   if (ivr) {
     ++stats_.ivr_calls;
-    EnterMenu(*l, menu_of_.at(l->dialled->ivr));
+    EnterFirstMenu(id, 20);
   } else if (l->connected) {
     return;
   } else if (QueuedAsCallback(r) && CanCallBack(l->number)) {
@@ -311,16 +322,19 @@ void Telephony::Admitted(sip::LegId id, bool ivr, const control::Reply& r) {
 void Telephony::Answer(Leg& leg) {
   if (leg.answered_200) return;
   leg.answered_200 = true;
+  leg.detail.answered_ms = NowMs();
+  leg.detail.status = 200;
   sip_->Respond(leg.sip, 200, leg.answer);
 }
 
 // --- hang-ups and ends (the agents' offers, answers and failures are in agent_side.cc) ---
 
-void Telephony::Hangup(sip::LegId id) {
+void Telephony::Hangup(sip::LegId id, bool cancelled) {
   Leg* leg = Find(id);
   if (!leg || leg->gone) return;
   leg->gone = true;
   if (leg->caller) {
+    NoteEnd(*leg, "caller", cancelled ? "cancel" : "bye");
     CallerLeft(*leg);
     return;
   }
@@ -330,6 +344,7 @@ void Telephony::Hangup(sip::LegId id) {
   // on its ContactEnded.
   Leg* caller = CallerOf(leg->contact);
   if (caller && caller->connected && caller->agent_leg == id) {
+    NoteEnd(*caller, "agent", "bye");
     (void)hooks_.command(control::Hangup{leg->contact}, [](const control::Reply&) {});
   }
 }
@@ -355,11 +370,13 @@ void Telephony::Terminated(sip::LegId id) {
       // The contact is being created: its reply abandons it; until then the leg stays.
       leg.gone = true;
       leg.terminated = true;
+      leg.detail.ended_ms = NowMs();
       if (media_) media_->Close(leg.media);
       by_media_.erase(leg.media);
       return;
     }
     if (!leg.gone || !leg.reported) CallerLeft(leg);  // a lost leg (no ACK, transport)
+    RecordDetail(leg);
     if (leg.contact) caller_of_contact_.erase(leg.contact);
   } else if (leg.outbound) {
     if (!leg.gone) CustomerGone(leg);  // a lost leg
@@ -378,6 +395,7 @@ void Telephony::Terminated(sip::LegId id) {
     Leg* caller = CallerOf(leg.contact);
     if (caller && caller->agent_leg == id && !leg.gone) {
       leg.gone = true;
+      NoteEnd(*caller, "agent", "lost");
       (void)hooks_.command(control::Hangup{leg.contact}, [](const control::Reply&) {});
     }
   }
@@ -414,6 +432,7 @@ void Telephony::EndContact(const core::ContactEnded& e, const control::ContactCo
   }
   if (!caller) return;
   caller->reported = true;  // the engine knows: it ended the contact
+  NoteEnd(*caller, "system", core::EndReasonName(e.reason));
   if (caller->gone || caller->playing == Playing::kFarewell) return;
   const bool message = e.reason == core::EndReason::kMessageClosed ||
                        e.reason == core::EndReason::kMessageFull ||
@@ -437,6 +456,9 @@ void Telephony::MediaEvent(const media::Event& e) {
   switch (e.kind) {
     case media::Event::Kind::kRtpTimeout:
       Log("info", "telephony: no RTP; hanging up", {{"leg", std::to_string(leg->sip)}});
+      if (Leg* caller = leg->caller ? leg : CallerOf(leg->contact)) {
+        NoteEnd(*caller, "system", "no_rtp");
+      }
       sip_->End(leg->sip);
       Hangup(leg->sip);
       break;

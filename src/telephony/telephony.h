@@ -52,6 +52,7 @@
 #include "control/subscriber.h"
 #include "media/engine.h"
 #include "sip/stack.h"
+#include "store/store.h"
 
 namespace sb::telephony {
 
@@ -67,6 +68,10 @@ struct Hooks {
   // Runs `fn` on the control thread once `after` has passed (a timer of the control loop).
   // Without it IVR time-outs, announcements and the farewell messages' fallback do not fire.
   std::function<void(Duration, std::function<void()>)> after;
+  // The wall clock of the call details' times (the system clock when empty).
+  std::function<Time()> now;
+  // Stores one call's details (store::CallDetail) when its caller's leg is gone; none when empty.
+  std::function<void(store::CallDetail)> record;
 };
 
 struct Stats {
@@ -154,6 +159,10 @@ class Telephony : public control::Subscriber, public sip::Listener {
     bool answered = false;
     // the customer's leg of a callback (dialled through the trunk; `caller` is false)
     bool outbound = false;
+    // caller legs: the SIP-side times and the end, stored when the leg is gone (call_detail.cc)
+    store::CallDetail detail;
+    std::string lang_dir;  // the sounds of the caller's language ([sip] languages), "" default
+    bool language_known = false;
   };
 
   // A callback being carried out: the agent's leg, then the customer's.
@@ -206,8 +215,9 @@ class Telephony : public control::Subscriber, public sip::Listener {
   // Queue
   void ArmAnnouncement(Leg& leg);
   void Announce(Leg& leg);
-  std::vector<std::shared_ptr<const media::Clip>> Announcement(const control::PositionInfo& p);
-  void SayNumber(std::uint32_t n, std::vector<std::shared_ptr<const media::Clip>>* out);
+  std::vector<std::shared_ptr<const media::Clip>> Announcement(const control::PositionInfo& p,
+                                                               Leg& leg);
+  void SayNumber(std::uint32_t n, std::vector<std::shared_ptr<const media::Clip>>* out, Leg& leg);
   // Plays `clips`, then hangs up (on kPlayoutDone, or a fallback timer).
   void Farewell(Leg& leg, const std::vector<std::string>& clips);
   void TurnAway(Leg& leg, core::EndReason reason);
@@ -218,12 +228,27 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void Disarm(Leg& leg) { leg.timer = 0; }
   // Clips by path, loaded at Start.
   Status LoadClip(const std::string& path);
-  std::vector<std::shared_ptr<const media::Clip>> Clips(const std::vector<std::string>& paths);
-  std::shared_ptr<const media::Clip> Sound(const std::string& name);  // in config_.sounds
+  // With a caller's leg: in the caller's language where the sound exists in it (language.cc).
+  std::vector<std::shared_ptr<const media::Clip>> Clips(const std::vector<std::string>& paths,
+                                                        Leg* leg = nullptr);
+  std::shared_ptr<const media::Clip> Sound(const std::string& name, Leg& leg);  // in sounds
+  // [sip] languages (language.cc): every loaded sound's version in each language, at Start;
+  // the caller's language from the pre-fetched record; a path in the leg's language.
+  void LoadLanguages();
+  // True once the language is decided (found, or none); false while the look-up runs.
+  bool PickLanguage(Leg& leg);
+  // The call's first menu, once its language is known (or after at most `waits` short waits).
+  void EnterFirstMenu(sip::LegId id, int waits);
+  std::string Localized(const Leg& leg, const std::string& path) const;
 
   void Answered(sip::LegId id, const std::string& sdp);
   void Failed(sip::LegId id, int status);
-  void Hangup(sip::LegId id);
+  void Hangup(sip::LegId id, bool cancelled = false);
+  // Call details (call_detail.cc): the time now in ms; who ended the caller's call and why (the
+  // first one said counts); the record stored once the caller's leg and its contact are known.
+  std::int64_t NowMs() const;
+  void NoteEnd(Leg& caller, const char* by, std::string_view cause);
+  void RecordDetail(Leg& caller);
   void Terminated(sip::LegId id);
   void MediaEvent(const media::Event& e);
 

@@ -16,6 +16,7 @@ Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files,
 """
 import hashlib
 import json
+import math
 import os
 import random
 import re
@@ -29,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+import wave
 
 from phone import PyPhone  # noqa: E402 (beside this file)
 from siplib import free_port, parse, status_of  # noqa: E402 (beside this file)
@@ -37,6 +39,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 HOLD_MUSIC = "/usr/share/asterisk/moh/macroform-cold_day.wav"
 SOUNDS = "/usr/share/asterisk/sounds/en_US_f_Allison"  # asterisk-core-sounds-en-wav
 IVR_RECORD = "12345"  # a record id the IVR case types; the screen pop must find it
+LANG_NUMBER = "0600099001"  # a caller whose record says language "fr" ([sip] languages)
+TONE_HZ = 1000  # the "French" vm-press.wav: a pure tone, told apart from the English speech
 LO = "127.0.0.1"
 SKIP = 77
 
@@ -350,7 +354,18 @@ class Suite:
         with open(self.trunk_pw, "w") as f:
             f.write(TRUNK_PASSWORD + "\n")
         with open(self.records, "w") as f:
-            f.write("id,name\n%s,Ivr Caller\n" % IVR_RECORD)
+            f.write("id,name,phone,language\n%s,Ivr Caller,,\nlang1,Marie Langue,%s,fr\n"
+                    % (IVR_RECORD, LANG_NUMBER))
+        self.fr_sounds = os.path.join(self.tmp, "sounds-fr")
+        os.makedirs(self.fr_sounds)
+        with wave.open(os.path.join(self.fr_sounds, "vm-press.wav"), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(8000)
+            w.writeframes(b"".join(
+                int(12000 * math.sin(2 * math.pi * TONE_HZ * i / 8000)).to_bytes(2, "little",
+                                                                                signed=True)
+                for i in range(8000 * 2)))
         self.procs = []
         self.numbers = iter(range(1, 1000))
         with open(self.config, "w") as f:
@@ -420,6 +435,7 @@ no_rtp_timeout = "120s"
 max_calls = 100
 hold_music = "%s"
 qualify_every = "0"
+languages = { fr = "%s" }
 [[trunk]]
 name = "loopback"
 allow = ["127.0.0.1"]
@@ -471,8 +487,8 @@ name = "sub"
 prompt = ["beep.wav"]
 choices = { "0" = { menu = "main" } }
 default = { queue = "hold" }
-""" % (self.sip_port, RTP_PORTS, HOLD_MUSIC, self.trunk_port, TRUNK_USER, self.trunk_pw,
-       TRUNK_FROM)
+""" % (self.sip_port, RTP_PORTS, HOLD_MUSIC, self.fr_sounds, self.trunk_port, TRUNK_USER,
+       self.trunk_pw, TRUNK_FROM)
         # reg1 has no fixed address: its phone registers with the password behind this HA1.
         ha1 = hashlib.md5(("reg1:%s:%s" % (REALM, REG_PASSWORD)).encode()).hexdigest()
         t += '[[phone]]\nagent = "reg1"\nha1 = "%s"\nready = true\n' % ha1
@@ -543,6 +559,27 @@ default = { queue = "hold" }
                 if row and row[0]:
                     agent = AGENTS[row[1]] if 0 <= row[1] < len(AGENTS) else None
                     return row[0], agent
+            except sqlite3.Error:
+                pass
+            if time.time() >= end:
+                return None
+            time.sleep(0.1)
+
+    def call_detail(self, caller, timeout=5.0):
+        """The phone system's record of the caller's last call (call_details), as a dict, or
+        None when none was stored within `timeout`."""
+        end = time.time() + timeout
+        while True:
+            try:
+                db = sqlite3.connect("file:%s?mode=ro" % self.store, uri=True, timeout=1)
+                db.row_factory = sqlite3.Row
+                try:
+                    row = db.execute("SELECT * FROM call_details WHERE caller = ? "
+                                     "ORDER BY contact DESC LIMIT 1", (caller,)).fetchone()
+                finally:
+                    db.close()
+                if row:
+                    return dict(row)
             except sqlite3.Error:
                 pass
             if time.time() >= end:
@@ -633,6 +670,17 @@ def case_answered(s):
           rc_agent == 0 and agent.has("CONNECTED") and agent.has("BYE-SENT"), agent.describe())
     check("store: the contact ended completed, handled by sup1",
           s.cdr(num) == ("completed", "sup1"), s.cdr(num, 0.1))
+    d = s.call_detail(num) or {}
+    # (Our 200 may follow the agent's INVITE: a free agent is offered the call at once.)
+    times = [d.get(k, 0) for k in ("invite_ms", "queued_ms", "offered_ms", "agent_answered_ms",
+                                   "ended_ms")]
+    check("call detail: INVITE <= queued <= offered <= agent's 200 <= end, INVITE <= our 200 "
+          "<= end, all set", all(times) and times == sorted(times) and d.get("ivr_exit_ms") == 0
+          and d["invite_ms"] <= d.get("answered_ms", 0) <= d["ended_ms"], d)
+    check("call detail: sup1 connected, the agent hung up (bye), 200, Call-ID and trunk kept",
+          d.get("agent") == "sup1" and d.get("ended_by") == "agent" and d.get("cause") == "bye"
+          and d.get("status") == 200 and d.get("call_id") and d.get("trunk") == "loopback"
+          and d.get("dialled") == "support", d)
 
 
 def call_hold(s, num):
@@ -702,6 +750,11 @@ def case_abandoned(s):
         check("the music stops after the BYE (%d packets later)" % late, late == 0)
         check("store: the contact ended abandoned", s.cdr(num) == ("abandoned", None),
               s.cdr(num, 0.1))
+        d = s.call_detail(num) or {}
+        check("call detail: the caller hung up (bye) while queued, never offered",
+              d.get("ended_by") == "caller" and d.get("cause") == "bye" and
+              d.get("queued_ms", 0) > 0 and d.get("offered_ms") == 0 and d.get("agent") == ""
+              and d.get("ended_ms", 0) >= d.get("queued_ms", 0), d)
     finally:
         p.close()
         rtp.close()
@@ -1248,6 +1301,10 @@ def case_ivr(s):
         check("(a) sup1 connected and hung up; the caller got the server's BYE",
               rc_agent == 0 and agent.has("CONNECTED") and c.bye_from_server, agent.describe())
         check("(a) store: completed by sup1", s.cdr(num) == ("completed", "sup1"), s.cdr(num, 0.1))
+        d = s.call_detail(num) or {}
+        check("(a) call detail: answered, then out of the IVR on key 1, then queued and offered",
+              0 < d.get("answered_ms", 0) < d.get("ivr_exit_ms", 0) <= d.get("queued_ms", 0) <=
+              d.get("offered_ms", 0) and d.get("dialled") == "ivr", d)
     finally:
         c.close()
     # (b) key 2, then 12345#: the id reaches the controller (screen pop), then queue `hold`
@@ -1740,6 +1797,66 @@ def case_info(s):
         c.close()
 
 
+def ulaw_to_linear(b):
+    """G.711 mu-law octet -> 16-bit sample."""
+    b = ~b & 0xFF
+    t = (((b & 0x0F) << 3) + 0x84) << ((b & 0x70) >> 4)
+    return (0x84 - t) if b & 0x80 else (t - 0x84)
+
+
+def tone_share(payloads, hz):
+    """The share of the audio's energy at `hz` (Goertzel over 20 ms frames): near 1 for a pure
+    tone, small for speech or music."""
+    coeff = 2 * math.cos(2 * math.pi * hz / 8000)
+    at, total = 0.0, 0.0
+    for p in payloads:
+        x = [ulaw_to_linear(b) for b in p]
+        s1 = s2 = 0.0
+        for v in x:
+            s1, s2 = v + coeff * s1 - s2, s1
+        at += (s1 * s1 + s2 * s2 - coeff * s1 * s2) * 2 / len(x)
+        total += sum(v * v for v in x)
+    return at / total if total else 0.0
+
+
+def prompt_audio(c, seconds):
+    """The PCMU payloads the server sends the RtpCaller `c` for `seconds`."""
+    out, end = [], time.time() + seconds
+    while time.time() < end:
+        r, _, _ = select.select([c.rtp], [], [], max(end - time.time(), 0))
+        if r:
+            data, _ = c.rtp.recvfrom(2048)
+            if len(data) > 12 and data[1] & 0x7F == 0:
+                out.append(data[12:])
+    return out
+
+
+def case_language(s):
+    """A caller whose record (found by number) says "fr" hears the French version of the menu's
+    prompt ([sip] languages: a tone here), another caller the English one; the rest of the
+    French caller's sounds fall back to English where the language has no file."""
+    fr = RtpCaller(s, LANG_NUMBER, "ivr")
+    en = RtpCaller(s, s.caller_number(), "ivr")
+    try:
+        check("both callers answered", fr.call() == 200 and en.call() == 200)
+        fr_audio, en_audio = prompt_audio(fr, 1.0), prompt_audio(en, 1.0)
+        share_fr, share_en = tone_share(fr_audio[5:], TONE_HZ), tone_share(en_audio[5:], TONE_HZ)
+        check("the French caller hears the French prompt (%.2f of its energy at %d Hz, %d "
+              "packets)" % (share_fr, TONE_HZ, len(fr_audio)), share_fr > 0.8 and
+              len(fr_audio) >= 30)
+        check("the other caller hears the English prompt (%.2f at %d Hz, %d packets)"
+              % (share_en, TONE_HZ, len(en_audio)), share_en < 0.3 and len(en_audio) >= 30)
+        check("the server logged the caller's language",
+              any("language=fr" in ln for ln in s.log_lines("the caller's language")),
+              s.log_lines("language"))
+        for c in (fr, en):
+            bye = c.bye()
+            check("BYE answered 200", bye is not None and status_of(bye[0]) == 200)
+    finally:
+        fr.close()
+        en.close()
+
+
 CASES = [("options", case_options), ("noack", case_noack_start), ("answered", case_answered),
          ("abandoned", case_abandoned), ("noanswer", case_noanswer), ("busy", case_busy),
          ("ringall", case_ringall), ("cancel", case_cancel), ("refused", case_refused),
@@ -1747,7 +1864,7 @@ CASES = [("options", case_options), ("noack", case_noack_start), ("answered", ca
          ("announce", case_announce), ("turnaway", case_turnaway), ("callback", case_callback),
          ("cbbusy", case_callback_busy), ("cbnoanswer", case_callback_noanswer),
          ("cbfull", case_callback_full), ("cboffer", case_callback_offered),
-         ("qualify", case_qualify), ("info", case_info)]
+         ("qualify", case_qualify), ("info", case_info), ("language", case_language)]
 
 
 def main():

@@ -179,6 +179,30 @@ CREATE TABLE checkpoints (
 ALTER TABLE config_versions ADD COLUMN layout TEXT NOT NULL DEFAULT '';
 )sql",
      "SELECT 1", "SELECT 1"},
+    {5, "call details: the phone system's times of each call, and who ended it",
+     R"sql(
+CREATE TABLE call_details (
+  contact BIGINT PRIMARY KEY,
+  call_id TEXT NOT NULL,
+  trunk TEXT NOT NULL,
+  source TEXT NOT NULL,
+  caller TEXT NOT NULL,
+  dialled TEXT NOT NULL,
+  invite_ms BIGINT NOT NULL,
+  answered_ms BIGINT NOT NULL,
+  ivr_exit_ms BIGINT NOT NULL,
+  queued_ms BIGINT NOT NULL,
+  offered_ms BIGINT NOT NULL,
+  agent_answered_ms BIGINT NOT NULL,
+  ended_ms BIGINT NOT NULL,
+  agent TEXT NOT NULL,
+  ended_by TEXT NOT NULL,
+  cause TEXT NOT NULL,
+  status BIGINT NOT NULL
+);
+CREATE INDEX call_details_invite ON call_details (invite_ms);
+)sql",
+     "SELECT 1", "SELECT 1"},
 };
 
 std::string Expand(std::string_view sql, Dialect d) {

@@ -1,0 +1,82 @@
+// The call_details table (CallDetail, store.h), shared by both SQL back ends.
+
+#include "store/sql_calls.h"
+
+#include <string_view>
+
+namespace sb::store {
+
+Status PutCallDetails(Connection& db, const std::vector<CallDetail>& calls) {
+  for (const CallDetail& c : calls) {
+    const SqlValue p[] = {static_cast<std::int64_t>(c.contact),
+                          c.call_id,
+                          c.trunk,
+                          c.source,
+                          c.caller,
+                          c.dialled,
+                          c.invite_ms,
+                          c.answered_ms,
+                          c.ivr_exit_ms,
+                          c.queued_ms,
+                          c.offered_ms,
+                          c.agent_answered_ms,
+                          c.ended_ms,
+                          c.agent,
+                          c.ended_by,
+                          c.cause,
+                          std::int64_t{c.status}};
+    SB_RETURN_IF_ERROR(
+        db.Query("INSERT INTO call_details (contact, call_id, trunk, source, caller, dialled, "
+                 "invite_ms, answered_ms, ivr_exit_ms, queued_ms, offered_ms, "
+                 "agent_answered_ms, ended_ms, agent, ended_by, cause, status) VALUES (?, ?, ?, "
+                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contact) DO UPDATE SET "
+                 "call_id = excluded.call_id, trunk = excluded.trunk, source = excluded.source, "
+                 "caller = excluded.caller, dialled = excluded.dialled, "
+                 "invite_ms = excluded.invite_ms, answered_ms = excluded.answered_ms, "
+                 "ivr_exit_ms = excluded.ivr_exit_ms, queued_ms = excluded.queued_ms, "
+                 "offered_ms = excluded.offered_ms, "
+                 "agent_answered_ms = excluded.agent_answered_ms, ended_ms = excluded.ended_ms, "
+                 "agent = excluded.agent, ended_by = excluded.ended_by, cause = excluded.cause, "
+                 "status = excluded.status",
+                 p)
+            .status());
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<CallDetail>> ReadCallDetails(Connection& db, Time from, Time to) {
+  const SqlValue p[] = {ToMillis(from), ToMillis(to)};
+  SB_ASSIGN_OR_RETURN(
+      auto rows,
+      db.Query("SELECT contact, call_id, trunk, source, caller, dialled, invite_ms, answered_ms, "
+               "ivr_exit_ms, queued_ms, offered_ms, agent_answered_ms, ended_ms, agent, "
+               "ended_by, cause, status FROM call_details WHERE invite_ms >= ? AND "
+               "invite_ms < ? ORDER BY invite_ms, contact",
+               p));
+  std::vector<CallDetail> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) {
+    CallDetail c;
+    c.contact = static_cast<std::uint64_t>(AsInt(r[0]));
+    c.call_id = AsText(r[1]);
+    c.trunk = AsText(r[2]);
+    c.source = AsText(r[3]);
+    c.caller = AsText(r[4]);
+    c.dialled = AsText(r[5]);
+    c.invite_ms = AsInt(r[6]);
+    c.answered_ms = AsInt(r[7]);
+    c.ivr_exit_ms = AsInt(r[8]);
+    c.queued_ms = AsInt(r[9]);
+    c.offered_ms = AsInt(r[10]);
+    c.agent_answered_ms = AsInt(r[11]);
+    c.ended_ms = AsInt(r[12]);
+    c.agent = AsText(r[13]);
+    c.ended_by = AsText(r[14]);
+    c.cause = AsText(r[15]);
+    c.status = static_cast<std::int32_t>(AsInt(r[16]));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace sb::store
