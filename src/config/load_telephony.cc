@@ -43,11 +43,26 @@ Status SoundList(const internal::Reader& r, std::string_view key, const std::str
 }
 
 Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
-  SB_RETURN_IF_ERROR(
-      r.OnlyKeys({"listen", "port", "realm", "rtp_address", "rtp_ports", "no_rtp_timeout",
-                  "max_calls", "media_threads", "hold_music", "sounds", "closed_message",
-                  "full_message", "max_wait_message", "no_input_message", "callback_message",
-                  "callback_offer_message", "callback_trunk", "qualify_every", "ivr"}));
+  SB_RETURN_IF_ERROR(r.OnlyKeys({"listen",
+                                 "port",
+                                 "realm",
+                                 "rtp_address",
+                                 "rtp_ports",
+                                 "no_rtp_timeout",
+                                 "max_calls",
+                                 "media_threads",
+                                 "hold_music",
+                                 "sounds",
+                                 "closed_message",
+                                 "full_message",
+                                 "max_wait_message",
+                                 "no_input_message",
+                                 "callback_message",
+                                 "callback_offer_message",
+                                 "callback_trunk",
+                                 "qualify_every",
+                                 "session_expires",
+                                 "ivr"}));
   SB_RETURN_IF_ERROR(r.String("sounds", &c->sounds));
   if (c->sounds.empty() || c->sounds.size() > kMaxPath || c->sounds[0] != '/') {
     return r.Error(r.Get("sounds"), "sounds", "expected an absolute directory");
@@ -103,6 +118,14 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
       (c->qualify_every < std::chrono::seconds(1) || c->qualify_every > std::chrono::hours(1))) {
     return r.Error(r.Get("qualify_every"), "qualify_every",
                    "expected 0 (off) or 1s to 1h between OPTIONS to each phone");
+  }
+  SB_RETURN_IF_ERROR(r.Dur("session_expires", &c->session_expires));
+  if (c->session_expires != Duration{0} &&
+      (c->session_expires < std::chrono::seconds(90) ||
+       c->session_expires > std::chrono::hours(24) ||
+       c->session_expires % std::chrono::seconds(1) != Duration{0})) {
+    return r.Error(r.Get("session_expires"), "session_expires",
+                   "expected 0 (off) or whole seconds from 90s (RFC 4028's smallest) to 24h");
   }
   SB_RETURN_IF_ERROR(r.Int("max_calls", 1, 1'000'000, &c->max_calls));
   SB_RETURN_IF_ERROR(r.Int("media_threads", 0, 8, &c->media_threads));

@@ -82,6 +82,9 @@ struct Stats {
   std::uint64_t callbacks_connected = 0;  // of those: answered and bridged to the agent
   std::uint64_t qualify_sent = 0;         // OPTIONS to phones
   std::uint64_t phones_unreachable = 0;   // now
+  std::uint64_t reoffers = 0;             // re-INVITEs and UPDATEs with SDP answered 200
+  std::uint64_t holds = 0;                // of those: a party put the call on hold
+  std::uint64_t sessions_expired = 0;     // legs ended by their session timer (RFC 4028)
 };
 
 class Telephony : public control::Subscriber, public sip::Listener {
@@ -115,6 +118,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void OnAuthFailed(const std::string& source, const std::string& user) override;
   void OnOptionsResult(std::uint64_t probe, int status) override;
   void OnDtmf(sip::LegId leg, char digit) override;
+  void OnReoffer(sip::LegId leg, const std::string& sdp) override;
+  void OnSessionExpired(sip::LegId leg, int status) override;
 
  private:
   // What a caller's leg plays now (what its kPlayoutDone means).
@@ -154,6 +159,13 @@ class Telephony : public control::Subscriber, public sip::Listener {
     bool answered = false;
     // the customer's leg of a callback (dialled through the trunk; `caller` is false)
     bool outbound = false;
+    // every leg: our RTP port, our SDP's o= version and what we last answered to a re-offer
+    // (hold.cc), and whether this leg's party holds the call (its last offer was sendonly,
+    // inactive or to 0.0.0.0)
+    std::uint16_t rtp_port = 0;
+    std::uint64_t sdp_version = 1;
+    std::string reanswer;
+    bool held = false;
   };
 
   // A callback being carried out: the agent's leg, then the customer's.
@@ -220,6 +232,12 @@ class Telephony : public control::Subscriber, public sip::Listener {
   Status LoadClip(const std::string& path);
   std::vector<std::shared_ptr<const media::Clip>> Clips(const std::vector<std::string>& paths);
   std::shared_ptr<const media::Clip> Sound(const std::string& name);  // in config_.sounds
+
+  // Hold, resume and other re-offers; sessions ended by their timer (hold.cc).
+  void Reoffer(sip::LegId id, const std::string& sdp);
+  sip::LegId PartnerOf(const Leg& leg);  // the leg bridged to `leg` (0: none)
+  void ApplyHold(Leg& leg);              // the media as leg's and its partner's hold ask
+  void SessionExpired(sip::LegId id, int status);
 
   void Answered(sip::LegId id, const std::string& sdp);
   void Failed(sip::LegId id, int status);
