@@ -12,7 +12,7 @@ wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
         ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info
-        timer hold holdupdate prack (cases_hold.py)
+        timer (cases_timer.py) hold holdupdate prack (cases_hold.py)
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -1750,9 +1750,10 @@ CASES = [("options", case_options), ("noack", case_noack_start), ("answered", ca
          ("cbfull", case_callback_full), ("cboffer", case_callback_offered),
          ("qualify", case_qualify), ("info", case_info)]
 
-import cases_hold  # noqa: E402 (beside this file: hold, UPDATE, session timers, PRACK)
+import cases_hold  # noqa: E402 (beside this file: hold, UPDATE, PRACK)
+import cases_timer  # noqa: E402 (beside this file: session timers, a PRACK that never comes)
 cases_hold.bind(sys.modules[__name__])
-CASES = cases_hold.EARLY + CASES + cases_hold.CASES
+CASES = cases_timer.EARLY + CASES + cases_hold.CASES
 
 
 def main():
@@ -1806,7 +1807,7 @@ def main():
             case_noack_finish(s)
             results.append(("noack", case_failures == 0))
             print("%s noack" % ("PASS" if case_failures == 0 else "FAIL"), flush=True)
-        for name, finish in cases_hold.BACKGROUND:  # started with the other cases
+        for name, finish in cases_timer.BACKGROUND:  # started with the other cases
             if only and name not in only:
                 continue
             case_failures = 0
