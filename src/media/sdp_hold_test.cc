@@ -19,9 +19,9 @@ std::string Offer(const std::string& address, const std::string& direction_line)
 struct Row {
   const char* what;
   std::string offer;
-  Direction local;         // what telephony asks for (recvonly for a 0.0.0.0 hold)
-  bool hold;               // ParseSdp's verdict
-  Direction answered;      // the direction our answer carries
+  Direction local;     // what telephony asks for (recvonly for a 0.0.0.0 hold)
+  bool hold;           // ParseSdp's verdict
+  Direction answered;  // the direction our answer carries
   const char* answer_line;
 };
 
@@ -52,8 +52,7 @@ TEST(SdpHold, AnswersMirrorEveryWayOfHoldingAndResuming) {
     const auto codec = Choose(*offer);
     ASSERT_TRUE(codec.has_value());
     EXPECT_EQ(*codec, Codec::kPcma);  // the offer's first law, on hold as before
-    const std::string answer =
-        WriteAnswer({"127.0.0.1", 20000, 77, 3, r.local}, *codec, *offer);
+    const std::string answer = WriteAnswer({"127.0.0.1", 20000, 77, 3, r.local}, *codec, *offer);
     EXPECT_NE(answer.find("o=- 77 3 IN IP4 127.0.0.1\r\n"), std::string::npos) << answer;
     EXPECT_NE(answer.find("c=IN IP4 127.0.0.1\r\n"), std::string::npos) << answer;
     EXPECT_NE(answer.find(std::string(r.answer_line) + "\r\n"), std::string::npos) << answer;
@@ -78,8 +77,8 @@ TEST(SdpHold, AMovedPhoneIsReadFromTheReoffer) {
 }
 
 TEST(SdpHold, ARefusedStreamOrNoG711IsNoAnswerableReoffer) {
-  const auto rejected = ParseSdp(Offer("192.0.2.5", "").replace(
-      Offer("192.0.2.5", "").find("m=audio 4000"), 12, "m=audio 0"));
+  const auto rejected = ParseSdp(
+      Offer("192.0.2.5", "").replace(Offer("192.0.2.5", "").find("m=audio 4000"), 12, "m=audio 0"));
   ASSERT_TRUE(rejected.ok()) << rejected.status().ToString();
   EXPECT_FALSE(Choose(*rejected).has_value());
   const auto g729 = ParseSdp(

@@ -80,7 +80,9 @@ void Telephony::Reoffer(sip::LegId id, const std::string& sdp) {
   if (leg->held) ++stats_.holds;
   Log("info", leg->held ? "telephony: call held" : "telephony: call resumed",
       {{"contact", std::to_string(leg->contact)},
-       {"by", leg->caller ? std::string("caller") : leg->outbound ? "customer" : leg->agent},
+       {"by", leg->caller     ? std::string("caller")
+              : leg->outbound ? "customer"
+                              : leg->agent},
        {"leg", std::to_string(id)}});
   ApplyHold(*leg);
 }
@@ -119,9 +121,9 @@ void Telephony::SessionExpired(sip::LegId id, int status) {
   Log("warn", "telephony: session expired; ending the call",
       {{"contact", std::to_string(leg->contact)},
        {"leg", std::to_string(id)},
-       {"cause", status == 408 ? "the peer did not refresh the session (RFC 4028)"
-                               : "our session refresh was refused (" + std::to_string(status) +
-                                     ")"}});
+       {"cause", status == 408
+                     ? "the peer did not refresh the session (RFC 4028)"
+                     : "our session refresh was refused (" + std::to_string(status) + ")"}});
   // As if the peer had hung up: the engine is told (Hangup, or Abandon before an agent), and the
   // other leg is ended when the engine ends the contact.
   Hangup(id);
