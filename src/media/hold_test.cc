@@ -23,11 +23,11 @@ TEST(EngineHold, AHeldLegIsSentNoPlayoutAndReportsNoTimeout) {
   ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", phone.port(), Codec::kPcmu, 101}));
   ASSERT_TRUE(engine.SetHeld(leg.leg, true));
   ASSERT_TRUE(engine.Play(leg.leg, {Ramp(1600)}, true));
-  EXPECT_FALSE(phone.Receive(milliseconds(150)));  // held: no music
+  EXPECT_FALSE(phone.Receive(milliseconds(150)));           // held: no music
   EXPECT_FALSE(events.WaitForCount(1, milliseconds(400)));  // twice the time-out: none
   ASSERT_TRUE(engine.SetHeld(leg.leg, false));
   const auto d = phone.Receive(milliseconds(200));
-  ASSERT_TRUE(d);  // the music goes on
+  ASSERT_TRUE(d);              // the music goes on
   EXPECT_TRUE(d->rtp.marker);  // a new talkspurt for the phone
   // Released, the time-out starts over: reported once, after at least its length.
   const auto released = SteadyClock::now();

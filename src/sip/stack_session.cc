@@ -9,6 +9,8 @@
 // a response to a BYE we never asked for; when we are the refresher nua sends the UPDATEs, and a
 // 408 or 481 to one ends the session (RFC 4028 §10).
 
+#include <strings.h>
+
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
