@@ -111,6 +111,10 @@ struct TelephonyConfig {
   // How often each [[phone]] with a known contact (static or registered) is sent an OPTIONS;
   // one left unanswered twice in a row takes a ready agent out of routing. 0: never.
   Duration qualify_every = std::chrono::seconds(30);
+  // Session timers (RFC 4028) on every call leg: the Session-Expires we ask for; a peer that
+  // lets a session run out, or a refresh that fails, ends the call. 0: off. Else 90s (the RFC's
+  // smallest Min-SE) to 1 day; whole seconds.
+  Duration session_expires = std::chrono::seconds(1800);
   std::int64_t max_calls = 20000;  // legs at once (callers and agents)
   std::int64_t media_threads = 0;  // RTP threads; 0: one per core (at most 8)
   std::string hold_music;          // a WAV file; empty: the packaged default

@@ -61,6 +61,7 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
                                  "callback_offer_message",
                                  "callback_trunk",
                                  "qualify_every",
+                                 "session_expires",
                                  "ivr",
                                  "languages"}));
   SB_RETURN_IF_ERROR(internal::ReadLanguages(r, c));
@@ -119,6 +120,14 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
       (c->qualify_every < std::chrono::seconds(1) || c->qualify_every > std::chrono::hours(1))) {
     return r.Error(r.Get("qualify_every"), "qualify_every",
                    "expected 0 (off) or 1s to 1h between OPTIONS to each phone");
+  }
+  SB_RETURN_IF_ERROR(r.Dur("session_expires", &c->session_expires));
+  if (c->session_expires != Duration{0} &&
+      (c->session_expires < std::chrono::seconds(90) ||
+       c->session_expires > std::chrono::hours(24) ||
+       c->session_expires % std::chrono::seconds(1) != Duration{0})) {
+    return r.Error(r.Get("session_expires"), "session_expires",
+                   "expected 0 (off) or whole seconds from 90s (RFC 4028's smallest) to 24h");
   }
   SB_RETURN_IF_ERROR(r.Int("max_calls", 1, 1'000'000, &c->max_calls));
   SB_RETURN_IF_ERROR(r.Int("media_threads", 0, 8, &c->media_threads));

@@ -130,6 +130,35 @@ TEST(TelephonyConfig, QualifyEveryDefaultsTo30sAndZeroTurnsItOff) {
   EXPECT_EQ(t->qualify_every, std::chrono::seconds(1));
 }
 
+TEST(TelephonyConfig, SessionExpiresDefaultsTo1800sZeroTurnsItOffAndBadValuesAreRefused) {
+  const std::string base =
+      "[[queue]]\nname = \"q\"\n[[agent]]\nname = \"alice\"\nqueues = { q = 1 }\n"
+      "[[number]]\nnumber = \"100\"\nqueue = \"q\"\n";
+  auto engine = EngineSettingsFromString(base, "t.toml");
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto t = TelephonyConfigFromString("[sip]\n" + base, "t.toml", *engine);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->session_expires, std::chrono::seconds(1800));
+  for (const auto& [value, expected] :
+       std::vector<std::pair<std::string, Duration>>{{"0", Duration{0}},
+                                                     {"\"90s\"", std::chrono::seconds(90)},
+                                                     {"\"1h\"", std::chrono::hours(1)},
+                                                     {"\"24h\"", std::chrono::hours(24)}}) {
+    t = TelephonyConfigFromString("[sip]\nsession_expires = " + value + "\n" + base, "t.toml",
+                                  *engine);
+    ASSERT_TRUE(t.ok()) << value << ": " << t.status().ToString();
+    EXPECT_EQ(t->session_expires, expected) << value;
+  }
+  for (const char* bad : {"\"89s\"", "\"25h\"", "\"90500ms\"", "\"soon\"", "true", "-5"}) {
+    t = TelephonyConfigFromString(std::string("[sip]\nsession_expires = ") + bad + "\n" + base,
+                                  "t.toml", *engine);
+    ASSERT_FALSE(t.ok()) << bad;
+    EXPECT_NE(t.status().message().find("t.toml:2"), std::string::npos) << t.status().message();
+    EXPECT_NE(t.status().message().find("session_expires"), std::string::npos)
+        << t.status().message();
+  }
+}
+
 TEST(TelephonyConfig, IvrMenusAndAnnouncements) {
   auto engine = EngineSettingsFromString(kIvrBase, "t.toml");
   ASSERT_TRUE(engine.ok()) << engine.status().ToString();

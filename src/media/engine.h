@@ -129,7 +129,12 @@ class Engine {
   // leg's packets wait in its socket, the other leg's are not relayed.
   bool Bridge(LegId a, LegId b);
   bool Unbridge(LegId leg);  // both legs of the bridge stop relaying
-  bool Close(LegId leg);     // also unbridges its peer
+  // Hold (hold.cc): a held leg is sent nothing, neither playout nor relay, and its no-RTP
+  // timeout does not run (a phone that holds may send nothing); released, its timeout starts
+  // over. Telephony holds the party that put the call on hold, unbridges it and plays music to
+  // the other; on resume it releases it and bridges the two again.
+  bool SetHeld(LegId leg, bool held);
+  bool Close(LegId leg);  // also unbridges its peer
 
   Stats stats() const;
   const Options& options() const { return options_; }

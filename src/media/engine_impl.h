@@ -78,6 +78,7 @@ struct Leg {
   std::uint32_t relay_ssrc = 0, relay_ts_offset = 0;
   Clock::time_point last_rx;
   bool timeout_reported = false;
+  bool held = false;  // Engine::SetHeld: nothing is sent to it, its timeout does not run
   DtmfDetector dtmf;
 };
 
@@ -105,6 +106,10 @@ struct UnbridgeCmd {
 struct CloseCmd {
   LegId leg;
 };
+struct HeldCmd {
+  LegId leg;
+  bool held;
+};
 // Moving a leg to another shard (see the top of this file).
 struct ExpectLeg {  // to the destination
   LegId leg;
@@ -118,7 +123,7 @@ struct AdoptLeg {  // from the source to the destination
   std::unique_ptr<Leg> state;  // null when the source had no such leg (its socket failed)
 };
 using Command = std::variant<AddLeg, SetRemoteCmd, PlayCmd, BridgeCmd, UnbridgeCmd, CloseCmd,
-                             ExpectLeg, MoveLeg, AdoptLeg>;
+                             ExpectLeg, MoveLeg, AdoptLeg, HeldCmd>;
 
 // Closes the socket a queued command owns, if any (a command never applied).
 void CloseOwnedFd(Command& c);
@@ -164,6 +169,7 @@ class Shard {
   void Apply(ExpectLeg& c, Clock::time_point now);
   void Apply(MoveLeg& c, Clock::time_point now);
   void Apply(AdoptLeg& c, Clock::time_point now);
+  void Apply(HeldCmd& c, Clock::time_point now);  // hold.cc
   void Install(LegId id, std::unique_ptr<Leg> state);
   void Tick(Clock::time_point now);
   void Receive(LegId id, Leg& leg, Clock::time_point now);

@@ -215,7 +215,7 @@ void Shard::Tick(Clock::time_point now) {
   const std::uint64_t frames = std::min(expirations, kMaxCatchUpFrames);
   std::array<std::uint8_t, kFrameSamples> frame;
   for (auto& [id, leg] : legs_) {
-    if (!leg.player.playing() || leg.peer != 0 || !leg.to.valid()) continue;
+    if (!leg.player.playing() || leg.peer != 0 || !leg.to.valid() || leg.held) continue;
     for (std::uint64_t f = 0; f < frames; ++f) {
       if (!leg.player.NextFrame(leg.codec, frame.data())) {
         Emit(Event::Kind::kPlayoutDone, id);
@@ -232,7 +232,8 @@ void Shard::Tick(Clock::time_point now) {
   if (now >= next_timeout_check_) {
     next_timeout_check_ = now + engine_.timeout_period;
     for (auto& [id, leg] : legs_) {
-      if (!leg.timeout_reported && now - leg.last_rx >= engine_.options.no_rtp_timeout) {
+      if (!leg.timeout_reported && !leg.held &&
+          now - leg.last_rx >= engine_.options.no_rtp_timeout) {
         leg.timeout_reported = true;  // once per silence; a packet re-arms it
         Emit(Event::Kind::kRtpTimeout, id);
       }
@@ -302,7 +303,7 @@ void Shard::Handle(LegId id, Leg& leg, std::size_t k, Clock::time_point now) {
 
 void Shard::Forward(const RtpPacket& p, const std::uint8_t* data, Leg& to, std::uint8_t pt,
                     const std::array<std::uint8_t, 256>* transcode) {
-  if (!to.to.valid() || IsUnspecified(to.to)) return;
+  if (!to.to.valid() || IsUnspecified(to.to) || to.held) return;
   if (!to.relay_anchored || to.relay_ssrc != p.ssrc) {
     to.relay_anchored = true;
     to.relay_ssrc = p.ssrc;

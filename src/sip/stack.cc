@@ -15,6 +15,7 @@
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_tag.h>
 
 namespace sb::sip {
 
@@ -137,6 +138,8 @@ void Stack::Impl::Run(Cmd& c) {
     }
     case Op::kOptions:
       return StartProbe(c);
+    case Op::kAnswerReoffer:
+      return AnswerReoffer(c);
     case Op::kEnd: {
       Leg* leg = Find(c.leg);
       if (!leg || leg->ending) return;
@@ -234,10 +237,17 @@ Status Stack::Start() {
             ? "[" + options_.listen + "]"
             : options_.listen;
     const std::string url = "sip:" + host + ":" + std::to_string(options_.port);
+    const std::string supported = Impl::SupportedFeatures(options_);
+    // Session timers (stack_session.cc): refreshed by UPDATE without SDP when we refresh, since a
+    // re-INVITE without SDP would need an answer in the ACK, which nua cannot give without its
+    // media engine. UPDATE is ours to answer (NUTAG_APPL_METHOD below), like a re-INVITE.
     m.nua = nua_create(
         m.root, &Impl::OnNua, &m, NUTAG_URL(url.c_str()), NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOACK(1),
         NUTAG_AUTOALERT(0), NUTAG_ENABLEINVITE(1), NUTAG_USER_AGENT(options_.user_agent.c_str()),
-        NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"), NTATAG_MAXSIZE(65536), TAG_END());
+        NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, PRACK"),
+        SIPTAG_SUPPORTED_STR(supported.c_str()), NUTAG_SESSION_TIMER(options_.session_expires),
+        NUTAG_MIN_SE(options_.min_se), NUTAG_SESSION_REFRESHER(nua_any_refresher),
+        NUTAG_UPDATE_REFRESH(1), NTATAG_MAXSIZE(65536), TAG_END());
     if (!m.nua) {
       su_root_destroy(m.root);
       m.root = nullptr;
@@ -246,7 +256,8 @@ Status Stack::Start() {
       return;
     }
     // The registrar is ours: nua hands REGISTER over instead of answering 405.
-    nua_set_params(m.nua, NUTAG_ALLOW("REGISTER"), NUTAG_APPL_METHOD("REGISTER"), TAG_END());
+    nua_set_params(m.nua, NUTAG_ALLOW("REGISTER"), NUTAG_APPL_METHOD("REGISTER"),
+                   NUTAG_APPL_METHOD("UPDATE"), TAG_END());
     m.expiry_timer = su_timer_create(su_root_task(m.root), 1000);
     if (m.expiry_timer) {
       su_timer_set_interval(m.expiry_timer, &Impl::OnExpiryTimer,

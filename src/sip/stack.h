@@ -41,6 +41,11 @@ struct Options {
   // Failed authentications per source before it gets 403 without a challenge, for a minute.
   int max_auth_failures = 10;
   std::size_t max_probes = 20'000;  // OPTIONS in flight at once; past it SendOptions sends none
+  // Session timers (RFC 4028, stack_session.cc) on every leg, inbound and outbound: the interval
+  // we ask for (Session-Expires, seconds; 0: none, and "timer" is not in our Supported) and the
+  // shortest we accept (Min-SE, at least 90 by the RFC; a shorter Session-Expires gets 422).
+  unsigned session_expires = 1800;
+  unsigned min_se = 90;
 };
 
 // A new inbound call (the INVITE has been answered with 100 Trying).
@@ -52,6 +57,9 @@ struct Incoming {
   std::uint16_t source_port = 0;
   std::string call_id;
   std::string sdp;  // the offer, when the INVITE had one
+  // The INVITE has 100rel in Require or Supported (RFC 3262): a 183 sent to it goes reliably
+  // (nua retransmits it until the PRACK; with none in 32 s the INVITE is answered 504).
+  bool reliable = false;
 };
 
 // An outbound call (Stack::Invite).
@@ -96,6 +104,15 @@ class Listener {
   // A key the peer sent in the leg's dialog by SIP INFO (application/dtmf-relay or
   // application/dtmf; info_dtmf.h). nua has answered the INFO 200, whatever its body.
   virtual void OnDtmf(LegId /*leg*/, char /*digit*/) {}
+  // A new offer in the leg's established dialog: a re-INVITE or an UPDATE with SDP (hold,
+  // resume, a phone that moved, a refresh with SDP). The request waits for
+  // Stack::AnswerReoffer(leg, ...), which the listener must call once for each. One at a time
+  // per leg (another meanwhile gets 500 with Retry-After); a re-INVITE or UPDATE without SDP
+  // (a session refresh) is answered by the stack itself (200, our SDP again for a re-INVITE).
+  virtual void OnReoffer(LegId leg, const std::string& sdp) = 0;
+  // The session timer (RFC 4028) ended the leg: the peer did not refresh in time, or our own
+  // refresh failed with 408 or 481 (`status`). The stack has sent the BYE; OnTerminated follows.
+  virtual void OnSessionExpired(LegId /*leg*/, int /*status*/) {}
   virtual void OnOptionsResult(std::uint64_t /*probe*/, int /*status*/) {}
 };
 
@@ -131,6 +148,9 @@ class Stack {
   // Ends a leg however its state asks: 480 to an unanswered inbound INVITE, CANCEL to a ringing
   // outbound one (and, when a 2xx crosses the CANCEL, ACK then BYE), BYE to an established one.
   bool End(LegId leg);
+  // Answers the offer Listener::OnReoffer reported: `status` 200 with our answer `sdp`, or a
+  // failure (488 for an offer we cannot take: the session stays as it was).
+  bool AnswerReoffer(LegId leg, int status, std::string sdp = {});
   // Sends an OPTIONS to `uri` (a SIP URI) as probe `probe` (an id from NewLeg()); the outcome
   // reaches Listener::OnOptionsResult within about `timeout` (at least 100 ms).
   bool SendOptions(std::uint64_t probe, std::string uri, std::chrono::milliseconds timeout);

@@ -13,6 +13,7 @@
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 
 #include "sip/info_dtmf.h"
@@ -52,6 +53,7 @@ void Stack::Impl::Terminate(LegId id, int status) {
   auto it = legs.find(id);
   if (it == legs.end()) return;
   nua_handle_t* nh = it->second.nh;
+  DropReoffer(it->second);
   legs.erase(it);
   n_legs.store(legs.size(), std::memory_order_relaxed);
   nua_handle_bind(nh, nullptr);
@@ -94,6 +96,8 @@ void Stack::Impl::OnIncomingInvite(nua_handle_t* nh, const sip_t* sip) {
     if (sip->sip_payload && sip->sip_payload->pl_data) {
       in.sdp.assign(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
     }
+    in.reliable = sip_has_feature(sip->sip_require, "100rel") ||
+                  sip_has_feature(sip->sip_supported, "100rel");
   }
   if (msg_t* msg = nua_current_request(nua)) {
     if (su_addrinfo_t* ai = msg_addrinfo(msg); ai && ai->ai_addr) {
@@ -110,6 +114,7 @@ void Stack::Impl::OnIncomingInvite(nua_handle_t* nh, const sip_t* sip) {
   leg.id = in.leg;
   leg.nh = nh;
   leg.inbound = true;
+  leg.reliable = in.reliable;
   nua_handle_bind(nh, reinterpret_cast<nua_hmagic_t*>(static_cast<std::uintptr_t>(in.leg)));
   n_legs.store(legs.size(), std::memory_order_relaxed);
   n_in.fetch_add(1, std::memory_order_relaxed);
@@ -126,13 +131,28 @@ void Stack::Impl::OnNua(nua_event_t event, int status, char const* /*phrase*/, n
     case nua_i_invite:
       if (id == 0) {
         impl->OnIncomingInvite(nh, sip);
-      } else if (Leg* leg = impl->Find(id); leg && !leg->ending && !leg->hung_up) {
-        // A re-INVITE (a session refresh, hold, resume): the call stays up with the media as
-        // it is, and our SDP unchanged (same o= version). Hold is not mirrored yet.
-        nua_respond(nh, 200, sip_status_phrase(200), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
-                    SIPTAG_PAYLOAD_STR(leg->local_sdp.c_str()), TAG_END());
+      } else if (Leg* leg = impl->Find(id)) {
+        // A re-INVITE (a session refresh, hold, resume, a move): stack_session.cc.
+        impl->OnReofferRequest(*leg, nh, sip, false);
       } else {
         nua_respond(nh, 481, sip_status_phrase(481), TAG_END());
+      }
+      return;
+    case nua_i_update:
+      if (Leg* leg = impl->Find(id); leg && status < 200) {
+        impl->OnReofferRequest(*leg, nh, sip, true);
+      }
+      return;
+    case nua_r_update:
+      // Our session refresh (nua sends it): a 408 or 481 ends the session (RFC 4028 §10).
+      if (Leg* leg = impl->Find(id); leg && (status == 408 || status == 481)) {
+        impl->SessionExpired(*leg, status, false);
+      }
+      return;
+    case nua_r_bye:
+      // A BYE we did not ask for is nua's own: the peer let the session expire.
+      if (Leg* leg = impl->Find(id); leg && !leg->ending && !leg->hung_up) {
+        impl->SessionExpired(*leg, 408, true);
       }
       return;
     case nua_i_ack:
@@ -151,6 +171,11 @@ void Stack::Impl::OnNua(nua_event_t event, int status, char const* /*phrase*/, n
     case nua_r_invite: {
       Leg* leg = impl->Find(id);
       if (!leg) return;
+      if (leg->answered && status >= 200) {
+        // The answer to a re-INVITE nua sent to refresh the session (a peer without UPDATE).
+        if (status == 408 || status == 481) impl->SessionExpired(*leg, status, false);
+        return;
+      }
       if (status < 200) {
         if (!leg->ending && status > 100) l.OnProgress(id, status);
       } else if (status < 300) {
@@ -208,7 +233,6 @@ void Stack::Impl::OnNua(nua_event_t event, int status, char const* /*phrase*/, n
       }
       return;
     case nua_i_options:
-    case nua_r_bye:
     case nua_r_cancel:
     case nua_i_active:
     default:

@@ -19,7 +19,7 @@
 
 namespace sb::sip::internal {
 
-enum class Op : std::uint8_t { kRespond, kInvite, kEnd, kOptions, kStop };
+enum class Op : std::uint8_t { kRespond, kInvite, kEnd, kOptions, kStop, kAnswerReoffer };
 
 struct Cmd {
   Op op;
@@ -49,6 +49,11 @@ struct Leg {
   std::string local_sdp;                 // what we offered or answered: a re-INVITE gets it again
   std::string auth_user, auth_password;  // outbound: for one digest challenge
   bool auth_tried = false;
+  bool reliable = false;  // inbound: the INVITE asked for 100rel (Incoming::reliable)
+  // A re-INVITE or UPDATE with an offer, saved until the listener answers it (stack_session.cc).
+  nua_saved_event_t reoffer[1] = {nullptr};
+  bool reoffer_pending = false;
+  bool reoffer_update = false;  // the saved request is an UPDATE (else a re-INVITE)
 };
 
 // `"display" <sip:user@host>`, the display name quoted (RFC 3261 quoted-string).
@@ -113,6 +118,15 @@ struct Stack::Impl {
   std::pair<std::string, std::uint16_t> Source();
   static void OnExpiryTimer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg);
   void OnIncomingInvite(nua_handle_t* nh, const sip_t* sip);
+  // stack_session.cc: re-offers (re-INVITE, UPDATE) and the end of a session by its timer.
+  void OnReofferRequest(Leg& leg, nua_handle_t* nh, const sip_t* sip, bool update);
+  void AnswerReoffer(const Cmd& c);
+  void DropReoffer(Leg& leg);  // the leg is going: the saved request is freed (nua answers it)
+  // A session the timer ended (`status`: 408, or 481 to our refresh), reported once; the BYE
+  // goes out unless nua sent it already (`bye_sent`: the peer did not refresh).
+  void SessionExpired(Leg& leg, int status, bool bye_sent);
+  // The session timer's tags for nua_create (Options::session_expires, min_se).
+  static std::string SupportedFeatures(const Options& o);
   static void OnNua(nua_event_t event, int status, char const* /*phrase*/, nua_t* /*nua*/,
                     nua_magic_t* magic, nua_handle_t* nh, nua_hmagic_t* hmagic, sip_t const* sip,
                     tagi_t tags[]);

@@ -67,6 +67,7 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
   auto opened = media_->Open(caller->media);  // on the caller's media thread: a cheap bridge
   if (!opened.ok()) return decline("no media port free");
   Leg& leg = AddAgentLeg(contact, agent, o.offer, opened->leg);
+  leg.rtp_port = opened->port;
   const sip::LegId id = leg.sip;
   ++stats_.offers;
   if (caller->detail.offered_ms == 0) caller->detail.offered_ms = NowMs();

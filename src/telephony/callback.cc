@@ -105,6 +105,7 @@ void Telephony::OfferCallback(const core::ContactOffered& o, const control::Cont
   auto opened = media_->Open();
   if (!opened.ok()) return decline("no media port free");
   Leg& leg = AddAgentLeg(contact, agent, o.offer, opened->leg);
+  leg.rtp_port = opened->port;
   const sip::LegId id = leg.sip;
   // A leg of an earlier offer still ending keeps its own id: CallbackLegGone skips it.
   dialouts_[contact] = Dialout{contact, dial, agent, id, 0, false, false, false};
@@ -132,6 +133,7 @@ void Telephony::DialCustomer(Dialout& d) {
   leg.media = opened->leg;
   leg.contact = d.contact;
   leg.outbound = true;
+  leg.rtp_port = opened->port;
   by_media_[leg.media] = id;
   d.customer_leg = id;
   d.dialling = true;

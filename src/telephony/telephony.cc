@@ -111,6 +111,7 @@ Status Telephony::Start() {
   so.port = static_cast<std::uint16_t>(config_.port);
   so.max_legs = static_cast<std::size_t>(config_.max_calls);
   so.realm = config_.realm;
+  so.session_expires = static_cast<unsigned>(config_.session_expires / std::chrono::seconds(1));
   for (const auto& p : config_.phones) {
     if (!p.ha1.empty()) so.ha1[p.agent] = p.ha1;
   }
@@ -248,6 +249,10 @@ void Telephony::Incoming(const sip::Incoming& call) {
   local.session_id = call.leg;
   local.version = 1;
   leg.answer = media::WriteAnswer(local, *codec, *offer);
+  leg.rtp_port = opened->port;
+  // RFC 3262: a caller that asks for 100rel gets a reliable 183 with our answer (early media),
+  // PRACKed before the 200 goes out (the SIP stack holds the 200 until then).
+  if (call.reliable) sip_->Respond(call.leg, 183, leg.answer);
 
   const sip::LegId id = call.leg;
   const bool ivr = !leg.dialled->ivr.empty();

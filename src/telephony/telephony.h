@@ -87,6 +87,9 @@ struct Stats {
   std::uint64_t callbacks_connected = 0;  // of those: answered and bridged to the agent
   std::uint64_t qualify_sent = 0;         // OPTIONS to phones
   std::uint64_t phones_unreachable = 0;   // now
+  std::uint64_t reoffers = 0;             // re-INVITEs and UPDATEs with SDP answered 200
+  std::uint64_t holds = 0;                // of those: a party put the call on hold
+  std::uint64_t sessions_expired = 0;     // legs ended by their session timer (RFC 4028)
 };
 
 class Telephony : public control::Subscriber, public sip::Listener {
@@ -120,6 +123,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void OnAuthFailed(const std::string& source, const std::string& user) override;
   void OnOptionsResult(std::uint64_t probe, int status) override;
   void OnDtmf(sip::LegId leg, char digit) override;
+  void OnReoffer(sip::LegId leg, const std::string& sdp) override;
+  void OnSessionExpired(sip::LegId leg, int status) override;
 
  private:
   // What a caller's leg plays now (what its kPlayoutDone means).
@@ -159,6 +164,13 @@ class Telephony : public control::Subscriber, public sip::Listener {
     bool answered = false;
     // the customer's leg of a callback (dialled through the trunk; `caller` is false)
     bool outbound = false;
+    // every leg: our RTP port, our SDP's o= version and what we last answered to a re-offer
+    // (hold.cc), and whether this leg's party holds the call (its last offer was sendonly,
+    // inactive or to 0.0.0.0)
+    std::uint16_t rtp_port = 0;
+    std::uint64_t sdp_version = 1;
+    std::string reanswer;
+    bool held = false;
     // caller legs: the SIP-side times and the end, stored when the leg is gone (call_detail.cc)
     store::CallDetail detail;
     std::string lang_dir;  // the sounds of the caller's language ([sip] languages), "" default
@@ -240,6 +252,12 @@ class Telephony : public control::Subscriber, public sip::Listener {
   // The call's first menu, once its language is known (or after at most `waits` short waits).
   void EnterFirstMenu(sip::LegId id, int waits);
   std::string Localized(const Leg& leg, const std::string& path) const;
+
+  // Hold, resume and other re-offers; sessions ended by their timer (hold.cc).
+  void Reoffer(sip::LegId id, const std::string& sdp);
+  sip::LegId PartnerOf(const Leg& leg);  // the leg bridged to `leg` (0: none)
+  void ApplyHold(Leg& leg);              // the media as leg's and its partner's hold ask
+  void SessionExpired(sip::LegId id, int status);
 
   void Answered(sip::LegId id, const std::string& sdp);
   void Failed(sip::LegId id, int status);

@@ -12,6 +12,7 @@ wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
         ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info
+        timer (cases_timer.py) hold holdupdate prack (cases_hold.py)
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -1866,6 +1867,11 @@ CASES = [("options", case_options), ("noack", case_noack_start), ("answered", ca
          ("cbfull", case_callback_full), ("cboffer", case_callback_offered),
          ("qualify", case_qualify), ("info", case_info), ("language", case_language)]
 
+import cases_hold  # noqa: E402 (beside this file: hold, UPDATE, PRACK)
+import cases_timer  # noqa: E402 (beside this file: session timers, a PRACK that never comes)
+cases_hold.bind(sys.modules[__name__])
+CASES = cases_timer.EARLY + CASES + cases_hold.CASES
+
 
 def main():
     global case_failures
@@ -1918,6 +1924,17 @@ def main():
             case_noack_finish(s)
             results.append(("noack", case_failures == 0))
             print("%s noack" % ("PASS" if case_failures == 0 else "FAIL"), flush=True)
+        for name, finish in cases_timer.BACKGROUND:  # started with the other cases
+            if only and name not in only:
+                continue
+            case_failures = 0
+            print("--- %s: finish" % name, flush=True)
+            try:
+                finish(s)
+            except Exception as e:  # noqa: BLE001
+                check("%s raised %r" % (name, e), False)
+            results.append((name + " (finish)", case_failures == 0))
+            print("%s %s (finish)" % ("PASS" if case_failures == 0 else "FAIL", name), flush=True)
         st = s.status()
         print("     status at the end: contacts=%s agents=%s" % (st.get("contacts"),
                                                                  st.get("agents")), flush=True)
