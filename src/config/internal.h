@@ -50,5 +50,7 @@ bool IsNumericAddress(const std::string& a);
 bool IsDialString(const std::string& s);
 // One [[trunk]] table (load_trunk.cc).
 Status ReadTrunk(const Reader& r, TrunkConfig* tc);
+// [recording] and the queues' `record` (load_recording.cc).
+Status ReadRecording(const std::string& file, const toml::table& root, RecordingConfig* out);
 
 }  // namespace sb::config::internal

@@ -32,6 +32,8 @@ namespace sb::media {
 
 enum class Codec : std::uint8_t { kPcmu = 0, kPcma = 8 };  // value = the static payload type
 
+class Recorder;  // recorder.h
+
 // A sound decoded once (WAV, any rate libsndfile reads, mixed to mono and resampled to 8 kHz)
 // and encoded once to both G.711 laws, shared read-only by every leg that plays it.
 class Clip {
@@ -60,6 +62,9 @@ struct Options {
   std::size_t max_pending_commands = 100'000;  // posted and not yet applied, over all threads
   // Media threads: 0 = std::thread::hardware_concurrency(); at least 1, at most kMaxThreads.
   std::size_t threads = 0;
+  // Where the audio of legs given a recording (Engine::Record) goes; not owned, must outlive the
+  // engine. Null: Record is refused.
+  Recorder* recorder = nullptr;
 };
 inline constexpr std::size_t kMaxThreads = 8;
 
@@ -130,6 +135,10 @@ class Engine {
   bool Bridge(LegId a, LegId b);
   bool Unbridge(LegId leg);  // both legs of the bridge stop relaying
   bool Close(LegId leg);     // also unbridges its peer
+  // From now on every audio packet received on `leg` (bridged or not) is also handed, decoded,
+  // to Options::recorder as `channel` of `recording` (recorder.h); recording 0 stops. False
+  // without a recorder, or as the other commands.
+  bool Record(LegId leg, std::uint64_t recording, int channel);
 
   Stats stats() const;
   const Options& options() const { return options_; }

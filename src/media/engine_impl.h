@@ -79,6 +79,8 @@ struct Leg {
   Clock::time_point last_rx;
   bool timeout_reported = false;
   DtmfDetector dtmf;
+  std::uint64_t recording = 0;  // its received audio goes to the recorder (record_tap.cc)
+  int record_channel = 0;
 };
 
 // Commands, each applied on the leg's media thread in the order posted.
@@ -105,6 +107,11 @@ struct UnbridgeCmd {
 struct CloseCmd {
   LegId leg;
 };
+struct RecordCmd {
+  LegId leg;
+  std::uint64_t recording;
+  int channel;
+};
 // Moving a leg to another shard (see the top of this file).
 struct ExpectLeg {  // to the destination
   LegId leg;
@@ -118,7 +125,7 @@ struct AdoptLeg {  // from the source to the destination
   std::unique_ptr<Leg> state;  // null when the source had no such leg (its socket failed)
 };
 using Command = std::variant<AddLeg, SetRemoteCmd, PlayCmd, BridgeCmd, UnbridgeCmd, CloseCmd,
-                             ExpectLeg, MoveLeg, AdoptLeg>;
+                             ExpectLeg, MoveLeg, AdoptLeg, RecordCmd>;
 
 // Closes the socket a queued command owns, if any (a command never applied).
 void CloseOwnedFd(Command& c);
@@ -164,6 +171,10 @@ class Shard {
   void Apply(ExpectLeg& c, Clock::time_point now);
   void Apply(MoveLeg& c, Clock::time_point now);
   void Apply(AdoptLeg& c, Clock::time_point now);
+  void Apply(RecordCmd& c, Clock::time_point now);  // record_tap.cc
+  // A received audio payload of a recorded leg to the recorder (record_tap.cc).
+  void Tap(const Leg& leg, Codec codec, const std::uint8_t* payload, std::size_t n,
+           Clock::time_point now);
   void Install(LegId id, std::unique_ptr<Leg> state);
   void Tick(Clock::time_point now);
   void Receive(LegId id, Leg& leg, Clock::time_point now);

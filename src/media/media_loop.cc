@@ -292,8 +292,9 @@ void Shard::Handle(LegId id, Leg& leg, std::size_t k, Clock::time_point now) {
     counters_.dropped.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  if (peer == nullptr) return;
   const auto in = static_cast<Codec>(p->payload_type);
+  if (leg.recording != 0) Tap(leg, in, data + p->payload_offset, p->payload_size, now);
+  if (peer == nullptr) return;
   const auto* table = in == peer->codec    ? nullptr
                       : in == Codec::kPcmu ? &kUlawToAlaw
                                            : &kAlawToUlaw;

@@ -398,6 +398,16 @@ int Serve(const ServeArgs& args) {
                    std::vector<std::pair<std::string, std::string>> kv) {
       LogLine(level, msg, kv);
     };
+    hooks.recorded = [&writer](const telephony::RecordingInfo& r) {
+      store::Recording row{0,       r.contact, r.path,  r.started_ms, r.duration_ms,
+                           r.bytes, r.queue,   r.agent, r.cut_short};
+      (void)writer->Submit([row](store::Store& s) {
+        if (auto id = s.AddRecording(row); !id.ok()) {
+          LogWarn("serve: a recording's row was not stored (its file stays)",
+                  {{"file", row.path}, {"why", id.status().message()}});
+        }
+      });
+    };
     tel = std::make_unique<telephony::Telephony>(std::move(phone).value(), ctl, std::move(hooks));
     ctl.Subscribe(tel.get());
     if (Status s = tel->Start(); !s.ok()) {

@@ -92,6 +92,10 @@ int Purge(const std::string& url, const store::RetentionPolicy& p) {
               static_cast<long long>(r->events), static_cast<long long>(r->cdrs),
               static_cast<long long>(r->cases), static_cast<long long>(r->audit),
               static_cast<long long>(r->recordings));
+  if (r->recording_files_failed > 0) {
+    std::printf("recording files that could not be deleted (gone already?): %lld\n",
+                static_cast<long long>(r->recording_files_failed));
+  }
   return 0;
 }
 
@@ -233,6 +237,8 @@ void RegisterStoreCommand(CLI::App& app) {
   purge->add_option("--cases-days", policy->cases_days,
                     "keep cases this many days after their last edit");
   purge->add_option("--audit-days", policy->audit_days, "keep audit rows this many days");
+  purge->add_option("--recordings-days", policy->recordings_days,
+                    "keep call recordings (rows and WAV files) this many days");
   purge->callback([url, policy] { ExitCode() = Purge(*url, *policy); });
 
   auto n = std::make_shared<int>(100000);

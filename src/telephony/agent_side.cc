@@ -67,6 +67,7 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
   auto opened = media_->Open(caller->media);  // on the caller's media thread: a cheap bridge
   if (!opened.ok()) return decline("no media port free");
   Leg& leg = AddAgentLeg(contact, agent, o.offer, opened->leg);
+  leg.queue = o.queue.value;
   const sip::LegId id = leg.sip;
   ++stats_.offers;
   sip::Call call;
@@ -128,6 +129,7 @@ void Telephony::Answered(sip::LegId id, const std::string& sdp) {
     Disarm(*caller);
     media_->Bridge(caller->media, l->media);
     ++stats_.connected;
+    MaybeRecord(*caller, *l);
   });
 }
 

@@ -93,7 +93,9 @@ Status Telephony::Start() {
     }
   }
 
+  SB_RETURN_IF_ERROR(StartRecorder());
   media::Options mo;
+  mo.recorder = recorder_.get();
   mo.address = config_.rtp_address;
   mo.port_min = static_cast<std::uint16_t>(config_.rtp_min);
   mo.port_max = static_cast<std::uint16_t>(config_.rtp_max);
@@ -145,9 +147,11 @@ Status Telephony::Start() {
 }
 
 void Telephony::Stop() {
+  stopping_ = true;
   if (sip_) sip_->Stop();
   sip_.reset();
   media_.reset();
+  recorder_.reset();  // finishes the recordings still running (cut short), reported at once
 }
 
 Stats Telephony::stats() const {
@@ -381,6 +385,7 @@ void Telephony::Terminated(sip::LegId id) {
       (void)hooks_.command(control::Hangup{leg.contact}, [](const control::Reply&) {});
     }
   }
+  StopRecording(leg);
   if (media_) media_->Close(leg.media);
   by_media_.erase(leg.media);
   legs_.erase(it);

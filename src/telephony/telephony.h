@@ -51,9 +51,21 @@
 #include "control/controller.h"
 #include "control/subscriber.h"
 #include "media/engine.h"
+#include "media/recorder.h"
 #include "sip/stack.h"
 
 namespace sb::telephony {
+
+// A finished call recording (recording.cc), for the store.
+struct RecordingInfo {
+  std::uint64_t contact = 0;
+  std::string path;
+  std::int64_t started_ms = 0;  // wall clock
+  std::int64_t duration_ms = 0;
+  std::int64_t bytes = 0;
+  std::string queue, agent;
+  bool cut_short = false;  // stopped before the call ended (disk space, shutdown)
+};
 
 struct Hooks {
   // Runs `command` on the control thread and calls `done` there; false when the loop is full.
@@ -67,6 +79,8 @@ struct Hooks {
   // Runs `fn` on the control thread once `after` has passed (a timer of the control loop).
   // Without it IVR time-outs, announcements and the farewell messages' fallback do not fire.
   std::function<void(Duration, std::function<void()>)> after;
+  // A recording's file is complete (on the control thread; at Stop, on the thread calling it).
+  std::function<void(const RecordingInfo&)> recorded;
 };
 
 struct Stats {
@@ -82,6 +96,8 @@ struct Stats {
   std::uint64_t callbacks_connected = 0;  // of those: answered and bridged to the agent
   std::uint64_t qualify_sent = 0;         // OPTIONS to phones
   std::uint64_t phones_unreachable = 0;   // now
+  std::uint64_t recordings = 0;           // files completed (recording.cc)
+  std::uint64_t recordings_failed = 0;    // not started or not written (disk, refused)
 };
 
 class Telephony : public control::Subscriber, public sip::Listener {
@@ -154,6 +170,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
     bool answered = false;
     // the customer's leg of a callback (dialled through the trunk; `caller` is false)
     bool outbound = false;
+    std::uint32_t queue = 0;      // agent legs: the queue of the offer
+    std::uint64_t recording = 0;  // both legs of a recorded bridge (recording.cc)
   };
 
   // A callback being carried out: the agent's leg, then the customer's.
@@ -249,6 +267,17 @@ class Telephony : public control::Subscriber, public sip::Listener {
   bool CanCallBack(const std::string& number) const;
   // The caller leg a contact's handle names (its decimal SIP leg id), 0 if none.
   static sip::LegId LegOfHandle(const std::string& handle);
+  // Recording (recording.cc): the recorder when a queue records; a bridge of a recorded queue
+  // starts one (caller left, agent right); the first of its legs to terminate ends it.
+  Status StartRecorder();
+  void MaybeRecord(Leg& caller, Leg& agent);
+  void StopRecording(Leg& leg);
+  void RecordingDone(const media::RecordingResult& r);
+  struct Recorded {
+    std::uint64_t contact = 0;
+    std::string queue, agent;
+    sip::LegId caller = 0, agent_leg = 0;
+  };
   void EndAgentLeg(std::uint64_t contact, AgentId agent);
   void EndContact(const core::ContactEnded& e, const control::ContactContext* ctx);
   void End(Leg& leg);
@@ -273,6 +302,11 @@ class Telephony : public control::Subscriber, public sip::Listener {
   std::shared_ptr<const media::Clip> hold_music_;
   std::shared_ptr<const media::Clip> ringback_;  // what the agent hears while a callback rings
   const config::TrunkConfig* callback_trunk_ = nullptr;  // in config_; null: none
+  // Before media_: the engine holds a pointer to it, so it goes after the engine.
+  std::unique_ptr<media::Recorder> recorder_;
+  std::unordered_map<std::uint64_t, Recorded> recordings_;  // running; <= legs (max_calls)
+  std::uint64_t next_recording_ = 0;
+  bool stopping_ = false;  // Stop() runs: the recorder's results come on its own thread
   std::unique_ptr<media::Engine> media_;
   std::unique_ptr<sip::Stack> sip_;
 

@@ -179,6 +179,23 @@ CREATE TABLE checkpoints (
 ALTER TABLE config_versions ADD COLUMN layout TEXT NOT NULL DEFAULT '';
 )sql",
      "SELECT 1", "SELECT 1"},
+    {5, "recordings: the WAV files of recorded calls, purged with their retention",
+     R"sql(
+CREATE TABLE recordings (
+  id {serial},
+  contact BIGINT NOT NULL,
+  path TEXT NOT NULL,
+  started_ms BIGINT NOT NULL,
+  duration_ms BIGINT NOT NULL,
+  bytes BIGINT NOT NULL,
+  queue_name TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  cut_short BIGINT NOT NULL
+);
+CREATE INDEX recordings_started ON recordings (started_ms);
+CREATE INDEX recordings_contact ON recordings (contact);
+)sql",
+     "SELECT 1", "SELECT 1"},
 };
 
 std::string Expand(std::string_view sql, Dialect d) {
