@@ -39,8 +39,9 @@ TEST(RecordingConfig, RefusalsNameFileLineAndField) {
   };
   for (const Case& c : std::vector<Case>{
            {kQueues, "r.toml:3: queue 'sales': record: needs [recording] dir"},
-           {kQueues + "[recording]\ndir = \"rec\"\n", "r.toml:10: recording: dir: expected an "
-                                                      "absolute directory"},
+           {kQueues + "[recording]\ndir = \"rec\"\n",
+            "r.toml:10: recording: dir: expected an "
+            "absolute directory"},
            {kQueues + "[recording]\ndir = \"/r\"\nmin_free_mb = -1\n", "recording: min_free_mb"},
            {kQueues + "[recording]\ndir = \"/r\"\nqueue_frames = 1\n", "recording: queue_frames"},
            {kQueues + "[recording]\ndir = \"/r\"\nformat = \"mp3\"\n", "format"},

@@ -27,6 +27,7 @@
 #include "base/result.h"
 #include "base/status.h"
 #include "base/time.h"
+#include "media/mixer.h"
 
 namespace sb::media {
 
@@ -139,6 +140,12 @@ class Engine {
   // to Options::recorder as `channel` of `recording` (recorder.h); recording 0 stops. False
   // without a recorder, or as the other commands.
   bool Record(LegId leg, std::uint64_t recording, int channel);
+  // Supervision (mixer.h): mixes `supervisor` into the bridge of `caller` and `agent` in `mode`,
+  // or changes the mode of mix `mix`. The three legs must be on one media thread (open the
+  // supervisor's leg near the caller's); otherwise nothing is mixed. Unmix ends it (`caller`
+  // names the thread); closing any of its legs ends it too.
+  bool Mix(std::uint64_t mix, LegId caller, LegId agent, LegId supervisor, MixMode mode);
+  bool Unmix(std::uint64_t mix, LegId caller);
 
   Stats stats() const;
   const Options& options() const { return options_; }

@@ -38,6 +38,7 @@
 
 #include "base/thread_annotations.h"
 #include "media/engine.h"
+#include "media/mixer.h"
 #include "media/player.h"
 #include "media/rtp.h"
 #include "media/udp.h"
@@ -81,6 +82,8 @@ struct Leg {
   DtmfDetector dtmf;
   std::uint64_t recording = 0;  // its received audio goes to the recorder (record_tap.cc)
   int record_channel = 0;
+  bool in_mix = false;     // its received audio feeds a supervision mix (mix_tap.cc)
+  bool mixed_out = false;  // it is sent the mix, not relayed to
 };
 
 // Commands, each applied on the leg's media thread in the order posted.
@@ -107,6 +110,14 @@ struct UnbridgeCmd {
 struct CloseCmd {
   LegId leg;
 };
+struct MixCmd {
+  std::uint64_t mix;
+  LegId caller, agent, supervisor;
+  MixMode mode;
+};
+struct UnmixCmd {
+  std::uint64_t mix;
+};
 struct RecordCmd {
   LegId leg;
   std::uint64_t recording;
@@ -125,7 +136,7 @@ struct AdoptLeg {  // from the source to the destination
   std::unique_ptr<Leg> state;  // null when the source had no such leg (its socket failed)
 };
 using Command = std::variant<AddLeg, SetRemoteCmd, PlayCmd, BridgeCmd, UnbridgeCmd, CloseCmd,
-                             ExpectLeg, MoveLeg, AdoptLeg, RecordCmd>;
+                             ExpectLeg, MoveLeg, AdoptLeg, RecordCmd, MixCmd, UnmixCmd>;
 
 // Closes the socket a queued command owns, if any (a command never applied).
 void CloseOwnedFd(Command& c);
@@ -172,6 +183,12 @@ class Shard {
   void Apply(MoveLeg& c, Clock::time_point now);
   void Apply(AdoptLeg& c, Clock::time_point now);
   void Apply(RecordCmd& c, Clock::time_point now);  // record_tap.cc
+  // Supervision (mix_tap.cc).
+  void Apply(MixCmd& c, Clock::time_point now);
+  void Apply(UnmixCmd& c, Clock::time_point now);
+  void LeaveMix(const std::vector<LegId>& legs);  // legs of a mix that ended go back to relay
+  void FeedMix(LegId id, Codec codec, const std::uint8_t* payload, std::size_t n);
+  void MixTick();
   // A received audio payload of a recorded leg to the recorder (record_tap.cc).
   void Tap(const Leg& leg, Codec codec, const std::uint8_t* payload, std::size_t n,
            Clock::time_point now);
@@ -204,6 +221,7 @@ class Shard {
   std::unordered_set<LegId> awaited_;  // ExpectLeg applied, AdoptLeg not yet here
   std::deque<Command> held_;           // commands that came while awaited_ was not empty
   std::unordered_map<LegId, std::unique_ptr<Leg>> early_;  // AdoptLeg before its ExpectLeg
+  Mixer mixer_;                                            // supervision mixes of its legs
   std::mt19937 rng_;
   SendBatch out_;
   std::array<std::array<std::uint8_t, SendBatch::kSlotBytes>, kRecvBatch> rx_buf_{};

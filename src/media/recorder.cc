@@ -60,8 +60,8 @@ struct Recorder::Track {
   RecordingResult result;
   SNDFILE* file = nullptr;
   SteadyClock::time_point begin;
-  std::int64_t cursor[2] = {0, 0};  // the next sample of each channel
-  std::int64_t written = 0;         // samples (per channel) in the file
+  std::int64_t cursor[2] = {0, 0};    // the next sample of each channel
+  std::int64_t written = 0;           // samples (per channel) in the file
   std::vector<std::int16_t> pending;  // interleaved, from `written` on
   bool ending = false;
   SteadyClock::time_point end_at, header_at;
@@ -162,7 +162,6 @@ RecorderStats Recorder::stats() const {
 }
 
 // --- the writer thread ---
-
 
 void Recorder::Run() {
   std::deque<Control> control;
@@ -282,7 +281,8 @@ void Recorder::Finish(Track& t, bool cut_short) {
   t.result.cut_short = cut_short;
   t.result.duration_ms = t.written * 1000 / kRate;
   struct stat st {};
-  t.result.bytes = stat(t.result.path.c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_size) : 0;
+  t.result.bytes =
+      stat(t.result.path.c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_size) : 0;
   t.result.dropped = dropped_.load(std::memory_order_relaxed);
   if (on_done_) on_done_(t.result);
 }

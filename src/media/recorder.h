@@ -60,13 +60,13 @@ struct RecorderOptions {
 // What became of one recording (on_done, once per Begin that returned true).
 struct RecordingResult {
   RecordingId id = 0;
-  std::string path;   // the file (dir + name), also when it could not be written
-  Status status;      // ok, or why there is no file (cannot create it, disk below the floor)
+  std::string path;        // the file (dir + name), also when it could not be written
+  Status status;           // ok, or why there is no file (cannot create it, disk below the floor)
   bool cut_short = false;  // stopped before End: the disk went below the floor, or Stop()
   std::chrono::system_clock::time_point started;  // Begin
-  std::int64_t duration_ms = 0;  // of audio in the file
-  std::int64_t bytes = 0;        // the file's size
-  std::uint64_t dropped = 0;     // frames lost because the queue was full (all recordings)
+  std::int64_t duration_ms = 0;                   // of audio in the file
+  std::int64_t bytes = 0;                         // the file's size
+  std::uint64_t dropped = 0;  // frames lost because the queue was full (all recordings)
 };
 
 struct RecorderStats {

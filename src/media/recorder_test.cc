@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -97,6 +98,21 @@ TEST(Recorder, WritesStereoWavWithAFinalHeader) {
   EXPECT_EQ(r.path, o.dir + "/call-7.wav");
   EXPECT_NEAR(r.duration_ms, 1000, 40);
   EXPECT_EQ(r.bytes, 44 + r.duration_ms * 8 * 4);  // header + 8 samples/ms, 2 channels x 2 bytes
+  // The header's own sizes (libsndfile would read a stale header leniently): RIFF = file - 8,
+  // data = the samples.
+  std::FILE* raw = std::fopen(r.path.c_str(), "rb");
+  ASSERT_NE(raw, nullptr);
+  unsigned char h[44];
+  ASSERT_EQ(std::fread(h, 1, sizeof h, raw), sizeof h);
+  std::fclose(raw);
+  auto le32 = [&](int at) {
+    return static_cast<std::int64_t>(h[at] | h[at + 1] << 8 | h[at + 2] << 16 |
+                                     static_cast<std::uint32_t>(h[at + 3]) << 24);
+  };
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(h), 4), "RIFF");
+  EXPECT_EQ(le32(4), r.bytes - 8);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(h) + 36, 4), "data");
+  EXPECT_EQ(le32(40), r.duration_ms * 8 * 4);
   const Wav w = Read(r.path);
   EXPECT_EQ(w.info.channels, 2);
   EXPECT_EQ(w.info.samplerate, 8000);

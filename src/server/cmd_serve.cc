@@ -410,6 +410,7 @@ int Serve(const ServeArgs& args) {
     };
     tel = std::make_unique<telephony::Telephony>(std::move(phone).value(), ctl, std::move(hooks));
     ctl.Subscribe(tel.get());
+    ctl.SetSupervision(tel.get());
     if (Status s = tel->Start(); !s.ok()) {
       std::fprintf(stderr, "error: %s\n", s.message().c_str());
       bridge->Set(nullptr);
@@ -440,7 +441,8 @@ void RegisterServeCommand(CLI::App& app) {
       "restart replays them.\n"
       "With --control stdin (the default) it reads one JSON request per line: login, logout, "
       "ready, not_ready, extend_wrap_up, arrive, ivr, enqueue, accept, decline, hangup, abandon, "
-      "transfer, callback, callback_result, pop, case.open, status, position, e.g.\n"
+      "transfer, callback, callback_result, pop, case.open, status, position, supervise, "
+      "supervise_end, e.g.\n"
       "  {\"op\":\"enqueue\",\"queue\":\"support\",\"caller\":\"+33612345678\"}\n"
       "Replies carry every event with its payload (agent, offer number, expiry); events caused "
       "by timers come as {\"event\":{...}} lines, stored cases as {\"op\":\"case.opened\"}, "

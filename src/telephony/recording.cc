@@ -38,9 +38,8 @@ void Telephony::MaybeRecord(Leg& caller, Leg& agent) {
   if (!config_.recording.queues.contains(queue)) return;
   const std::uint64_t id = ++next_recording_;
   // Contact ids never repeat, also across restarts, so the name is unique in the directory.
-  const std::string name =
-      "contact-" + std::to_string(caller.contact) + "-" + agent.agent + "-" + std::to_string(id) +
-      ".wav";
+  const std::string name = "contact-" + std::to_string(caller.contact) + "-" + agent.agent + "-" +
+                           std::to_string(id) + ".wav";
   if (!recorder_->Begin(id, name)) {
     ++stats_.recordings_failed;
     Log("warn", "telephony: recording refused (too many at once)",
@@ -84,9 +83,8 @@ void Telephony::RecordingDone(const media::RecordingResult& r) {
   RecordingInfo info;
   info.contact = rec.contact;
   info.path = r.path;
-  info.started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        r.started.time_since_epoch())
-                        .count();
+  info.started_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(r.started.time_since_epoch()).count();
   info.duration_ms = r.duration_ms;
   info.bytes = r.bytes;
   info.queue = rec.queue;

@@ -324,6 +324,7 @@ void Telephony::Hangup(sip::LegId id) {
   Leg* leg = Find(id);
   if (!leg || leg->gone) return;
   leg->gone = true;
+  if (leg->supervising) return SupervisorLegGone(*leg);
   if (leg->caller) {
     CallerLeft(*leg);
     return;
@@ -354,7 +355,9 @@ void Telephony::Terminated(sip::LegId id) {
   auto it = legs_.find(id);
   if (it == legs_.end()) return;
   Leg& leg = it->second;
-  if (leg.caller) {
+  if (leg.supervising) {
+    SupervisorLegGone(leg);
+  } else if (leg.caller) {
     if (leg.enqueuing) {
       // The contact is being created: its reply abandons it; until then the leg stays.
       leg.gone = true;
@@ -386,6 +389,7 @@ void Telephony::Terminated(sip::LegId id) {
     }
   }
   StopRecording(leg);
+  EndSupervisionsOf(id);
   if (media_) media_->Close(leg.media);
   by_media_.erase(leg.media);
   legs_.erase(it);

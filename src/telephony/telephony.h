@@ -50,6 +50,7 @@
 #include "control/command.h"
 #include "control/controller.h"
 #include "control/subscriber.h"
+#include "control/supervision.h"
 #include "media/engine.h"
 #include "media/recorder.h"
 #include "sip/stack.h"
@@ -100,7 +101,9 @@ struct Stats {
   std::uint64_t recordings_failed = 0;    // not started or not written (disk, refused)
 };
 
-class Telephony : public control::Subscriber, public sip::Listener {
+class Telephony : public control::Subscriber,
+                  public sip::Listener,
+                  public control::SupervisionHandler {
  public:
   Telephony(config::TelephonyConfig config, const control::Controller& controller, Hooks hooks);
   ~Telephony() override;
@@ -131,6 +134,11 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void OnAuthFailed(const std::string& source, const std::string& user) override;
   void OnOptionsResult(std::uint64_t probe, int status) override;
   void OnDtmf(sip::LegId leg, char digit) override;
+
+  // control::SupervisionHandler (supervise.cc)
+  Status Supervise(const std::string& supervisor, const std::string& agent,
+                   std::string_view mode) override;
+  Status EndSupervision(const std::string& supervisor) override;
 
  private:
   // What a caller's leg plays now (what its kPlayoutDone means).
@@ -172,7 +180,24 @@ class Telephony : public control::Subscriber, public sip::Listener {
     bool outbound = false;
     std::uint32_t queue = 0;      // agent legs: the queue of the offer
     std::uint64_t recording = 0;  // both legs of a recorded bridge (recording.cc)
+    bool supervising = false;     // a supervisor's phone (`agent` is the supervisor)
   };
+
+  // A supervisor joined to an agent's call (supervise.cc); one per supervisor.
+  struct Supervision {
+    std::string supervisor, agent;
+    media::MixMode mode = media::MixMode::kListen;
+    sip::LegId leg = 0;                    // the supervisor's phone
+    sip::LegId caller = 0, agent_leg = 0;  // the call supervised
+    std::uint64_t mix = 0;                 // once answered
+  };
+  void ApplyMix(Supervision& s);
+  void EndSupervisor(Supervision& s, const char* why);  // erases it
+  Supervision* SupervisionOf(const Leg& supervisor_leg);
+  void SupervisorAnswered(Leg& leg, const std::string& sdp);
+  void SupervisorFailed(Leg& leg, int status);
+  void SupervisorLegGone(Leg& leg);             // hung up or terminated
+  void EndSupervisionsOf(sip::LegId call_leg);  // the call's caller or agent leg is gone
 
   // A callback being carried out: the agent's leg, then the customer's.
   struct Dialout {
@@ -307,6 +332,8 @@ class Telephony : public control::Subscriber, public sip::Listener {
   std::unordered_map<std::uint64_t, Recorded> recordings_;  // running; <= legs (max_calls)
   std::uint64_t next_recording_ = 0;
   bool stopping_ = false;  // Stop() runs: the recorder's results come on its own thread
+  std::unordered_map<std::string, Supervision> supervisions_;  // by supervisor; <= agents
+  std::uint64_t next_mix_ = 0;
   std::unique_ptr<media::Engine> media_;
   std::unique_ptr<sip::Stack> sip_;
 

@@ -32,6 +32,8 @@ class PyPhone:
         self.bye_from_server = False
         self.last_sent = 0.0
         self.payload = PAYLOAD  # what it sends every 20 ms (a test may give it a tone)
+        self.heard = []  # (time, payload) of every RTP packet received, when keep_heard is set
+        self.keep_heard = False
 
     def wait_invite(self, timeout):
         end = time.time() + timeout
@@ -103,6 +105,8 @@ class PyPhone:
             if self.rtp in r:
                 data = self.rtp.recvfrom(2048)[0]
                 if len(data) > 12:
+                    if self.keep_heard:
+                        self.heard.append((time.time(), data[12:]))
                     if data[12:] == self.payload:
                         self.echoed += 1
                     else:

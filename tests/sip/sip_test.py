@@ -11,7 +11,7 @@ case's own caller number). Every process is bounded (-m, -timeout) and killed at
 wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
-        ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info record
+        ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info record supervise
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -31,6 +31,7 @@ import threading
 import time
 
 import cases_record  # noqa: E402 (beside this file)
+import cases_supervise  # noqa: E402 (beside this file)
 from phone import PyPhone  # noqa: E402 (beside this file)
 from siplib import free_port, parse, status_of  # noqa: E402 (beside this file)
 
@@ -1751,6 +1752,8 @@ CASES = [("options", case_options), ("noack", case_noack_start), ("answered", ca
          ("qualify", case_qualify), ("info", case_info)]
 cases_record.bind(sys.modules[__name__])
 CASES.append(("record", cases_record.case_record))
+cases_supervise.bind(sys.modules[__name__])
+CASES.append(("supervise", cases_supervise.case_supervise))
 
 
 def main():
