@@ -209,6 +209,12 @@ contact = "sip:boss@127.0.0.1:%d"
             }
             T.check("%s: boss hears the caller and r1 (shares %.2f, %.2f)" % ((mode,) + got["boss"]),
                     got["boss"][0] > 0.2 and got["boss"][1] > 0.2)
+            # One stream each, never the relay and the mix at once: 50 packets a second.
+            rates = {n: sum(1 for t, _ in p.heard if since <= t < until) / (until - since)
+                     for n, p in (("boss", boss), ("agent", agent), ("caller", caller))}
+            T.check("%s: each party gets one stream (packets/s %s)" %
+                    (mode, {n: round(r) for n, r in rates.items()}),
+                    all(40 <= r <= 60 for r in rates.values()))
             return got
 
         def expect(got, mode, agent_hears_boss, caller_hears_boss):
