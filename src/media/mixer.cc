@@ -8,8 +8,8 @@
 namespace sb::media {
 
 bool Mixer::Set(std::uint64_t id, LegId caller, LegId agent, LegId supervisor, MixMode mode) {
-  if (caller == agent || caller == supervisor || agent == supervisor || caller == 0 ||
-      agent == 0 || supervisor == 0) {
+  if (caller == agent || caller == supervisor || agent == supervisor || caller == 0 || agent == 0 ||
+      supervisor == 0) {
     return false;
   }
   for (LegId l : {caller, agent, supervisor}) {

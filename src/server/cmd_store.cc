@@ -45,6 +45,7 @@ int Info(const std::string& url) {
       static_cast<long long>(info->cdrs), static_cast<long long>(info->cases),
       static_cast<long long>(info->audit), static_cast<long long>(info->users),
       static_cast<long long>(info->config_versions), static_cast<long long>(info->dead_letters));
+  std::printf("recordings       %lld\n", static_cast<long long>(info->recordings));
   if (info->dead_letters > 0) {
     std::printf(
         "(dead letters are writes the store refused; they are kept, not lost: read them "

@@ -220,7 +220,7 @@ s.p.wait(timeout=30)
 log = err.read().decode()
 check("  after replaying the stored events", "events replayed" in log and " 0 events replayed" not in log)
 r2 = subprocess.run([BIN, "store", "info", "--store", store], capture_output=True, text=True)
-check("the store reopens after the kill", "schema version   4" in r2.stdout)
+check("the store reopens after the kill", "schema version   5" in r2.stdout)
 check("the configuration the server ran with is stored once", "config versions  1" in r2.stdout)
 
 # 4. Every answered call opened a case, linked to the call and the screen-pop records, and the

@@ -51,7 +51,7 @@ for backend in sqlite pg; do
       grep -q "^ok: every acknowledged write is there" "$acks.check"
     # The store opens and takes writes again after the kill.
     "$bin" store info --store "$url" >"$acks.info" 2>&1
-    check "$backend round $round: the store reopens" grep -q "schema version   4" "$acks.info"
+    check "$backend round $round: the store reopens" grep -q "schema version   5" "$acks.info"
   done
 done
 
