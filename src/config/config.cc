@@ -47,7 +47,7 @@ Status CheckTopKeys(const std::string& file, const toml::table& root, bool sim) 
   internal::Reader r(file, root, "");
   (void)sim;
   return r.OnlyKeys({"engine", "calendar", "queue", "agent", "agent_pool", "sim", "store",
-                     "retention", "routing_hints", "sip", "trunk", "number", "phone"});
+                     "retention", "routing_hints", "sip", "trunk", "number", "phone", "recording"});
 }
 
 }  // namespace

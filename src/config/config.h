@@ -6,6 +6,7 @@
 // docs/design/config.md. Thread safety: stateless functions.
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,6 +101,14 @@ struct PhoneConfig {
   std::string ha1;      // MD5(agent:realm:password): the phone may REGISTER as the agent
   bool ready = false;   // logged in and ready when the server starts
 };
+// [recording] and each [[queue]]'s `record = true` (load_recording.cc): recorded calls are
+// written as stereo WAV files (caller left, agent right) into `dir`.
+struct RecordingConfig {
+  std::string dir;                   // absolute; required when a queue records
+  std::int64_t min_free_mb = 512;    // below it new recordings are refused, running ones stopped
+  std::int64_t queue_frames = 8192;  // 20 ms frames waiting for the writer; past it dropped
+  std::set<std::string> queues;      // the queues whose connected calls are recorded
+};
 struct TelephonyConfig {
   bool enabled = false;  // a [sip] table is present
   std::string listen = "127.0.0.1";
@@ -139,6 +148,7 @@ struct TelephonyConfig {
   int callback_trunk = -1;
   std::vector<NumberConfig> numbers;
   std::vector<PhoneConfig> phones;  // pools expanded, one per agent
+  RecordingConfig recording;
 };
 // `engine`: the same file's engine settings (phones name its agents, numbers its queues).
 Result<TelephonyConfig> LoadTelephonyConfig(const std::string& path,

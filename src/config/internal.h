@@ -52,5 +52,7 @@ bool IsDialString(const std::string& s);
 Status ReadTrunk(const Reader& r, TrunkConfig* tc);
 // [sip] languages (load_languages.cc).
 Status ReadLanguages(const Reader& r, TelephonyConfig* c);
+// [recording] and the queues' `record` (load_recording.cc).
+Status ReadRecording(const std::string& file, const toml::table& root, RecordingConfig* out);
 
 }  // namespace sb::config::internal

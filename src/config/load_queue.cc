@@ -157,7 +157,8 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
                                  "when_full",
                                  "when_max_wait",
                                  "best_match",
-                                 "dispositions" /* read by LoadStoreConfig */}));
+                                 "dispositions" /* read by LoadStoreConfig */,
+                                 "record" /* read by LoadTelephonyConfig */}));
   SB_RETURN_IF_ERROR(r.String("renamed_from", &q->renamed_from));
   std::int64_t v = q->priority;
   SB_RETURN_IF_ERROR(r.Int("priority", 1, 100, &v));

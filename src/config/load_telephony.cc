@@ -486,6 +486,7 @@ Result<TelephonyConfig> TelephonyConfigFromString(std::string_view toml, std::st
     }
     return Status::Ok();
   }));
+  SB_RETURN_IF_ERROR(internal::ReadRecording(file, root, &c.recording));
   if (c.enabled && c.numbers.empty()) {
     return InvalidArgument(file + ": [sip] is set but no [[number]] says where calls go");
   }

@@ -6,10 +6,10 @@ namespace sb::control {
 
 std::string_view CommandName(const Command& c) {
   static constexpr std::string_view kNames[] = {
-      "login",  "logout",    "ready",    "not_ready", "extend_wrap_up",
-      "arrive", "ivr",       "enqueue",  "accept",    "decline",
-      "hangup", "abandon",   "transfer", "callback",  "callback_result",
-      "pop",    "case.open", "status",   "position"};
+      "login",    "logout",    "ready",           "not_ready", "extend_wrap_up", "arrive",
+      "ivr",      "enqueue",   "accept",          "decline",   "hangup",         "abandon",
+      "transfer", "callback",  "callback_result", "pop",       "case.open",      "status",
+      "position", "supervise", "supervise_end"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }

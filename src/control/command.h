@@ -108,9 +108,22 @@ struct GetPosition {
   std::uint64_t contact = 0;
 };  // place in queue and expected wait
 
-using Command = std::variant<Login, Logout, Ready, NotReady, ExtendWrapUp, Arrive, IvrInput,
-                             Enqueue, Accept, Decline, Hangup, Abandon, Transfer, RequestCallback,
-                             CallbackResult, Pop, OpenCase, GetStatus, GetPosition>;
+// --- supervision (supervision.h) ---
+// `supervisor` (an agent of the configuration, called on its phone) joins `agent`'s live call:
+// mode "listen", "whisper" or "barge"; the same again with another mode changes it.
+struct Supervise {
+  std::string supervisor;
+  std::string agent;
+  std::string mode;
+};
+struct SuperviseEnd {
+  std::string supervisor;
+};
+
+using Command =
+    std::variant<Login, Logout, Ready, NotReady, ExtendWrapUp, Arrive, IvrInput, Enqueue, Accept,
+                 Decline, Hangup, Abandon, Transfer, RequestCallback, CallbackResult, Pop, OpenCase,
+                 GetStatus, GetPosition, Supervise, SuperviseEnd>;
 
 // The command's name as the JSON-lines front end spells it ("login", "case.open", ...).
 std::string_view CommandName(const Command& c);

@@ -111,11 +111,30 @@ Reply Controller::Run(const Command& command, Time now) {
           Reply r;
           r.info = Info();
           return r;
+        } else if constexpr (std::is_same_v<T, Supervise> || std::is_same_v<T, SuperviseEnd>) {
+          return Supervision(c);
         } else {
           return Position(c);
         }
       },
       command);
+}
+
+Reply Controller::Supervision(const Command& c) {
+  Reply r;
+  const auto* s = std::get_if<Supervise>(&c);
+  const std::string& supervisor = s ? s->supervisor : std::get<SuperviseEnd>(c).supervisor;
+  if (auto a = FindAgent(supervisor); !a.ok()) {
+    r.status = InvalidArgument("supervisor: no agent named '" + supervisor + "'");
+  } else if (s && !FindAgent(s->agent).ok()) {
+    r.status = FindAgent(s->agent).status();
+  } else if (supervision_ == nullptr) {
+    r.status = FailedPrecondition("supervision needs telephony (a [sip] table)");
+  } else {
+    r.status = s ? supervision_->Supervise(s->supervisor, s->agent, s->mode)
+                 : supervision_->EndSupervision(supervisor);
+  }
+  return r;
 }
 
 Reply Controller::Apply(core::Input input, std::uint64_t contact) {

@@ -29,6 +29,7 @@
 #include "control/command.h"
 #include "control/recorder.h"
 #include "control/subscriber.h"
+#include "control/supervision.h"
 #include "core/engine.h"
 #include "directory/prefetch.h"
 #include "store/cdr_builder.h"
@@ -72,6 +73,8 @@ class Controller {
   // Optional: the screen-pop look-ups (started on arrival, read with the offer).
   void SetPrefetcher(directory::Prefetcher* prefetch) { prefetch_ = prefetch; }
   void Subscribe(Subscriber* s) { subscribers_.push_back(s); }
+  // Optional: who carries out supervise / supervise_end (telephony); refused without one.
+  void SetSupervision(SupervisionHandler* h) { supervision_ = h; }
   // A configuration reload: the priorities by record segment ([routing_hints]).
   void SetSegmentPriority(std::map<std::string, std::int32_t> p) {
     options_.segment_priority = std::move(p);
@@ -139,6 +142,7 @@ class Controller {
   Reply PopFor(const Pop& p, Time now);
   Reply Case(const OpenCase& c, Time now);
   Reply Position(const GetPosition& p);
+  Reply Supervision(const Command& c);  // Supervise, SuperviseEnd
   Result<AgentId> FindAgent(const std::string& name) const;
   Result<QueueId> FindQueue(const std::string& name) const;
   Status CanAdmit();
@@ -152,6 +156,7 @@ class Controller {
 
   std::unique_ptr<core::Engine> engine_;
   Recorder& recorder_;
+  SupervisionHandler* supervision_ = nullptr;
   std::uint64_t next_contact_;
   ControllerOptions options_;
   directory::Prefetcher* prefetch_ = nullptr;

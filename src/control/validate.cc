@@ -105,6 +105,15 @@ Status Validate(const Command& command) {
           return CheckField("notes", c.notes, kMaxNotesBytes, false, /*multiline=*/true);
         } else if constexpr (std::is_same_v<T, GetStatus>) {
           return Status::Ok();
+        } else if constexpr (std::is_same_v<T, Supervise>) {
+          SB_RETURN_IF_ERROR(CheckField("supervisor", c.supervisor, kMaxNameBytes, true));
+          SB_RETURN_IF_ERROR(CheckAgent(c.agent));
+          if (c.mode != "listen" && c.mode != "whisper" && c.mode != "barge") {
+            return InvalidArgument("mode: expected listen, whisper or barge");
+          }
+          return Status::Ok();
+        } else if constexpr (std::is_same_v<T, SuperviseEnd>) {
+          return CheckField("supervisor", c.supervisor, kMaxNameBytes, true);
         } else {  // Hangup, Abandon, RequestCallback, CallbackResult, GetPosition
           return CheckContact(c.contact);
         }

@@ -279,6 +279,20 @@ bool Engine::Unbridge(LegId leg) { return impl_->Post(UnbridgeCmd{leg}, leg, 0, 
 
 bool Engine::Close(LegId leg) { return impl_->Post(CloseCmd{leg}, leg, 0, true); }
 
+bool Engine::Mix(std::uint64_t mix, LegId caller, LegId agent, LegId supervisor, MixMode mode) {
+  if (caller == agent || caller == supervisor || agent == supervisor) return false;
+  return impl_->Post(MixCmd{mix, caller, agent, supervisor, mode}, caller, supervisor, false);
+}
+
+bool Engine::Unmix(std::uint64_t mix, LegId caller) {
+  return impl_->Post(UnmixCmd{mix}, caller, 0, false);
+}
+
+bool Engine::Record(LegId leg, std::uint64_t recording, int channel) {
+  if (options_.recorder == nullptr) return false;
+  return impl_->Post(RecordCmd{leg, recording, channel}, leg, 0, false);
+}
+
 Stats Engine::stats() const {
   const Impl& m = *impl_;
   const auto get = [](const std::atomic<std::uint64_t>& a) {

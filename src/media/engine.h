@@ -27,10 +27,13 @@
 #include "base/result.h"
 #include "base/status.h"
 #include "base/time.h"
+#include "media/mixer.h"
 
 namespace sb::media {
 
 enum class Codec : std::uint8_t { kPcmu = 0, kPcma = 8 };  // value = the static payload type
+
+class Recorder;  // recorder.h
 
 // A sound decoded once (WAV, any rate libsndfile reads, mixed to mono and resampled to 8 kHz)
 // and encoded once to both G.711 laws, shared read-only by every leg that plays it.
@@ -60,6 +63,9 @@ struct Options {
   std::size_t max_pending_commands = 100'000;  // posted and not yet applied, over all threads
   // Media threads: 0 = std::thread::hardware_concurrency(); at least 1, at most kMaxThreads.
   std::size_t threads = 0;
+  // Where the audio of legs given a recording (Engine::Record) goes; not owned, must outlive the
+  // engine. Null: Record is refused.
+  Recorder* recorder = nullptr;
 };
 inline constexpr std::size_t kMaxThreads = 8;
 
@@ -135,6 +141,16 @@ class Engine {
   // the other; on resume it releases it and bridges the two again.
   bool SetHeld(LegId leg, bool held);
   bool Close(LegId leg);  // also unbridges its peer
+  // From now on every audio packet received on `leg` (bridged or not) is also handed, decoded,
+  // to Options::recorder as `channel` of `recording` (recorder.h); recording 0 stops. False
+  // without a recorder, or as the other commands.
+  bool Record(LegId leg, std::uint64_t recording, int channel);
+  // Supervision (mixer.h): mixes `supervisor` into the bridge of `caller` and `agent` in `mode`,
+  // or changes the mode of mix `mix`. The three legs must be on one media thread (open the
+  // supervisor's leg near the caller's); otherwise nothing is mixed. Unmix ends it (`caller`
+  // names the thread); closing any of its legs ends it too.
+  bool Mix(std::uint64_t mix, LegId caller, LegId agent, LegId supervisor, MixMode mode);
+  bool Unmix(std::uint64_t mix, LegId caller);
 
   Stats stats() const;
   const Options& options() const { return options_; }

@@ -38,6 +38,7 @@
 
 #include "base/thread_annotations.h"
 #include "media/engine.h"
+#include "media/mixer.h"
 #include "media/player.h"
 #include "media/rtp.h"
 #include "media/udp.h"
@@ -80,6 +81,10 @@ struct Leg {
   bool timeout_reported = false;
   bool held = false;  // Engine::SetHeld: nothing is sent to it, its timeout does not run
   DtmfDetector dtmf;
+  std::uint64_t recording = 0;  // its received audio goes to the recorder (record_tap.cc)
+  int record_channel = 0;
+  bool in_mix = false;     // its received audio feeds a supervision mix (mix_tap.cc)
+  bool mixed_out = false;  // it is sent the mix, not relayed to
 };
 
 // Commands, each applied on the leg's media thread in the order posted.
@@ -110,6 +115,19 @@ struct HeldCmd {
   LegId leg;
   bool held;
 };
+struct MixCmd {
+  std::uint64_t mix;
+  LegId caller, agent, supervisor;
+  MixMode mode;
+};
+struct UnmixCmd {
+  std::uint64_t mix;
+};
+struct RecordCmd {
+  LegId leg;
+  std::uint64_t recording;
+  int channel;
+};
 // Moving a leg to another shard (see the top of this file).
 struct ExpectLeg {  // to the destination
   LegId leg;
@@ -123,7 +141,7 @@ struct AdoptLeg {  // from the source to the destination
   std::unique_ptr<Leg> state;  // null when the source had no such leg (its socket failed)
 };
 using Command = std::variant<AddLeg, SetRemoteCmd, PlayCmd, BridgeCmd, UnbridgeCmd, CloseCmd,
-                             ExpectLeg, MoveLeg, AdoptLeg, HeldCmd>;
+                             ExpectLeg, MoveLeg, AdoptLeg, HeldCmd, RecordCmd, MixCmd, UnmixCmd>;
 
 // Closes the socket a queued command owns, if any (a command never applied).
 void CloseOwnedFd(Command& c);
@@ -169,7 +187,17 @@ class Shard {
   void Apply(ExpectLeg& c, Clock::time_point now);
   void Apply(MoveLeg& c, Clock::time_point now);
   void Apply(AdoptLeg& c, Clock::time_point now);
-  void Apply(HeldCmd& c, Clock::time_point now);  // hold.cc
+  void Apply(HeldCmd& c, Clock::time_point now);    // hold.cc
+  void Apply(RecordCmd& c, Clock::time_point now);  // record_tap.cc
+  // Supervision (mix_tap.cc).
+  void Apply(MixCmd& c, Clock::time_point now);
+  void Apply(UnmixCmd& c, Clock::time_point now);
+  void LeaveMix(const std::vector<LegId>& legs);  // legs of a mix that ended go back to relay
+  void FeedMix(LegId id, Codec codec, const std::uint8_t* payload, std::size_t n);
+  void MixTick();
+  // A received audio payload of a recorded leg to the recorder (record_tap.cc).
+  void Tap(const Leg& leg, Codec codec, const std::uint8_t* payload, std::size_t n,
+           Clock::time_point now);
   void Install(LegId id, std::unique_ptr<Leg> state);
   void Tick(Clock::time_point now);
   void Receive(LegId id, Leg& leg, Clock::time_point now);
@@ -199,6 +227,7 @@ class Shard {
   std::unordered_set<LegId> awaited_;  // ExpectLeg applied, AdoptLeg not yet here
   std::deque<Command> held_;           // commands that came while awaited_ was not empty
   std::unordered_map<LegId, std::unique_ptr<Leg>> early_;  // AdoptLeg before its ExpectLeg
+  Mixer mixer_;                                            // supervision mixes of its legs
   std::mt19937 rng_;
   SendBatch out_;
   std::array<std::array<std::uint8_t, SendBatch::kSlotBytes>, kRecvBatch> rx_buf_{};

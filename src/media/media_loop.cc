@@ -90,6 +90,7 @@ void Shard::Apply(MoveLeg& c, Clock::time_point) {
   std::unique_ptr<Leg> state;
   if (Leg* leg = Find(c.leg)) {
     Unbridge(*leg);
+    LeaveMix(mixer_.Forget(c.leg));
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, leg->fd, nullptr);
     state = std::make_unique<Leg>(std::move(*leg));
     legs_.erase(c.leg);
@@ -188,6 +189,7 @@ void Shard::Apply(CloseCmd& c, Clock::time_point) {
   Leg* leg = Find(c.leg);
   if (leg == nullptr) return;
   Unbridge(*leg);
+  LeaveMix(mixer_.Forget(c.leg));
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, leg->fd, nullptr);
   close(leg->fd);
   legs_.erase(c.leg);
@@ -229,6 +231,7 @@ void Shard::Tick(Clock::time_point now) {
       leg.marker = false;
     }
   }
+  MixTick();
   if (now >= next_timeout_check_) {
     next_timeout_check_ = now + engine_.timeout_period;
     for (auto& [id, leg] : legs_) {
@@ -293,8 +296,10 @@ void Shard::Handle(LegId id, Leg& leg, std::size_t k, Clock::time_point now) {
     counters_.dropped.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  if (peer == nullptr) return;
   const auto in = static_cast<Codec>(p->payload_type);
+  if (leg.recording != 0) Tap(leg, in, data + p->payload_offset, p->payload_size, now);
+  if (leg.in_mix) FeedMix(id, in, data + p->payload_offset, p->payload_size);
+  if (peer == nullptr || peer->mixed_out) return;  // a mixed-out peer gets the mix instead
   const auto* table = in == peer->codec    ? nullptr
                       : in == Codec::kPcmu ? &kUlawToAlaw
                                            : &kAlawToUlaw;

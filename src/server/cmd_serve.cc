@@ -404,8 +404,19 @@ int Serve(const ServeArgs& args) {
                    std::vector<std::pair<std::string, std::string>> kv) {
       LogLine(level, msg, kv);
     };
+    hooks.recorded = [&writer](const telephony::RecordingInfo& r) {
+      store::Recording row{0,       r.contact, r.path,  r.started_ms, r.duration_ms,
+                           r.bytes, r.queue,   r.agent, r.cut_short};
+      (void)writer->Submit([row](store::Store& s) {
+        if (auto id = s.AddRecording(row); !id.ok()) {
+          LogWarn("serve: a recording's row was not stored (its file stays)",
+                  {{"file", row.path}, {"why", id.status().message()}});
+        }
+      });
+    };
     tel = std::make_unique<telephony::Telephony>(std::move(phone).value(), ctl, std::move(hooks));
     ctl.Subscribe(tel.get());
+    ctl.SetSupervision(tel.get());
     if (Status s = tel->Start(); !s.ok()) {
       std::fprintf(stderr, "error: %s\n", s.message().c_str());
       bridge->Set(nullptr);
@@ -436,7 +447,8 @@ void RegisterServeCommand(CLI::App& app) {
       "restart replays them.\n"
       "With --control stdin (the default) it reads one JSON request per line: login, logout, "
       "ready, not_ready, extend_wrap_up, arrive, ivr, enqueue, accept, decline, hangup, abandon, "
-      "transfer, callback, callback_result, pop, case.open, status, position, e.g.\n"
+      "transfer, callback, callback_result, pop, case.open, status, position, supervise, "
+      "supervise_end, e.g.\n"
       "  {\"op\":\"enqueue\",\"queue\":\"support\",\"caller\":\"+33612345678\"}\n"
       "Replies carry every event with its payload (agent, offer number, expiry); events caused "
       "by timers come as {\"event\":{...}} lines, stored cases as {\"op\":\"case.opened\"}, "

@@ -46,6 +46,7 @@ int Info(const std::string& url) {
       static_cast<long long>(info->cases), static_cast<long long>(info->audit),
       static_cast<long long>(info->users), static_cast<long long>(info->config_versions),
       static_cast<long long>(info->dead_letters));
+  std::printf("recordings       %lld\n", static_cast<long long>(info->recordings));
   if (info->dead_letters > 0) {
     std::printf(
         "(dead letters are writes the store refused; they are kept, not lost: read them "
@@ -93,6 +94,10 @@ int Purge(const std::string& url, const store::RetentionPolicy& p) {
               static_cast<long long>(r->events), static_cast<long long>(r->cdrs),
               static_cast<long long>(r->cases), static_cast<long long>(r->audit),
               static_cast<long long>(r->recordings));
+  if (r->recording_files_failed > 0) {
+    std::printf("recording files that could not be deleted (gone already?): %lld\n",
+                static_cast<long long>(r->recording_files_failed));
+  }
   return 0;
 }
 
@@ -234,6 +239,8 @@ void RegisterStoreCommand(CLI::App& app) {
   purge->add_option("--cases-days", policy->cases_days,
                     "keep cases this many days after their last edit");
   purge->add_option("--audit-days", policy->audit_days, "keep audit rows this many days");
+  purge->add_option("--recordings-days", policy->recordings_days,
+                    "keep call recordings (rows and WAV files) this many days");
   purge->callback([url, policy] { ExitCode() = Purge(*url, *policy); });
 
   auto n = std::make_shared<int>(100000);

@@ -187,6 +187,18 @@ Result<control::Command> Build(const std::string& op, Fields& f) {
     return Command{c};
   }
   if (op == "status") return Command{GetStatus{}};
+  if (op == "supervise") {
+    Supervise c;
+    SB_RETURN_IF_ERROR(f.String("supervisor", &c.supervisor, true));
+    SB_RETURN_IF_ERROR(f.String("agent", &c.agent, true));
+    SB_RETURN_IF_ERROR(f.String("mode", &c.mode, true));
+    return Command{c};
+  }
+  if (op == "supervise_end") {
+    SuperviseEnd c;
+    SB_RETURN_IF_ERROR(f.String("supervisor", &c.supervisor, true));
+    return Command{c};
+  }
   return InvalidArgument("op: unknown op '" + store::SanitizeText(op, 64) +
                          "'; see `switchboard serve --help`");
 }

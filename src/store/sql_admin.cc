@@ -3,6 +3,8 @@
 
 #include "store/sql_admin.h"
 
+#include "store/sql_recordings.h"
+
 #include <string>
 
 namespace sb::store {
@@ -26,7 +28,8 @@ Result<StoreInfo> ReadStoreInfo(Connection& db) {
                 {"config_versions", &info.config_versions},
                 {"dead_letters", &info.dead_letters},
                 {"checkpoints", &info.checkpoints},
-                {"call_details", &info.call_details}};
+                {"call_details", &info.call_details},
+                {"recordings", &info.recordings}};
   for (auto& c : counts) {
     SB_ASSIGN_OR_RETURN(auto rows, db.Query(std::string("SELECT COUNT(*) FROM ") + c.table, {}));
     *c.out = AsInt(rows.at(0).at(0));
@@ -67,10 +70,13 @@ Status PurgeRows(Connection& db, const RetentionPolicy& policy, PurgeReport& rep
     SB_RETURN_IF_ERROR(
         remove(policy.audit_days, "DELETE FROM audit WHERE at_ms < ?", report.audit));
   }
+  if (policy.recordings_days > 0) {
+    SB_RETURN_IF_ERROR(PurgeRecordingRows(db, horizon(policy.recordings_days), report));
+  }
   const std::string detail =
       "events=" + std::to_string(report.events) + " cdrs=" + std::to_string(report.cdrs) +
       " calls=" + std::to_string(report.calls) + " cases=" + std::to_string(report.cases) +
-      " audit=" + std::to_string(report.audit) + " recordings=0";
+      " audit=" + std::to_string(report.audit) + " recordings=" + std::to_string(report.recordings);
   const SqlValue p[] = {report.at_ms,
                         std::string("system"),
                         std::string("retention.purge"),

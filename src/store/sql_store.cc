@@ -10,6 +10,7 @@
 #include "store/migrations/migrations.h"
 #include "store/sql_admin.h"
 #include "store/sql_calls.h"
+#include "store/sql_recordings.h"
 #include "store/store.h"
 
 namespace sb::store {
@@ -304,7 +305,16 @@ class SqlStore final : public Store {
     report.at_ms = ToMillis(now);
     Status s = InTransaction([&]() -> Status { return PurgeRows(*db_, policy, report); });
     if (!s.ok()) return s;
+    RemoveRecordingFiles(report);  // only once their rows are gone for good
     return report;
+  }
+
+  Result<std::int64_t> AddRecording(const Recording& r) override {
+    SB_RETURN_IF_ERROR(Ready());
+    return InsertRecording(*db_, r);
+  }
+  Result<std::vector<Recording>> ReadRecordings(Time from, Time to) override {
+    return QueryRecordings(*db_, from, to);
   }
 
  private:

@@ -155,14 +155,35 @@ struct RetentionPolicy {
   int cdrs_days = 0;
   int cases_days = 0;  // counted from the case's last edit
   int audit_days = 0;
-  int recordings_days = 0;  // no recordings are stored yet: always purges nothing
+  int recordings_days = 0;  // counted from the recording's start; the files go with the rows
 };
 
 struct PurgeReport {
   std::int64_t at_ms = 0;
   std::int64_t events = 0, cdrs = 0, cases = 0, audit = 0, recordings = 0;
   std::int64_t calls = 0;  // call details, kept as long as CDRs
+  // The files of the recordings purged: deleted once the rows' deletion is committed (a crash in
+  // between leaves a file without a row, never a row without its file). Those that could not be
+  // deleted (gone already, permissions) are counted.
+  std::vector<std::string> recording_files;
+  std::int64_t recording_files_failed = 0;
 };
+
+// A call recording (WAV) and what it is of. The file is written by telephony; the store keeps
+// the row and deletes the file with it when retention expires.
+struct Recording {
+  std::int64_t id = 0;  // assigned by the store
+  std::uint64_t contact = 0;
+  std::string path;  // absolute
+  std::int64_t started_ms = 0;
+  std::int64_t duration_ms = 0;
+  std::int64_t bytes = 0;
+  std::string queue;  // names as configured when it was recorded
+  std::string agent;
+  bool cut_short = false;  // stopped before the call ended (disk space, shutdown)
+  bool operator==(const Recording&) const = default;
+};
+Status Validate(const Recording& r);
 
 // A write the store refused (it failed validation), set aside with why, so that it never blocks
 // the writes behind it and an operator can see what was lost (`store info` counts them).
@@ -226,6 +247,7 @@ struct StoreInfo {
   std::int64_t checkpoints = 0;
   std::int64_t call_details = 0;
   std::int64_t last_checkpoint_seq = 0;
+  std::int64_t recordings = 0;
 };
 
 class Store {
@@ -280,8 +302,14 @@ class Store {
   // The newest configuration version, 0 if none (cheap: start-up must not scan the log).
   virtual Result<std::int64_t> LatestConfigVersion() = 0;
 
+  // Stores a recording's row (its id assigned); kInvalidArgument for bad text or a relative path.
+  virtual Result<std::int64_t> AddRecording(const Recording& recording) = 0;
+  // Recordings that started in [from, to), by start.
+  virtual Result<std::vector<Recording>> ReadRecordings(Time from, Time to) = 0;
+
   // Deletes what the policy says has expired at `now`; reports the rows removed per kind and
-  // records the purge itself in the audit log. Events are removed only when a checkpoint covers
+  // records the purge itself in the audit log; expired recordings' files are deleted after the
+  // commit. Events are removed only when a checkpoint covers
   // them (a restart needs the checkpoint and every event after it); a store that never held a
   // checkpoint (one written by `sim`) is purged by age alone.
   virtual Result<PurgeReport> Purge(const RetentionPolicy& policy, Time now) = 0;

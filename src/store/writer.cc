@@ -226,7 +226,10 @@ void StoreWriter::MaybePurge() {
   if (r->events + r->cdrs + r->cases + r->audit + r->recordings > 0) {
     Log("store: retention purge removed " + std::to_string(r->events) + " events, " +
         std::to_string(r->cdrs) + " CDRs, " + std::to_string(r->cases) + " cases, " +
-        std::to_string(r->audit) + " audit rows, " + std::to_string(r->recordings) + " recordings");
+        std::to_string(r->audit) + " audit rows, " + std::to_string(r->recordings) + " recordings" +
+        (r->recording_files_failed > 0
+             ? " (" + std::to_string(r->recording_files_failed) + " files could not be deleted)"
+             : std::string()));
   }
   if (options_.on_purge) options_.on_purge(*r);
 }

@@ -68,6 +68,7 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
   if (!opened.ok()) return decline("no media port free");
   Leg& leg = AddAgentLeg(contact, agent, o.offer, opened->leg);
   leg.rtp_port = opened->port;
+  leg.queue = o.queue.value;
   const sip::LegId id = leg.sip;
   ++stats_.offers;
   if (caller->detail.offered_ms == 0) caller->detail.offered_ms = NowMs();
@@ -91,6 +92,7 @@ std::string Telephony::PhoneOf(AgentId id, const std::string& agent) const {
 
 void Telephony::Answered(sip::LegId id, const std::string& sdp) {
   Leg* leg = Find(id);
+  if (leg && leg->supervising && !leg->gone) return SupervisorAnswered(*leg, sdp);
   if (leg && leg->outbound && !leg->gone) return CustomerAnswered(*leg, sdp);
   if (!leg || leg->caller || leg->gone) return;
   leg->answered = true;
@@ -134,11 +136,13 @@ void Telephony::Answered(sip::LegId id, const std::string& sdp) {
     Disarm(*caller);
     media_->Bridge(caller->media, l->media);
     ++stats_.connected;
+    MaybeRecord(*caller, *l);
   });
 }
 
 void Telephony::Failed(sip::LegId id, int status) {
   Leg* leg = Find(id);
+  if (leg && leg->supervising && !leg->gone) return SupervisorFailed(*leg, status);
   if (leg && leg->outbound && !leg->gone) return CustomerFailed(*leg, status);
   if (!leg || leg->caller || leg->gone) return;
   leg->gone = true;

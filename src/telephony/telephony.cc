@@ -95,7 +95,9 @@ Status Telephony::Start() {
 
   LoadLanguages();
 
+  SB_RETURN_IF_ERROR(StartRecorder());
   media::Options mo;
+  mo.recorder = recorder_.get();
   mo.address = config_.rtp_address;
   mo.port_min = static_cast<std::uint16_t>(config_.rtp_min);
   mo.port_max = static_cast<std::uint16_t>(config_.rtp_max);
@@ -148,9 +150,11 @@ Status Telephony::Start() {
 }
 
 void Telephony::Stop() {
+  stopping_ = true;
   if (sip_) sip_->Stop();
   sip_.reset();
   media_.reset();
+  recorder_.reset();  // finishes the recordings still running (cut short), reported at once
 }
 
 Stats Telephony::stats() const {
@@ -338,6 +342,7 @@ void Telephony::Hangup(sip::LegId id, bool cancelled) {
   Leg* leg = Find(id);
   if (!leg || leg->gone) return;
   leg->gone = true;
+  if (leg->supervising) return SupervisorLegGone(*leg);
   if (leg->caller) {
     NoteEnd(*leg, "caller", cancelled ? "cancel" : "bye");
     CallerLeft(*leg);
@@ -370,7 +375,9 @@ void Telephony::Terminated(sip::LegId id) {
   auto it = legs_.find(id);
   if (it == legs_.end()) return;
   Leg& leg = it->second;
-  if (leg.caller) {
+  if (leg.supervising) {
+    SupervisorLegGone(leg);
+  } else if (leg.caller) {
     if (leg.enqueuing) {
       // The contact is being created: its reply abandons it; until then the leg stays.
       leg.gone = true;
@@ -404,6 +411,8 @@ void Telephony::Terminated(sip::LegId id) {
       (void)hooks_.command(control::Hangup{leg.contact}, [](const control::Reply&) {});
     }
   }
+  StopRecording(leg);
+  EndSupervisionsOf(id);
   if (media_) media_->Close(leg.media);
   by_media_.erase(leg.media);
   legs_.erase(it);

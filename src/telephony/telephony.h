@@ -50,11 +50,24 @@
 #include "control/command.h"
 #include "control/controller.h"
 #include "control/subscriber.h"
+#include "control/supervision.h"
 #include "media/engine.h"
+#include "media/recorder.h"
 #include "sip/stack.h"
 #include "store/store.h"
 
 namespace sb::telephony {
+
+// A finished call recording (recording.cc), for the store.
+struct RecordingInfo {
+  std::uint64_t contact = 0;
+  std::string path;
+  std::int64_t started_ms = 0;  // wall clock
+  std::int64_t duration_ms = 0;
+  std::int64_t bytes = 0;
+  std::string queue, agent;
+  bool cut_short = false;  // stopped before the call ended (disk space, shutdown)
+};
 
 struct Hooks {
   // Runs `command` on the control thread and calls `done` there; false when the loop is full.
@@ -72,6 +85,8 @@ struct Hooks {
   std::function<Time()> now;
   // Stores one call's details (store::CallDetail) when its caller's leg is gone; none when empty.
   std::function<void(store::CallDetail)> record;
+  // A recording's file is complete (on the control thread; at Stop, on the thread calling it).
+  std::function<void(const RecordingInfo&)> recorded;
 };
 
 struct Stats {
@@ -90,9 +105,13 @@ struct Stats {
   std::uint64_t reoffers = 0;             // re-INVITEs and UPDATEs with SDP answered 200
   std::uint64_t holds = 0;                // of those: a party put the call on hold
   std::uint64_t sessions_expired = 0;     // legs ended by their session timer (RFC 4028)
+  std::uint64_t recordings = 0;           // files completed (recording.cc)
+  std::uint64_t recordings_failed = 0;    // not started or not written (disk, refused)
 };
 
-class Telephony : public control::Subscriber, public sip::Listener {
+class Telephony : public control::Subscriber,
+                  public sip::Listener,
+                  public control::SupervisionHandler {
  public:
   Telephony(config::TelephonyConfig config, const control::Controller& controller, Hooks hooks);
   ~Telephony() override;
@@ -125,6 +144,11 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void OnDtmf(sip::LegId leg, char digit) override;
   void OnReoffer(sip::LegId leg, const std::string& sdp) override;
   void OnSessionExpired(sip::LegId leg, int status) override;
+
+  // control::SupervisionHandler (supervise.cc)
+  Status Supervise(const std::string& supervisor, const std::string& agent,
+                   std::string_view mode) override;
+  Status EndSupervision(const std::string& supervisor) override;
 
  private:
   // What a caller's leg plays now (what its kPlayoutDone means).
@@ -175,7 +199,26 @@ class Telephony : public control::Subscriber, public sip::Listener {
     store::CallDetail detail;
     std::string lang_dir;  // the sounds of the caller's language ([sip] languages), "" default
     bool language_known = false;
+    std::uint32_t queue = 0;      // agent legs: the queue of the offer
+    std::uint64_t recording = 0;  // both legs of a recorded bridge (recording.cc)
+    bool supervising = false;     // a supervisor's phone (`agent` is the supervisor)
   };
+
+  // A supervisor joined to an agent's call (supervise.cc); one per supervisor.
+  struct Supervision {
+    std::string supervisor, agent;
+    media::MixMode mode = media::MixMode::kListen;
+    sip::LegId leg = 0;                    // the supervisor's phone
+    sip::LegId caller = 0, agent_leg = 0;  // the call supervised
+    std::uint64_t mix = 0;                 // once answered
+  };
+  void ApplyMix(Supervision& s);
+  void EndSupervisor(Supervision& s, const char* why);  // erases it
+  Supervision* SupervisionOf(const Leg& supervisor_leg);
+  void SupervisorAnswered(Leg& leg, const std::string& sdp);
+  void SupervisorFailed(Leg& leg, int status);
+  void SupervisorLegGone(Leg& leg);             // hung up or terminated
+  void EndSupervisionsOf(sip::LegId call_leg);  // the call's caller or agent leg is gone
 
   // A callback being carried out: the agent's leg, then the customer's.
   struct Dialout {
@@ -292,6 +335,17 @@ class Telephony : public control::Subscriber, public sip::Listener {
   bool CanCallBack(const std::string& number) const;
   // The caller leg a contact's handle names (its decimal SIP leg id), 0 if none.
   static sip::LegId LegOfHandle(const std::string& handle);
+  // Recording (recording.cc): the recorder when a queue records; a bridge of a recorded queue
+  // starts one (caller left, agent right); the first of its legs to terminate ends it.
+  Status StartRecorder();
+  void MaybeRecord(Leg& caller, Leg& agent);
+  void StopRecording(Leg& leg);
+  void RecordingDone(const media::RecordingResult& r);
+  struct Recorded {
+    std::uint64_t contact = 0;
+    std::string queue, agent;
+    sip::LegId caller = 0, agent_leg = 0;
+  };
   void EndAgentLeg(std::uint64_t contact, AgentId agent);
   void EndContact(const core::ContactEnded& e, const control::ContactContext* ctx);
   void End(Leg& leg);
@@ -316,6 +370,13 @@ class Telephony : public control::Subscriber, public sip::Listener {
   std::shared_ptr<const media::Clip> hold_music_;
   std::shared_ptr<const media::Clip> ringback_;  // what the agent hears while a callback rings
   const config::TrunkConfig* callback_trunk_ = nullptr;  // in config_; null: none
+  // Before media_: the engine holds a pointer to it, so it goes after the engine.
+  std::unique_ptr<media::Recorder> recorder_;
+  std::unordered_map<std::uint64_t, Recorded> recordings_;  // running; <= legs (max_calls)
+  std::uint64_t next_recording_ = 0;
+  bool stopping_ = false;  // Stop() runs: the recorder's results come on its own thread
+  std::unordered_map<std::string, Supervision> supervisions_;  // by supervisor; <= agents
+  std::uint64_t next_mix_ = 0;
   std::unique_ptr<media::Engine> media_;
   std::unique_ptr<sip::Stack> sip_;
 

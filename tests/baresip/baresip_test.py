@@ -99,7 +99,7 @@ def tone_share(samples, freq, block=800):
 # --- the server -------------------------------------------------------------------------------
 
 
-def server_toml(sip_port, phone_port):
+def server_toml(sip_port, phone_port, rec_dir):
     return """
 [engine]
 seed = 1
@@ -108,6 +108,10 @@ name = "support"
 strategy = "longest_idle"
 offer_timeout = "5s"
 wrap_up = "0s"
+record = true
+[recording]
+dir = "%s"
+min_free_mb = 1
 [[agent]]
 name = "alice"
 queues = { support = 1 }
@@ -129,7 +133,7 @@ queue = "support"
 agent = "alice"
 contact = "sip:alice@127.0.0.1:%d"
 ready = true
-""" % (sip_port, SERVER_RTP, HOLD_MUSIC, phone_port)
+""" % (rec_dir, sip_port, SERVER_RTP, HOLD_MUSIC, phone_port)
 
 
 class Server:
@@ -400,6 +404,56 @@ def read_wav(path):
         return None
 
 
+def sox_rms(path, channel):
+    """The RMS amplitude (0..1) sox `stat` gives for one channel of a WAV, or None."""
+    r = subprocess.run(["sox", path, "-n", "remix", str(channel), "stat"], capture_output=True,
+                       text=True, timeout=30)
+    m = re.search(r"RMS\s+amplitude:\s+([\d.]+)", r.stderr)
+    return float(m.group(1)) if m else None
+
+
+def check_recording(store, number, talked):
+    """The queue records: the call's WAV (its row in the store) is stereo, the caller's 1000 Hz
+    on the left and baresip's 440 Hz on the right, both with energy, as long as the talk."""
+    try:
+        db = sqlite3.connect("file:%s?mode=ro" % store, uri=True, timeout=2)
+        try:
+            row = db.execute("SELECT r.path, r.duration_ms FROM recordings r JOIN cdrs c ON "
+                             "c.contact = r.contact WHERE c.caller = ?", (number,)).fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error as e:
+        row = None
+        print("recordings: %r" % e)
+    if not check("store: the recorded queue's call has a recording", row is not None):
+        return
+    path, duration_ms = row
+    try:
+        with wave.open(path, "rb") as w:
+            ch, rate, n = w.getnchannels(), w.getframerate(), w.getnframes()
+            raw = w.readframes(n)
+    except (OSError, EOFError, wave.Error) as e:
+        check("the recording is a readable WAV", False, e)
+        return
+    check("the recording is stereo 8 kHz (%d channels, %d Hz)" % (ch, rate),
+          ch == 2 and rate == RATE)
+    ints = [int.from_bytes(raw[i:i + 2], "little", signed=True) for i in range(0, len(raw), 2)]
+    left, right = ints[0::2], ints[1::2]
+    secs = n / float(RATE)
+    check("the recording lasts about the call (%.2f s; talked %.2f s; row %d ms)" %
+          (secs, talked or 0, duration_ms),
+          talked is not None and talked - 0.8 <= secs <= talked + 0.8)
+    rms_l, rms_r = sox_rms(path, 1), sox_rms(path, 2)
+    check("sox stat: both channels carry audio (RMS left %s, right %s)" % (rms_l, rms_r),
+          rms_l is not None and rms_r is not None and rms_l > 0.05 and rms_r > 0.05)
+    share, blocks = tone_share(left, CALLER_TONE)
+    check("left channel = the caller: %d Hz (share %.2f over %d blocks)" %
+          (CALLER_TONE, share, blocks), share > 0.8 and blocks >= 15)
+    share, blocks = tone_share(right, AGENT_TONE)
+    check("right channel = baresip: %d Hz (share %.2f over %d blocks)" %
+          (AGENT_TONE, share, blocks), share > 0.8 and blocks >= 15)
+
+
 # --- the test ---------------------------------------------------------------------------------
 
 
@@ -442,13 +496,13 @@ def main():
         tone_ulaw = f.read()
     config, store = os.path.join(tmp, "server.toml"), os.path.join(tmp, "x.db")
     with open(config, "w") as f:
-        f.write(server_toml(sip_port, phone_port))
+        f.write(server_toml(sip_port, phone_port, os.path.join(tmp, "recordings")))
     bdir = os.path.join(tmp, "baresip")
     baresip_config(bdir, phone_port, ctrl_port, agent_tone)
     number = "0700%06d" % random.randrange(10**6)
 
     server = baresip = ctrl = caller = None
-    rc_server = None
+    rc_server = t_bye = t_connected = None
     try:
         server = Server(binary, tmp, config, store)
         bout = open(os.path.join(tmp, "baresip.out"), "wb")
@@ -536,6 +590,7 @@ def main():
         row = repr(e)
     check("store: the contact ended completed, handled by alice (agent 0)",
           row == ("completed", 0), row)
+    check_recording(store, number, t_bye - t_connected if t_bye else None)
     if failures == 0 and not os.environ.get("SB_BARESIP_KEEP"):
         shutil.rmtree(tmp, ignore_errors=True)
     else:

@@ -31,6 +31,9 @@ class PyPhone:
         self.other_before_echo = 0
         self.bye_from_server = False
         self.last_sent = 0.0
+        self.payload = PAYLOAD  # what it sends every 20 ms (a test may give it a tone)
+        self.heard = []  # (time, payload) of every RTP packet received, when keep_heard is set
+        self.keep_heard = False
 
     def wait_invite(self, timeout):
         end = time.time() + timeout
@@ -97,12 +100,14 @@ class PyPhone:
                 hdr = bytes([0x80, 0]) + self.seq.to_bytes(2, "big") + \
                     self.ts.to_bytes(4, "big") + (0x9f1e).to_bytes(4, "big")
                 self.seq, self.ts = (self.seq + 1) % 65536, (self.ts + 160) % 2**32
-                self.rtp.sendto(hdr + PAYLOAD, self.remote)
+                self.rtp.sendto(hdr + self.payload, self.remote)
             r, _, _ = select.select([self.rtp, self.s], [], [], 0.005)
             if self.rtp in r:
                 data = self.rtp.recvfrom(2048)[0]
                 if len(data) > 12:
-                    if data[12:] == PAYLOAD:
+                    if self.keep_heard:
+                        self.heard.append((time.time(), data[12:]))
+                    if data[12:] == self.payload:
                         self.echoed += 1
                     else:
                         self.other += 1

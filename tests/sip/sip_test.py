@@ -11,8 +11,8 @@ case's own caller number). Every process is bounded (-m, -timeout) and killed at
 wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
-        ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info
-        timer (cases_timer.py) hold holdupdate prack (cases_hold.py)
+        ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info language
+        record supervise timer (cases_timer.py) hold holdupdate prack (cases_hold.py)
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -33,6 +33,8 @@ import threading
 import time
 import wave
 
+import cases_record  # noqa: E402 (beside this file)
+import cases_supervise  # noqa: E402 (beside this file)
 from phone import PyPhone  # noqa: E402 (beside this file)
 from siplib import free_port, parse, status_of  # noqa: E402 (beside this file)
 
@@ -1866,6 +1868,10 @@ CASES = [("options", case_options), ("noack", case_noack_start), ("answered", ca
          ("cbbusy", case_callback_busy), ("cbnoanswer", case_callback_noanswer),
          ("cbfull", case_callback_full), ("cboffer", case_callback_offered),
          ("qualify", case_qualify), ("info", case_info), ("language", case_language)]
+cases_record.bind(sys.modules[__name__])
+CASES.append(("record", cases_record.case_record))
+cases_supervise.bind(sys.modules[__name__])
+CASES.append(("supervise", cases_supervise.case_supervise))
 
 import cases_hold  # noqa: E402 (beside this file: hold, UPDATE, PRACK)
 import cases_timer  # noqa: E402 (beside this file: session timers, a PRACK that never comes)

@@ -203,6 +203,23 @@ CREATE TABLE call_details (
 CREATE INDEX call_details_invite ON call_details (invite_ms);
 )sql",
      "SELECT 1", "SELECT 1"},
+    {6, "recordings: the WAV files of recorded calls, purged with their retention",
+     R"sql(
+CREATE TABLE recordings (
+  id {serial},
+  contact BIGINT NOT NULL,
+  path TEXT NOT NULL,
+  started_ms BIGINT NOT NULL,
+  duration_ms BIGINT NOT NULL,
+  bytes BIGINT NOT NULL,
+  queue_name TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  cut_short BIGINT NOT NULL
+);
+CREATE INDEX recordings_started ON recordings (started_ms);
+CREATE INDEX recordings_contact ON recordings (contact);
+)sql",
+     "SELECT 1", "SELECT 1"},
 };
 
 std::string Expand(std::string_view sql, Dialect d) {
