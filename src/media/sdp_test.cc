@@ -97,13 +97,14 @@ TEST(Sdp, NoG711ChoosesNothing) {
   EXPECT_EQ(Choose(*s), std::nullopt);
 }
 
-TEST(Sdp, SavpIsSecureAndNotChosen) {
+TEST(Sdp, SavpIsSecureWithItsKey) {
   const auto s = ParseSdp(
       "v=0\r\nc=IN IP4 10.0.0.1\r\nm=audio 4000 RTP/SAVP 0 8\r\n"
       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_TRUE(s->secure);
-  EXPECT_EQ(Choose(*s), std::nullopt);
+  ASSERT_EQ(s->crypto.size(), 1u);  // offer_answer.h decides whether SRTP is acceptable
+  EXPECT_EQ(Choose(*s), Codec::kPcmu);
 }
 
 TEST(Sdp, OldStyleHoldAndSessionDirection) {
