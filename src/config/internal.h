@@ -50,5 +50,10 @@ bool IsNumericAddress(const std::string& a);
 bool IsDialString(const std::string& s);
 // One [[trunk]] table (load_trunk.cc).
 Status ReadTrunk(const Reader& r, TrunkConfig* tc);
+// [sip] tls_port, tls_certificate, tls_key (the PEM files read and checked) and srtp
+// (load_tls.cc).
+Status ReadSipSecurity(const Reader& r, TelephonyConfig* c);
+// "off", "optional" or "required" at `key`; *out unchanged when the key is absent.
+Status ReadSrtpMode(const Reader& r, std::string_view key, SrtpMode* out);
 
 }  // namespace sb::config::internal
