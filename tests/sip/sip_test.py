@@ -11,7 +11,7 @@ case's own caller number). Every process is bounded (-m, -timeout) and killed at
 wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
-        ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info
+        ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info tls srtp ipv6
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 
+import cases_tls  # noqa: E402 (beside this file)
 from phone import PyPhone  # noqa: E402 (beside this file)
 from siplib import free_port, parse, status_of  # noqa: E402 (beside this file)
 
@@ -1748,6 +1749,9 @@ CASES = [("options", case_options), ("noack", case_noack_start), ("answered", ca
          ("cbbusy", case_callback_busy), ("cbnoanswer", case_callback_noanswer),
          ("cbfull", case_callback_full), ("cboffer", case_callback_offered),
          ("qualify", case_qualify), ("info", case_info)]
+cases_tls.bind(sys.modules[__name__])
+CASES += [("tls", cases_tls.case_tls), ("srtp", cases_tls.case_srtp),
+          ("ipv6", cases_tls.case_ipv6)]
 
 
 def main():
