@@ -18,6 +18,7 @@ import os
 import random
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -29,6 +30,17 @@ from baresip_test import check  # noqa: E402
 
 MODULES = bt.MODULES
 NEEDED = bt.NEEDED_MODULES + ["srtp.so"]
+
+
+def udp_port_taken(port):
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.bind((bt.LO, port))
+        return False
+    except OSError:
+        return True
+    finally:
+        probe.close()
 
 
 def server_toml(sip_port, phone_port, srtp):
@@ -66,6 +78,9 @@ def run_call(binary, tmp, srtp, tone_ulaw, agent_tone):
         end = time.time() + 15
         while time.time() < end and server.p.poll() is None and not bt.options_ok(sip_port):
             pass
+        # baresip's SIP socket may open after its ctrl_tcp one: wait until its port is taken.
+        while time.time() < end and baresip.poll() is None and not udp_port_taken(phone_port):
+            time.sleep(0.02)
         caller = bt.Caller(sip_port, number, "support", False)
         answer = caller.invite()
         check("the caller's INVITE is answered 200 in the clear (RTP/AVP, no a=crypto)",
