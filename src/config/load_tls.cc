@@ -67,15 +67,13 @@ Status CheckPair(const Reader& r, const std::string& cert_path, const std::strin
   }
   ERR_clear_error();
   Bio cb(BIO_new_mem_buf(cert_text.data(), static_cast<int>(cert_text.size())), BIO_free);
-  Cert cert(cb ? PEM_read_bio_X509(cb.get(), nullptr, NoPassphrase, nullptr) : nullptr,
-            X509_free);
+  Cert cert(cb ? PEM_read_bio_X509(cb.get(), nullptr, NoPassphrase, nullptr) : nullptr, X509_free);
   if (!cert) {
-    return r.Error(r.Get("tls_certificate"), "tls_certificate",
-                   cert_path + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)" +
-                       OpenSslError());
+    return r.Error(
+        r.Get("tls_certificate"), "tls_certificate",
+        cert_path + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)" + OpenSslError());
   }
-  Bio kb(BIO_new_mem_buf(key_text.bytes.data(), static_cast<int>(key_text.bytes.size())),
-         BIO_free);
+  Bio kb(BIO_new_mem_buf(key_text.bytes.data(), static_cast<int>(key_text.bytes.size())), BIO_free);
   Key key(kb ? PEM_read_bio_PrivateKey(kb.get(), nullptr, NoPassphrase, nullptr) : nullptr,
           EVP_PKEY_free);
   if (!key) {

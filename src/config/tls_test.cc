@@ -163,15 +163,17 @@ srtp = true
   EXPECT_EQ(t->trunks[0].srtp, SrtpMode::kOff);
   EXPECT_FALSE(t->trunks[1].srtp.has_value());
   EXPECT_TRUE(t->phones[0].srtp);
-  auto bad = TelephonyConfigFromString(kBase + "[sip]\n[[trunk]]\nname = \"x\"\nallow = "
-                                                "[\"192.0.2.1\"]\nsrtp = \"sometimes\"\n",
+  auto bad = TelephonyConfigFromString(kBase +
+                                           "[sip]\n[[trunk]]\nname = \"x\"\nallow = "
+                                           "[\"192.0.2.1\"]\nsrtp = \"sometimes\"\n",
                                        "t.toml", Engine());
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("trunk: srtp"), std::string::npos)
       << bad.status().message();
   auto tls_trunk = TelephonyConfigFromString(
-      kBase + "[sip]\n[[trunk]]\nname = \"x\"\noutbound = \"sip:192.0.2.1:5061;transport=tls\"\n"
-              "from_number = \"100\"\n",
+      kBase +
+          "[sip]\n[[trunk]]\nname = \"x\"\noutbound = \"sip:192.0.2.1:5061;transport=tls\"\n"
+          "from_number = \"100\"\n",
       "t.toml", Engine());
   ASSERT_TRUE(tls_trunk.ok()) << tls_trunk.status().ToString();
   EXPECT_EQ(tls_trunk->trunks[0].outbound_params, ";transport=tls");

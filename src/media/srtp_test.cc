@@ -52,9 +52,8 @@ TEST(Srtp, RoundTripBothSuites) {
     ASSERT_TRUE(ours.ok() && theirs.ok());
     const auto plain = Packet(7);
     auto p = plain;
-    ASSERT_EQ(ProtectInto(**ours, p), plain.size() + (suite == SrtpSuite::kAesCm128HmacSha1_80
-                                                          ? 10u
-                                                          : 4u));
+    ASSERT_EQ(ProtectInto(**ours, p),
+              plain.size() + (suite == SrtpSuite::kAesCm128HmacSha1_80 ? 10u : 4u));
     EXPECT_TRUE(std::equal(p.begin(), p.begin() + 12, plain.begin()));  // the header stays clear
     EXPECT_FALSE(std::equal(p.begin() + 12, p.begin() + 172, plain.begin() + 12));
     ASSERT_EQ((*theirs)->Unprotect(p.data(), p.size()), plain.size());

@@ -40,9 +40,7 @@ Result<media::AnswerPlan> Telephony::PlanMedia(const media::SdpAudio& offer,
   return media::PlanAnswer(offer, PolicyOf(trunk.srtp.value_or(config_.srtp)));
 }
 
-bool Telephony::SrtpToAgent(const std::string& agent) const {
-  return srtp_agents_.contains(agent);
-}
+bool Telephony::SrtpToAgent(const std::string& agent) const { return srtp_agents_.contains(agent); }
 
 bool Telephony::SrtpToTrunk(const config::TrunkConfig& trunk) const {
   return trunk.srtp.value_or(config_.srtp) == config::SrtpMode::kRequired;
