@@ -27,6 +27,8 @@ packages=(
   clang-format                                  # scripts/check-format.sh
   libsofia-sip-ua-dev                           # SIP stack (nua) under src/sip
   libsndfile1-dev                               # prompts and hold music (WAV) for src/media
+  libsrtp2-dev                                  # SRTP (SDES keys) in the media engine
+  libssl-dev openssl                            # TLS certificates checked by config; test certificates
   asterisk-moh-opsound-wav                      # default hold music (CC-BY-SA)
   asterisk-core-sounds-en-wav                   # default prompts: digits, queue announcements
   sip-tester                                    # SIPp: real SIP peers in tests and benchmarks

@@ -6,6 +6,7 @@
 // docs/design/config.md. Thread safety: stateless functions.
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -52,18 +53,24 @@ Result<RoutingHintsConfig> LoadRoutingHints(const std::string& path);
 Result<RoutingHintsConfig> RoutingHintsFromString(std::string_view toml, std::string_view name);
 
 // [sip], [[trunk]], [[number]] and [[phone]]: telephony (docs/operations.md, "Telephony").
+// SRTP (SDES keys, RFC 4568) of a call's audio: refused, as offered, or required (an offer of
+// the other kind gets 488).
+enum class SrtpMode : std::uint8_t { kOff, kOptional, kRequired };
 struct TrunkConfig {
   std::string name;
   std::vector<std::string> allow;  // numeric source addresses accepted without authentication
   // Outbound calls (callbacks) go to sip:NUMBER@outbound_host (empty: the trunk takes none).
   std::string outbound;            // as written: "sip:HOST[:PORT][;transport=tcp]"
   std::string outbound_host;       // "HOST[:PORT]" ("[v6]:PORT" for IPv6)
-  std::string outbound_params;     // "" or ";transport=udp|tcp"
+  std::string outbound_params;     // "" or ";transport=udp|tcp|tls"
   std::string username, password;  // digest credentials (both or neither); never printed
   std::string from_number;         // the caller-ID we present (From user)
   std::string strip, prefix;  // the number dialled: `strip` removed from its start, then `prefix`
   Duration ring_timeout = std::chrono::seconds(25);  // unanswered this long: no answer
                                                      // (below [sip] no_rtp_timeout)
+  // `srtp` of the trunk: the policy for its calls (unset: [sip] srtp); "required" also makes our
+  // offers to it (callbacks) RTP/SAVP.
+  std::optional<SrtpMode> srtp;
 };
 struct NumberConfig {
   std::string number;  // the dialled number (Request-URI user)
@@ -100,6 +107,7 @@ struct PhoneConfig {
   std::string contact;  // a static SIP URI for the agent's phone (empty: it registers)
   std::string ha1;      // MD5(agent:realm:password): the phone may REGISTER as the agent
   bool ready = false;   // logged in and ready when the server starts
+  bool srtp = false;    // our offers to it are RTP/SAVP with our key (SDES)
 };
 // [recording] and each [[queue]]'s `record = true` (load_recording.cc): recorded calls are
 // written as stereo WAV files (caller left, agent right) into `dir`.
@@ -113,7 +121,13 @@ struct TelephonyConfig {
   bool enabled = false;  // a [sip] table is present
   std::string listen = "127.0.0.1";
   std::int64_t port = 5060;
-  std::string realm = "switchboard";  // the digest realm phones authenticate in
+  // SIP over TLS (sips:, transport=tls) on tls_port, with the certificate (and any chain after
+  // it) and key of these PEM files, checked when the file is loaded. 0: no TLS (the default
+  // without a certificate; with one, 5061).
+  std::int64_t tls_port = 0;
+  std::string tls_certificate, tls_key;
+  SrtpMode srtp = SrtpMode::kOptional;  // calls from trunks that do not say otherwise
+  std::string realm = "switchboard";    // the digest realm phones authenticate in
   std::string rtp_address = "127.0.0.1";
   std::int64_t rtp_min = 20000, rtp_max = 29999;
   Duration no_rtp_timeout = std::chrono::seconds(30);

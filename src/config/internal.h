@@ -54,5 +54,10 @@ Status ReadTrunk(const Reader& r, TrunkConfig* tc);
 Status ReadLanguages(const Reader& r, TelephonyConfig* c);
 // [recording] and the queues' `record` (load_recording.cc).
 Status ReadRecording(const std::string& file, const toml::table& root, RecordingConfig* out);
+// [sip] tls_port, tls_certificate, tls_key (the PEM files read and checked) and srtp
+// (load_tls.cc).
+Status ReadSipSecurity(const Reader& r, TelephonyConfig* c);
+// "off", "optional" or "required" at `key`; *out unchanged when the key is absent.
+Status ReadSrtpMode(const Reader& r, std::string_view key, SrtpMode* out);
 
 }  // namespace sb::config::internal

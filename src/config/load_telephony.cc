@@ -63,7 +63,11 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
                                  "qualify_every",
                                  "session_expires",
                                  "ivr",
-                                 "languages"}));
+                                 "languages",
+                                 "tls_port",
+                                 "tls_certificate",
+                                 "tls_key",
+                                 "srtp"}));
   SB_RETURN_IF_ERROR(internal::ReadLanguages(r, c));
   SB_RETURN_IF_ERROR(r.String("sounds", &c->sounds));
   if (c->sounds.empty() || c->sounds.size() > kMaxPath || c->sounds[0] != '/') {
@@ -132,6 +136,7 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
   SB_RETURN_IF_ERROR(r.Int("max_calls", 1, 1'000'000, &c->max_calls));
   SB_RETURN_IF_ERROR(r.Int("media_threads", 0, 8, &c->media_threads));
   SB_RETURN_IF_ERROR(r.String("hold_music", &c->hold_music));
+  SB_RETURN_IF_ERROR(internal::ReadSipSecurity(r, c));
   return Status::Ok();
 }
 
@@ -411,9 +416,10 @@ Result<TelephonyConfig> TelephonyConfigFromString(std::string_view toml, std::st
   std::set<std::string> phones;
   SB_RETURN_IF_ERROR(internal::ForEachTable(file, root, "phone", [&](const toml::table& t) {
     internal::Reader r(file, t, "phone");
-    SB_RETURN_IF_ERROR(r.OnlyKeys({"agent", "prefix", "contact", "ports", "ha1", "ready"}));
+    SB_RETURN_IF_ERROR(r.OnlyKeys({"agent", "prefix", "contact", "ports", "ha1", "ready", "srtp"}));
     std::string agent, prefix, contact, ha1;
-    bool ready = false;
+    bool ready = false, srtp = false;
+    SB_RETURN_IF_ERROR(r.Bool("srtp", &srtp));
     SB_RETURN_IF_ERROR(r.String("agent", &agent));
     SB_RETURN_IF_ERROR(r.String("prefix", &prefix));
     SB_RETURN_IF_ERROR(r.String("contact", &contact));
@@ -472,6 +478,7 @@ Result<TelephonyConfig> TelephonyConfigFromString(std::string_view toml, std::st
       PhoneConfig pc;
       pc.agent = a.name;
       pc.ready = ready;
+      pc.srtp = srtp;
       pc.ha1 = ha1;
       pc.contact = Replace(contact, "{agent}", a.name);
       if (templated_port) {

@@ -42,7 +42,7 @@ bool IsHostName(std::string_view h) {
   return true;
 }
 
-// "sip:HOST[:PORT][;transport=udp|tcp]" -> host[:port] and the parameters; false if not.
+// "sip:HOST[:PORT][;transport=udp|tcp|tls]" -> host[:port] and the parameters; false if not.
 bool ParseOutbound(const std::string& uri, std::string* host_port, std::string* params) {
   if (uri.size() > 300 || uri.rfind("sip:", 0) != 0) return false;
   std::string_view rest(uri);
@@ -50,7 +50,10 @@ bool ParseOutbound(const std::string& uri, std::string* host_port, std::string* 
   const std::size_t semi = rest.find(';');
   std::string_view hp = rest.substr(0, semi);
   std::string_view par = semi == std::string_view::npos ? "" : rest.substr(semi);
-  if (!par.empty() && par != ";transport=udp" && par != ";transport=tcp") return false;
+  if (!par.empty() && par != ";transport=udp" && par != ";transport=tcp" &&
+      par != ";transport=tls") {
+    return false;
+  }
   std::string_view host = hp, port;
   if (!hp.empty() && hp.front() == '[') {  // [IPv6]:port
     const std::size_t close = hp.find(']');
@@ -153,9 +156,10 @@ Status ReadOutbound(const Reader& r, TrunkConfig* tc) {
   }
   SB_RETURN_IF_ERROR(r.String("outbound", &tc->outbound, true));
   if (!ParseOutbound(tc->outbound, &tc->outbound_host, &tc->outbound_params)) {
-    return r.Error(out, "outbound",
-                   "expected \"sip:HOST[:PORT]\" (an address or a DNS name, no user part: the "
-                   "number dialled goes there), optionally with \";transport=tcp\"");
+    return r.Error(
+        out, "outbound",
+        "expected \"sip:HOST[:PORT]\" (an address or a DNS name, no user part: the "
+        "number dialled goes there), optionally with \";transport=tcp\" or \";transport=tls\"");
   }
   SB_RETURN_IF_ERROR(r.String("username", &tc->username));
   if (r.Get("username") && !IsCredential(tc->username, 64)) {
@@ -191,7 +195,7 @@ Status ReadOutbound(const Reader& r, TrunkConfig* tc) {
 Status ReadTrunk(const Reader& r, TrunkConfig* tc) {
   SB_RETURN_IF_ERROR(
       r.OnlyKeys({"name", "allow", "outbound", "username", "password", "password_file",
-                  "from_number", "strip", "prefix", "ring_timeout"}));
+                  "from_number", "strip", "prefix", "ring_timeout", "srtp"}));
   SB_RETURN_IF_ERROR(r.String("name", &tc->name, true));
   if (tc->name.empty() || tc->name.size() > 64) {
     return r.Error(r.Get("name"), "name", "expected 1 to 64 characters");
@@ -207,6 +211,11 @@ Status ReadTrunk(const Reader& r, TrunkConfig* tc) {
     if (!IsNumericAddress(a)) {
       return r.Error(r.Get("allow"), "allow", "expected numeric IP addresses, got \"" + a + "\"");
     }
+  }
+  if (r.Get("srtp")) {
+    SrtpMode mode = SrtpMode::kOptional;
+    SB_RETURN_IF_ERROR(ReadSrtpMode(r, "srtp", &mode));
+    tc->srtp = mode;
   }
   return ReadOutbound(r, tc);
 }

@@ -237,7 +237,14 @@ bool Engine::SetRemote(LegId leg, Remote remote) {
   }
   const int pt = remote.telephone_event_pt;
   if (pt < -1 || pt > 127 || pt == 0 || pt == 8) return false;
-  return impl_->Post(SetRemoteCmd{leg, std::move(remote), to}, leg, 0, false);
+  std::unique_ptr<SrtpSession> srtp;
+  if (remote.srtp) {
+    auto session = SrtpSession::Create(*remote.srtp);
+    remote.srtp.reset();  // the keys live on in the session only
+    if (!session.ok()) return false;
+    srtp = std::move(*session);
+  }
+  return impl_->Post(SetRemoteCmd{leg, std::move(remote), to, std::move(srtp)}, leg, 0, false);
 }
 
 bool Engine::Play(LegId leg, std::vector<std::shared_ptr<const Clip>> clips, bool loop) {
@@ -311,6 +318,7 @@ Stats Engine::stats() const {
     s.packets_relayed += get(c.relayed);
     s.packets_dropped += get(c.dropped);
     s.late_ticks += get(c.late);
+    s.srtp_refused += get(c.srtp_refused);
   }
   return s;
 }

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "media/mixer.h"
+#include "media/srtp.h"
 
 namespace sb::media {
 
@@ -74,6 +76,10 @@ struct Remote {
   std::uint16_t port = 0;
   Codec codec = Codec::kPcmu;
   int telephone_event_pt = 101;  // -1: the peer does not do RFC 4733
+  // Set: the leg speaks SRTP with these keys (offer_answer.h): every packet received is
+  // authenticated and decrypted before anything else (latching included), every packet sent is
+  // encrypted. A relay between an SRTP leg and a plain one decrypts, then encrypts. Never logged.
+  std::optional<SrtpKeys> srtp;
 };
 
 struct Event {
@@ -95,6 +101,7 @@ struct Stats {
   std::uint64_t packets_received = 0;  // every datagram read, valid or not
   std::uint64_t packets_relayed = 0;
   std::uint64_t packets_dropped = 0;   // not RTP, or a payload type we neither play nor relay
+  std::uint64_t srtp_refused = 0;      // of those: SRTP that failed authentication or replayed
   std::uint64_t commands_pending = 0;  // posted, not yet applied
   std::uint64_t commands_refused = 0;  // queue full
   std::uint64_t legs_moved = 0;        // handed to another thread to be bridged (see Open's near)

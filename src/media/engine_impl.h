@@ -41,6 +41,7 @@
 #include "media/mixer.h"
 #include "media/player.h"
 #include "media/rtp.h"
+#include "media/srtp.h"
 #include "media/udp.h"
 
 namespace sb::media {
@@ -83,8 +84,9 @@ struct Leg {
   DtmfDetector dtmf;
   std::uint64_t recording = 0;  // its received audio goes to the recorder (record_tap.cc)
   int record_channel = 0;
-  bool in_mix = false;     // its received audio feeds a supervision mix (mix_tap.cc)
-  bool mixed_out = false;  // it is sent the mix, not relayed to
+  bool in_mix = false;                // its received audio feeds a supervision mix (mix_tap.cc)
+  bool mixed_out = false;             // it is sent the mix, not relayed to
+  std::unique_ptr<SrtpSession> srtp;  // set: SRTP both ways (Remote::srtp)
 };
 
 // Commands, each applied on the leg's media thread in the order posted.
@@ -94,8 +96,9 @@ struct AddLeg {
 };
 struct SetRemoteCmd {
   LegId leg;
-  Remote remote;
-  SocketAddress to;  // invalid: do not send until a packet latches
+  Remote remote;                      // its srtp keys already taken into `srtp`
+  SocketAddress to;                   // invalid: do not send until a packet latches
+  std::unique_ptr<SrtpSession> srtp;  // null: plain RTP
 };
 struct PlayCmd {
   LegId leg;
@@ -170,7 +173,8 @@ class Shard {
   const Status& init() const { return init_; }
 
   struct Counters {  // on a cache line of their own: each shard bumps its own, per packet
-    alignas(64) std::atomic<std::uint64_t> sent{0}, received{0}, relayed{0}, dropped{0}, late{0};
+    alignas(64) std::atomic<std::uint64_t> sent{0}, received{0}, relayed{0}, dropped{0}, late{0},
+        srtp_refused{0};
   };
   const Counters& counters() const { return counters_; }
 
@@ -205,6 +209,9 @@ class Shard {
   void Forward(const RtpPacket& p, const std::uint8_t* data, Leg& to, std::uint8_t pt,
                const std::array<std::uint8_t, 256>* transcode);
   void Unbridge(Leg& leg);
+  // The packet just queued in out_ (`size` bytes at `p`) for `leg`: encrypted when the leg speaks
+  // SRTP (dropped if that fails); false when dropped.
+  bool Seal(Leg& leg, std::uint8_t* p, std::size_t size);
   void Emit(Event::Kind kind, LegId leg, char digit = 0);
   Leg* Find(LegId id) {
     auto it = legs_.find(id);

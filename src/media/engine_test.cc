@@ -26,7 +26,7 @@ TEST(Engine, PlaysAClipAtFiftyPacketsASecond) {
   const auto leg = OpenLeg(engine);
   EXPECT_EQ(leg.port % 2, 0);
   const auto clip = Ramp(1600);  // ten frames, looped
-  ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", phone.port(), Codec::kPcma, 101}));
+  ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", phone.port(), Codec::kPcma, 101, {}}));
   ASSERT_TRUE(engine.Play(leg.leg, {clip}, true));
   std::vector<Phone::Datagram> got;
   const auto start = SteadyClock::now();
@@ -62,7 +62,7 @@ TEST(Engine, NonLoopingPlayoutPadsAndReportsDone) {
   ASSERT_TRUE(engine.Start().ok());
   Phone phone;
   const auto leg = OpenLeg(engine);
-  ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", phone.port(), Codec::kPcmu, 101}));
+  ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", phone.port(), Codec::kPcmu, 101, {}}));
   ASSERT_TRUE(engine.Play(leg.leg, {Ramp(400)}, false));
   for (int i = 0; i < 3; ++i) {
     const auto d = phone.Receive(milliseconds(200));
@@ -85,8 +85,8 @@ TEST(Engine, BridgeTranscodesAndRewritesEvents) {
   ASSERT_TRUE(engine.Start().ok());
   Phone pa, pb;
   const auto a = OpenLeg(engine), b = OpenLeg(engine);
-  ASSERT_TRUE(engine.SetRemote(a.leg, {"127.0.0.1", pa.port(), Codec::kPcmu, 101}));
-  ASSERT_TRUE(engine.SetRemote(b.leg, {"127.0.0.1", pb.port(), Codec::kPcma, 96}));
+  ASSERT_TRUE(engine.SetRemote(a.leg, {"127.0.0.1", pa.port(), Codec::kPcmu, 101, {}}));
+  ASSERT_TRUE(engine.SetRemote(b.leg, {"127.0.0.1", pb.port(), Codec::kPcma, 96, {}}));
   ASSERT_TRUE(engine.Play(a.leg, {Ramp(1600)}, true));  // the bridge must stop it
   ASSERT_TRUE(engine.Bridge(a.leg, b.leg));
   ASSERT_TRUE(Settled(engine));  // the legs may be on two threads: one moves first
@@ -145,7 +145,7 @@ TEST(Engine, LatchesOntoTheSourceOfThePackets) {
   ASSERT_TRUE(engine.Start().ok());
   Phone wrong, real, intruder;
   const auto leg = OpenLeg(engine);
-  ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", wrong.port(), Codec::kPcmu, 101}));
+  ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", wrong.port(), Codec::kPcmu, 101, {}}));
   ASSERT_TRUE(engine.Play(leg.leg, {Ramp(1600)}, true));
   ASSERT_TRUE(wrong.Receive(milliseconds(300)));  // the SDP's address, until a packet comes
 
@@ -170,7 +170,7 @@ TEST(Engine, ReportsOneDigitPerKeyPress) {
   ASSERT_TRUE(engine.Start().ok());
   Phone phone;
   const auto leg = OpenLeg(engine);
-  ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", phone.port(), Codec::kPcmu, 101}));
+  ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", phone.port(), Codec::kPcmu, 101, {}}));
   std::uint16_t seq = 0;
   const auto press = [&](std::uint8_t event, std::uint32_t ts) {
     for (int i = 1; i <= 3; ++i) {
@@ -256,8 +256,8 @@ TEST(Engine, BoundsTheCommandQueue) {
   o.max_pending_commands = 3;
   Engine engine(o, nullptr);         // not started: nothing drains the queue
   const auto leg = OpenLeg(engine);  // 1
-  EXPECT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", 9, Codec::kPcmu, 101}));  // 2
-  EXPECT_TRUE(engine.Play(leg.leg, {Ramp(160)}, false));                        // 3
+  EXPECT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", 9, Codec::kPcmu, 101, {}}));  // 2
+  EXPECT_TRUE(engine.Play(leg.leg, {Ramp(160)}, false));                            // 3
   EXPECT_FALSE(engine.Play(leg.leg, {}, false));
   EXPECT_FALSE(engine.Open().ok());
   EXPECT_EQ(engine.stats().commands_refused, 2u);
@@ -268,10 +268,10 @@ TEST(Engine, BoundsTheCommandQueue) {
 TEST(Engine, RefusesBadRemotes) {
   Engine engine(TestOptions(), nullptr);
   const auto leg = OpenLeg(engine);
-  EXPECT_FALSE(engine.SetRemote(leg.leg, {"example.com", 4000, Codec::kPcmu, 101}));
-  EXPECT_FALSE(engine.SetRemote(leg.leg, {"::1", 4000, Codec::kPcmu, 101}));  // an IPv4 engine
-  EXPECT_FALSE(engine.SetRemote(leg.leg, {"127.0.0.1", 4000, Codec::kPcmu, 0}));
-  EXPECT_TRUE(engine.SetRemote(leg.leg, {"0.0.0.0", 4000, Codec::kPcmu, -1}));  // hold
+  EXPECT_FALSE(engine.SetRemote(leg.leg, {"example.com", 4000, Codec::kPcmu, 101, {}}));
+  EXPECT_FALSE(engine.SetRemote(leg.leg, {"::1", 4000, Codec::kPcmu, 101, {}}));  // an IPv4 engine
+  EXPECT_FALSE(engine.SetRemote(leg.leg, {"127.0.0.1", 4000, Codec::kPcmu, 0, {}}));
+  EXPECT_TRUE(engine.SetRemote(leg.leg, {"0.0.0.0", 4000, Codec::kPcmu, -1, {}}));  // hold
   EXPECT_FALSE(engine.Bridge(leg.leg, leg.leg));
 }
 
@@ -285,7 +285,7 @@ TEST(Engine, BindsIpv6) {
     GTEST_SKIP() << "no IPv6 loopback here";
   }
   ASSERT_TRUE(leg.ok()) << leg.status().ToString();
-  EXPECT_TRUE(engine.SetRemote(leg->leg, {"::1", 4000, Codec::kPcmu, 101}));
+  EXPECT_TRUE(engine.SetRemote(leg->leg, {"::1", 4000, Codec::kPcmu, 101, {}}));
   EXPECT_FALSE(Engine(Options{.address = "nowhere"}, nullptr).Open().ok());
 }
 

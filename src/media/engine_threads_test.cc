@@ -29,7 +29,7 @@ Options Threads(std::size_t n) {
 // The media thread serving `leg`: the one that reports the end of a one-frame playout to `sink`.
 std::thread::id ThreadOf(Engine& engine, Events& events, LegId leg, const Phone& sink) {
   const std::size_t from = events.size();
-  EXPECT_TRUE(engine.SetRemote(leg, {"127.0.0.1", sink.port(), Codec::kPcmu, 101}));
+  EXPECT_TRUE(engine.SetRemote(leg, {"127.0.0.1", sink.port(), Codec::kPcmu, 101, {}}));
   EXPECT_TRUE(engine.Play(leg, {Ramp(160)}, false));
   const auto t = events.WaitForThread(Event::Kind::kPlayoutDone, leg, from, milliseconds(1000));
   EXPECT_TRUE(t) << "leg " << leg << " did not play";
@@ -67,7 +67,8 @@ TEST(EngineThreads, LegsOfEveryThreadPlayOut) {
   const auto clip = Ramp(1600);  // ten frames, once
   for (std::size_t i = 0; i < legs.size(); ++i) {
     legs[i] = OpenLeg(engine);
-    ASSERT_TRUE(engine.SetRemote(legs[i].leg, {"127.0.0.1", phones[i].port(), Codec::kPcmu, 101}));
+    ASSERT_TRUE(
+        engine.SetRemote(legs[i].leg, {"127.0.0.1", phones[i].port(), Codec::kPcmu, 101, {}}));
     ASSERT_TRUE(engine.Play(legs[i].leg, {clip}, false));
   }
   for (std::size_t i = 0; i < legs.size(); ++i) {
@@ -118,8 +119,10 @@ TEST(EngineThreads, OpenNearPutsTheAgentWithItsCaller) {
   ASSERT_TRUE(stray.ok());
   EXPECT_NE(ThreadOf(engine, events, stray->leg, sink), t);
 
-  ASSERT_TRUE(engine.SetRemote(caller.leg, {"127.0.0.1", caller_phone.port(), Codec::kPcmu, 101}));
-  ASSERT_TRUE(engine.SetRemote(agent->leg, {"127.0.0.1", agent_phone.port(), Codec::kPcmu, 101}));
+  ASSERT_TRUE(
+      engine.SetRemote(caller.leg, {"127.0.0.1", caller_phone.port(), Codec::kPcmu, 101, {}}));
+  ASSERT_TRUE(
+      engine.SetRemote(agent->leg, {"127.0.0.1", agent_phone.port(), Codec::kPcmu, 101, {}}));
   ASSERT_TRUE(engine.Bridge(caller.leg, agent->leg));
   ExpectRelayed(caller_phone, caller, agent_phone, *agent, 1);
   ExpectRelayed(agent_phone, *agent, caller_phone, caller, 2);
@@ -133,9 +136,9 @@ TEST(EngineThreads, BridgesLegsOfTwoThreads) {
   Phone sink, pa, pb, pc;
   const auto a = OpenLeg(engine), b = OpenLeg(engine), c = OpenLeg(engine);
   ASSERT_NE(ThreadOf(engine, events, a.leg, sink), ThreadOf(engine, events, b.leg, sink));
-  ASSERT_TRUE(engine.SetRemote(a.leg, {"127.0.0.1", pa.port(), Codec::kPcmu, 101}));
-  ASSERT_TRUE(engine.SetRemote(b.leg, {"127.0.0.1", pb.port(), Codec::kPcma, 101}));
-  ASSERT_TRUE(engine.SetRemote(c.leg, {"127.0.0.1", pc.port(), Codec::kPcmu, 101}));
+  ASSERT_TRUE(engine.SetRemote(a.leg, {"127.0.0.1", pa.port(), Codec::kPcmu, 101, {}}));
+  ASSERT_TRUE(engine.SetRemote(b.leg, {"127.0.0.1", pb.port(), Codec::kPcma, 101, {}}));
+  ASSERT_TRUE(engine.SetRemote(c.leg, {"127.0.0.1", pc.port(), Codec::kPcmu, 101, {}}));
   ASSERT_TRUE(engine.Play(a.leg, {Ramp(1600)}, true));  // its stream goes on across the move
   const auto before = pa.Receive(milliseconds(500));
   ASSERT_TRUE(before);
@@ -175,7 +178,8 @@ TEST(EngineThreads, SurvivesAStormOfBridgesOverFourThreads) {
   std::array<Engine::Opened, kLegs> legs;
   for (std::size_t i = 0; i < kLegs; ++i) {
     legs[i] = OpenLeg(engine);
-    ASSERT_TRUE(engine.SetRemote(legs[i].leg, {"127.0.0.1", phones[i].port(), Codec::kPcmu, 101}));
+    ASSERT_TRUE(
+        engine.SetRemote(legs[i].leg, {"127.0.0.1", phones[i].port(), Codec::kPcmu, 101, {}}));
   }
   std::mt19937 rng(7);
   std::vector<Engine::Opened> extra;
@@ -226,7 +230,8 @@ TEST(EngineThreads, DestructorJoinsEveryThreadAndClosesEverySocket) {
     std::vector<Engine::Opened> legs;
     for (int i = 0; i < 9; ++i) {
       legs.push_back(OpenLeg(engine));
-      ASSERT_TRUE(engine.SetRemote(legs.back().leg, {"127.0.0.1", sink.port(), Codec::kPcmu, 101}));
+      ASSERT_TRUE(
+          engine.SetRemote(legs.back().leg, {"127.0.0.1", sink.port(), Codec::kPcmu, 101, {}}));
       ASSERT_TRUE(engine.Play(legs.back().leg, {Ramp(1600)}, true));
     }
     ASSERT_TRUE(WaitUntil([&] { return engine.stats().packets_sent >= 18; }, milliseconds(500)));
@@ -288,7 +293,7 @@ TEST(EngineBench, DISABLED_HoldMusicLoad) {
     const auto leg = OpenLeg(engine);
     ASSERT_NE(leg.leg, 0u);
     const auto to = sinks[i % sinks.size()].port();
-    ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", to, Codec::kPcma, 101}));
+    ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", to, Codec::kPcma, 101, {}}));
     ASSERT_TRUE(engine.Play(leg.leg, {music}, true));
   }
   std::this_thread::sleep_for(std::chrono::seconds(1));  // every leg playing

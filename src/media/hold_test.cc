@@ -20,7 +20,7 @@ TEST(EngineHold, AHeldLegIsSentNoPlayoutAndReportsNoTimeout) {
   ASSERT_TRUE(engine.Start().ok());
   Phone phone;
   const auto leg = OpenLeg(engine);
-  ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", phone.port(), Codec::kPcmu, 101}));
+  ASSERT_TRUE(engine.SetRemote(leg.leg, {"127.0.0.1", phone.port(), Codec::kPcmu, 101, {}}));
   ASSERT_TRUE(engine.SetHeld(leg.leg, true));
   ASSERT_TRUE(engine.Play(leg.leg, {Ramp(1600)}, true));
   EXPECT_FALSE(phone.Receive(milliseconds(150)));           // held: no music
@@ -41,8 +41,8 @@ TEST(EngineHold, AHeldLegIsNotRelayedToButItsPeerStillIsAfterTheBridge) {
   ASSERT_TRUE(engine.Start().ok());
   Phone pa, pb;
   const auto a = OpenLeg(engine), b = OpenLeg(engine);
-  ASSERT_TRUE(engine.SetRemote(a.leg, {"127.0.0.1", pa.port(), Codec::kPcmu, 101}));
-  ASSERT_TRUE(engine.SetRemote(b.leg, {"127.0.0.1", pb.port(), Codec::kPcmu, 101}));
+  ASSERT_TRUE(engine.SetRemote(a.leg, {"127.0.0.1", pa.port(), Codec::kPcmu, 101, {}}));
+  ASSERT_TRUE(engine.SetRemote(b.leg, {"127.0.0.1", pb.port(), Codec::kPcmu, 101, {}}));
   ASSERT_TRUE(engine.Bridge(a.leg, b.leg));
   ASSERT_TRUE(engine.SetHeld(b.leg, true));
   ASSERT_TRUE(Settled(engine));

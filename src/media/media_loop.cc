@@ -149,6 +149,7 @@ void Shard::Apply(SetRemoteCmd& c, Clock::time_point) {
   if (leg == nullptr) return;
   leg->codec = c.remote.codec;
   leg->event_pt = c.remote.telephone_event_pt;
+  leg->srtp = std::move(c.srtp);  // new keys start a new session (a re-offer with new keys)
   // A re-offer with the same address keeps the latched source: the SDP of a phone behind NAT
   // names its private address every time.
   if (!SameAddress(leg->sdp_to, c.to) || leg->sdp_to.valid() != c.to.valid()) {
@@ -195,6 +196,18 @@ void Shard::Apply(CloseCmd& c, Clock::time_point) {
   legs_.erase(c.leg);
 }
 
+bool Shard::Seal(Leg& leg, std::uint8_t* p, std::size_t size) {
+  if (leg.srtp == nullptr) return true;
+  const std::size_t sealed = leg.srtp->Protect(p, size, SendBatch::kSlotBytes);
+  if (sealed == 0) {
+    out_.DropLast();
+    counters_.dropped.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  out_.ResizeLast(sealed);
+  return true;
+}
+
 void Shard::Unbridge(Leg& leg) {
   if (Leg* peer = Find(leg.peer)) {
     peer->peer = 0;
@@ -229,6 +242,7 @@ void Shard::Tick(Clock::time_point now) {
       std::memcpy(p + kRtpHeaderSize, frame.data(), kFrameSamples);
       leg.ts += kFrameSamples;
       leg.marker = false;
+      (void)Seal(leg, p, kRtpHeaderSize + kFrameSamples);
     }
   }
   MixTick();
@@ -264,8 +278,18 @@ void Shard::Receive(LegId id, Leg& leg, Clock::time_point now) {
 void Shard::Handle(LegId id, Leg& leg, std::size_t k, Clock::time_point now) {
   counters_.received.fetch_add(1, std::memory_order_relaxed);
   const msghdr& h = rx_msgs_[k].msg_hdr;
-  const std::uint8_t* data = rx_buf_[k].data();
-  const auto p = (h.msg_flags & MSG_TRUNC) ? std::nullopt : ParseRtp({data, rx_msgs_[k].msg_len});
+  std::uint8_t* data = rx_buf_[k].data();
+  std::size_t size = (h.msg_flags & MSG_TRUNC) ? 0 : rx_msgs_[k].msg_len;
+  if (leg.srtp != nullptr && size != 0) {
+    // Before anything else, latching included: only the peer holding the key can move us.
+    size = leg.srtp->Unprotect(data, size);
+    if (size == 0) {
+      counters_.srtp_refused.fetch_add(1, std::memory_order_relaxed);
+      counters_.dropped.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+  }
+  const auto p = size == 0 ? std::nullopt : ParseRtp({data, size});
   if (!p) {
     counters_.dropped.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -328,7 +352,9 @@ void Shard::Forward(const RtpPacket& p, const std::uint8_t* data, Leg& to, std::
   to.marker = false;
   // Audio moves our clock on (one G.711 byte per sample), so playout resumes where relay left.
   if (pt == 0 || pt == 8) to.ts = ts + static_cast<std::uint32_t>(p.payload_size);
-  counters_.relayed.fetch_add(1, std::memory_order_relaxed);
+  if (Seal(to, o, kRtpHeaderSize + p.payload_size)) {
+    counters_.relayed.fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 }  // namespace sb::media

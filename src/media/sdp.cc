@@ -108,6 +108,12 @@ std::string Origin(const SdpLocal& local) {
 
 const char* CodecName(Codec c) { return c == Codec::kPcmu ? "PCMU" : "PCMA"; }
 
+const char* Profile(const SdpLocal& local) { return local.crypto ? "RTP/SAVP" : "RTP/AVP"; }
+
+std::string CryptoLine(const SdpLocal& local) {
+  return local.crypto ? "a=crypto:" + FormatCrypto(*local.crypto) + "\r\n" : std::string();
+}
+
 }  // namespace
 
 Result<SdpAudio> ParseSdp(std::string_view body) {
@@ -183,6 +189,12 @@ Result<SdpAudio> ParseSdp(std::string_view body) {
             IsEventPayloadType(*pt)) {
           event_pts.set(*pt);
         }
+      } else if (name == "crypto" && section == Section::kAudio) {
+        if (auto c = ParseCrypto(arg); c.ok() && out.crypto.size() < kMaxCrypto) {
+          out.crypto.push_back(std::move(*c));
+        } else {
+          ++out.crypto_skipped;
+        }
       } else if (name == "ptime" && section == Section::kAudio) {
         const auto ms = Number(arg, 1000);
         if (!ms || *ms == 0) return LineError(line_no, "a=ptime is not 1-1000 ms", line);
@@ -204,22 +216,26 @@ Result<SdpAudio> ParseSdp(std::string_view body) {
   }
   out.direction = media_direction.value_or(session_direction);
   out.secure = proto.find("SAVP") != std::string_view::npos;
+  if (proto != "RTP/SAVP" && proto != "RTP/SAVPF") {  // keys by SDES only on RTP/SAVP(F)
+    out.crypto_skipped += static_cast<int>(out.crypto.size());
+    out.crypto.clear();
+  }
   out.hold = IsUnspecified(out.address) || out.direction == Direction::kSendOnly ||
              out.direction == Direction::kInactive;
   return out;
 }
 
 std::optional<Codec> Choose(const SdpAudio& offer) {
-  if (offer.port == 0 || offer.secure || (!offer.pcmu && !offer.pcma)) return std::nullopt;
+  if (offer.port == 0 || (!offer.pcmu && !offer.pcma)) return std::nullopt;
   return offer.preferred;
 }
 
 std::string WriteOffer(const SdpLocal& local) {
-  return Origin(local) + "m=audio " + std::to_string(local.port) +
-         " RTP/AVP 0 8 101\r\n"
+  return Origin(local) + "m=audio " + std::to_string(local.port) + " " + Profile(local) +
+         " 0 8 101\r\n"
          "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
          "a=fmtp:101 0-15\r\na=ptime:20\r\na=" +
-         DirectionName(local.direction) + "\r\n";
+         DirectionName(local.direction) + "\r\n" + CryptoLine(local);
 }
 
 std::string WriteAnswer(const SdpLocal& local, Codec codec, const SdpAudio& offer) {
@@ -238,14 +254,14 @@ std::string WriteAnswer(const SdpLocal& local, Codec codec, const SdpAudio& offe
                                    : Direction::kInactive;
   const std::string pt = std::to_string(static_cast<int>(codec));
   std::string s = Origin(local) + "m=audio " + std::to_string(offer.port == 0 ? 0 : local.port) +
-                  " RTP/AVP " + pt;
+                  " " + Profile(local) + " " + pt;
   const std::string te = std::to_string(offer.telephone_event_pt);
   if (offer.telephone_event_pt >= 0) s += " " + te;
   s += "\r\na=rtpmap:" + pt + " " + CodecName(codec) + "/8000\r\n";
   if (offer.telephone_event_pt >= 0) {
     s += "a=rtpmap:" + te + " telephone-event/8000\r\na=fmtp:" + te + " 0-15\r\n";
   }
-  return s + "a=ptime:20\r\na=" + DirectionName(d) + "\r\n";
+  return s + "a=ptime:20\r\na=" + DirectionName(d) + "\r\n" + CryptoLine(local);
 }
 
 }  // namespace sb::media

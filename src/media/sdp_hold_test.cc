@@ -52,7 +52,8 @@ TEST(SdpHold, AnswersMirrorEveryWayOfHoldingAndResuming) {
     const auto codec = Choose(*offer);
     ASSERT_TRUE(codec.has_value());
     EXPECT_EQ(*codec, Codec::kPcma);  // the offer's first law, on hold as before
-    const std::string answer = WriteAnswer({"127.0.0.1", 20000, 77, 3, r.local}, *codec, *offer);
+    const std::string answer =
+        WriteAnswer({"127.0.0.1", 20000, 77, 3, r.local, {}}, *codec, *offer);
     EXPECT_NE(answer.find("o=- 77 3 IN IP4 127.0.0.1\r\n"), std::string::npos) << answer;
     EXPECT_NE(answer.find("c=IN IP4 127.0.0.1\r\n"), std::string::npos) << answer;
     EXPECT_NE(answer.find(std::string(r.answer_line) + "\r\n"), std::string::npos) << answer;

@@ -97,13 +97,14 @@ TEST(Sdp, NoG711ChoosesNothing) {
   EXPECT_EQ(Choose(*s), std::nullopt);
 }
 
-TEST(Sdp, SavpIsSecureAndNotChosen) {
+TEST(Sdp, SavpIsSecureWithItsKey) {
   const auto s = ParseSdp(
       "v=0\r\nc=IN IP4 10.0.0.1\r\nm=audio 4000 RTP/SAVP 0 8\r\n"
       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_TRUE(s->secure);
-  EXPECT_EQ(Choose(*s), std::nullopt);
+  ASSERT_EQ(s->crypto.size(), 1u);  // offer_answer.h decides whether SRTP is acceptable
+  EXPECT_EQ(Choose(*s), Codec::kPcmu);
 }
 
 TEST(Sdp, OldStyleHoldAndSessionDirection) {
@@ -162,7 +163,7 @@ TEST(Sdp, MessagesQuoteInputPrintably) {
 }
 
 TEST(Sdp, OfferParsesBack) {
-  const SdpLocal local{"203.0.113.7", 20002, 42, 1, Direction::kSendRecv};
+  const SdpLocal local{"203.0.113.7", 20002, 42, 1, Direction::kSendRecv, {}};
   const std::string offer = WriteOffer(local);
   EXPECT_NE(offer.find("m=audio 20002 RTP/AVP 0 8 101\r\n"), std::string::npos);
   EXPECT_NE(offer.find("a=fmtp:101 0-15\r\n"), std::string::npos);
@@ -175,7 +176,7 @@ TEST(Sdp, OfferParsesBack) {
   EXPECT_EQ(s->telephone_event_pt, 101);
   EXPECT_EQ(s->direction, Direction::kSendRecv);
 
-  const auto held = ParseSdp(WriteOffer({"2001:db8::9", 20004, 42, 2, Direction::kSendOnly}));
+  const auto held = ParseSdp(WriteOffer({"2001:db8::9", 20004, 42, 2, Direction::kSendOnly, {}}));
   ASSERT_TRUE(held.ok()) << held.status().ToString();
   EXPECT_EQ(held->address, "2001:db8::9");
   EXPECT_EQ(held->direction, Direction::kSendOnly);
@@ -184,7 +185,7 @@ TEST(Sdp, OfferParsesBack) {
 TEST(Sdp, AnswerMirrorsTheOffer) {
   const auto offer = ParseSdp(kBaresip);  // PCMA preferred, event 96, sendonly
   ASSERT_TRUE(offer.ok());
-  const SdpLocal local{"198.51.100.2", 20010, 7, 1, Direction::kSendRecv};
+  const SdpLocal local{"198.51.100.2", 20010, 7, 1, Direction::kSendRecv, {}};
   const std::string answer = WriteAnswer(local, *Choose(*offer), *offer);
   EXPECT_NE(answer.find("m=audio 20010 RTP/AVP 8 96\r\n"), std::string::npos) << answer;
   const auto s = ParseSdp(answer);
@@ -196,7 +197,7 @@ TEST(Sdp, AnswerMirrorsTheOffer) {
 
   const auto sipp = ParseSdp(kSipp);  // no telephone-event: none in the answer
   const auto a2 = ParseSdp(
-      WriteAnswer({"198.51.100.2", 20012, 7, 1, Direction::kSendOnly}, Codec::kPcmu, *sipp));
+      WriteAnswer({"198.51.100.2", 20012, 7, 1, Direction::kSendOnly, {}}, Codec::kPcmu, *sipp));
   ASSERT_TRUE(a2.ok());
   EXPECT_EQ(a2->telephone_event_pt, -1);
   EXPECT_EQ(a2->direction, Direction::kSendOnly);  // we hold a sendrecv offerer

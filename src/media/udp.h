@@ -54,6 +54,10 @@ class SendBatch {
   // Room for a datagram of `size` bytes (<= kSlotBytes) from `fd` to `to`, to be filled before
   // the next Add or Flush.
   std::uint8_t* Add(int fd, const SocketAddress& to, std::size_t size);
+  // The datagram Add returned last is `size` bytes (<= kSlotBytes) after all (SRTP's tag), or
+  // is not sent at all.
+  void ResizeLast(std::size_t size) { iov_[count_ - 1].iov_len = size; }
+  void DropLast() { --count_; }
   // Sends what is queued (Add also does, when the socket changes or the batch is full).
   void Flush();
   // How many datagrams the kernel took (the others are dropped) since the last call.

@@ -67,6 +67,15 @@ void RegisterCheckConfigCommand(CLI::App& app) {
           tel->listen.c_str(), static_cast<long long>(tel->port), tel->rtp_address.c_str(),
           static_cast<long long>(tel->rtp_min), static_cast<long long>(tel->rtp_max),
           tel->trunks.size(), tel->numbers.size(), tel->phones.size(), registering);
+      const char* srtp = tel->srtp == config::SrtpMode::kRequired ? "required"
+                         : tel->srtp == config::SrtpMode::kOff    ? "off"
+                                                                  : "optional";
+      if (tel->tls_port != 0) {
+        std::printf("  TLS on port %lld (certificate %s, checked); SRTP %s\n",
+                    static_cast<long long>(tel->tls_port), tel->tls_certificate.c_str(), srtp);
+      } else {
+        std::printf("  TLS off (no tls_certificate); SRTP %s\n", srtp);
+      }
       // The trunk's name and where it dials; never its credentials.
       if (tel->callback_trunk >= 0) {
         const auto& t = tel->trunks[static_cast<std::size_t>(tel->callback_trunk)];

@@ -10,12 +10,16 @@
 #include <cerrno>
 #include <cstring>
 #include <future>
+#include <optional>
 #include <vector>
 
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_tag.h>
+#include <sofia-sip/tport_tag.h>
+
+#include "sip/tls_dir.h"
 
 namespace sb::sip {
 
@@ -238,20 +242,41 @@ Status Stack::Start() {
             : options_.listen;
     const std::string url = "sip:" + host + ":" + std::to_string(options_.port);
     const std::string supported = Impl::SupportedFeatures(options_);
+    // TLS: sofia-sip reads the key and certificate from a directory while nua_create binds the
+    // transports; the directory (tls_dir.h) is removed once it returns.
+    std::optional<TlsDir> tls;
+    std::string sips_url;
+    if (options_.tls_port != 0) {
+      auto dir = TlsDir::Make(options_.tls_certificate, options_.tls_key);
+      if (!dir.ok()) {
+        su_root_destroy(m.root);
+        m.root = nullptr;
+        started.set_value(dir.status());
+        return;
+      }
+      tls.emplace(std::move(*dir));
+      sips_url = "sips:" + host + ":" + std::to_string(options_.tls_port);
+    }
     // Session timers (stack_session.cc): refreshed by UPDATE without SDP when we refresh, since a
     // re-INVITE without SDP would need an answer in the ACK, which nua cannot give without its
     // media engine. UPDATE is ours to answer (NUTAG_APPL_METHOD below), like a re-INVITE.
     m.nua = nua_create(
-        m.root, &Impl::OnNua, &m, NUTAG_URL(url.c_str()), NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOACK(1),
-        NUTAG_AUTOALERT(0), NUTAG_ENABLEINVITE(1), NUTAG_USER_AGENT(options_.user_agent.c_str()),
+        m.root, &Impl::OnNua, &m, NUTAG_URL(url.c_str()),
+        TAG_IF(tls.has_value(), NUTAG_SIPS_URL(sips_url.c_str())),
+        TAG_IF(tls.has_value(), TPTAG_CERTIFICATE(tls ? tls->path().c_str() : "")),
+        TAG_IF(tls.has_value(), TPTAG_TLS_VERSION(0)),  // any TLS version OpenSSL allows
+        NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOACK(1), NUTAG_AUTOALERT(0), NUTAG_ENABLEINVITE(1),
+        NUTAG_USER_AGENT(options_.user_agent.c_str()),
         NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, PRACK"),
         SIPTAG_SUPPORTED_STR(supported.c_str()), NUTAG_SESSION_TIMER(options_.session_expires),
         NUTAG_MIN_SE(options_.min_se), NUTAG_SESSION_REFRESHER(nua_any_refresher),
         NUTAG_UPDATE_REFRESH(1), NTATAG_MAXSIZE(65536), TAG_END());
+    tls.reset();
     if (!m.nua) {
       su_root_destroy(m.root);
       m.root = nullptr;
       started.set_value(Unavailable("sip: cannot listen on " + url +
+                                    (sips_url.empty() ? "" : " and " + sips_url) +
                                     " (in use, or not an address of this machine)"));
       return;
     }

@@ -30,6 +30,11 @@ using LegId = std::uint64_t;  // never reused within a run
 struct Options {
   std::string listen = "127.0.0.1";  // address to bind ("*" = every interface, v4 and v6)
   std::uint16_t port = 5060;         // UDP and TCP
+  // TLS (sips:, transport=tls) on tls_port with this certificate and key (PEM files, checked by
+  // the configuration; tls_dir.h says how sofia-sip gets them); 0: no TLS. Peers' certificates
+  // are not verified (neither phones' nor trunks').
+  std::uint16_t tls_port = 0;
+  std::string tls_certificate, tls_key;
   std::string user_agent = "Switchboard";
   std::size_t max_legs = 20'000;      // inbound INVITEs past it get 503, outbound Invites fail
   std::size_t max_pending = 100'000;  // queued commands; past it a command is refused

@@ -7,15 +7,6 @@
 
 namespace sb::telephony {
 
-std::string Telephony::OfferSdp(sip::LegId id, std::uint16_t port) const {
-  media::SdpLocal local;
-  local.address = config_.rtp_address;
-  local.port = port;
-  local.session_id = id;
-  local.version = 1;
-  return media::WriteOffer(local);
-}
-
 Telephony::Leg& Telephony::AddAgentLeg(std::uint64_t contact, const std::string& agent,
                                        std::uint32_t offer, media::LegId media) {
   const sip::LegId id = sip_->NewLeg();
@@ -77,10 +68,10 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
   sip::Call call;
   call.target = uri;
   call.from_user = caller->number;
-  call.sdp = OfferSdp(id, opened->port);
-  if (!sip_->Invite(id, std::move(call))) {
+  call.sdp = OfferSdp(leg, opened->port, SrtpToAgent(agent));
+  if (call.sdp.empty() || !sip_->Invite(id, std::move(call))) {
     Terminated(id);
-    decline("the SIP queue is full");
+    decline("the SIP queue is full, or no SRTP key");
   }
 }
 
@@ -96,19 +87,18 @@ void Telephony::Answered(sip::LegId id, const std::string& sdp) {
   if (leg && leg->outbound && !leg->gone) return CustomerAnswered(*leg, sdp);
   if (!leg || leg->caller || leg->gone) return;
   leg->answered = true;
-  auto answer = media::ParseSdp(sdp);
-  std::optional<media::Codec> codec;
-  if (answer.ok()) codec = media::Choose(*answer);
-  if (!codec) {
-    Log("warn", "telephony: agent's answer has no usable SDP", {{"agent", leg->agent}});
+  auto remote = RemoteOfAnswer(*leg, sdp);  // G.711, SRTP as we offered, our address family
+  if (!remote.ok()) {
+    Log("warn", "telephony: agent's answer has no usable SDP",
+        {{"agent", leg->agent}, {"why", remote.status().message()}});
     End(*leg);
     (void)hooks_.command(
         control::Decline{leg->contact, leg->agent, static_cast<std::int64_t>(leg->offer)},
         [](const control::Reply&) {});
     return;
   }
-  media_->SetRemote(
-      leg->media, media::Remote{answer->address, answer->port, *codec, answer->telephone_event_pt});
+  leg->srtp = remote->srtp.has_value();
+  media_->SetRemote(leg->media, std::move(*remote));
   control::Accept a{leg->contact, leg->agent, static_cast<std::int64_t>(leg->offer)};
   (void)hooks_.command(a, [this, id, at = NowMs()](const control::Reply& r) {
     Leg* l = Find(id);

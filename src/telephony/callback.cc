@@ -114,8 +114,8 @@ void Telephony::OfferCallback(const core::ContactOffered& o, const control::Cont
   call.target = uri;
   call.from_user = Plain(number);  // dialable (DialString above), so a valid URI user
   call.from_display = "Callback";
-  call.sdp = OfferSdp(id, opened->port);
-  if (!sip_->Invite(id, std::move(call))) {
+  call.sdp = OfferSdp(leg, opened->port, SrtpToAgent(agent));
+  if (call.sdp.empty() || !sip_->Invite(id, std::move(call))) {
     Terminated(id);
     decline("the SIP queue is full");
   }
@@ -140,13 +140,13 @@ void Telephony::DialCustomer(Dialout& d) {
   sip::Call call;
   call.target = "sip:" + d.dial + "@" + t.outbound_host + t.outbound_params;
   call.from_user = t.from_number;
-  call.sdp = OfferSdp(id, opened->port);
+  call.sdp = OfferSdp(leg, opened->port, SrtpToTrunk(t));
   call.auth_user = t.username;
   call.auth_password = t.password;
   ++stats_.callbacks_dialled;
   Log("info", "telephony: dialling a callback",
       {{"contact", std::to_string(d.contact)}, {"agent", d.agent}, {"trunk", t.name}});
-  if (!sip_->Invite(id, std::move(call))) {
+  if (call.sdp.empty() || !sip_->Invite(id, std::move(call))) {
     leg.gone = true;
     Terminated(id);
     return CallbackUnreached(d, "the SIP queue is full");
@@ -169,15 +169,13 @@ void Telephony::CustomerAnswered(Leg& leg, const std::string& sdp) {
     End(leg);  // too late: ACKed by the stack, now BYE
     return;
   }
-  auto answer = media::ParseSdp(sdp);
-  std::optional<media::Codec> codec;
-  if (answer.ok()) codec = media::Choose(*answer);
-  if (!codec) {
+  auto remote = RemoteOfAnswer(leg, sdp);  // G.711, SRTP as we offered, our address family
+  if (!remote.ok()) {
     End(leg);
     return CallbackUnreached(*d, "the customer's answer has no usable SDP");
   }
-  media_->SetRemote(
-      leg.media, media::Remote{answer->address, answer->port, *codec, answer->telephone_event_pt});
+  leg.srtp = remote->srtp.has_value();
+  media_->SetRemote(leg.media, std::move(*remote));
   media_->Bridge(agent->media, leg.media);
   d->connected = true;
   ++stats_.callbacks_connected;

@@ -45,8 +45,6 @@ void Telephony::Reoffer(sip::LegId id, const std::string& sdp) {
     return;
   }
   auto offer = media::ParseSdp(sdp);
-  std::optional<media::Codec> codec;
-  if (offer.ok()) codec = media::Choose(*offer);
   // The session stays as it was (RFC 3261 §14.2: a refused re-offer changes nothing).
   const auto refuse = [&](const std::string& why) {
     Log("info", "telephony: re-offer refused (488); the call goes on as it was",
@@ -54,9 +52,12 @@ void Telephony::Reoffer(sip::LegId id, const std::string& sdp) {
     sip_->AnswerReoffer(id, 488);
   };
   if (!offer.ok()) return refuse(offer.status().message());
-  if (!codec) return refuse("no G.711 in the offer");
-  if (!media_->SetRemote(leg->media, media::Remote{offer->address, offer->port, *codec,
-                                                   offer->telephone_event_pt})) {
+  auto plan = PlanReoffer(*leg, *offer);  // G.711; SRTP as the call had it; our address family
+  if (!plan.ok()) return refuse(plan.status().message());
+  const media::Codec codec = plan->codec;
+  if (!media_->SetRemote(
+          leg->media, media::Remote{offer->address, offer->port, codec, offer->telephone_event_pt,
+                                    std::move(plan->keys)})) {
     return refuse("its address is not of our RTP family, or the media queue is full");
   }
   media::SdpLocal local;
@@ -66,11 +67,12 @@ void Telephony::Reoffer(sip::LegId id, const std::string& sdp) {
   local.version = leg->sdp_version;
   const bool unspecified = offer->address == "0.0.0.0" || offer->address == "::";
   local.direction = unspecified ? media::Direction::kRecvOnly : media::Direction::kSendRecv;
-  std::string answer = media::WriteAnswer(local, *codec, *offer);
+  local.crypto = std::move(plan->local);
+  std::string answer = media::WriteAnswer(local, codec, *offer);
   const std::string& last = leg->reanswer.empty() && leg->caller ? leg->answer : leg->reanswer;
   if (answer != last) {
     local.version = ++leg->sdp_version;
-    answer = media::WriteAnswer(local, *codec, *offer);
+    answer = media::WriteAnswer(local, codec, *offer);
   }
   leg->reanswer = answer;
   ++stats_.reoffers;

@@ -84,7 +84,7 @@ Status Telephony::Supervise(const std::string& supervisor, const std::string& ag
   call.target = uri;
   call.from_user = agent;
   call.from_display = "Supervise";
-  call.sdp = OfferSdp(id, opened->port);
+  call.sdp = OfferSdp(leg, opened->port, SrtpToAgent(supervisor));
   if (!sip_->Invite(id, std::move(call))) {
     supervisions_.erase(supervisor);
     by_media_.erase(leg.media);
@@ -133,16 +133,17 @@ Telephony::Supervision* Telephony::SupervisionOf(const Leg& supervisor_leg) {
 void Telephony::SupervisorAnswered(Leg& leg, const std::string& sdp) {
   leg.answered = true;
   Supervision* s = SupervisionOf(leg);
-  auto answer = media::ParseSdp(sdp);
-  std::optional<media::Codec> codec;
-  if (answer.ok()) codec = media::Choose(*answer);
-  if (!s || !codec) {
-    if (s) Log("warn", "telephony: the supervisor's answer has no usable SDP");
-    if (s) return EndSupervisor(*s, "no usable SDP");
+  auto remote = RemoteOfAnswer(leg, sdp);  // G.711, SRTP as we offered, our address family
+  if (!s || !remote.ok()) {
+    if (s) {
+      Log("warn", "telephony: the supervisor's answer has no usable SDP",
+          {{"why", remote.ok() ? std::string("no supervision") : remote.status().message()}});
+      return EndSupervisor(*s, "no usable SDP");
+    }
     return End(leg);
   }
-  media_->SetRemote(
-      leg.media, media::Remote{answer->address, answer->port, *codec, answer->telephone_event_pt});
+  leg.srtp = remote->srtp.has_value();
+  media_->SetRemote(leg.media, std::move(*remote));
   s->mix = ++next_mix_;
   ApplyMix(*s);
   Log("info", "telephony: supervisor connected", {{"supervisor", s->supervisor}});

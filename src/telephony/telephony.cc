@@ -23,6 +23,7 @@ Telephony::Telephony(config::TelephonyConfig config, const control::Controller& 
   for (const auto& m : config_.menus) menu_of_[m.name] = &m;
   for (const auto& p : config_.phones) {
     if (!p.contact.empty()) contact_of_agent_[p.agent] = p.contact;
+    if (p.srtp) srtp_agents_.insert(p.agent);
     if (qualify_of_.emplace(p.agent, qualify_.size()).second) {
       Qualify q;
       q.agent = p.agent;
@@ -111,6 +112,9 @@ Status Telephony::Start() {
   sip::Options so;
   so.listen = config_.listen;
   so.port = static_cast<std::uint16_t>(config_.port);
+  so.tls_port = static_cast<std::uint16_t>(config_.tls_port);
+  so.tls_certificate = config_.tls_certificate;
+  so.tls_key = config_.tls_key;
   so.max_legs = static_cast<std::size_t>(config_.max_calls);
   so.realm = config_.realm;
   so.session_expires = static_cast<unsigned>(config_.session_expires / std::chrono::seconds(1));
@@ -136,6 +140,7 @@ Status Telephony::Start() {
   }
   Log("info", "telephony: listening",
       {{"sip", config_.listen + ":" + std::to_string(config_.port)},
+       {"tls", config_.tls_port ? std::to_string(config_.tls_port) : std::string("off")},
        {"rtp", config_.rtp_address + ":" + std::to_string(config_.rtp_min) + "-" +
                    std::to_string(config_.rtp_max)},
        {"media_threads", std::to_string(media_->stats().threads)},
@@ -227,8 +232,8 @@ void Telephony::Incoming(const sip::Incoming& call) {
   if (number == number_of_.end()) return refuse(404, "no [[number]] for the dialled number");
   auto offer = media::ParseSdp(call.sdp);
   if (!offer.ok()) return refuse(488, "no usable SDP offer");
-  auto codec = media::Choose(*offer);
-  if (!codec) return refuse(488, "no G.711 in the offer");
+  auto plan = PlanMedia(*offer, *trunk);  // G.711, SRTP by policy, the address family
+  if (!plan.ok()) return refuse(488, plan.status().message().c_str());
   auto opened = media_->Open();
   if (!opened.ok()) return refuse(503, "no media port free");
 
@@ -245,14 +250,16 @@ void Telephony::Incoming(const sip::Incoming& call) {
   leg.detail.caller = leg.number;
   leg.detail.dialled = call.dialled;
   by_media_[leg.media] = leg.sip;
-  media_->SetRemote(leg.media,
-                    media::Remote{offer->address, offer->port, *codec, offer->telephone_event_pt});
+  leg.srtp = plan->keys.has_value();
+  media_->SetRemote(leg.media, media::Remote{offer->address, offer->port, plan->codec,
+                                             offer->telephone_event_pt, std::move(plan->keys)});
   media::SdpLocal local;
   local.address = config_.rtp_address;
   local.port = opened->port;
   local.session_id = call.leg;
   local.version = 1;
-  leg.answer = media::WriteAnswer(local, *codec, *offer);
+  local.crypto = std::move(plan->local);
+  leg.answer = media::WriteAnswer(local, plan->codec, *offer);
   leg.rtp_port = opened->port;
   // RFC 3262: a caller that asks for 100rel gets a reliable 183 with our answer (early media),
   // PRACKed before the 200 goes out (the SIP stack holds the 200 until then).

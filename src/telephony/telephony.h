@@ -52,6 +52,7 @@
 #include "control/subscriber.h"
 #include "control/supervision.h"
 #include "media/engine.h"
+#include "media/offer_answer.h"
 #include "media/recorder.h"
 #include "sip/stack.h"
 #include "store/store.h"
@@ -202,6 +203,9 @@ class Telephony : public control::Subscriber,
     std::uint32_t queue = 0;      // agent legs: the queue of the offer
     std::uint64_t recording = 0;  // both legs of a recorded bridge (recording.cc)
     bool supervising = false;     // a supervisor's phone (`agent` is the supervisor)
+    // our offer's a=crypto when it was RTP/SAVP (agent and customer legs; secure_media.cc)
+    std::optional<media::SdesCrypto> offered_crypto;
+    bool srtp = false;  // the leg's media runs SRTP (set with its remote; hold.cc keeps it so)
   };
 
   // A supervisor joined to an agent's call (supervise.cc); one per supervisor.
@@ -317,8 +321,22 @@ class Telephony : public control::Subscriber,
   // A new agent leg for an offer of `contact`, on media leg `media`, indexed (agent_side.cc).
   Leg& AddAgentLeg(std::uint64_t contact, const std::string& agent, std::uint32_t offer,
                    media::LegId media);
-  // Our SDP offer for leg `id` (to an agent's phone or a trunk), RTP on `port`.
-  std::string OfferSdp(sip::LegId id, std::uint16_t port) const;
+  // SRTP and address families (secure_media.cc).
+  // Our SDP offer for `leg` (to an agent's phone or a trunk), RTP on `port`, RTP/SAVP with a
+  // fresh key (kept in leg.offered_crypto) when `srtp`; empty when no key could be made.
+  std::string OfferSdp(Leg& leg, std::uint16_t port, bool srtp);
+  // What an inbound offer from `trunk` is answered with; an error is the 488's reason.
+  Result<media::AnswerPlan> PlanMedia(const media::SdpAudio& offer,
+                                      const config::TrunkConfig& trunk) const;
+  // The engine's Remote for the answer `sdp` to our offer on `leg`; an error: it does not fit.
+  Result<media::Remote> RemoteOfAnswer(const Leg& leg, const std::string& sdp) const;
+  // A re-offer in an established call (hold.cc): an SRTP leg stays SRTP (new keys both ways, as
+  // each SDES offer/answer may change them; a re-offer in the clear gets 488), a plain one plain.
+  Result<media::AnswerPlan> PlanReoffer(const Leg& leg, const media::SdpAudio& offer) const;
+  // The SDP's address is of the family of [sip] rtp_address (or the stream is rejected).
+  Status CheckFamily(const media::SdpAudio& sdp) const;
+  bool SrtpToAgent(const std::string& agent) const;  // its [[phone]] has srtp = true
+  bool SrtpToTrunk(const config::TrunkConfig& trunk) const;
   // The agent's phone for an offer: registered, static [[phone]], or the Login device.
   std::string PhoneOf(AgentId id, const std::string& agent) const;
   // Callbacks (callback.cc).
@@ -367,6 +385,7 @@ class Telephony : public control::Subscriber,
   std::unordered_map<std::string, std::string> contact_of_agent_;  // static [[phone]] contacts
   std::unordered_set<std::string> follows_registration_;           // logged in while registered
   std::unordered_map<std::string, std::string> registered_;        // agent -> REGISTERed contact
+  std::unordered_set<std::string> srtp_agents_;  // [[phone]] srtp = true: offered RTP/SAVP
   std::shared_ptr<const media::Clip> hold_music_;
   std::shared_ptr<const media::Clip> ringback_;  // what the agent hears while a callback rings
   const config::TrunkConfig* callback_trunk_ = nullptr;  // in config_; null: none

@@ -12,7 +12,7 @@ wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
         ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info language
-        record supervise timer (cases_timer.py) hold holdupdate prack (cases_hold.py)
+        record supervise tls srtp ipv6 timer (cases_timer.py) hold holdupdate prack (cases_hold.py)
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -35,6 +35,7 @@ import wave
 
 import cases_record  # noqa: E402 (beside this file)
 import cases_supervise  # noqa: E402 (beside this file)
+import cases_tls  # noqa: E402 (beside this file)
 from phone import PyPhone  # noqa: E402 (beside this file)
 from siplib import free_port, parse, status_of  # noqa: E402 (beside this file)
 
@@ -1872,6 +1873,9 @@ cases_record.bind(sys.modules[__name__])
 CASES.append(("record", cases_record.case_record))
 cases_supervise.bind(sys.modules[__name__])
 CASES.append(("supervise", cases_supervise.case_supervise))
+cases_tls.bind(sys.modules[__name__])
+CASES += [("tls", cases_tls.case_tls), ("srtp", cases_tls.case_srtp),
+          ("ipv6", cases_tls.case_ipv6)]
 
 import cases_hold  # noqa: E402 (beside this file: hold, UPDATE, PRACK)
 import cases_timer  # noqa: E402 (beside this file: session timers, a PRACK that never comes)
