@@ -50,5 +50,7 @@ bool IsNumericAddress(const std::string& a);
 bool IsDialString(const std::string& s);
 // One [[trunk]] table (load_trunk.cc).
 Status ReadTrunk(const Reader& r, TrunkConfig* tc);
+// [sip.transfer], once the trunks are known (load_transfer.cc).
+Status ReadTransfer(const std::string& file, const toml::table& root, TelephonyConfig* c);
 
 }  // namespace sb::config::internal

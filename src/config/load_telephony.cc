@@ -43,11 +43,26 @@ Status SoundList(const internal::Reader& r, std::string_view key, const std::str
 }
 
 Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
-  SB_RETURN_IF_ERROR(
-      r.OnlyKeys({"listen", "port", "realm", "rtp_address", "rtp_ports", "no_rtp_timeout",
-                  "max_calls", "media_threads", "hold_music", "sounds", "closed_message",
-                  "full_message", "max_wait_message", "no_input_message", "callback_message",
-                  "callback_offer_message", "callback_trunk", "qualify_every", "ivr"}));
+  SB_RETURN_IF_ERROR(r.OnlyKeys({"listen",
+                                 "port",
+                                 "realm",
+                                 "rtp_address",
+                                 "rtp_ports",
+                                 "no_rtp_timeout",
+                                 "max_calls",
+                                 "media_threads",
+                                 "hold_music",
+                                 "sounds",
+                                 "closed_message",
+                                 "full_message",
+                                 "max_wait_message",
+                                 "no_input_message",
+                                 "callback_message",
+                                 "callback_offer_message",
+                                 "callback_trunk",
+                                 "qualify_every",
+                                 "ivr",
+                                 "transfer"}));
   SB_RETURN_IF_ERROR(r.String("sounds", &c->sounds));
   if (c->sounds.empty() || c->sounds.size() > kMaxPath || c->sounds[0] != '/') {
     return r.Error(r.Get("sounds"), "sounds", "expected an absolute directory");
@@ -344,6 +359,7 @@ Result<TelephonyConfig> TelephonyConfigFromString(std::string_view toml, std::st
     return Status::Ok();
   }));
   SB_RETURN_IF_ERROR(ChooseCallbackTrunk(file, root, &c));
+  SB_RETURN_IF_ERROR(internal::ReadTransfer(file, root, &c));
   std::set<std::string> numbers;
   SB_RETURN_IF_ERROR(internal::ForEachTable(file, root, "number", [&](const toml::table& t) {
     internal::Reader r(file, t, "number");

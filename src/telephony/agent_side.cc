@@ -88,6 +88,7 @@ std::string Telephony::PhoneOf(AgentId id, const std::string& agent) const {
 void Telephony::Answered(sip::LegId id, const std::string& sdp) {
   Leg* leg = Find(id);
   if (leg && leg->outbound && !leg->gone) return CustomerAnswered(*leg, sdp);
+  if (leg && leg->forward && !leg->gone) return ForwardAnswered(*leg, sdp);
   if (!leg || leg->caller || leg->gone) return;
   leg->answered = true;
   auto answer = media::ParseSdp(sdp);
@@ -134,6 +135,7 @@ void Telephony::Answered(sip::LegId id, const std::string& sdp) {
 void Telephony::Failed(sip::LegId id, int status) {
   Leg* leg = Find(id);
   if (leg && leg->outbound && !leg->gone) return CustomerFailed(*leg, status);
+  if (leg && leg->forward && !leg->gone) return ForwardFailed(*leg, status);
   if (!leg || leg->caller || leg->gone) return;
   leg->gone = true;
   Log("info", "telephony: agent's phone did not answer",

@@ -27,6 +27,19 @@
 // after the bridge is a Hangup (callback.cc). It keeps no routing state of its own: the legs it
 // holds point at contacts and offers the engine named.
 //
+// Blind transfers (transfer.cc): a REFER in a connected agent's dialog whose Refer-To user is a
+// [[number]] with a queue becomes a Transfer into that queue; any other becomes a Transfer to
+// that number, which the controller asks this class about (control::NumberTransfers: a trunk
+// takes transfers and [sip.transfer] allow lets the number through). Refused, the REFER gets 403
+// (480 when the queue cannot take the caller now) and the call goes on. The engine's ContactMoved
+// (transfer) of a connected call, however asked (REFER or a front end's command), unbridges the
+// caller, who hears the hold music again, and ends the agent's leg (its REFER answered 202 and
+// NOTIFY "200 OK" first); the engine offers the caller to the next agent as usual. A ContactEnded
+// transferred_out dials the number through the transfer trunk instead of hanging up: the caller
+// hears ringback, is bridged on answer, and the two legs end together; a failure or the trunk's
+// ring time-out hangs up the caller (the contact had ended already).
+// Calls from a [[trunk]] with inbound_user are authenticated by digest in the SIP stack.
+//
 // Qualify (phones.cc): every [sip] qualify_every each [[phone]] with a known contact (its static
 // contact, or where it registered) is sent an OPTIONS, one at a time per phone, none while its
 // agent rings or talks. Two in a row unanswered (time-out, 408, 503, a transport failure) make
@@ -82,9 +95,15 @@ struct Stats {
   std::uint64_t callbacks_connected = 0;  // of those: answered and bridged to the agent
   std::uint64_t qualify_sent = 0;         // OPTIONS to phones
   std::uint64_t phones_unreachable = 0;   // now
+  std::uint64_t transfers = 0;            // connected calls moved to another queue
+  std::uint64_t transfers_out = 0;        // INVITEs to the transfer trunk
+  std::uint64_t transfers_out_connected = 0;
+  std::uint64_t refers_refused = 0;
 };
 
-class Telephony : public control::Subscriber, public sip::Listener {
+class Telephony : public control::Subscriber,
+                  public sip::Listener,
+                  public control::NumberTransfers {
  public:
   Telephony(config::TelephonyConfig config, const control::Controller& controller, Hooks hooks);
   ~Telephony() override;
@@ -115,6 +134,11 @@ class Telephony : public control::Subscriber, public sip::Listener {
   void OnAuthFailed(const std::string& source, const std::string& user) override;
   void OnOptionsResult(std::uint64_t probe, int status) override;
   void OnDtmf(sip::LegId leg, char digit) override;
+  void OnTrunkAuthFailed(const std::string& source, const std::string& user) override;
+  void OnRefer(sip::LegId leg, const std::string& target) override;
+
+  // control::NumberTransfers (transfer.cc)
+  Status CanTransferOut(std::uint64_t contact, const std::string& number) override;
 
  private:
   // What a caller's leg plays now (what its kPlayoutDone means).
@@ -154,6 +178,10 @@ class Telephony : public control::Subscriber, public sip::Listener {
     bool answered = false;
     // the customer's leg of a callback (dialled through the trunk; `caller` is false)
     bool outbound = false;
+    // blind transfers (transfer.cc)
+    bool refer_pending = false;  // agent legs: its REFER waits for the Transfer's outcome
+    bool forward = false;        // the leg dialled through the transfer trunk
+    sip::LegId peer = 0;         // a caller transferred out <-> its forward leg; they end together
   };
 
   // A callback being carried out: the agent's leg, then the customer's.
@@ -249,6 +277,15 @@ class Telephony : public control::Subscriber, public sip::Listener {
   bool CanCallBack(const std::string& number) const;
   // The caller leg a contact's handle names (its decimal SIP leg id), 0 if none.
   static sip::LegId LegOfHandle(const std::string& handle);
+  // Blind transfers (transfer.cc).
+  void Refer(sip::LegId id, const std::string& target);
+  void ReferRefused(sip::LegId agent_leg, int status, const std::string& why);
+  void TransferMoved(const core::ContactMoved& m);  // a connected call into another queue
+  void TransferredOut(const core::ContactEnded& e, const control::ContactContext& ctx);
+  void ForwardAnswered(Leg& leg, const std::string& sdp);
+  void ForwardFailed(Leg& leg, int status);
+  void ForwardGone(Leg& leg);  // one side of a transferred-out call ended: the other too
+  bool TransferAllowed(const std::string& number) const;
   void EndAgentLeg(std::uint64_t contact, AgentId agent);
   void EndContact(const core::ContactEnded& e, const control::ContactContext* ctx);
   void End(Leg& leg);
@@ -273,6 +310,7 @@ class Telephony : public control::Subscriber, public sip::Listener {
   std::shared_ptr<const media::Clip> hold_music_;
   std::shared_ptr<const media::Clip> ringback_;  // what the agent hears while a callback rings
   const config::TrunkConfig* callback_trunk_ = nullptr;  // in config_; null: none
+  const config::TrunkConfig* transfer_trunk_ = nullptr;  // in config_; null: none
   std::unique_ptr<media::Engine> media_;
   std::unique_ptr<sip::Stack> sip_;
 

@@ -12,6 +12,7 @@ wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
         ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info
+        xferqueue xferout xferrefused xfercmd trunkauth (cases_transfer.py)
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -30,6 +31,7 @@ import tempfile
 import threading
 import time
 
+import cases_transfer  # noqa: E402 (beside this file)
 from phone import PyPhone  # noqa: E402 (beside this file)
 from siplib import free_port, parse, status_of  # noqa: E402 (beside this file)
 
@@ -480,7 +482,7 @@ default = { queue = "hold" }
         for a in [a for a in AGENTS if not a.startswith("reg")]:
             t += '[[phone]]\nagent = "%s"\ncontact = "sip:%s@127.0.0.1:%d"\nready = %s\n' % (
                 a, a, self.phone[a], "false" if a.startswith(("sup", "cb")) else "true")
-        return t
+        return t + cases_transfer.toml(self)
 
     def caller_number(self):
         return "06000%05d" % next(self.numbers)
@@ -1748,6 +1750,7 @@ CASES = [("options", case_options), ("noack", case_noack_start), ("answered", ca
          ("cbbusy", case_callback_busy), ("cbnoanswer", case_callback_noanswer),
          ("cbfull", case_callback_full), ("cboffer", case_callback_offered),
          ("qualify", case_qualify), ("info", case_info)]
+CASES += cases_transfer.cases(sys.modules[__name__])
 
 
 def main():
