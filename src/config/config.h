@@ -71,6 +71,10 @@ struct TrunkConfig {
   // `srtp` of the trunk: the policy for its calls (unset: [sip] srtp); "required" also makes our
   // offers to it (callbacks) RTP/SAVP.
   std::optional<SrtpMode> srtp;
+  // Calls from the trunk must authenticate by digest as `inbound_user` against `inbound_ha1`
+  // (MD5(user:realm:password), lower-case hex, realm [sip] realm): from the `allow` addresses,
+  // or from any address when `allow` is empty. Empty: calls are accepted by address alone.
+  std::string inbound_user, inbound_ha1;
 };
 struct NumberConfig {
   std::string number;  // the dialled number (Request-URI user)
@@ -160,6 +164,14 @@ struct TelephonyConfig {
   // The trunk callbacks are dialled through (an index into `trunks`; -1: none): [sip]
   // callback_trunk, else the first trunk with `outbound`.
   int callback_trunk = -1;
+  // [sip.transfer]: blind transfers to numbers outside go through `transfer_trunk` (an index
+  // into `trunks`, -1: none; default the callback trunk) to the numbers `transfer_allow` lets
+  // through (exact numbers, or prefixes ending in '*'; none by default, so no agent can dial
+  // anywhere), with the caller's own number as caller-ID when `transfer_caller_id` (else the
+  // trunk's from_number).
+  int transfer_trunk = -1;
+  std::vector<std::string> transfer_allow;
+  bool transfer_caller_id = false;
   std::vector<NumberConfig> numbers;
   std::vector<PhoneConfig> phones;  // pools expanded, one per agent
   RecordingConfig recording;

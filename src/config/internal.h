@@ -59,5 +59,7 @@ Status ReadRecording(const std::string& file, const toml::table& root, Recording
 Status ReadSipSecurity(const Reader& r, TelephonyConfig* c);
 // "off", "optional" or "required" at `key`; *out unchanged when the key is absent.
 Status ReadSrtpMode(const Reader& r, std::string_view key, SrtpMode* out);
+// [sip.transfer], once the trunks are known (load_transfer.cc).
+Status ReadTransfer(const std::string& file, const toml::table& root, TelephonyConfig* c);
 
 }  // namespace sb::config::internal

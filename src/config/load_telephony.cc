@@ -67,7 +67,8 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
                                  "tls_port",
                                  "tls_certificate",
                                  "tls_key",
-                                 "srtp"}));
+                                 "srtp",
+                                 "transfer"}));
   SB_RETURN_IF_ERROR(internal::ReadLanguages(r, c));
   SB_RETURN_IF_ERROR(r.String("sounds", &c->sounds));
   if (c->sounds.empty() || c->sounds.size() > kMaxPath || c->sounds[0] != '/') {
@@ -374,6 +375,7 @@ Result<TelephonyConfig> TelephonyConfigFromString(std::string_view toml, std::st
     return Status::Ok();
   }));
   SB_RETURN_IF_ERROR(ChooseCallbackTrunk(file, root, &c));
+  SB_RETURN_IF_ERROR(internal::ReadTransfer(file, root, &c));
   std::set<std::string> numbers;
   SB_RETURN_IF_ERROR(internal::ForEachTable(file, root, "number", [&](const toml::table& t) {
     internal::Reader r(file, t, "number");

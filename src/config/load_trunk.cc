@@ -190,22 +190,53 @@ Status ReadOutbound(const Reader& r, TrunkConfig* tc) {
   return Status::Ok();
 }
 
+// inbound_user + inbound_ha1: the trunk's calls authenticate by digest, like the phones.
+Status ReadInbound(const Reader& r, TrunkConfig* tc) {
+  SB_RETURN_IF_ERROR(r.String("inbound_user", &tc->inbound_user));
+  SB_RETURN_IF_ERROR(r.String("inbound_ha1", &tc->inbound_ha1));
+  if (tc->inbound_user.empty() != tc->inbound_ha1.empty()) {
+    const std::string_view k = tc->inbound_user.empty() ? "inbound_user" : "inbound_ha1";
+    return r.Error(r.Get(tc->inbound_user.empty() ? "inbound_ha1" : "inbound_user"), k,
+                   "inbound_user and inbound_ha1 go together (digest authentication of the "
+                   "trunk's calls)");
+  }
+  if (tc->inbound_user.empty()) return Status::Ok();
+  bool ok = tc->inbound_user.size() <= 64;
+  for (unsigned char ch : tc->inbound_user) {
+    ok = ok && ch > 0x20 && ch != 0x7f && ch != '"' && ch != '\\' && ch != ':';
+  }
+  if (!ok) {
+    return r.Error(r.Get("inbound_user"), "inbound_user",
+                   "expected 1 to 64 characters without spaces, quotes, '\\' or ':'");
+  }
+  bool hex = tc->inbound_ha1.size() == 32;
+  for (char ch : tc->inbound_ha1)
+    hex = hex && ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'));
+  if (!hex) {
+    return r.Error(r.Get("inbound_ha1"), "inbound_ha1",
+                   "expected 32 lower-case hex digits, MD5(user:realm:password): `switchboard "
+                   "phone-ha1 USER --realm REALM` prints them from the password");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ReadTrunk(const Reader& r, TrunkConfig* tc) {
-  SB_RETURN_IF_ERROR(
-      r.OnlyKeys({"name", "allow", "outbound", "username", "password", "password_file",
-                  "from_number", "strip", "prefix", "ring_timeout", "srtp"}));
+  SB_RETURN_IF_ERROR(r.OnlyKeys({"name", "allow", "outbound", "username", "password",
+                                 "password_file", "from_number", "strip", "prefix", "ring_timeout",
+                                 "srtp", "inbound_user", "inbound_ha1"}));
   SB_RETURN_IF_ERROR(r.String("name", &tc->name, true));
   if (tc->name.empty() || tc->name.size() > 64) {
     return r.Error(r.Get("name"), "name", "expected 1 to 64 characters");
   }
   SB_RETURN_IF_ERROR(r.StringList("allow", &tc->allow));
-  if (tc->allow.empty() && (r.Get("allow") || !r.Get("outbound"))) {
+  SB_RETURN_IF_ERROR(ReadInbound(r, tc));
+  if (tc->allow.empty() && tc->inbound_user.empty() && (r.Get("allow") || !r.Get("outbound"))) {
     return r.Error(r.Get("allow"), "allow",
-                   "expected the peer's addresses, e.g. [\"192.0.2.10\"], and/or outbound = "
-                   "\"sip:host:port\" (digest authentication of calls from trunks is not built "
-                   "yet)");
+                   "expected the peer's addresses, e.g. [\"192.0.2.10\"], inbound_user and "
+                   "inbound_ha1 (its calls authenticate by digest), and/or outbound = "
+                   "\"sip:host:port\"");
   }
   for (const std::string& a : tc->allow) {
     if (!IsNumericAddress(a)) {

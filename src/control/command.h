@@ -79,9 +79,14 @@ struct Hangup {
 struct Abandon {
   std::uint64_t contact = 0;
 };  // the caller left (IVR, queue or ringing)
+// A blind transfer: into another queue (keeping the caller's arrival where the queue says so),
+// or, for a call connected to an agent, to a number outside (`number`, dialled through the
+// trunk the phone system transfers through, when its allow-list lets it; the contact ends
+// transferred_out). Exactly one of `queue` and `number`.
 struct Transfer {
   std::uint64_t contact = 0;
   std::string queue;
+  std::string number;
 };
 struct RequestCallback {
   std::uint64_t contact = 0;

@@ -96,9 +96,7 @@ Reply Controller::Run(const Command& command, Time now) {
         } else if constexpr (std::is_same_v<T, Abandon>) {
           return AbandonContact(c, now);
         } else if constexpr (std::is_same_v<T, Transfer>) {
-          auto q = FindQueue(c.queue);
-          if (!q.ok()) return Refused(q.status());
-          return Apply(core::Transfer{now, ContactId{c.contact}, *q}, c.contact);
+          return TransferContact(c, now);
         } else if constexpr (std::is_same_v<T, RequestCallback>) {
           return Apply(core::RequestCallback{now, ContactId{c.contact}}, c.contact);
         } else if constexpr (std::is_same_v<T, CallbackResult>) {
@@ -412,7 +410,7 @@ std::uint64_t Controller::Publish(const std::vector<core::Event>& events, Cause 
       last = std::max(last, recorder_.Append(std::move(*cdr)));
     }
     ContactContext ctx;
-    if (lc) ctx = ContactContext{id, lc->caller, lc->trunk, lc->handle};
+    if (lc) ctx = ContactContext{id, lc->caller, lc->trunk, lc->handle, lc->transfer_to};
     ctx.contact = id;
     for (Subscriber* s : subscribers_) s->OnEvent(e, cause, id != 0 ? &ctx : nullptr);
     if (std::holds_alternative<core::ContactEnded>(e)) Ended(id);

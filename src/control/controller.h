@@ -52,6 +52,7 @@ std::uint64_t ContactOf(const core::Event& e);
 
 struct LiveContact {
   std::string caller, trunk, handle, ivr_id, pin;
+  std::string transfer_to;  // only while its TransferOut is applied (not checkpointed)
   Time arrived{};
   bool in_ivr = false;
   QueueId queue;  // the queue it waits or waited in
@@ -75,6 +76,8 @@ class Controller {
   void Subscribe(Subscriber* s) { subscribers_.push_back(s); }
   // Optional: who carries out supervise / supervise_end (telephony); refused without one.
   void SetSupervision(SupervisionHandler* h) { supervision_ = h; }
+  // Optional: who carries out transfers to numbers (outlives the controller, or is reset).
+  void SetNumberTransfers(NumberTransfers* t) { number_transfers_ = t; }
   // A configuration reload: the priorities by record segment ([routing_hints]).
   void SetSegmentPriority(std::map<std::string, std::int32_t> p) {
     options_.segment_priority = std::move(p);
@@ -139,6 +142,7 @@ class Controller {
   Reply Ivr(const IvrInput& i);
   Reply EnqueueContact(const Enqueue& e, Time now);
   Reply AbandonContact(const Abandon& a, Time now);
+  Reply TransferContact(const Transfer& t, Time now);  // controller_transfer.cc
   Reply PopFor(const Pop& p, Time now);
   Reply Case(const OpenCase& c, Time now);
   Reply Position(const GetPosition& p);
@@ -160,6 +164,7 @@ class Controller {
   std::uint64_t next_contact_;
   ControllerOptions options_;
   directory::Prefetcher* prefetch_ = nullptr;
+  NumberTransfers* number_transfers_ = nullptr;
   std::vector<Subscriber*> subscribers_;
   store::CdrBuilder cdrs_;
   std::unordered_map<std::uint64_t, LiveContact> contacts_;

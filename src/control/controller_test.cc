@@ -251,7 +251,7 @@ TEST_F(ControllerTest, BadFieldsAreRefusedAtTheFrontDoorAndRecordNothing) {
 TEST_F(ControllerTest, UnknownNamesAndStatesAreRefusedWithoutChange) {
   EXPECT_EQ(Do(Login{"nobody", ""}).status.code(), StatusCode::kNotFound);
   EXPECT_EQ(Do(Enqueue{0, "nowhere", "", "", "", 0}).status.code(), StatusCode::kNotFound);
-  EXPECT_EQ(Do(Transfer{5, "nowhere"}).status.code(), StatusCode::kNotFound);
+  EXPECT_EQ(Do(Transfer{5, "nowhere", ""}).status.code(), StatusCode::kNotFound);
   EXPECT_FALSE(Do(Accept{999, "a1", 1}).status.ok());
   EXPECT_FALSE(Do(Hangup{999}).status.ok());
   EXPECT_FALSE(Do(Abandon{999}).status.ok());

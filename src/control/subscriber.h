@@ -27,6 +27,20 @@ struct ContactContext {
   std::string caller;
   std::string trunk;
   std::string handle;  // the front end's reference for the contact (e.g. a SIP dialog)
+  // A ContactEnded transferred_out: the number the contact is transferred to (NumberTransfers).
+  std::string transfer_to;
+};
+
+// Who carries out transfers to numbers outside (Transfer with `number`): the phone system.
+// Without one, such a transfer is refused. Called on the control thread.
+class NumberTransfers {
+ public:
+  virtual ~NumberTransfers() = default;
+  // Whether the connected contact `contact` can be transferred to `number` now (a call this
+  // front end carries, a destination its rules allow); the Status's message says why not. On OK
+  // the engine ends the contact transferred_out, and the implementation dials the number when
+  // that ContactEnded reaches it (ContactContext::transfer_to).
+  virtual Status CanTransferOut(std::uint64_t contact, const std::string& number) = 0;
 };
 
 class Subscriber {

@@ -39,6 +39,15 @@ Status CheckCaller(std::string_view field, std::string_view value) {
   return Status::Ok();
 }
 
+Status CheckNumber(std::string_view field, std::string_view value) {
+  if (value.empty()) return InvalidArgument(std::string(field) + ": is required");
+  SB_RETURN_IF_ERROR(CheckCaller(field, value));
+  for (const char c : value) {
+    if (c >= '0' && c <= '9') return Status::Ok();
+  }
+  return InvalidArgument(std::string(field) + ": has no digit");
+}
+
 Status CheckRange(std::string_view field, std::int64_t value, std::int64_t lo, std::int64_t hi) {
   if (value < lo || value > hi) {
     return OutOfRange(std::string(field) + ": " + std::to_string(value) + " is outside " +
@@ -96,6 +105,11 @@ Status Validate(const Command& command) {
           return CheckRange("offer", c.offer, 1, kMaxOffer);
         } else if constexpr (std::is_same_v<T, Transfer>) {
           SB_RETURN_IF_ERROR(CheckContact(c.contact));
+          if (c.queue.empty() == c.number.empty()) {
+            return InvalidArgument(
+                "queue, number: give exactly one (a queue, or a number outside)");
+          }
+          if (!c.number.empty()) return CheckNumber("number", c.number);
           return CheckField("queue", c.queue, kMaxNameBytes, true);
         } else if constexpr (std::is_same_v<T, Pop>) {
           SB_RETURN_IF_ERROR(CheckContact(c.contact));

@@ -30,6 +30,8 @@ Status CheckField(std::string_view field, std::string_view value, std::size_t ma
 // A phone number as a caller id may carry it: digits, '+', spaces and "-.()/", or empty
 // (withheld).
 Status CheckCaller(std::string_view field, std::string_view value);
+// A number to dial: what CheckCaller accepts, not empty and with at least one digit.
+Status CheckNumber(std::string_view field, std::string_view value);
 Status CheckRange(std::string_view field, std::int64_t value, std::int64_t lo, std::int64_t hi);
 
 // Checks every field of the command.

@@ -182,6 +182,11 @@ std::size_t Engine::waiting_total() const { return state_->waiting_total; }
 
 std::size_t Engine::contacts() const { return state_->contacts.size(); }
 
+bool Engine::connected(ContactId contact) const {
+  auto it = state_->contacts.find(contact);
+  return it != state_->contacts.end() && it->second.phase == internal::ContactPhase::kConnected;
+}
+
 const EngineSettings& Engine::settings() const { return state_->settings; }
 
 std::string Engine::StateDigest() const {

@@ -99,6 +99,7 @@ class Engine {
   std::size_t waiting(QueueId queue) const;
   std::size_t waiting_total() const;  // in every queue
   std::size_t contacts() const;       // contacts in the engine (waiting, ringing or connected)
+  bool connected(ContactId contact) const;  // connected to an agent (talking, or dialling)
   const EngineSettings& settings() const;
 
   // A canonical text of the whole routing state; equal digests mean equal states.

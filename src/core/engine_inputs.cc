@@ -226,6 +226,16 @@ struct InputHandler {
     internal::MoveContact(s, *c, to, MoveReason::kTransfer, agent, wrap_until);
     return Status::Ok();
   }
+  Status operator()(const TransferOut& in) {
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(in.contact));
+    if (c->phase != ContactPhase::kConnected) {
+      return FailedPrecondition(Name(in.contact) +
+                                " is not connected to an agent: only a call in progress is "
+                                "transferred to a number");
+    }
+    EndHandled(*c, EndReason::kTransferredOut, s.now + s.settings.queues[c->queue.value].wrap_up);
+    return Status::Ok();
+  }
   Status operator()(const CallbackResult& in) {
     SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(in.contact));
     if (c->phase != ContactPhase::kConnected || c->kind != ContactKind::kCallback) {

@@ -297,6 +297,40 @@ TEST(Transfer, KeepsOriginalArrivalAndPutsAgentInWrapUp) {
   EXPECT_EQ(h.OfferedTo(1), "t1");
 }
 
+TEST(TransferOut, EndsAConnectedContactTransferredOutAndPutsTheAgentInWrapUp) {
+  EngineSettings s = CoreHarness::DefaultSettings();
+  s.queues[0].wrap_up = 10s;
+  CoreHarness h(s);
+  const Time start = h.now();
+  ASSERT_TRUE(h.Login("a1").ok());
+  ASSERT_TRUE(h.Enqueue(1, "sales").ok());
+  ASSERT_TRUE(h.Enqueue(2, "sales").ok());
+  // Waiting or ringing: not a call in progress, refused and nothing changes.
+  const std::string before = h.engine().StateDigest();
+  EXPECT_EQ(h.Send(TransferOut{h.now(), ContactId{2}}).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(h.Send(TransferOut{h.now(), ContactId{1}}).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(h.engine().StateDigest(), before);
+  ASSERT_TRUE(h.Accept(1, "a1").ok());
+  h.Advance(30s);
+  h.TakeEvents();
+  ASSERT_TRUE(h.Send(TransferOut{h.now(), ContactId{1}}).ok());
+  const auto ended = Only<ContactEnded>(h.Events());
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].reason, EndReason::kTransferredOut);
+  EXPECT_EQ(ended[0].agent, h.agent("a1"));
+  EXPECT_EQ(ended[0].wrap_until, h.now() + 10s);
+  EXPECT_EQ(EndReasonName(ended[0].reason), "transferred_out");
+  EXPECT_EQ(h.engine().agent_state(h.agent("a1")), AgentState::kWrapUp);
+  EXPECT_EQ(h.Send(TransferOut{h.now(), ContactId{1}}).code(), StatusCode::kNotFound);
+  // After the wrap-up the agent takes the next caller; a replay of the log is the same engine.
+  h.Advance(10s);
+  ASSERT_TRUE(h.Tick().ok());
+  EXPECT_EQ(h.OfferedTo(2), "a1");
+  auto replayed = Engine::Replay(h.settings(), start, h.AllEvents());
+  ASSERT_TRUE(replayed.ok());
+  EXPECT_EQ((*replayed)->StateDigest(), h.engine().StateDigest());
+}
+
 TEST(Engine, WrapUpCanBeExtendedUpToItsMaximum) {
   EngineSettings s = CoreHarness::DefaultSettings();
   s.queues[0].max_wrap_up = 20s;

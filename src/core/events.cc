@@ -80,6 +80,8 @@ std::string_view EndReasonName(EndReason r) {
       return "callback_unreached";
     case EndReason::kInterrupted:
       return "interrupted";
+    case EndReason::kTransferredOut:
+      return "transferred_out";
   }
   return "unknown";
 }

@@ -34,6 +34,7 @@ enum class EndReason : std::uint8_t {
   kMessageMaxWait,     // waited longer than the queue allows
   kCallbackUnreached,  // a callback was dialled and nobody answered
   kInterrupted,        // the server lost it (stopped or crashed while it was in progress)
+  kTransferredOut,     // an agent transferred it to a number outside (it left the center)
 };
 std::string_view EndReasonName(EndReason r);
 

@@ -93,9 +93,17 @@ struct Interrupt {
   ContactId contact;
 };
 
-using Input =
-    std::variant<Tick, Login, Logout, SetReady, SetNotReady, ExtendWrapUp, Enqueue, RequestCallback,
-                 Abandon, Accept, Decline, Hangup, Transfer, CallbackResult, Interrupt>;
+// A connected contact was transferred to a number outside the center (a blind transfer through
+// a trunk): it ends with EndReason::kTransferredOut and its agent goes to wrap-up, as after a
+// Hangup. Refused unless connected.
+struct TransferOut {
+  Time at;
+  ContactId contact;
+};
+
+using Input = std::variant<Tick, Login, Logout, SetReady, SetNotReady, ExtendWrapUp, Enqueue,
+                           RequestCallback, Abandon, Accept, Decline, Hangup, Transfer,
+                           CallbackResult, Interrupt, TransferOut>;
 
 Time InputTime(const Input& in);
 

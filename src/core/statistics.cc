@@ -218,6 +218,7 @@ void Statistics::Add(const Event& event) {
                 break;
               case EndReason::kCompleted:
               case EndReason::kCallbackUnreached:
+              case EndReason::kTransferredOut:  // the agent handled it, then sent it on
                 ++row.handled;
                 row.talk_seconds += Seconds(e.at - t.answered_at);
                 break;

@@ -21,7 +21,9 @@ using nlohmann::json;
 // The last value of each enum the log holds. Decoding refuses larger ones; a new enumerator
 // must be added here too (the round-trip test of every event type would show it).
 constexpr int EnumMax(core::ContactKind) { return static_cast<int>(core::ContactKind::kCallback); }
-constexpr int EnumMax(core::EndReason) { return static_cast<int>(core::EndReason::kInterrupted); }
+constexpr int EnumMax(core::EndReason) {
+  return static_cast<int>(core::EndReason::kTransferredOut);
+}
 constexpr int EnumMax(core::MoveReason) { return static_cast<int>(core::MoveReason::kTransfer); }
 constexpr int EnumMax(core::DeflectCause) { return static_cast<int>(core::DeflectCause::kMaxWait); }
 constexpr int EnumMax(core::Rule) { return static_cast<int>(core::Rule::kRingAll); }

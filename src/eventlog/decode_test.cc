@@ -54,7 +54,7 @@ TEST(Decode, WrongTypesAndMissingFieldsNameTheFieldNotTheLibrary) {
 TEST(Decode, EnumsOutsideTheirValuesAreErrors) {
   EXPECT_EQ(Error(R"({"type":"ContactEnded","at":5,"contact":1,"queue":0,"agent":null,)"
                   R"("reason":9,"wrap_until":5})"),
-            "field 'reason': expected an integer in 0..6, got 9");
+            "field 'reason': expected an integer in 0..7, got 9");
   EXPECT_EQ(Error(R"({"type":"CallbackOffered","at":5,"contact":1,"queue":0,"cause":3})"),
             "field 'cause': expected an integer in 0..2, got 3");
 }

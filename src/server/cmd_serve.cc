@@ -417,6 +417,7 @@ int Serve(const ServeArgs& args) {
     tel = std::make_unique<telephony::Telephony>(std::move(phone).value(), ctl, std::move(hooks));
     ctl.Subscribe(tel.get());
     ctl.SetSupervision(tel.get());
+    ctl.SetNumberTransfers(tel.get());  // transfers to numbers go out through its trunk
     if (Status s = tel->Start(); !s.ok()) {
       std::fprintf(stderr, "error: %s\n", s.message().c_str());
       bridge->Set(nullptr);
@@ -427,6 +428,7 @@ int Serve(const ServeArgs& args) {
                            {"agents", std::to_string(settings->agents.size())},
                            {"queues", std::to_string(settings->queues.size())}});
   int code = loop.Run();
+  ctl.SetNumberTransfers(nullptr);
   if (tel) tel->Stop();  // hangs up the calls left; their tasks find no loop any more
   if (front) front->Stop();
   bridge->Set(nullptr);

@@ -164,7 +164,8 @@ Result<control::Command> Build(const std::string& op, Fields& f) {
   if (op == "transfer") {
     Transfer c;
     SB_RETURN_IF_ERROR(f.Contact(&c.contact));
-    SB_RETURN_IF_ERROR(f.String("queue", &c.queue, true));
+    SB_RETURN_IF_ERROR(f.String("queue", &c.queue));
+    SB_RETURN_IF_ERROR(f.String("number", &c.number));
     return Command{c};
   }
   if (op == "callback_result") {

@@ -33,7 +33,7 @@ TEST(JsonLines, ParsesEveryOp) {
         R"({"op":"accept","contact":1,"agent":"a","offer":1})",
         R"({"op":"decline","contact":1,"agent":"a","offer":2})", R"({"op":"hangup","contact":1})",
         R"({"op":"abandon","contact":1})", R"({"op":"transfer","contact":1,"queue":"q"})",
-        R"({"op":"callback","contact":1})",
+        R"({"op":"transfer","contact":1,"number":"+33 6 12"})", R"({"op":"callback","contact":1})",
         R"({"op":"callback_result","contact":1,"reached":true})",
         R"({"op":"pop","contact":1,"user":"u"})", R"({"op":"case.open","user":"u","notes":"n"})",
         R"({"op":"status"})", R"({"op":"position","contact":9})"}) {

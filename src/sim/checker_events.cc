@@ -285,6 +285,7 @@ void InvariantChecker::On(const core::Event& e) {
         break;
       case EndReason::kCompleted:
       case EndReason::kCallbackUnreached:
+      case EndReason::kTransferredOut:
         if (!c.connected || c.agent != x->agent) {
           Violation(e, "ended as handled but not connected to that agent");
         }

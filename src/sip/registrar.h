@@ -31,6 +31,11 @@ class Registrar {
 
   std::uint64_t bindings() const { return n_bindings_.load(std::memory_order_relaxed); }
   std::uint64_t auth_failures() const { return n_auth_failed_.load(std::memory_order_relaxed); }
+  // Shared with the trunks' authentication (trunk_auth.h): one nonce secret, one failure limit
+  // per source, one failure count.
+  const NonceSource& nonces() const { return nonces_; }
+  FailureLimiter& limiter() { return limiter_; }
+  void CountAuthFailure() { n_auth_failed_.fetch_add(1, std::memory_order_relaxed); }
 
  private:
   struct Binding {

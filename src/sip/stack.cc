@@ -144,6 +144,8 @@ void Stack::Impl::Run(Cmd& c) {
       return StartProbe(c);
     case Op::kAnswerReoffer:
       return AnswerReoffer(c);
+    case Op::kRefer:
+      return RunRefer(c);
     case Op::kEnd: {
       Leg* leg = Find(c.leg);
       if (!leg || leg->ending) return;
@@ -283,6 +285,8 @@ Status Stack::Start() {
     // The registrar is ours: nua hands REGISTER over instead of answering 405.
     nua_set_params(m.nua, NUTAG_ALLOW("REGISTER"), NUTAG_APPL_METHOD("REGISTER"),
                    NUTAG_APPL_METHOD("UPDATE"), TAG_END());
+    // REFER too: the call flow decides whether a transfer's target is allowed (refer.cc).
+    nua_set_params(m.nua, NUTAG_ALLOW("REFER"), NUTAG_APPL_METHOD("REFER"), TAG_END());
     m.expiry_timer = su_timer_create(su_root_task(m.root), 1000);
     if (m.expiry_timer) {
       su_timer_set_interval(m.expiry_timer, &Impl::OnExpiryTimer,
@@ -345,6 +349,9 @@ bool Stack::Invite(LegId leg, Call call) {
   return impl_->Push(Cmd{Op::kInvite, leg, 0, {}, std::move(call), {}});
 }
 bool Stack::End(LegId leg) { return impl_->Push(Cmd{Op::kEnd, leg, 0, {}, {}, {}}); }
+bool Stack::AnswerRefer(LegId leg, int status) {
+  return impl_->Push(Cmd{Op::kRefer, leg, status, {}, {}, {}});
+}
 bool Stack::SendOptions(std::uint64_t probe, std::string uri, std::chrono::milliseconds timeout) {
   Cmd c{Op::kOptions, probe, 0, {}, {}, timeout};
   c.call.target = std::move(uri);

@@ -20,12 +20,21 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "base/status.h"
 
 namespace sb::sip {
 
 using LegId = std::uint64_t;  // never reused within a run
+
+// A trunk whose calls must authenticate by digest (trunk_auth.h): from its `allow` addresses
+// (any address when empty), as `user`, against `ha1` = MD5(user:realm:password).
+struct TrunkAuth {
+  std::string name;
+  std::vector<std::string> allow;
+  std::string user, ha1;
+};
 
 struct Options {
   std::string listen = "127.0.0.1";  // address to bind ("*" = every interface, v4 and v6)
@@ -51,6 +60,10 @@ struct Options {
   // shortest we accept (Min-SE, at least 90 by the RFC; a shorter Session-Expires gets 422).
   unsigned session_expires = 1800;
   unsigned min_se = 90;
+  // Calls from trunks: those that must authenticate, and the addresses trunks allow without
+  // (never challenged). An INVITE that fails gets 401 or 403 here and never reaches the Listener.
+  std::vector<TrunkAuth> trunk_auth;
+  std::vector<std::string> open_sources;
 };
 
 // A new inbound call (the INVITE has been answered with 100 Trying).
@@ -65,6 +78,7 @@ struct Incoming {
   // The INVITE has 100rel in Require or Supported (RFC 3262): a 183 sent to it goes reliably
   // (nua retransmits it until the PRACK; with none in 32 s the INVITE is answered 504).
   bool reliable = false;
+  std::string trunk;  // the trunk that authenticated the call by digest (empty: none asked)
 };
 
 // An outbound call (Stack::Invite).
@@ -102,6 +116,15 @@ class Listener {
   virtual void OnRegistration(const std::string& /*user*/, const std::string& /*contact*/) {}
   // A REGISTER failed authentication (logged by the listener; the source is rate-limited).
   virtual void OnAuthFailed(const std::string& /*source*/, const std::string& /*user*/) {}
+  // An INVITE from a trunk failed digest authentication (403; the source is rate-limited like a
+  // REGISTER's, and once past its limit gets 403 without a challenge or a report): `user` as
+  // the credentials named it (at most 64 bytes).
+  virtual void OnTrunkAuthFailed(const std::string& /*source*/, const std::string& /*user*/) {}
+  // The peer of an established leg asked, by REFER in its dialog (RFC 3515), to transfer the
+  // other party of the call to `target` (the Refer-To URI's user part, 1 to 64 bytes). Nothing
+  // is answered yet: Stack::AnswerRefer(leg, ...) answers it, once. A REFER with Replaces
+  // (attended transfer), out of dialog or without a usable Refer-To is answered by the stack.
+  virtual void OnRefer(LegId /*leg*/, const std::string& /*target*/) {}
   // The outcome of SendOptions(probe, ...), once per accepted command (none after Stop): the final
   // response's status (any, 2xx to 6xx), 408 when none came within its time-out (the transaction is
   // dropped), 503 when nua reports a transport failure, or 0 when it was not sent (the stack is
@@ -159,6 +182,10 @@ class Stack {
   // Sends an OPTIONS to `uri` (a SIP URI) as probe `probe` (an id from NewLeg()); the outcome
   // reaches Listener::OnOptionsResult within about `timeout` (at least 100 ms).
   bool SendOptions(std::uint64_t probe, std::string uri, std::chrono::milliseconds timeout);
+  // Answers the leg's pending REFER (Listener::OnRefer): a 2xx status accepts it (202, then a
+  // NOTIFY with message/sipfrag "SIP/2.0 200 OK" that ends the implicit subscription: the
+  // transfer is done); any other (403, 404, 480...) refuses it and the call stays as it was.
+  bool AnswerRefer(LegId leg, int status);
 
   Stats stats() const;
   const Options& options() const { return options_; }

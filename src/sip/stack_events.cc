@@ -54,6 +54,7 @@ void Stack::Impl::Terminate(LegId id, int status) {
   if (it == legs.end()) return;
   nua_handle_t* nh = it->second.nh;
   DropReoffer(it->second);
+  if (it->second.refer_pending) nua_destroy_event(it->second.refer);
   legs.erase(it);
   n_legs.store(legs.size(), std::memory_order_relaxed);
   nua_handle_bind(nh, nullptr);
@@ -87,7 +88,10 @@ void Stack::Impl::OnIncomingInvite(nua_handle_t* nh, const sip_t* sip) {
     nua_handle_destroy(nh);
     return;
   }
+  std::string trunk;
+  if (!AdmitTrunkInvite(nh, sip, Source().first, &trunk)) return;  // answered 401 or 403
   Incoming in;
+  in.trunk = std::move(trunk);
   in.leg = self.NewLeg();
   if (sip) {
     if (sip->sip_from) in.caller = UserOf(sip->sip_from->a_url);
@@ -231,6 +235,9 @@ void Stack::Impl::OnNua(nua_event_t event, int status, char const* /*phrase*/, n
         }
         if (auto digit = DtmfFromInfo(type, body)) l.OnDtmf(id, *digit);
       }
+      return;
+    case nua_i_refer:
+      impl->OnRefer(id, nh, sip, tags);
       return;
     case nua_i_options:
     case nua_r_cancel:

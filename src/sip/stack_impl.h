@@ -16,10 +16,11 @@
 #include "base/thread_annotations.h"
 #include "sip/registrar.h"
 #include "sip/stack.h"
+#include "sip/trunk_auth.h"
 
 namespace sb::sip::internal {
 
-enum class Op : std::uint8_t { kRespond, kInvite, kEnd, kOptions, kStop, kAnswerReoffer };
+enum class Op : std::uint8_t { kRespond, kInvite, kEnd, kOptions, kStop, kAnswerReoffer, kRefer };
 
 struct Cmd {
   Op op;
@@ -54,6 +55,10 @@ struct Leg {
   nua_saved_event_t reoffer[1] = {nullptr};
   bool reoffer_pending = false;
   bool reoffer_update = false;  // the saved request is an UPDATE (else a re-INVITE)
+  // A REFER in the leg's dialog waiting for Stack::AnswerRefer (refer.cc): at most one.
+  bool refer_pending = false;
+  nua_saved_event_t refer[1] = {};
+  std::string refer_event;  // its Event header ("refer" or "refer;id=N"), for the NOTIFY
 };
 
 // `"display" <sip:user@host>`, the display name quoted (RFC 3261 quoted-string).
@@ -91,13 +96,17 @@ struct Stack::Impl {
   // SIP thread only.
   std::unordered_map<LegId, Leg> legs;
   Registrar registrar;
+  TrunkAuthenticator trunk_auth;
   su_timer_t* expiry_timer = nullptr;
   std::unordered_map<std::uint64_t, Probe> probes;  // at most options.max_probes
   su_timer_t* probe_timer = nullptr;
   std::atomic<std::uint64_t> n_probes{0};
   std::atomic<std::uint64_t> n_legs{0}, n_in{0}, n_out{0}, n_busy{0}, n_refused{0};
 
-  explicit Impl(Stack& s) : self(s), registrar(s.options_, s.listener_) {}
+  explicit Impl(Stack& s)
+      : self(s),
+        registrar(s.options_, s.listener_),
+        trunk_auth(s.options_, registrar.nonces(), registrar.limiter()) {}
 
   bool Push(Cmd c);
   static void OnShutdownTimer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg);
@@ -127,6 +136,14 @@ struct Stack::Impl {
   void SessionExpired(Leg& leg, int status, bool bye_sent);
   // The session timer's tags for nua_create (Options::session_expires, min_se).
   static std::string SupportedFeatures(const Options& o);
+  // Digest authentication of an INVITE from a trunk (trunk_auth.h): true when the call may go
+  // on (`*trunk`: the trunk that authenticated it, or empty); false when it was answered (401,
+  // 403) and its handle freed (trunk_invite.cc).
+  bool AdmitTrunkInvite(nua_handle_t* nh, const sip_t* sip, const std::string& source,
+                        std::string* trunk);
+  // REFER in an agent's dialog (refer.cc).
+  void OnRefer(LegId id, nua_handle_t* nh, const sip_t* sip, tagi_t tags[]);
+  void RunRefer(Cmd& c);
   static void OnNua(nua_event_t event, int status, char const* /*phrase*/, nua_t* /*nua*/,
                     nua_magic_t* magic, nua_handle_t* nh, nua_hmagic_t* hmagic, sip_t const* sip,
                     tagi_t tags[]);

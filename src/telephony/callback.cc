@@ -12,7 +12,6 @@
 #include "telephony/telephony.h"
 
 namespace sb::telephony {
-namespace {
 
 // The number without visual separators (RFC 3966: - . ( ) / and spaces, which the controller
 // accepts in a caller's number): what may stand in a SIP URI's user part.
@@ -37,6 +36,8 @@ std::string DialString(const config::TrunkConfig& t, const std::string& number) 
   }
   return n;
 }
+
+namespace {
 
 const char* Outcome(int status) {
   if (status == 486 || status == 600) return "busy";

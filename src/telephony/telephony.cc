@@ -14,7 +14,9 @@ constexpr const char* kDefaultHoldMusic = "/usr/share/asterisk/moh/macroform-col
 
 }  // namespace
 
-std::shared_ptr<const media::Clip> MakeRingback();  // callback.cc
+std::shared_ptr<const media::Clip> MakeRingback();                   // callback.cc
+void AddTrunks(const config::TelephonyConfig& c, sip::Options* so);  // trunks.cc
+const config::TrunkConfig* TrunkOf(const config::TelephonyConfig& c, const sip::Incoming& call);
 
 Telephony::Telephony(config::TelephonyConfig config, const control::Controller& controller,
                      Hooks hooks)
@@ -33,6 +35,10 @@ Telephony::Telephony(config::TelephonyConfig config, const control::Controller& 
   if (config_.callback_trunk >= 0 &&
       static_cast<std::size_t>(config_.callback_trunk) < config_.trunks.size()) {
     callback_trunk_ = &config_.trunks[static_cast<std::size_t>(config_.callback_trunk)];
+  }
+  if (config_.transfer_trunk >= 0 &&
+      static_cast<std::size_t>(config_.transfer_trunk) < config_.trunks.size()) {
+    transfer_trunk_ = &config_.trunks[static_cast<std::size_t>(config_.transfer_trunk)];
   }
 }
 
@@ -121,6 +127,7 @@ Status Telephony::Start() {
   for (const auto& p : config_.phones) {
     if (!p.ha1.empty()) so.ha1[p.agent] = p.ha1;
   }
+  AddTrunks(config_, &so);  // which calls from trunks authenticate by digest
   sip_ = std::make_unique<sip::Stack>(so, *this);
 
   // Static phones: logged in (and ready when configured) before the first call can arrive.
@@ -223,10 +230,7 @@ void Telephony::Incoming(const sip::Incoming& call) {
          {"from", call.source},
          {"dialled", call.dialled}});
   };
-  const config::TrunkConfig* trunk = nullptr;
-  for (const auto& t : config_.trunks) {
-    if (std::find(t.allow.begin(), t.allow.end(), call.source) != t.allow.end()) trunk = &t;
-  }
+  const config::TrunkConfig* trunk = TrunkOf(config_, call);
   if (!trunk) return refuse(403, "the source is no configured trunk");
   auto number = number_of_.find(call.dialled);
   if (number == number_of_.end()) return refuse(404, "no [[number]] for the dialled number");
@@ -350,6 +354,7 @@ void Telephony::Hangup(sip::LegId id, bool cancelled) {
   if (!leg || leg->gone) return;
   leg->gone = true;
   if (leg->supervising) return SupervisorLegGone(*leg);
+  if (leg->peer) return ForwardGone(*leg);
   if (leg->caller) {
     NoteEnd(*leg, "caller", cancelled ? "cancel" : "bye");
     CallerLeft(*leg);
@@ -382,6 +387,7 @@ void Telephony::Terminated(sip::LegId id) {
   auto it = legs_.find(id);
   if (it == legs_.end()) return;
   Leg& leg = it->second;
+  if (leg.peer) ForwardGone(leg);
   if (leg.supervising) {
     SupervisorLegGone(leg);
   } else if (leg.caller) {
@@ -431,6 +437,9 @@ void Telephony::End(Leg& leg) {
 }
 
 void Telephony::EndContact(const core::ContactEnded& e, const control::ContactContext* ctx) {
+  if (e.reason == core::EndReason::kTransferredOut && ctx && !ctx->transfer_to.empty()) {
+    return TransferredOut(e, *ctx);
+  }
   const std::uint64_t contact = e.contact.value;
   if (auto a = agents_of_contact_.find(contact); a != agents_of_contact_.end()) {
     for (sip::LegId id : a->second) {
@@ -509,6 +518,8 @@ void Telephony::OnEvent(const core::Event& event, control::Cause,
           EndContact(e, ctx);
         } else if constexpr (std::is_same_v<T, core::CallbackOffered>) {
           OfferCallbackToCaller(e.contact.value);
+        } else if constexpr (std::is_same_v<T, core::ContactMoved>) {
+          if (e.reason == core::MoveReason::kTransfer) TransferMoved(e);
         }
       },
       event);

@@ -27,6 +27,19 @@
 // after the bridge is a Hangup (callback.cc). It keeps no routing state of its own: the legs it
 // holds point at contacts and offers the engine named.
 //
+// Blind transfers (transfer.cc): a REFER in a connected agent's dialog whose Refer-To user is a
+// [[number]] with a queue becomes a Transfer into that queue; any other becomes a Transfer to
+// that number, which the controller asks this class about (control::NumberTransfers: a trunk
+// takes transfers and [sip.transfer] allow lets the number through). Refused, the REFER gets 403
+// (480 when the queue cannot take the caller now) and the call goes on. The engine's ContactMoved
+// (transfer) of a connected call, however asked (REFER or a front end's command), unbridges the
+// caller, who hears the hold music again, and ends the agent's leg (its REFER answered 202 and
+// NOTIFY "200 OK" first); the engine offers the caller to the next agent as usual. A ContactEnded
+// transferred_out dials the number through the transfer trunk instead of hanging up: the caller
+// hears ringback, is bridged on answer, and the two legs end together; a failure or the trunk's
+// ring time-out hangs up the caller (the contact had ended already).
+// Calls from a [[trunk]] with inbound_user are authenticated by digest in the SIP stack.
+//
 // Qualify (phones.cc): every [sip] qualify_every each [[phone]] with a known contact (its static
 // contact, or where it registered) is sent an OPTIONS, one at a time per phone, none while its
 // agent rings or talks. Two in a row unanswered (time-out, 408, 503, a transport failure) make
@@ -108,11 +121,16 @@ struct Stats {
   std::uint64_t sessions_expired = 0;     // legs ended by their session timer (RFC 4028)
   std::uint64_t recordings = 0;           // files completed (recording.cc)
   std::uint64_t recordings_failed = 0;    // not started or not written (disk, refused)
+  std::uint64_t transfers = 0;            // connected calls moved to another queue
+  std::uint64_t transfers_out = 0;        // INVITEs to the transfer trunk
+  std::uint64_t transfers_out_connected = 0;
+  std::uint64_t refers_refused = 0;
 };
 
 class Telephony : public control::Subscriber,
                   public sip::Listener,
-                  public control::SupervisionHandler {
+                  public control::SupervisionHandler,
+                  public control::NumberTransfers {
  public:
   Telephony(config::TelephonyConfig config, const control::Controller& controller, Hooks hooks);
   ~Telephony() override;
@@ -145,11 +163,16 @@ class Telephony : public control::Subscriber,
   void OnDtmf(sip::LegId leg, char digit) override;
   void OnReoffer(sip::LegId leg, const std::string& sdp) override;
   void OnSessionExpired(sip::LegId leg, int status) override;
+  void OnTrunkAuthFailed(const std::string& source, const std::string& user) override;
+  void OnRefer(sip::LegId leg, const std::string& target) override;
 
   // control::SupervisionHandler (supervise.cc)
   Status Supervise(const std::string& supervisor, const std::string& agent,
                    std::string_view mode) override;
   Status EndSupervision(const std::string& supervisor) override;
+
+  // control::NumberTransfers (transfer.cc)
+  Status CanTransferOut(std::uint64_t contact, const std::string& number) override;
 
  private:
   // What a caller's leg plays now (what its kPlayoutDone means).
@@ -206,6 +229,10 @@ class Telephony : public control::Subscriber,
     // our offer's a=crypto when it was RTP/SAVP (agent and customer legs; secure_media.cc)
     std::optional<media::SdesCrypto> offered_crypto;
     bool srtp = false;  // the leg's media runs SRTP (set with its remote; hold.cc keeps it so)
+    // blind transfers (transfer.cc)
+    bool refer_pending = false;  // agent legs: its REFER waits for the Transfer's outcome
+    bool forward = false;        // the leg dialled through the transfer trunk
+    sip::LegId peer = 0;         // a caller transferred out <-> its forward leg; they end together
   };
 
   // A supervisor joined to an agent's call (supervise.cc); one per supervisor.
@@ -364,6 +391,15 @@ class Telephony : public control::Subscriber,
     std::string queue, agent;
     sip::LegId caller = 0, agent_leg = 0;
   };
+  // Blind transfers (transfer.cc).
+  void Refer(sip::LegId id, const std::string& target);
+  void ReferRefused(sip::LegId agent_leg, int status, const std::string& why);
+  void TransferMoved(const core::ContactMoved& m);  // a connected call into another queue
+  void TransferredOut(const core::ContactEnded& e, const control::ContactContext& ctx);
+  void ForwardAnswered(Leg& leg, const std::string& sdp);
+  void ForwardFailed(Leg& leg, int status);
+  void ForwardGone(Leg& leg);  // one side of a transferred-out call ended: the other too
+  bool TransferAllowed(const std::string& number) const;
   void EndAgentLeg(std::uint64_t contact, AgentId agent);
   void EndContact(const core::ContactEnded& e, const control::ContactContext* ctx);
   void End(Leg& leg);
@@ -396,6 +432,7 @@ class Telephony : public control::Subscriber,
   bool stopping_ = false;  // Stop() runs: the recorder's results come on its own thread
   std::unordered_map<std::string, Supervision> supervisions_;  // by supervisor; <= agents
   std::uint64_t next_mix_ = 0;
+  const config::TrunkConfig* transfer_trunk_ = nullptr;  // in config_; null: none
   std::unique_ptr<media::Engine> media_;
   std::unique_ptr<sip::Stack> sip_;
 

@@ -1,0 +1,360 @@
+"""Blind transfers and digest authentication of calls from trunks, for sip_test.py (which imports
+this file, adds toml(s) to its configuration and cases(module) to its CASES).
+
+Configuration added: queue `xfer` (number `xfer`) with agent `xf1` (a static Python phone,
+logged out until a case readies it); `[sip.transfer] allow = ["0700*"]` through the callback
+trunk `carrier` (SIPp, challenges; 0700123456 -> +33700123456, caller-ID its from_number);
+trunk `secure`: calls from 127.0.0.4 must authenticate as `sbcarrier` (HA1 in the file).
+
+Cases:
+  xferqueue   sup1's phone REFERs the caller to `xfer`: 202, NOTIFY "SIP/2.0 200 OK", BYE to sup1;
+              xf1 rings with the caller's number, answers, audio crosses both ways (the caller
+              reflects xf1's RTP); the store has the ContactMoved (transfer) and the CDR
+              completed by xf1.
+  xferout     sup1 REFERs to 0700123456: the trunk gets INVITE To +33700123456 From +33180000000
+              (challenged, digest right), answers; the caller's RTP comes back echoed through the
+              trunk; CDR transferred_out by sup1; the caller's BYE ends the trunk's leg.
+  xferrefused REFER to 0612345678 (not allowed) and to `ivr` (a menu): 403 each, the call stays
+              up (audio still crosses), sup1 hangs up: CDR completed by sup1.
+  xfercmd     the `transfer` command: a number not allowed is refused (reply error, call stays),
+              then `queue: xfer` moves the connected caller: sup1 gets BYE, xf1 answers.
+  trunkauth   INVITE from 127.0.0.4 without credentials -> 401 with a Digest challenge; a wrong
+              password -> 403, logged with the user; the right one -> 200, routed into `hold`
+              (CDR abandoned after the BYE); 127.0.0.2 still gets 403 (no trunk covers it).
+"""
+import hashlib
+import json
+import random
+import re
+import sqlite3
+import time
+
+import transfer_peers  # noqa: E402 (beside this file)
+from transfer_peers import AgentPhone, Caller  # noqa: E402
+
+T = None  # the sip_test module (check, PySip, Suite helpers), set by cases()
+
+LO = "127.0.0.1"
+AUTH_SOURCE = "127.0.0.4"  # 127.0.0.3 is the register case's scanner, blocked for a minute
+TRUNK_IN_USER, TRUNK_IN_PASSWORD = "sbcarrier", "in-Secret.7"
+OUT_NUMBER, OUT_DIALLED = "0700123456", "+33700123456"
+
+
+def toml(s):
+    s.xf1_port = T.free_port()
+    ha1 = hashlib.md5(("%s:%s:%s" % (TRUNK_IN_USER, T.REALM, TRUNK_IN_PASSWORD)).encode())
+    return """
+[[queue]]
+name = "xfer"
+strategy = "longest_idle"
+offer_timeout = "5s"
+wrap_up = "0s"
+[[agent]]
+name = "xf1"
+queues = { xfer = 1 }
+[[trunk]]
+name = "secure"
+allow = ["%s"]
+inbound_user = "%s"
+inbound_ha1 = "%s"
+[[number]]
+number = "xfer"
+queue = "xfer"
+[[phone]]
+agent = "xf1"
+contact = "sip:xf1@127.0.0.1:%d"
+ready = false
+[sip.transfer]
+allow = ["0700*"]
+""" % (AUTH_SOURCE, TRUNK_IN_USER, ha1.hexdigest(), s.xf1_port)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def store_rows(s, sql, args=()):
+    try:
+        db = sqlite3.connect("file:%s?mode=ro" % s.store, uri=True, timeout=1)
+        try:
+            return db.execute(sql, args).fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return []
+
+
+def cdr_of(s, num, timeout=5.0):
+    """(outcome, agent name) of the caller's last contact once ended (xf1 included)."""
+    agents = T.AGENTS + ["xf1"]
+    end = time.time() + timeout
+    while True:
+        rows = store_rows(s, "SELECT outcome, agent FROM cdrs WHERE caller = ? ORDER BY contact "
+                             "DESC LIMIT 1", (num,))
+        if rows and rows[0][0]:
+            a = rows[0][1]
+            return rows[0][0], agents[a] if a is not None and 0 <= a < len(agents) else None
+        if time.time() >= end:
+            return None
+        time.sleep(0.1)
+
+
+def events_of(s, contact, kind):
+    return [json.loads(b) for t, b in store_rows(s, "SELECT type, body FROM events WHERE type = ?",
+                                                 (kind,)) if json.loads(b).get("contact") == contact]
+
+
+def connected_to_sup1(s, num, reflect):
+    """A caller into `support` answered by sup1's Python phone: (caller, phone, contact) or None."""
+    T.check("sup1 alone is ready", s.ready_only("sup1"))
+    before = s.live_contacts()
+    ph = AgentPhone(s.phone["sup1"])
+    c = Caller(s, num)
+    if not T.check("caller: 200 from support", c.call() == 200):
+        c.close()
+        ph.close()
+        return None
+    inv = ph.wait_invite(5)
+    if not T.check("sup1's phone rings with the caller's number", inv is not None and
+                   ph.from_header().startswith("<sip:%s@" % num), inv and ph.from_header()):
+        c.close()
+        ph.close()
+        return None
+    T.check("sup1 answers", ph.answer())
+    c.start(reflect=reflect)
+    end = time.time() + 3
+    contacts = sorted(s.live_contacts() - before)
+    while not contacts and time.time() < end:
+        time.sleep(0.05)
+        contacts = sorted(s.live_contacts() - before)
+    return c, ph, contacts[-1] if contacts else None
+
+
+def ready_xf1(s):
+    r1 = s.server.call({"op": "login", "agent": "xf1",
+                        "device": "sip:xf1@127.0.0.1:%d" % s.xf1_port})
+    r2 = s.server.call({"op": "ready", "agent": "xf1"})
+    return bool(r1 and r1.get("ok") and r2 and r2.get("ok"))
+
+
+def xf1_takes_it(s, num, ph_xf1):
+    """xf1's phone rings with the caller's number, answers, and hears its own audio back."""
+    inv = ph_xf1.wait_invite(6)
+    if not T.check("xf1's phone rings with the caller's number in From", inv is not None and
+                   ph_xf1.from_header().startswith("<sip:%s@" % num),
+                   inv and ph_xf1.from_header()):
+        return False
+    T.check("xf1 answers", ph_xf1.answer())
+    ph_xf1.run(4, until=lambda p: p.echoed >= 25)
+    return T.check("audio crosses the new bridge both ways (%d of xf1's packets came back)" %
+                   ph_xf1.echoed, ph_xf1.echoed >= 25)
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+def case_refer_queue(s):
+    """xferqueue. sup1's phone REFERs the caller to number `xfer` (queue xfer): 202, NOTIFY with
+    "SIP/2.0 200 OK", BYE to sup1; xf1 rings, answers, audio crosses; the events show the transfer."""
+    num = s.caller_number()
+    got = connected_to_sup1(s, num, reflect=True)
+    if not got:
+        return
+    c, ph, contact = got
+    xf1 = T.PyPhone(s.xf1_port)
+    try:
+        ph.run(3, until=lambda p: p.echoed >= 10)
+        T.check("before: sup1 hears its own audio back through the caller (%d)" % ph.echoed,
+                ph.echoed >= 10)
+        T.check("xf1 becomes ready", ready_xf1(s))
+        status, frag, bye = ph.refer("xfer")
+        T.check("REFER to xfer: 202 Accepted (%s)" % status, status == 202)
+        T.check("  NOTIFY message/sipfrag \"SIP/2.0 200 OK\" (%r)" % (frag,),
+                bool(frag) and frag.startswith("SIP/2.0 200"))
+        T.check("  then the server hangs up sup1 (BYE)", bye)
+        xf1_takes_it(s, num, xf1)
+        moved = events_of(s, contact, "ContactMoved")
+        T.check("store: ContactMoved reason transfer (4), agent sup1 (%s)" % moved,
+                len(moved) == 1 and moved[0].get("reason") == 4 and
+                moved[0].get("agent") == T.AGENTS.index("sup1"))
+        T.check("caller hangs up (BYE answered 200)", c.bye() == 200)
+        xf1.run(2)
+        T.check("xf1 gets the server's BYE", xf1.bye_from_server)
+        T.check("store: completed by xf1", cdr_of(s, num) == ("completed", "xf1"),
+                cdr_of(s, num, 0.1))
+    finally:
+        c.close()
+        ph.close()
+        xf1.close()
+        s.server.call({"op": "logout", "agent": "xf1"})
+
+
+def case_refer_out(s):
+    """xferout. sup1 REFERs to 0700123456: the trunk gets INVITE To +33700123456 From the trunk's
+    caller-ID (challenged, digest right) and answers; the caller's audio comes back echoed through
+    it; CDR transferred_out by sup1; the caller's BYE ends the trunk's call."""
+    num = s.caller_number()
+    tr = T.trunk(s, "uas_trunk_answer.xml")
+    got = connected_to_sup1(s, num, reflect=False)
+    if not got:
+        return
+    c, ph, contact = got
+    try:
+        status, frag, bye = ph.refer(OUT_NUMBER)
+        T.check("REFER to %s: 202, NOTIFY 200, BYE to sup1 (%s %r %s)" % (OUT_NUMBER, status, frag,
+                                                                           bye),
+                status == 202 and bool(frag) and frag.startswith("SIP/2.0 200") and bye)
+        T.check("store: the contact ended transferred_out by sup1",
+                cdr_of(s, num) == ("transferred_out", "sup1"), cdr_of(s, num, 0.1))
+        end = time.time() + 6
+        while time.time() < end and c.echoed < 25:
+            time.sleep(0.05)
+        T.check("the caller's audio comes back through the trunk (%d echoed, %d other)" %
+                (c.echoed, c.other), c.echoed >= 25)
+        T.check("trunk: From %s, To %s, challenged, digest accepted" % (T.TRUNK_FROM, OUT_DIALLED),
+                tr.has("FROM=%s TO=%s" % (T.TRUNK_FROM, OUT_DIALLED)) and tr.has("CHALLENGED") and
+                tr.has("AUTH-OK user=%s" % T.TRUNK_USER), tr.describe())
+        T.check("caller hangs up (BYE answered 200)", c.bye() == 200)
+        rc = tr.wait(5)
+        T.check("trunk: connected, then the server's BYE (exit 0)",
+                rc == 0 and tr.has("CONNECTED") and tr.has("BYE-FROM-SERVER"), tr.describe())
+    finally:
+        c.close()
+        ph.close()
+
+
+def case_refer_refused(s):
+    """xferrefused. REFER to 0612345678 (not in [sip.transfer] allow) and to `ivr` (a menu): 403
+    each; the call stays up, audio still crosses; sup1 hangs up: CDR completed by sup1."""
+    num = s.caller_number()
+    got = connected_to_sup1(s, num, reflect=True)
+    if not got:
+        return
+    c, ph, contact = got
+    try:
+        for target in ("0612345678", "ivr"):
+            status, _, bye = ph.refer(target, timeout=3)
+            T.check("REFER to %s: 403 (%s), no BYE" % (target, status), status == 403 and not bye)
+        ph.run(3, until=lambda p: p.echoed >= 10)
+        T.check("the call is still up: sup1's audio still comes back (%d)" % ph.echoed,
+                ph.echoed >= 10)
+        T.check("the refusal is logged", bool(s.log_lines("transfer refused")))
+        T.check("sup1 hangs up (200)", ph.hangup() == 200)
+        T.check("store: completed by sup1", cdr_of(s, num) == ("completed", "sup1"),
+                cdr_of(s, num, 0.1))
+    finally:
+        c.close()
+        ph.close()
+
+
+def case_transfer_command(s):
+    """xfercmd. The control `transfer` command on a SIP call in progress: a number not allowed is
+    refused and the call stays; `queue: xfer` moves it: sup1 gets BYE, xf1 answers."""
+    num = s.caller_number()
+    got = connected_to_sup1(s, num, reflect=True)
+    if not got:
+        return
+    c, ph, contact = got
+    xf1 = T.PyPhone(s.xf1_port)
+    try:
+        T.check("the caller's contact is known (%s)" % contact, contact is not None)
+        r = s.server.call({"op": "transfer", "contact": contact, "number": "0612345678"})
+        T.check("transfer to a number not allowed: refused (%s)" % r,
+                r is not None and not r.get("ok") and "allowed" in json.dumps(r))
+        r = s.server.call({"op": "transfer", "contact": contact, "queue": "xfer",
+                           "number": OUT_NUMBER})
+        T.check("queue and number together: refused at the front door (%s)" % r,
+                r is not None and not r.get("ok"))
+        ph.run(2, until=lambda p: p.echoed >= 10)
+        T.check("  the call stays up (%d echoed)" % ph.echoed, ph.echoed >= 10 and
+                not ph.bye_from_server)
+        T.check("xf1 becomes ready", ready_xf1(s))
+        r = s.server.call({"op": "transfer", "contact": contact, "queue": "xfer"})
+        T.check("transfer to queue xfer: ok (%s)" % r, r is not None and r.get("ok"))
+        ph.run(3)
+        T.check("sup1 gets the server's BYE", ph.bye_from_server)
+        xf1_takes_it(s, num, xf1)
+        T.check("caller hangs up (BYE answered 200)", c.bye() == 200)
+        T.check("store: completed by xf1", cdr_of(s, num) == ("completed", "xf1"),
+                cdr_of(s, num, 0.1))
+    finally:
+        c.close()
+        ph.close()
+        xf1.close()
+        s.server.call({"op": "logout", "agent": "xf1"})
+
+
+def authorization(challenge, user, password, uri):
+    f = dict(re.findall(r'(\w+)="?([^",]*)"?', challenge))
+    md5 = lambda t: hashlib.md5(t.encode()).hexdigest()  # noqa: E731
+    ha1 = md5("%s:%s:%s" % (user, f.get("realm", ""), password))
+    ha2 = md5("INVITE:%s" % uri)
+    cnonce, nc = "%08x" % random.randrange(2**32), "00000001"
+    resp = md5("%s:%s:%s:%s:auth:%s" % (ha1, f.get("nonce", ""), nc, cnonce, ha2))
+    return ('Authorization: Digest username="%s", realm="%s", nonce="%s", uri="%s", '
+            'response="%s", algorithm=MD5, qop=auth, nc=%s, cnonce="%s"' %
+            (user, f.get("realm", ""), f.get("nonce", ""), uri, resp, nc, cnonce))
+
+
+def logged(s):
+    return any("user=" + TRUNK_IN_USER in ln and "from=" + AUTH_SOURCE in ln
+               for ln in s.log_lines("failed digest authentication"))
+
+
+def case_trunk_auth(s):
+    """trunkauth. Calls from the `secure` trunk (127.0.0.4) authenticate by digest: none -> 401
+    with a challenge; a wrong password -> 403, logged; the right one -> 200, routed into `hold`;
+    127.0.0.2 (no trunk) still 403."""
+    num = s.caller_number()
+    c = Caller(s, num, dialled="hold", ip=AUTH_SOURCE)
+    uri = "sip:hold@%s:%d" % (LO, s.sip_port)
+    try:
+        first = c.invite()
+        challenge = first[1].get("www-authenticate", "") if first else ""
+        T.check("no credentials: 401 with a Digest challenge, realm %s (%s)" % (T.REALM,
+                                                                                first and first[0]),
+                first is not None and T.status_of(first[0]) == 401 and
+                challenge.startswith("Digest ") and 'realm="%s"' % T.REALM in challenge and
+                "nonce=" in challenge)
+        if not challenge:
+            return
+        c.ack_failure(first, 1)
+        bad = c.invite(extra=[authorization(challenge, TRUNK_IN_USER, "wrong", uri)], cseq=2)
+        T.check("a wrong password: 403 (%s)" % (bad and bad[0]),
+                bad is not None and T.status_of(bad[0]) == 403)
+        if bad:
+            c.ack_failure(bad, 2)
+        end = time.time() + 2  # the log line is written by the control thread, soon after
+        while time.time() < end and not logged(s):
+            time.sleep(0.05)
+        T.check("  logged with the user", logged(s))
+        good = c.invite(extra=[authorization(challenge, TRUNK_IN_USER, TRUNK_IN_PASSWORD, uri)],
+                        cseq=3)
+        T.check("the right password: 200 (%s)" % (good and good[0]),
+                good is not None and T.status_of(good[0]) == 200)
+        if good and T.status_of(good[0]) == 200:
+            c.tag = T.to_tag(good)
+            c.p.send(c.p.request("ACK", "hold", 3, caller=num, to_tag=c.tag))
+            time.sleep(0.5)
+            rows = store_rows(s, "SELECT count(*) FROM events WHERE type = 'ContactQueued'")
+            T.check("  the call is routed (queued)", rows and rows[0][0] > 0)
+            c.p.send(c.p.request("BYE", "hold", 4, caller=num, to_tag=c.tag))
+            T.check("  BYE answered 200", c.p.recv(3, T.final_for("BYE")) is not None)
+            T.check("store: abandoned in hold", cdr_of(s, num) == ("abandoned", None),
+                    cdr_of(s, num, 0.1))
+        other = Caller(s, s.caller_number(), dialled="hold", ip="127.0.0.2")
+        try:
+            r = other.invite()
+            T.check("127.0.0.2 (no trunk): still 403 (%s)" % (r and r[0]),
+                    r is not None and T.status_of(r[0]) == 403)
+        finally:
+            other.close()
+    finally:
+        c.close()
+
+
+def cases(module):
+    global T
+    T = transfer_peers.T = module
+    return [("xferqueue", case_refer_queue), ("xferout", case_refer_out),
+            ("xferrefused", case_refer_refused), ("xfercmd", case_transfer_command),
+            ("trunkauth", case_trunk_auth)]
