@@ -50,6 +50,13 @@ bool IsNumericAddress(const std::string& a);
 bool IsDialString(const std::string& s);
 // One [[trunk]] table (load_trunk.cc).
 Status ReadTrunk(const Reader& r, TrunkConfig* tc);
+// A list of WAV files at `key` (1 to 16); relative ones are made absolute in `sounds`
+// (load_telephony.cc).
+Status SoundList(const Reader& r, std::string_view key, const std::string& sounds,
+                 std::vector<std::string>* out);
+// [[sip.ivr]] menus of the [sip] table `sip` (load_ivr.cc).
+Status ReadMenus(const std::string& file, const toml::table& sip, TelephonyConfig* c,
+                 const core::EngineSettings& engine);
 // [sip] languages (load_languages.cc).
 Status ReadLanguages(const Reader& r, TelephonyConfig* c);
 // [recording] and the queues' `record` (load_recording.cc).
