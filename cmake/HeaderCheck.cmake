@@ -18,4 +18,6 @@ add_library(sb_header_check OBJECT ${sb_header_sources})
 target_include_directories(sb_header_check PRIVATE ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(sb_header_check PRIVATE GTest::gtest benchmark::benchmark
                       nlohmann_json::nlohmann_json tomlplusplus::tomlplusplus CLI11::CLI11
-                      Boost::headers)
+                      Boost::headers
+                      # for the include paths of their libraries (sofia-sip's is not a system one)
+                      sb_sip sb_media)

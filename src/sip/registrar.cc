@@ -1,23 +1,17 @@
 #include "sip/registrar.h"
 
-#include <sofia-sip/auth_digest.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
-#include <strings.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
+#include <optional>
+
+#include "sip/request_digest.h"
 
 namespace sb::sip {
 namespace {
-
-std::int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 const char* UserOf(const url_t* u) { return u && u->url_user ? u->url_user : ""; }
 
@@ -26,12 +20,12 @@ const char* UserOf(const url_t* u) { return u && u->url_user ? u->url_user : "";
 Registrar::Registrar(const Options& options, Listener& listener)
     : options_(options),
       listener_(listener),
-      nonces_(Md5Hex(std::to_string(NowSeconds()) + ":" +
+      nonces_(Md5Hex(std::to_string(SteadySeconds()) + ":" +
                      std::to_string(reinterpret_cast<std::uintptr_t>(this)))),
       limiter_(options.max_auth_failures) {}
 
 void Registrar::Expire() {
-  const std::int64_t now = NowSeconds();
+  const std::int64_t now = SteadySeconds();
   for (auto it = bindings_.begin(); it != bindings_.end();) {
     if (it->second.expires_at <= now) {
       const std::string user = it->first;
@@ -45,7 +39,7 @@ void Registrar::Expire() {
 }
 
 void Registrar::Handle(nua_t* nua, nua_handle_t* nh, const sip_t* sip, const std::string& source) {
-  const std::int64_t now = NowSeconds();
+  const std::int64_t now = SteadySeconds();
   const Options& o = options_;
   // A null tag ends the tag list: the optional header is left out.
   auto respond = [&](int status, tag_type_t tag = nullptr, tag_value_t value = 0) {
@@ -61,32 +55,16 @@ void Registrar::Handle(nua_t* nua, nua_handle_t* nh, const sip_t* sip, const std
     listener_.OnAuthFailed(source, user);
     respond(403);
   };
-  const sip_authorization_t* au = sip->sip_authorization;
   const auto challenge = [&](bool stale) {
     const std::string h = "Digest realm=\"" + o.realm + "\", nonce=\"" + nonces_.Make(now) +
                           "\", algorithm=MD5, qop=\"auth\"" + (stale ? ", stale=true" : "");
     respond(401, SIPTAG_WWW_AUTHENTICATE_STR(h.c_str()));
   };
-  if (!au || !au->au_scheme || strcasecmp(au->au_scheme, "Digest") != 0) return challenge(false);
-  auth_response_t ar[1] = {};
-  ar->ar_size = sizeof ar[0];
-  su_home_t home[1] = {SU_HOME_INIT(home)};
-  if (auth_digest_response_get(home, ar, au->au_params) < 0) {
-    su_home_deinit(home);
-    return fail();
-  }
-  DigestResponse r;
-  auto str = [](const char* p) { return p ? std::string(p) : std::string(); };
-  r.username = str(ar->ar_username);
-  r.realm = str(ar->ar_realm);
-  r.nonce = str(ar->ar_nonce);
-  r.uri = str(ar->ar_uri);
-  r.response = str(ar->ar_response);
-  r.qop = str(ar->ar_qop);
-  r.nc = str(ar->ar_nc);
-  r.cnonce = str(ar->ar_cnonce);
-  r.algorithm = str(ar->ar_algorithm);
-  su_home_deinit(home);
+  bool malformed = false;
+  const std::optional<DigestResponse> digest = DigestOfRequest(sip, &malformed);
+  if (malformed) return fail();
+  if (!digest) return challenge(false);
+  const DigestResponse& r = *digest;
   auto ha1 = o.ha1.find(user);
   if (ha1 == o.ha1.end() || r.username != user || r.realm != o.realm) return fail();
   if (!nonces_.Fresh(r.nonce, now, 300)) return challenge(true);
@@ -113,6 +91,7 @@ void Registrar::Handle(nua_t* nua, nua_handle_t* nh, const sip_t* sip, const std
     return respond(423, SIPTAG_MIN_EXPIRES_STR(min.c_str()));
   }
   expires = std::min(expires, o.max_expires);
+  su_home_t home[1] = {SU_HOME_INIT(home)};
   char* uri = url_as_string(home, m->m_url);
   const std::string contact = uri ? uri : "";
   su_home_deinit(home);
