@@ -28,6 +28,7 @@ packages=(
   libsofia-sip-ua-dev                           # SIP stack (nua) under src/sip
   libsndfile1-dev                               # prompts and hold music (WAV) for src/media
   libsrtp2-dev                                  # SRTP (SDES keys) in the media engine
+  liburing-dev                                  # io_uring: a tick's RTP sends in one system call
   libssl-dev openssl                            # TLS certificates checked by config; test certificates
   asterisk-moh-opsound-wav                      # default hold music (CC-BY-SA)
   asterisk-core-sounds-en-wav                   # default prompts: digits, queue announcements

@@ -144,6 +144,7 @@ struct TelephonyConfig {
   Duration session_expires = std::chrono::seconds(1800);
   std::int64_t max_calls = 20000;  // legs at once (callers and agents)
   std::int64_t media_threads = 0;  // RTP threads; 0: one per core (at most 8)
+  bool media_io_uring = true;      // media_send = "auto": io_uring where the kernel allows it
   std::string hold_music;          // a WAV file; empty: the packaged default
   // The directory relative sound paths are in (prompts, messages, the announcements' words).
   std::string sounds = "/usr/share/asterisk/sounds/en_US_f_Allison";

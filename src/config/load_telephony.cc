@@ -53,6 +53,7 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
                                  "no_rtp_timeout",
                                  "max_calls",
                                  "media_threads",
+                                 "media_send",
                                  "hold_music",
                                  "sounds",
                                  "closed_message",
@@ -138,6 +139,15 @@ Status ReadSip(internal::Reader& r, TelephonyConfig* c) {
   }
   SB_RETURN_IF_ERROR(r.Int("max_calls", 1, 1'000'000, &c->max_calls));
   SB_RETURN_IF_ERROR(r.Int("media_threads", 0, 8, &c->media_threads));
+  if (const toml::node* n = r.Get("media_send")) {
+    const std::string v = n->value<std::string>().value_or("");
+    if (v != "auto" && v != "sendmmsg") {
+      return r.Error(n, "media_send",
+                     "expected \"auto\" (io_uring where the kernel allows it, else sendmmsg) or "
+                     "\"sendmmsg\"");
+    }
+    c->media_io_uring = v == "auto";
+  }
   SB_RETURN_IF_ERROR(r.String("hold_music", &c->hold_music));
   SB_RETURN_IF_ERROR(internal::ReadSipSecurity(r, c));
   return Status::Ok();

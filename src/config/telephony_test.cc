@@ -60,6 +60,8 @@ TEST(TelephonyConfig, RefusalsNameTheField) {
            {"[sip]\nlisten = \"localhost\"\n" + ok_number, "listen: expected a numeric"},
            {"[sip]\nport = 70000\n" + ok_number, "port"},
            {"[sip]\nmedia_threads = 9\n" + ok_number, "media_threads"},
+           {"[sip]\nmedia_send = \"uring\"\n" + ok_number, "media_send: expected \"auto\""},
+           {"[sip]\nmedia_send = 1\n" + ok_number, "media_send: expected \"auto\""},
            {"[sip]\nrtp_ports = \"30000-20000\"\n" + ok_number, "rtp_ports: expected a range"},
            {"[sip]\nno_rtp_timeout = \"0s\"\n" + ok_number, "no_rtp_timeout: expected at least"},
            {"[sip]\nqualify_every = \"500ms\"\n" + ok_number, "qualify_every: expected 0 (off)"},
@@ -108,6 +110,23 @@ TEST(TelephonyConfig, LanguagesMapRecordLanguagesToSoundDirectories) {
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t->languages,
             (std::map<std::string, std::string>{{"fr", "/snd/fr"}, {"pt-BR", "/snd/pt"}}));
+}
+
+TEST(TelephonyConfig, MediaSendIsAutoUnlessSendmmsgIsAsked) {
+  const std::string base =
+      "[[queue]]\nname = \"q\"\n[[agent]]\nname = \"alice\"\nqueues = { q = 1 }\n"
+      "[[number]]\nnumber = \"100\"\nqueue = \"q\"\n";
+  auto engine = EngineSettingsFromString(base, "t.toml");
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto t = TelephonyConfigFromString("[sip]\n" + base, "t.toml", *engine);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_TRUE(t->media_io_uring);
+  t = TelephonyConfigFromString("[sip]\nmedia_send = \"sendmmsg\"\n" + base, "t.toml", *engine);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_FALSE(t->media_io_uring);
+  t = TelephonyConfigFromString("[sip]\nmedia_send = \"auto\"\n" + base, "t.toml", *engine);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_TRUE(t->media_io_uring);
 }
 
 TEST(TelephonyConfig, QualifyEveryDefaultsTo30sAndZeroTurnsItOff) {

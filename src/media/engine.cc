@@ -33,7 +33,8 @@ void CloseOwnedFd(Command& c) {
 }
 
 Shard::Shard(Engine::Impl& engine, std::size_t index, std::size_t legs_hint)
-    : engine_(engine), index_(index), rng_(std::random_device{}()) {
+    : engine_(engine), index_(index), rng_(std::random_device{}()), out_(engine.options.send) {
+  counters_.io_uring.store(out_.uses_io_uring(), std::memory_order_relaxed);
   legs_.reserve(legs_hint);  // so opening legs rarely rehashes
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
@@ -319,6 +320,7 @@ Stats Engine::stats() const {
     s.packets_dropped += get(c.dropped);
     s.late_ticks += get(c.late);
     s.srtp_refused += get(c.srtp_refused);
+    s.io_uring_threads += c.io_uring.load(std::memory_order_relaxed) ? 1 : 0;
   }
   return s;
 }

@@ -4,7 +4,8 @@
 // playout of its legs at once (prompts and hold music decoded once, encoded to G.711 once, shared
 // by all legs); relays forward packets between two bridged legs, transcoding PCMU <-> PCMA where
 // they differ and passing telephone-events (RFC 4733) through; DTMF is detected from RFC 4733
-// packets. Sends and receives are batched (sendmmsg / recvmmsg).
+// packets. Sends and receives are batched: recvmmsg per socket, and a wake-up's sends in one
+// io_uring submission (sendmmsg per socket where io_uring is unavailable; send_batch.h).
 //
 // Legs are assigned to a thread at Open(): next to the leg named by `near`, else to the thread
 // with the fewest legs. Bridging two legs of different threads is correct, only slower to set up:
@@ -29,6 +30,7 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "media/mixer.h"
+#include "media/send_batch.h"
 #include "media/srtp.h"
 
 namespace sb::media {
@@ -68,6 +70,9 @@ struct Options {
   // Where the audio of legs given a recording (Engine::Record) goes; not owned, must outlive the
   // engine. Null: Record is refused.
   Recorder* recorder = nullptr;
+  // How the media threads send: io_uring where the kernel allows it, else sendmmsg (kAuto); or
+  // sendmmsg only.
+  SendMode send = SendMode::kAuto;
 };
 inline constexpr std::size_t kMaxThreads = 8;
 
@@ -106,6 +111,7 @@ struct Stats {
   std::uint64_t commands_refused = 0;  // queue full
   std::uint64_t legs_moved = 0;        // handed to another thread to be bridged (see Open's near)
   std::uint64_t late_ticks = 0;        // ticks that started more than 5 ms late
+  std::uint64_t io_uring_threads = 0;  // media threads sending through io_uring (Options::send)
 };
 
 class Engine {

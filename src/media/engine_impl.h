@@ -41,6 +41,7 @@
 #include "media/mixer.h"
 #include "media/player.h"
 #include "media/rtp.h"
+#include "media/send_batch.h"
 #include "media/srtp.h"
 #include "media/udp.h"
 
@@ -175,6 +176,7 @@ class Shard {
   struct Counters {  // on a cache line of their own: each shard bumps its own, per packet
     alignas(64) std::atomic<std::uint64_t> sent{0}, received{0}, relayed{0}, dropped{0}, late{0},
         srtp_refused{0};
+    std::atomic<bool> io_uring{false};  // its sends go through io_uring (send_batch.h)
   };
   const Counters& counters() const { return counters_; }
 

@@ -49,6 +49,7 @@ void Shard::Run() {
     }
     out_.Flush();
     counters_.sent.fetch_add(out_.TakeSent(), std::memory_order_relaxed);
+    counters_.io_uring.store(out_.uses_io_uring(), std::memory_order_relaxed);
   }
 }
 

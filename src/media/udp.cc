@@ -95,33 +95,4 @@ Result<BoundSocket> BindEvenPort(const SocketAddress& local, std::uint16_t port_
                      std::to_string(port_max) + "]");
 }
 
-std::uint8_t* SendBatch::Add(int fd, const SocketAddress& to, std::size_t size) {
-  if (count_ == kSlots || (count_ > 0 && fd != fd_)) Flush();
-  fd_ = fd;
-  const std::size_t i = count_++;
-  to_[i] = to;
-  iov_[i] = {buffers_.data() + i * kSlotBytes, size};
-  msgs_[i].msg_hdr = {};
-  msgs_[i].msg_hdr.msg_name = &to_[i].storage;
-  msgs_[i].msg_hdr.msg_namelen = to_[i].size;
-  msgs_[i].msg_hdr.msg_iov = &iov_[i];
-  msgs_[i].msg_hdr.msg_iovlen = 1;
-  return buffers_.data() + i * kSlotBytes;
-}
-
-void SendBatch::Flush() {
-  std::size_t done = 0;
-  while (done < count_) {
-    const int n = sendmmsg(fd_, msgs_.data() + done, static_cast<unsigned>(count_ - done), 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ++done;  // the first datagram failed (buffer full, unreachable): drop it, try the rest
-      continue;
-    }
-    done += static_cast<std::size_t>(n);
-    sent_ += static_cast<std::size_t>(n);
-  }
-  count_ = 0;
-}
-
 }  // namespace sb::media

@@ -111,6 +111,7 @@ Status Telephony::Start() {
   mo.no_rtp_timeout = config_.no_rtp_timeout;
   mo.max_legs = static_cast<std::size_t>(config_.max_calls);
   mo.threads = static_cast<std::size_t>(config_.media_threads);
+  mo.send = config_.media_io_uring ? media::SendMode::kAuto : media::SendMode::kSendmmsg;
   media_ = std::make_unique<media::Engine>(
       mo, [this](const media::Event& e) { hooks_.task([this, e] { MediaEvent(e); }); });
   SB_RETURN_IF_ERROR(media_->Start());
@@ -151,6 +152,7 @@ Status Telephony::Start() {
        {"rtp", config_.rtp_address + ":" + std::to_string(config_.rtp_min) + "-" +
                    std::to_string(config_.rtp_max)},
        {"media_threads", std::to_string(media_->stats().threads)},
+       {"media_send", media_->stats().io_uring_threads > 0 ? "io_uring" : "sendmmsg"},
        {"numbers", std::to_string(config_.numbers.size())},
        {"phones", std::to_string(config_.phones.size())},
        {"qualify_every",
