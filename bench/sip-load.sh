@@ -3,7 +3,10 @@
 # until it answers OPTIONS on 127.0.0.1:5060, runs the shared SIPp harness against it
 # (cc_load.py, from ../shared/bench/sip-load or $SB_SIP_LOAD), then stops the server with
 # SIGTERM and prints the harness's summary and the server's RSS before and after the load.
-# Usage: bench/sip-load.sh [--binary PATH] [--queue support|hold|ringall] -- CC_LOAD_ARGS...
+# Usage: bench/sip-load.sh [--binary PATH] [--queue support|hold|ringall] [--agents N] -- CC_LOAD_ARGS...
+#   --agents N gives the queue's agent pool N agents instead of the configuration's 800 (support)
+#   or 20 (ringall), in a copy of configs/sip-load.toml: 800 agents busy 5.5 s a call complete at
+#   most 145 calls/s, so a 250 calls/s run needs about 1,600.
 #   e.g. bench/sip-load.sh -- --rate 25 --duration 60 --ring-ms 500 --hold-ms 5000
 #        bench/sip-load.sh --queue hold -- --agent-ports none --rate 200 --calls 2000 \
 #            --concurrency 2000 --max-wait-ms 30000 --rtp-capture-at 20
@@ -11,16 +14,18 @@
 # Results go to bench/results/sip-load/LABEL (not committed); record figures in bench/RESULTS.md.
 set -euo pipefail
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 cd "$(dirname "$0")/.."
 binary=build/release/src/server/switchboard
 queue=support
+agents=""
 while [[ $# -gt 0 && "$1" != "--" ]]; do
   case "$1" in
     --binary) binary="$2"; shift 2 ;;
     --queue) queue="$2"; shift 2 ;;
+    --agents) agents="$2"; shift 2 ;;
     *) echo "sip-load: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -33,11 +38,36 @@ harness="${SB_SIP_LOAD:-../shared/bench/sip-load}"
 }
 command -v sipp >/dev/null || { echo "sip-load: sipp is missing (apt-get install sip-tester)" >&2; exit 2; }
 
+if [[ -n "$agents" ]] && ! [[ "$agents" =~ ^[1-9][0-9]{0,4}$ && "$agents" -le 9999 ]]; then
+  echo "sip-load: --agents takes a number of agents from 1 to 9999, not '$agents'" >&2
+  exit 2
+fi
+case "$queue" in
+  support) pool=agent ;;
+  ringall) pool=ring ;;
+  hold) pool="" ;;
+  *) echo "sip-load: --queue is support, hold or ringall, not '$queue'" >&2; exit 2 ;;
+esac
+if [[ -n "$agents" && -z "$pool" ]]; then
+  echo "sip-load: the hold queue has no agents; --agents does not apply" >&2
+  exit 2
+fi
+
 work=$(mktemp -d /tmp/sb-sip-load.XXXXXX)
-label="${queue}-$(date +%Y%m%d-%H%M%S)"
+config=configs/sip-load.toml
+if [[ -n "$agents" ]]; then
+  # The pool's `count` is the line after its `prefix`; everything else stays as configured.
+  config="$work/sip-load.toml"
+  awk -v pool="$pool" -v n="$agents" '
+    $0 == "prefix = \"" pool "\"" { in_pool = 1; print; next }
+    in_pool && /^count = / { print "count = " n; in_pool = 0; next }
+    { print }' configs/sip-load.toml >"$config"
+  grep -q "^count = $agents\$" "$config" || { echo "sip-load: could not set the $pool pool's count" >&2; exit 2; }
+fi
+label="${queue}${agents:+-$agents}-$(date +%Y%m%d-%H%M%S)"
 out="bench/results/sip-load/$label"
 mkdir -p "$out"
-"$binary" serve configs/sip-load.toml --store "sqlite:$work/load.db" --checkpoint-every 0 \
+"$binary" serve "$config" --store "sqlite:$work/load.db" --checkpoint-every 0 \
   2>"$out/server.log" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -72,4 +102,6 @@ python3 "$harness/cc_load.py" --target 127.0.0.1:5060 --queue-uri "sip:$queue@12
 echo "sip-load: RSS right after the load: $(rss)"
 sleep 10
 echo "sip-load: RSS 10 s after the load: $(rss)"
+sleep 30  # the server returns freed memory every 30 s (serve: freed memory returned ...)
+echo "sip-load: RSS 40 s after the load: $(rss)"
 echo "sip-load: results in $out (summary.json), server log in $out/server.log"

@@ -169,10 +169,13 @@ struct TelephonyConfig {
   // into `trunks`, -1: none; default the callback trunk) to the numbers `transfer_allow` lets
   // through (exact numbers, or prefixes ending in '*'; none by default, so no agent can dial
   // anywhere), with the caller's own number as caller-ID when `transfer_caller_id` (else the
-  // trunk's from_number).
+  // trunk's from_number). A transfer out that fails (busy, no answer, refused) returns the
+  // caller to the queue the agent answered it from, as a new contact, when `transfer_return`
+  // (on_failure = "return", the default); "hangup" hangs the caller up.
   int transfer_trunk = -1;
   std::vector<std::string> transfer_allow;
   bool transfer_caller_id = false;
+  bool transfer_return = true;
   std::vector<NumberConfig> numbers;
   std::vector<PhoneConfig> phones;  // pools expanded, one per agent
   RecordingConfig recording;

@@ -29,10 +29,11 @@ Status ReadTransfer(const std::string& file, const toml::table& root, TelephonyC
   const toml::table* t = node->as_table();
   if (t == nullptr) {
     return Reader(file, *sip->as_table(), "sip")
-        .Error(node, "transfer", "expected a table: [sip.transfer] with trunk, allow, caller_id");
+        .Error(node, "transfer",
+               "expected a table: [sip.transfer] with trunk, allow, caller_id, on_failure");
   }
   Reader r(file, *t, "sip.transfer");
-  SB_RETURN_IF_ERROR(r.OnlyKeys({"trunk", "allow", "caller_id"}));
+  SB_RETURN_IF_ERROR(r.OnlyKeys({"trunk", "allow", "caller_id", "on_failure"}));
   std::string name;
   SB_RETURN_IF_ERROR(r.String("trunk", &name));
   if (r.Get("trunk")) {
@@ -72,6 +73,14 @@ Status ReadTransfer(const std::string& file, const toml::table& root, TelephonyC
                    "expected \"trunk\" (its from_number) or \"caller\" (the caller's number)");
   }
   c->transfer_caller_id = caller_id == "caller";
+  std::string on_failure = "return";
+  SB_RETURN_IF_ERROR(r.String("on_failure", &on_failure));
+  if (on_failure != "return" && on_failure != "hangup") {
+    return r.Error(r.Get("on_failure"), "on_failure",
+                   "expected \"return\" (the caller goes back to the queue it came from) or "
+                   "\"hangup\"");
+  }
+  c->transfer_return = on_failure == "return";
   return Status::Ok();
 }
 

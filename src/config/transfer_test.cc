@@ -31,6 +31,7 @@ TEST(TransferConfig, DefaultsToTheCallbackTrunkAndNoDestination) {
   EXPECT_EQ(t->transfer_trunk, 0);
   EXPECT_TRUE(t->transfer_allow.empty());
   EXPECT_FALSE(t->transfer_caller_id);
+  EXPECT_TRUE(t->transfer_return);  // a failed transfer out returns the caller to its queue
   auto none = Load("");
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->transfer_trunk, -1);
@@ -40,8 +41,9 @@ TEST(TransferConfig, ReadsTrunkAllowAndCallerId) {
   auto t = Load(kOut +
                 "[[trunk]]\nname = \"other\"\noutbound = \"sip:192.0.2.10\"\nfrom_number = \"1\"\n"
                 "[sip.transfer]\ntrunk = \"other\"\nallow = [\"+33612345678\", \"0800*\"]\n"
-                "caller_id = \"caller\"\n");
+                "caller_id = \"caller\"\non_failure = \"hangup\"\n");
   ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_FALSE(t->transfer_return);
   EXPECT_EQ(t->transfer_trunk, 1);
   EXPECT_EQ(t->callback_trunk, 0);
   EXPECT_EQ(t->transfer_allow, (std::vector<std::string>{"+33612345678", "0800*"}));
@@ -76,6 +78,8 @@ TEST(TransferConfig, RefusalsNameTheLineAndField) {
            {kOut + "[sip.transfer]\nallow = [\"\"]\n", "allow: expected numbers"},
            {kOut + "[sip.transfer]\ncaller_id = \"mine\"\n", "caller_id: expected \"trunk\""},
            {kOut + "[sip.transfer]\ntypo = 1\n", "typo: unknown key"},
+           {kOut + "[sip.transfer]\non_failure = \"retry\"\n", "on_failure: expected \"return\""},
+           {kOut + "[sip.transfer]\non_failure = 1\n", "on_failure"},
            {in + "inbound_user = \"u\"\n", "inbound_ha1: inbound_user and inbound_ha1 go"},
            {in + "inbound_ha1 = \"" + kHa1 + "\"\n", "inbound_user: inbound_user and"},
            {in + "inbound_user = \"a b\"\ninbound_ha1 = \"" + kHa1 + "\"\n",

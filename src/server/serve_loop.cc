@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "server/log.h"
+#include "server/memory.h"
 
 namespace sb::server {
 namespace {
@@ -24,6 +25,7 @@ ServeLoop::ServeLoop(control::Controller& controller, store::StoreWriter& writer
       timer_(io_),
       stop_timer_(io_),
       checkpoint_timer_(io_),
+      trim_timer_(io_),
       signals_(io_, SIGTERM, SIGINT, SIGHUP),
       clock_(controller.engine().now()) {}
 
@@ -79,6 +81,7 @@ void ServeLoop::RequestStop(std::string why) {
   boost::asio::post(io_, [this, why = std::move(why)] {
     if (stopping_.exchange(true)) return;
     checkpoint_timer_.cancel();
+    trim_timer_.cancel();
     if (options_.on_checkpoint) options_.on_checkpoint();  // the next start replays nothing
     stop_target_ = writer_.health().posted;
     LogInfo("serve: stopping",
@@ -112,6 +115,22 @@ void ServeLoop::ArmCheckpoint() {
   });
 }
 
+void ServeLoop::ArmTrim() {
+  if (options_.trim_every <= Duration(0)) return;
+  trim_timer_.expires_after(options_.trim_every);
+  trim_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_.load()) return;
+    const std::size_t before = ResidentBytes();
+    if (const std::size_t freed = ReturnFreedMemory(options_.trim_above); freed > 0) {
+      LogInfo("serve: freed memory returned to the system",
+              {{"freed_mb", std::to_string(freed >> 20)},
+               {"rss_mb_before", std::to_string(before >> 20)},
+               {"rss_mb_after", std::to_string(ResidentBytes() >> 20)}});
+    }
+    ArmTrim();
+  });
+}
+
 int ServeLoop::Run() {
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [this, &on_signal](const boost::system::error_code& ec, int sig) {
@@ -128,10 +147,12 @@ int ServeLoop::Run() {
   signals_.async_wait(on_signal);
   Rearm();
   ArmCheckpoint();
+  ArmTrim();
   io_.run();
   signals_.cancel();
   timer_.cancel();
   checkpoint_timer_.cancel();
+  trim_timer_.cancel();
   const std::uint64_t durable = writer_.durable();
   const std::uint64_t posted = writer_.health().posted;
   if (timed_out_ || durable < posted) {

@@ -29,6 +29,11 @@ struct ServeLoopOptions {
   // thread (the hook posts the write to the store).
   Duration checkpoint_every{0};
   std::function<void()> on_checkpoint;
+  // Memory: every `trim_every` (0: never), when the C library holds more than `trim_above`
+  // bytes freed but not returned (a load peak that has passed), they go back to the system
+  // (glibc's malloc_trim), so the server's RSS follows its load down as well as up.
+  Duration trim_every = std::chrono::seconds(30);
+  std::size_t trim_above = std::size_t{16} << 20;
 };
 
 class ServeLoop {
@@ -59,6 +64,7 @@ class ServeLoop {
   void OnTimer();
   void CheckStopped();
   void ArmCheckpoint();
+  void ArmTrim();
 
   control::Controller& ctl_;
   store::StoreWriter& writer_;
@@ -67,6 +73,7 @@ class ServeLoop {
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer stop_timer_;
   boost::asio::steady_timer checkpoint_timer_;
+  boost::asio::steady_timer trim_timer_;
   boost::asio::signal_set signals_;
   control::LogClock clock_;
   Time armed_for_ = kNever;

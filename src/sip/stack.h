@@ -99,8 +99,9 @@ class Listener {
   virtual void OnIncoming(const Incoming& call) = 0;
   // Inbound: the ACK to our 2xx arrived. Outbound: never.
   virtual void OnAck(LegId leg) = 0;
-  // Outbound: a provisional response (180, 183).
-  virtual void OnProgress(LegId leg, int status) = 0;
+  // Outbound: a provisional response (180, 183); `sdp` is its body when it carries one (early
+  // media: the far end's ringing tone or announcement, RFC 3960), else empty.
+  virtual void OnProgress(LegId leg, int status, const std::string& sdp) = 0;
   // Outbound: 2xx (nua has sent the ACK); `sdp` is the answer.
   virtual void OnAnswered(LegId leg, const std::string& sdp) = 0;
   // Outbound: a final failure (486, 603, 408, 480, ...; 487 after our own CANCEL is not reported;

@@ -22,6 +22,7 @@ namespace sb::sip {
 
 using internal::Cmd;
 using internal::Leg;
+using internal::SdpOf;
 using internal::UserOf;
 
 // Answers a 401/407 to an outbound INVITE with the leg's credentials, once: nua resends the
@@ -181,18 +182,14 @@ void Stack::Impl::OnNua(nua_event_t event, int status, char const* /*phrase*/, n
         return;
       }
       if (status < 200) {
-        if (!leg->ending && status > 100) l.OnProgress(id, status);
+        if (!leg->ending && status > 100) l.OnProgress(id, status, SdpOf(sip));
       } else if (status < 300) {
         leg->answered = true;
         if (leg->ending) {
           // Our CANCEL crossed the 2xx: nua has ACKed it; end the call at once.
           nua_bye(nh, TAG_END());
         } else {
-          std::string sdp;
-          if (sip && sip->sip_payload && sip->sip_payload->pl_data) {
-            sdp.assign(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-          }
-          l.OnAnswered(id, sdp);
+          l.OnAnswered(id, SdpOf(sip));
         }
       } else if ((status == 401 || status == 407) && !leg->ending &&
                  impl->Authenticate(*leg, nh, sip, status)) {

@@ -66,6 +66,8 @@ std::string FromHeader(const std::string& display, const std::string& user,
                        const std::string& host);
 
 inline const char* UserOf(const url_t* u) { return u && u->url_user ? u->url_user : ""; }
+// A message's body when it is SDP (a missing Content-Type is taken as SDP, as nua does); else "".
+std::string SdpOf(const sip_t* sip);  // stack_session.cc
 
 }  // namespace sb::sip::internal
 

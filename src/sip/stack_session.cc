@@ -20,11 +20,9 @@
 namespace sb::sip {
 
 using internal::Leg;
+using internal::SdpOf;
 
-namespace {
-
-// The body of a request when it is SDP (a missing Content-Type is taken as SDP, as nua does).
-std::string SdpOf(const sip_t* sip) {
+std::string internal::SdpOf(const sip_t* sip) {
   if (!sip || !sip->sip_payload || !sip->sip_payload->pl_data || sip->sip_payload->pl_len == 0) {
     return {};
   }
@@ -32,8 +30,6 @@ std::string SdpOf(const sip_t* sip) {
   if (ct && ct->c_type && strcasecmp(ct->c_type, "application/sdp") != 0) return {};
   return std::string(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
 }
-
-}  // namespace
 
 std::string Stack::Impl::SupportedFeatures(const Options& o) {
   return o.session_expires > 0 ? "timer, 100rel" : "100rel";

@@ -183,7 +183,10 @@ void Telephony::OnIncoming(const sip::Incoming& call) {
   hooks_.task([this, call] { Incoming(call); });
 }
 void Telephony::OnAck(sip::LegId) {}
-void Telephony::OnProgress(sip::LegId, int) {}
+void Telephony::OnProgress(sip::LegId leg, int status, const std::string& sdp) {
+  if (sdp.empty()) return;  // a plain 180: the party waiting hears our ringback
+  hooks_.task([this, leg, status, sdp] { EarlyMedia(leg, status, sdp); });
+}
 void Telephony::OnAnswered(sip::LegId leg, const std::string& sdp) {
   hooks_.task([this, leg, sdp] { Answered(leg, sdp); });
 }

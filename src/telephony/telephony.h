@@ -125,6 +125,8 @@ struct Stats {
   std::uint64_t transfers_out = 0;        // INVITEs to the transfer trunk
   std::uint64_t transfers_out_connected = 0;
   std::uint64_t refers_refused = 0;
+  std::uint64_t transfers_returned = 0;  // failed transfers out whose caller went back to queue
+  std::uint64_t early_media = 0;  // dialled legs whose 18x brought the far end's audio (RFC 3960)
 };
 
 class Telephony : public control::Subscriber,
@@ -152,7 +154,7 @@ class Telephony : public control::Subscriber,
   // sip::Listener (SIP thread: each posts to the control thread)
   void OnIncoming(const sip::Incoming& call) override;
   void OnAck(sip::LegId leg) override;
-  void OnProgress(sip::LegId leg, int status) override;
+  void OnProgress(sip::LegId leg, int status, const std::string& sdp) override;
   void OnAnswered(sip::LegId leg, const std::string& sdp) override;
   void OnFailed(sip::LegId leg, int status) override;
   void OnHangup(sip::LegId leg, bool cancelled) override;
@@ -233,6 +235,9 @@ class Telephony : public control::Subscriber,
     bool refer_pending = false;  // agent legs: its REFER waits for the Transfer's outcome
     bool forward = false;        // the leg dialled through the transfer trunk
     sip::LegId peer = 0;         // a caller transferred out <-> its forward leg; they end together
+    bool early = false;  // dialled legs: bridged on the far end's early media (early_media.cc)
+    // A caller transferred out: the queue it goes back to if the transfer fails ("": hang up)
+    std::string return_queue;
   };
 
   // A supervisor joined to an agent's call (supervise.cc); one per supervisor.
@@ -370,6 +375,8 @@ class Telephony : public control::Subscriber,
   void OfferCallback(const core::ContactOffered& o, const control::ContactContext* ctx);
   void DialCustomer(Dialout& d);  // the engine took the agent's answer
   void CustomerAnswered(Leg& leg, const std::string& sdp);
+  // A dialled leg's 18x with SDP (early_media.cc): the party waiting for it hears the far end.
+  void EarlyMedia(sip::LegId id, int status, const std::string& sdp);
   void CustomerFailed(Leg& leg, int status);
   void CustomerGone(Leg& leg);         // BYE, no RTP, or the leg lost
   void AgentLeftCallback(Dialout& d);  // the agent's leg ended (BYE, no RTP, lost)
@@ -397,6 +404,9 @@ class Telephony : public control::Subscriber,
   void TransferMoved(const core::ContactMoved& m);  // a connected call into another queue
   void TransferredOut(const core::ContactEnded& e, const control::ContactContext& ctx);
   void ForwardAnswered(Leg& leg, const std::string& sdp);
+  // A transfer out that never connected: the caller goes back to its queue as a new contact.
+  void ReturnCaller(Leg& caller);
+  void Returned(sip::LegId id, const control::Reply& r);
   void ForwardFailed(Leg& leg, int status);
   void ForwardGone(Leg& leg);  // one side of a transferred-out call ended: the other too
   bool TransferAllowed(const std::string& number) const;

@@ -137,6 +137,12 @@ Status Telephony::CanTransferOut(std::uint64_t contact, const std::string& numbe
 void Telephony::TransferredOut(const core::ContactEnded& e, const control::ContactContext& ctx) {
   const std::uint64_t contact = e.contact.value;
   Leg* caller = CallerOf(contact);
+  std::string return_queue;  // the queue the agent answered the caller from
+  if (const Leg* agent = caller ? Find(caller->agent_leg) : nullptr;
+      agent && config_.transfer_return) {
+    const auto& queues = ctl_.engine().settings().queues;
+    if (agent->queue < queues.size()) return_queue = queues[agent->queue].name;
+  }
   if (auto a = agents_of_contact_.find(contact); a != agents_of_contact_.end()) {
     for (sip::LegId id : a->second) {
       Leg* leg = Find(id);
@@ -154,6 +160,7 @@ void Telephony::TransferredOut(const core::ContactEnded& e, const control::Conta
   caller->queued = false;
   caller->connected = false;
   caller->agent_leg = 0;
+  caller->return_queue = std::move(return_queue);
   if (caller->gone) return;
   if (!transfer_trunk_) return End(*caller);  // CanTransferOut saw one: never, but never crash
   media_->Unbridge(caller->media);
@@ -163,9 +170,9 @@ void Telephony::TransferredOut(const core::ContactEnded& e, const control::Conta
   const std::string dial = DialString(t, ctx.transfer_to);
   auto opened = media_->Open(caller->media);
   if (dial.empty() || !opened.ok()) {
-    Log("warn", "telephony: transfer out not dialled; hanging up the caller",
-        {{"contact", std::to_string(contact)}});
-    return End(*caller);
+    if (opened.ok()) media_->Close(opened->leg);  // no leg of ours holds it
+    Log("warn", "telephony: transfer out not dialled", {{"contact", std::to_string(contact)}});
+    return ReturnCaller(*caller);
   }
   const sip::LegId id = sip_->NewLeg();
   Leg& leg = legs_[id];
@@ -193,8 +200,7 @@ void Telephony::TransferredOut(const core::ContactEnded& e, const control::Conta
   }
   media_->Play(caller->media, {ringback_}, true);
   Arm(leg, t.ring_timeout, [this](Leg& l) {
-    Log("info", "telephony: transfer out not answered; hanging up the caller",
-        {{"contact", std::to_string(l.contact)}});
+    Log("info", "telephony: transfer out not answered", {{"contact", std::to_string(l.contact)}});
     End(l);  // CANCEL
     ForwardGone(l);
   });
@@ -215,6 +221,7 @@ void Telephony::ForwardAnswered(Leg& leg, const std::string& sdp) {
     return ForwardGone(leg);
   }
   leg.srtp = remote->srtp.has_value();
+  leg.answered = true;  // connected: from now on its end is the caller's end
   media_->SetRemote(leg.media, std::move(*remote));
   media_->Bridge(caller->media, leg.media);
   ++stats_.transfers_out_connected;
@@ -222,7 +229,7 @@ void Telephony::ForwardAnswered(Leg& leg, const std::string& sdp) {
 }
 
 void Telephony::ForwardFailed(Leg& leg, int status) {
-  Log("info", "telephony: transfer out failed; hanging up the caller",
+  Log("info", "telephony: transfer out failed",
       {{"contact", std::to_string(leg.contact)}, {"status", std::to_string(status)}});
   leg.gone = true;
   Disarm(leg);
@@ -235,7 +242,84 @@ void Telephony::ForwardGone(Leg& leg) {
   leg.peer = 0;
   if (!other) return;
   other->peer = 0;
-  if (!other->gone) End(*other);
+  if (other->gone) return;
+  // The dialled leg ended before it connected (busy, no answer, refused, no usable SDP): the
+  // caller was never lost, so it goes back to the center rather than being hung up.
+  if (leg.forward && !leg.answered && other->caller) return ReturnCaller(*other);
+  End(*other);
+}
+
+void Telephony::ReturnCaller(Leg& caller) {
+  if (caller.gone) return;
+  if (caller.return_queue.empty()) {
+    Log("info", "telephony: hanging up the caller of a failed transfer (on_failure = hangup)",
+        {{"contact", std::to_string(caller.contact)}});
+    return End(caller);
+  }
+  // The first contact ended transferred_out: its call details are complete. The caller's leg
+  // goes on as a new contact with details of its own (the same SIP call, queued again).
+  store::CallDetail next;
+  next.call_id = caller.detail.call_id;
+  next.trunk = caller.detail.trunk;
+  next.source = caller.detail.source;
+  next.caller = caller.detail.caller;
+  next.dialled = caller.detail.dialled;
+  next.invite_ms = caller.detail.invite_ms;  // the same SIP call: its INVITE and our 200
+  next.answered_ms = caller.detail.answered_ms;
+  next.status = caller.detail.status;
+  NoteEnd(caller, "agent", "transferred_out");
+  RecordDetail(caller);
+  caller.detail = std::move(next);
+  const std::uint64_t old = caller.contact;
+  caller.contact = 0;
+  caller.reported = false;
+  caller.queued = false;
+  caller.connected = false;
+  caller.enqueuing = true;
+  media_->Unbridge(caller.media);
+  PlayHold(caller);
+  ++stats_.transfers_returned;
+  Log("info", "telephony: transfer out failed; the caller goes back to its queue",
+      {{"contact", std::to_string(old)}, {"queue", caller.return_queue}});
+  control::Enqueue e;
+  e.queue = caller.return_queue;
+  e.caller = caller.number;
+  e.handle = std::to_string(caller.sip);
+  const sip::LegId id = caller.sip;
+  const bool posted =
+      hooks_.command(std::move(e), [this, id](const control::Reply& r) { Returned(id, r); });
+  if (!posted) {
+    caller.enqueuing = false;
+    End(caller);
+  }
+}
+
+void Telephony::Returned(sip::LegId id, const control::Reply& r) {
+  Leg* l = Find(id);
+  if (!l) return;
+  l->enqueuing = false;
+  if (l->terminated) {  // the caller hung up meanwhile: the new contact is abandoned at once
+    if (r.status.ok()) {
+      (void)hooks_.command(control::Abandon{r.contact}, [](const control::Reply&) {});
+      l->contact = r.contact;
+      RecordDetail(*l);
+    }
+    legs_.erase(id);
+    return;
+  }
+  if (!r.status.ok()) {
+    Log("warn", "telephony: the caller of a failed transfer could not be queued again; hanging up",
+        {{"queue", l->return_queue}, {"why", r.status.message()}});
+    return End(*l);
+  }
+  l->contact = r.contact;
+  l->queued = true;
+  l->detail.queued_ms = NowMs();
+  caller_of_contact_[r.contact] = id;
+  if (l->gone) return CallerLeft(*l);
+  if (l->turned_away) return TurnAway(*l, *l->turned_away);
+  if (l->connected) return;  // offered and answered while the reply was on its way
+  Waiting(*l);
 }
 
 }  // namespace sb::telephony

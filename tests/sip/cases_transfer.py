@@ -14,6 +14,11 @@ Cases:
   xferout     sup1 REFERs to 0700123456: the trunk gets INVITE To +33700123456 From +33180000000
               (challenged, digest right), answers; the caller's RTP comes back echoed through the
               trunk; CDR transferred_out by sup1; the caller's BYE ends the trunk's leg.
+  xferback    sup1 REFERs to 0700123456 and the trunk answers 407, then 486: the caller is not
+              hung up but goes back to `support` as a new contact (hold music meanwhile), sup1
+              (ready again) is offered it with the caller's number, answers, audio crosses; CDRs
+              transferred_out then completed, both by sup1; two call_details rows of the one
+              SIP call, the first ended by the agent (transferred_out).
   xferrefused REFER to 0612345678 (not allowed) and to `ivr` (a menu): 403 each, the call stays
               up (audio still crosses), sup1 hangs up: CDR completed by sup1.
   xfercmd     the `transfer` command: a number not allowed is refused (reply error, call stays),
@@ -222,6 +227,65 @@ def case_refer_out(s):
         ph.close()
 
 
+def case_refer_back(s):
+    """xferback. A transfer out the far end refuses (486) returns the caller to its queue."""
+    num = s.caller_number()
+    tr = T.trunk(s, "uas_trunk_busy.xml")
+    got = connected_to_sup1(s, num, reflect=True)
+    if not got:
+        return
+    c, ph, contact = got
+    try:
+        status, frag, bye = ph.refer(OUT_NUMBER)
+        T.check("REFER to %s: 202, NOTIFY 200, BYE to sup1 (%s %r %s)" % (OUT_NUMBER, status, frag,
+                                                                           bye),
+                status == 202 and bool(frag) and frag.startswith("SIP/2.0 200") and bye)
+        rc = tr.wait(6)
+        T.check("trunk: dialled, 486 ACKed (exit 0)", rc == 0 and tr.has("BUSY-ACKED"),
+                tr.describe())
+        inv = ph.wait_invite(6)
+        T.check("sup1's phone rings again with the caller's number (the caller came back)",
+                inv is not None and ph.from_header().startswith("<sip:%s@" % num),
+                inv and ph.from_header())
+        T.check("the caller was not hung up", not c.bye_from_server)
+        if inv is not None:
+            T.check("sup1 answers", ph.answer())
+            ph.ph.bye_from_server = False  # that was the first call's; this is a new one
+            before = ph.echoed
+            ph.run(4, until=lambda p: p.echoed - before >= 25)
+            T.check("audio crosses the new bridge (%d of sup1's packets came back)" %
+                    (ph.echoed - before), ph.echoed - before >= 25)
+        T.check("caller hangs up (BYE answered 200)", c.bye() == 200)
+        ph.run(2, until=lambda p: p.bye_from_server)
+        sup1 = T.AGENTS.index("sup1")
+        end = time.time() + 5
+        cdrs = []
+        while time.time() < end:
+            cdrs = store_rows(s, "SELECT outcome, agent FROM cdrs WHERE caller = ? ORDER BY "
+                                 "contact", (num,))
+            if len(cdrs) == 2 and cdrs[1][0]:
+                break
+            time.sleep(0.1)
+        T.check("store: two contacts, transferred_out then completed, both by sup1 (%s)" % cdrs,
+                cdrs == [("transferred_out", sup1), ("completed", sup1)])
+        details = []
+        while time.time() < end + 3:
+            details = store_rows(s, "SELECT call_id, ended_by, cause FROM call_details WHERE "
+                                    "caller = ? ORDER BY contact", (num,))
+            if len(details) == 2:
+                break
+            time.sleep(0.1)
+        T.check("call_details: two rows of one SIP call, the first ended by the agent "
+                "(transferred_out) (%s)" % details,
+                len(details) == 2 and details[0][0] == details[1][0] and
+                details[0][1:] == ("agent", "transferred_out") and
+                details[1][1:] == ("caller", "bye"))
+        T.check("the return is logged", bool(s.log_lines("the caller goes back to its queue")))
+    finally:
+        c.close()
+        ph.close()
+
+
 def case_refer_refused(s):
     """xferrefused. REFER to 0612345678 (not in [sip.transfer] allow) and to `ivr` (a menu): 403
     each; the call stays up, audio still crosses; sup1 hangs up: CDR completed by sup1."""
@@ -356,5 +420,5 @@ def cases(module):
     global T
     T = transfer_peers.T = module
     return [("xferqueue", case_refer_queue), ("xferout", case_refer_out),
-            ("xferrefused", case_refer_refused), ("xfercmd", case_transfer_command),
+            ("xferback", case_refer_back), ("xferrefused", case_refer_refused), ("xfercmd", case_transfer_command),
             ("trunkauth", case_trunk_auth)]

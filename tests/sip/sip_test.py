@@ -14,6 +14,7 @@ Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passe
         ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info language
         record supervise tls srtp ipv6 xferqueue xferout xferrefused xfercmd trunkauth
         (cases_transfer.py) timer (cases_timer.py) hold holdupdate prack (cases_hold.py)
+        cbearly (cases_early.py)
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -34,6 +35,7 @@ import threading
 import time
 import wave
 
+import cases_early  # noqa: E402 (beside this file)
 import cases_record  # noqa: E402 (beside this file)
 import cases_supervise  # noqa: E402 (beside this file)
 import cases_tls  # noqa: E402 (beside this file)
@@ -1879,6 +1881,7 @@ cases_tls.bind(sys.modules[__name__])
 CASES += [("tls", cases_tls.case_tls), ("srtp", cases_tls.case_srtp),
           ("ipv6", cases_tls.case_ipv6)]
 CASES += cases_transfer.cases(sys.modules[__name__])
+CASES += cases_early.cases(sys.modules[__name__])
 
 import cases_hold  # noqa: E402 (beside this file: hold, UPDATE, PRACK)
 import cases_timer  # noqa: E402 (beside this file: session timers, a PRACK that never comes)
