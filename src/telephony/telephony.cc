@@ -165,6 +165,18 @@ Status Telephony::Start() {
 
 void Telephony::Stop() {
   stopping_ = true;
+  // Calls still up get their call details now, ended by the system: the SIP thread's last
+  // reports find no control loop, and the store writer takes these before it closes.
+  std::size_t recorded = 0;
+  for (auto& [id, leg] : legs_) {
+    if (!leg.caller || leg.contact == 0 || leg.detail.invite_ms == 0) continue;
+    NoteEnd(leg, "system", "shutdown");
+    RecordDetail(leg);
+    ++recorded;
+  }
+  if (recorded > 0) {
+    Log("info", "telephony: calls up at the stop hung up", {{"calls", std::to_string(recorded)}});
+  }
   if (sip_) sip_->Stop();
   sip_.reset();
   media_.reset();
