@@ -214,10 +214,11 @@ std::string Engine::StateDigest() const {
   std::sort(ids.begin(), ids.end());
   for (ContactId id : ids) {
     const internal::ContactRt& c = s.contacts.at(id);
-    std::snprintf(buf, sizeof buf, "C%" PRIu64 " q%u k%d p%d pr%d a%lld qa%lld l%u o%u ag%u cb%d r",
-                  id.value, c.queue.value, static_cast<int>(c.kind), static_cast<int>(c.phase),
-                  c.priority, ms(c.arrival), ms(c.queued_at), c.relax_level, c.offer, c.agent.value,
-                  c.callback_offered ? 1 : 0);
+    std::snprintf(
+        buf, sizeof buf, "C%" PRIu64 " q%u k%d p%d pr%d a%lld qa%lld l%u o%u ag%u cb%d f%u d%lld r",
+        id.value, c.queue.value, static_cast<int>(c.kind), static_cast<int>(c.phase), c.priority,
+        ms(c.arrival), ms(c.queued_at), c.relax_level, c.offer, c.agent.value,
+        c.callback_offered ? 1 : 0, static_cast<unsigned>(c.callback_failures), ms(c.retry_due));
     out += buf;
     for (AgentId a : c.ringing) out += " " + std::to_string(a.value);
     out += "\n";
