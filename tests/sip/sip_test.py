@@ -1452,8 +1452,8 @@ def request_callback(s, num, key="9"):
         while time.time() < end and not c.bye_from_server:
             c.drain(0.1)
         waiting = s.live_contacts() - before
-        return check("caller: key 9 -> the server hangs up; the callback waits (contacts %s)" %
-                     sorted(waiting), c.bye_from_server and len(waiting) == 1 and
+        return check("caller: key %s -> the server hangs up; the callback waits (contacts %s)" %
+                     (key, sorted(waiting)), c.bye_from_server and len(waiting) == 1 and
                      s.cdr(num, 0.1) is None)
     finally:
         c.close()
