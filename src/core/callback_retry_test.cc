@@ -243,6 +243,27 @@ TEST(CallbackRetry, ACheckpointWithAPendingRetryRestoresAndReplaysTheSame) {
   EXPECT_EQ((*restored)->StateDigest(), h.engine().StateDigest());
 }
 
+TEST(CallbackRetry, AReplayRefusesRetryEventsOutOfOrder) {
+  CoreHarness h(Retrying(1, 1min));
+  RequestCallback1(h);
+  ASSERT_TRUE(h.Login("a1").ok());
+  const std::vector<Event> before = h.AllEvents();
+  const Time t = h.now();
+  // Due before any retry, and a retry of a callback nobody is dialling: refused, never applied.
+  std::vector<Event> due = before;
+  due.push_back(CallbackRetryDue{t, ContactId{1}, QueueId{0}});
+  auto r = Engine::Replay(h.settings(), h.start(), due);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("not waiting for a callback retry"), std::string::npos)
+      << r.status().message();
+  std::vector<Event> retry = before;
+  retry.push_back(CallbackRetry{t, ContactId{1}, QueueId{0}, h.agent("a1"), 1, t + 1min});
+  r = Engine::Replay(h.settings(), h.start(), retry);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("not a callback being dialled"), std::string::npos)
+      << r.status().message();
+}
+
 TEST(CallbackRetry, AVersion2CheckpointIsStillRead) {
   // Version 3 added two fields per contact (failed dials, retry time: 2 + 8 bytes) before the
   // timers. One waiting contact and no timers: the version 2 bytes are those without them.

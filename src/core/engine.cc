@@ -72,6 +72,21 @@ Status CheckReplayable(const internal::State& s, const Event& e) {
           } else if constexpr (!std::is_same_v<T, ContactEnded>) {
             if (!live) return InvalidArgument(name + " is not in progress");
           }
+          // Apply() moves a callback out of its queue and back by phase: a log that has them
+          // out of order must not put a contact in a waiting list twice.
+          if constexpr (std::is_same_v<T, CallbackRetry>) {
+            const internal::ContactRt& c = it->second;
+            if (c.phase != internal::ContactPhase::kConnected || c.kind != ContactKind::kCallback ||
+                c.agent != v.agent || v.queue != c.queue) {
+              return InvalidArgument(name + " is not a callback being dialled by that agent");
+            }
+          }
+          if constexpr (std::is_same_v<T, CallbackRetryDue>) {
+            if (it->second.phase != internal::ContactPhase::kRetrying ||
+                v.queue != it->second.queue) {
+              return InvalidArgument(name + " is not waiting for a callback retry");
+            }
+          }
           if constexpr (std::is_same_v<T, RequirementRelaxed>) {
             if (v.level > s.settings.queues[it->second.queue.value].relax.size()) {
               return InvalidArgument(name + ": relax level " + std::to_string(v.level) +
