@@ -104,6 +104,18 @@ TEST(Config, RoutingHints) {
   EXPECT_FALSE(typo.ok());
 }
 
+TEST(Config, CallbackRetriesPerQueueWithTheirDefaults) {
+  auto s = EngineSettingsFromString(
+      "[engine]\nskills = []\n[[queue]]\nname = \"a\"\ncallback_retries = 4\n"
+      "callback_retry_after = \"90s\"\n[[queue]]\nname = \"b\"\n",
+      "x.toml");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->queues[0].callback_retries, 4);
+  EXPECT_EQ(s->queues[0].callback_retry_after, 90s);
+  EXPECT_EQ(s->queues[1].callback_retries, 2);  // the defaults
+  EXPECT_EQ(s->queues[1].callback_retry_after, 5min);
+}
+
 TEST(Config, DurationsClocksAndZones) {
   EXPECT_EQ(*ParseDuration("20s"), 20s);
   EXPECT_EQ(*ParseDuration("1h30m"), 90min);

@@ -150,6 +150,8 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
                                  "max_wrap_up",
                                  "ring_all_max",
                                  "transfer_keeps_arrival",
+                                 "callback_retries",
+                                 "callback_retry_after",
                                  "expected_handle_time",
                                  "requirements",
                                  "relax",
@@ -201,6 +203,16 @@ Status ReadQueue(const std::string& file, const toml::table& t, const core::Engi
   SB_RETURN_IF_ERROR(r.Int("ring_all_max", 1, 1000, &v));
   q->ring_all_max = static_cast<int>(v);
   SB_RETURN_IF_ERROR(r.Bool("transfer_keeps_arrival", &q->transfer_keeps_arrival));
+  v = q->callback_retries;
+  SB_RETURN_IF_ERROR(r.Int("callback_retries", 0, core::kMaxCallbackRetries, &v));
+  q->callback_retries = static_cast<int>(v);
+  SB_RETURN_IF_ERROR(r.Dur("callback_retry_after", &q->callback_retry_after));
+  if (q->callback_retry_after < core::kMinCallbackRetryAfter ||
+      q->callback_retry_after > core::kMaxCallbackRetryAfter) {
+    return r.Error(r.Get("callback_retry_after"), "callback_retry_after",
+                   "must be 1s..24h (the wait before a callback nobody answered is dialled "
+                   "again)");
+  }
   SB_RETURN_IF_ERROR(r.Dur("expected_handle_time", &q->expected_handle_time));
   if (q->expected_handle_time <= Duration{0}) {
     return r.Error(r.Get("expected_handle_time"), "expected_handle_time", "must be positive");

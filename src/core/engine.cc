@@ -72,6 +72,21 @@ Status CheckReplayable(const internal::State& s, const Event& e) {
           } else if constexpr (!std::is_same_v<T, ContactEnded>) {
             if (!live) return InvalidArgument(name + " is not in progress");
           }
+          // Apply() moves a callback out of its queue and back by phase: a log that has them
+          // out of order must not put a contact in a waiting list twice.
+          if constexpr (std::is_same_v<T, CallbackRetry>) {
+            const internal::ContactRt& c = it->second;
+            if (c.phase != internal::ContactPhase::kConnected || c.kind != ContactKind::kCallback ||
+                c.agent != v.agent || v.queue != c.queue) {
+              return InvalidArgument(name + " is not a callback being dialled by that agent");
+            }
+          }
+          if constexpr (std::is_same_v<T, CallbackRetryDue>) {
+            if (it->second.phase != internal::ContactPhase::kRetrying ||
+                v.queue != it->second.queue) {
+              return InvalidArgument(name + " is not waiting for a callback retry");
+            }
+          }
           if constexpr (std::is_same_v<T, RequirementRelaxed>) {
             if (v.level > s.settings.queues[it->second.queue.value].relax.size()) {
               return InvalidArgument(name + ": relax level " + std::to_string(v.level) +
@@ -214,10 +229,11 @@ std::string Engine::StateDigest() const {
   std::sort(ids.begin(), ids.end());
   for (ContactId id : ids) {
     const internal::ContactRt& c = s.contacts.at(id);
-    std::snprintf(buf, sizeof buf, "C%" PRIu64 " q%u k%d p%d pr%d a%lld qa%lld l%u o%u ag%u cb%d r",
-                  id.value, c.queue.value, static_cast<int>(c.kind), static_cast<int>(c.phase),
-                  c.priority, ms(c.arrival), ms(c.queued_at), c.relax_level, c.offer, c.agent.value,
-                  c.callback_offered ? 1 : 0);
+    std::snprintf(
+        buf, sizeof buf, "C%" PRIu64 " q%u k%d p%d pr%d a%lld qa%lld l%u o%u ag%u cb%d f%u d%lld r",
+        id.value, c.queue.value, static_cast<int>(c.kind), static_cast<int>(c.phase), c.priority,
+        ms(c.arrival), ms(c.queued_at), c.relax_level, c.offer, c.agent.value,
+        c.callback_offered ? 1 : 0, static_cast<unsigned>(c.callback_failures), ms(c.retry_due));
     out += buf;
     for (AgentId a : c.ringing) out += " " + std::to_string(a.value);
     out += "\n";

@@ -196,6 +196,22 @@ struct Applier {
     NotReadyAfterOffer(e.contact, e.agent, e.at, declined());
   }
   void operator()(const SettingsChanged&) { SwitchSettings(s); }
+  void operator()(const CallbackRetry& e) {
+    ContactRt& c = s.contacts[e.contact];
+    // No wrap-up for a dial that reached nobody: the decision frees the agent at once (FreeAgent).
+    StartWrapUp(s, e.agent, c.queue, e.at, e.at);
+    c.phase = ContactPhase::kRetrying;
+    c.agent = AgentId{};
+    c.callback_failures = e.attempt;
+    c.retry_due = e.due;
+    s.timers.push({e.due, TimerKind::kCallbackRetry, c.id.value, e.attempt});
+  }
+  void operator()(const CallbackRetryDue& e) {
+    ContactRt& c = s.contacts[e.contact];
+    // Back in its place: arrival and sequence are kept, so it is ahead of later arrivals.
+    c.phase = ContactPhase::kWaiting;
+    InsertWaiting(s, c);
+  }
   void operator()(const ContactEnded& e) {
     auto it = s.contacts.find(e.contact);
     if (it == s.contacts.end()) return;  // deflected on arrival: it never entered a queue

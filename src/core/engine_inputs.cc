@@ -209,6 +209,11 @@ struct InputHandler {
     if (c->phase == ContactPhase::kOffered) {
       return FailedPrecondition(Name(in.contact) + " is ringing an agent; transfer after answer");
     }
+    if (c->phase == ContactPhase::kRetrying) {
+      return FailedPrecondition(Name(in.contact) +
+                                " is a callback waiting for its retry; transfer it once it waits "
+                                "in its queue again");
+    }
     // The rule of every move (MoveTarget): a closed or full queue's overflow chain is followed;
     // where it leads nowhere the transfer is refused and the contact stays.
     const QueueId to = internal::MoveTarget(s, c->queue, in.to, c->kind);
@@ -241,7 +246,18 @@ struct InputHandler {
     if (c->phase != ContactPhase::kConnected || c->kind != ContactKind::kCallback) {
       return FailedPrecondition(Name(in.contact) + " is not a callback being dialled");
     }
-    if (!in.reached) EndHandled(*c, EndReason::kCallbackUnreached, s.now);
+    if (in.reached) return Status::Ok();
+    const QueueSettings& q = s.settings.queues[c->queue.value];
+    if (c->callback_failures < q.callback_retries) {
+      // Another try later: the agent is free now, the contact comes back at `due` in its place.
+      const AgentId agent = c->agent;
+      const auto attempt = static_cast<std::uint16_t>(c->callback_failures + 1);
+      Emit(s,
+           CallbackRetry{s.now, c->id, c->queue, agent, attempt, s.now + q.callback_retry_after});
+      internal::FreeAgent(s, agent);
+      return Status::Ok();
+    }
+    EndHandled(*c, EndReason::kCallbackUnreached, s.now);
     return Status::Ok();
   }
 

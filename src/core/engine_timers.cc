@@ -1,4 +1,5 @@
-// Deadlines: offers that expire, requirements that relax, maximum waits, wrap-ups that end.
+// Deadlines: offers that expire, requirements that relax, maximum waits, wrap-ups that end,
+// callbacks whose retry is due.
 // Timers are never cancelled; a timer whose contact or agent moved on is recognised as stale
 // by its sequence number and skipped, which keeps every state change a plain Apply().
 
@@ -38,6 +39,14 @@ bool StepRelax(State& s, ContactRt& c) {
 void FireRelax(State& s, ContactRt& c) {
   const ContactId id = c.id;
   if (StepRelax(s, c)) MatchContact(s, id);
+}
+
+// The retry time came: the callback waits in its place again; relax steps that fell due while
+// it was out apply now (as after ringing), then it is matched.
+void FireCallbackRetry(State& s, ContactRt& c) {
+  const ContactId id = c.id;
+  Emit(s, CallbackRetryDue{s.now, id, c.queue});
+  ResumeWaiting(s, id);
 }
 
 }  // namespace
@@ -92,6 +101,9 @@ bool TimerLive(const State& s, const Timer& t) {
     case TimerKind::kMaxWait:
       return c->phase == ContactPhase::kWaiting && c->entry == t.seq &&
              c->kind == ContactKind::kCall && !c->callback_offered;
+    case TimerKind::kCallbackRetry:
+      return c->phase == ContactPhase::kRetrying && c->callback_failures == t.seq &&
+             c->retry_due == t.at;
     case TimerKind::kWrapUp:
       break;
   }
@@ -118,6 +130,9 @@ void RunDueTimers(State& s, Time until) {
         break;
       case TimerKind::kMaxWait:
         ApplyFallback(s, c, s.settings.queues[c.queue.value].when_max_wait, DeflectCause::kMaxWait);
+        break;
+      case TimerKind::kCallbackRetry:
+        FireCallbackRetry(s, c);
         break;
       case TimerKind::kWrapUp:
         break;

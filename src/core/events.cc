@@ -30,6 +30,8 @@ SB_EVENT_NAME(OfferTimedOut)
 SB_EVENT_NAME(OfferDeclined)
 SB_EVENT_NAME(ContactEnded)
 SB_EVENT_NAME(SettingsChanged)
+SB_EVENT_NAME(CallbackRetry)
+SB_EVENT_NAME(CallbackRetryDue)
 #undef SB_EVENT_NAME
 
 }  // namespace

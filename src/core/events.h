@@ -184,6 +184,24 @@ struct OfferDeclined {
   ContactId contact;
   AgentId agent;
 };  // agent not ready
+// A callback the customer did not answer (CallbackResult not reached) while its queue allows
+// another try (QueueSettings::callback_retries): the agent who dialled is free at once, and the
+// contact waits out of its queue until `due`; then CallbackRetryDue puts it back in its place.
+struct CallbackRetry {
+  Time at;
+  ContactId contact;
+  QueueId queue;
+  AgentId agent;          // the agent who dialled it, free from now on
+  std::uint16_t attempt;  // the dial that failed: 1 for the first
+  Time due;               // when it may be offered again (at + callback_retry_after)
+};
+// A callback's retry time came: it waits in its queue again, in the place its arrival gives it
+// (ahead of later arrivals of its priority), to be dialled once more.
+struct CallbackRetryDue {
+  Time at;
+  ContactId contact;
+  QueueId queue;
+};
 struct ContactEnded {
   Time at;
   ContactId contact;
@@ -203,11 +221,11 @@ struct SettingsChanged {
   std::uint64_t version;
 };
 
-using Event =
-    std::variant<AgentLoggedIn, AgentLoggedOut, AgentReady, AgentNotReady, WrapUpExtended,
-                 AgentNotReadyPending, ContactQueued, ContactMoved, RequirementRelaxed,
-                 CallbackOffered, CallbackRequested, ContactOffered, OfferAccepted, OfferCancelled,
-                 OfferTimedOut, OfferDeclined, ContactEnded, SettingsChanged>;
+using Event = std::variant<AgentLoggedIn, AgentLoggedOut, AgentReady, AgentNotReady, WrapUpExtended,
+                           AgentNotReadyPending, ContactQueued, ContactMoved, RequirementRelaxed,
+                           CallbackOffered, CallbackRequested, ContactOffered, OfferAccepted,
+                           OfferCancelled, OfferTimedOut, OfferDeclined, ContactEnded,
+                           SettingsChanged, CallbackRetry, CallbackRetryDue>;
 
 // Name of the event's type, e.g. "ContactOffered".
 std::string_view EventName(const Event& e);

@@ -58,6 +58,13 @@ Status CheckQueue(const EngineSettings& s, std::size_t qi) {
     return Bad(where, "wrap_up must be >= 0 and max_wrap_up >= wrap_up");
   }
   if (q.ring_all_max < 1) return Bad(where, "ring_all_max must be at least 1");
+  if (q.callback_retries < 0 || q.callback_retries > kMaxCallbackRetries) {
+    return Bad(where, "callback_retries must be 0.." + std::to_string(kMaxCallbackRetries));
+  }
+  if (q.callback_retry_after < kMinCallbackRetryAfter ||
+      q.callback_retry_after > kMaxCallbackRetryAfter) {
+    return Bad(where, "callback_retry_after must be 1s..24h");
+  }
   if (q.expected_handle_time <= 0s) return Bad(where, "expected_handle_time must be positive");
   if (q.calendar >= s.calendars.size() && !(q.calendar == 0 && s.calendars.empty())) {
     return Bad(where, "calendar index out of range");

@@ -66,6 +66,10 @@ struct BestMatchWeights {
   Duration idle_scale = 60s;  // idle time at which the idle term reaches one half
 };
 
+inline constexpr int kMaxCallbackRetries = 10;
+inline constexpr Duration kMinCallbackRetryAfter = 1s;
+inline constexpr Duration kMaxCallbackRetryAfter = 24h;
+
 struct QueueSettings {
   std::string name;
   int priority = 1;  // weight of a second waited here when queues compete for an agent (1..100)
@@ -84,8 +88,13 @@ struct QueueSettings {
   std::uint32_t calendar = 0;  // index into EngineSettings::calendars
   Duration offer_timeout = 20s;
   Duration wrap_up = 30s;
-  Duration max_wrap_up = 300s;           // wrap-up including extensions
-  bool transfer_keeps_arrival = true;    // a transfer into this queue keeps the original arrival
+  Duration max_wrap_up = 300s;         // wrap-up including extensions
+  bool transfer_keeps_arrival = true;  // a transfer into this queue keeps the original arrival
+  // A callback the customer does not answer is dialled again, up to this many more times
+  // (0..kMaxCallbackRetries), each `callback_retry_after` after the failed dial; only the last
+  // failure ends it unreached.
+  int callback_retries = 2;
+  Duration callback_retry_after = 5min;  // kMinCallbackRetryAfter..kMaxCallbackRetryAfter
   Duration expected_handle_time = 300s;  // prior for wait estimates until handle times are seen
   // A queue removed from the configuration keeps its id (the log names queues by id, and ids are
   // never reused): it takes no contacts, nothing may overflow to it and nobody serves it.

@@ -14,7 +14,11 @@
 namespace sb::core {
 namespace {
 
-constexpr std::string_view kMagic = "SBENGINE2";  // 2: queues' live offers
+// 2: queues' live offers. 3: callbacks' failed dials and retry times (a 2 is still read: its
+// contacts have none).
+constexpr std::string_view kMagic = "SBENGINE3";
+constexpr std::string_view kMagic2 = "SBENGINE2";
+static_assert(kMagic.size() == kMagic2.size());
 
 // std::priority_queue keeps its heap in the protected member `c`; copying the heap as it is
 // keeps the pop order of equal timers exactly as in the original.
@@ -37,7 +41,7 @@ std::string EncodeState(const State& s) {
 }
 
 std::size_t EncodedSizeHint(const State& s) {
-  return 64 + s.agents.size() * 96 + s.contacts.size() * 96 + s.timers.size() * 24;
+  return 64 + s.agents.size() * 96 + s.contacts.size() * 112 + s.timers.size() * 24;
 }
 
 void EncodeStateTo(const State& s, std::string& out) {
@@ -103,6 +107,8 @@ void EncodeStateTo(const State& s, std::string& out) {
     w.Put(c.agent.value);
     w.PutTime(c.connected_at);
     w.Put<std::uint8_t>(c.callback_offered ? 1 : 0);
+    w.Put(c.callback_failures);
+    w.PutTime(c.retry_due);
   }
   auto timers = s.timers;  // a copy: the heap as it is
   const auto& heap = TimerHeap::Of(timers);
@@ -116,10 +122,11 @@ void EncodeStateTo(const State& s, std::string& out) {
 }
 
 Status DecodeState(State& s, std::string_view bytes, bool check_names) {
-  if (bytes.substr(0, kMagic.size()) != kMagic) {
+  const bool v2 = bytes.substr(0, kMagic2.size()) == kMagic2;
+  if (bytes.substr(0, kMagic.size()) != kMagic && !v2) {
     return InvalidArgument("not an engine checkpoint (or one of an unknown version)");
   }
-  ByteReader r(bytes.substr(kMagic.size()));
+  ByteReader r(bytes.substr(kMagic.size()));  // both magics have the same length
   auto damaged = [] { return InvalidArgument("the checkpoint is damaged (truncated)"); };
   const std::uint32_t n_agents = r.GetCount(4);
   std::vector<std::string> agent_names(n_agents);
@@ -208,7 +215,13 @@ Status DecodeState(State& s, std::string_view bytes, bool check_names) {
     c.agent = AgentId{r.Get<std::uint32_t>()};
     c.connected_at = r.GetTime();
     c.callback_offered = r.Get<std::uint8_t>() != 0;
-    if (c.queue.value >= n_queues || static_cast<int>(c.phase) > 2 ||
+    if (!v2) {
+      c.callback_failures = r.Get<std::uint16_t>();
+      c.retry_due = r.GetTime();
+    }
+    if (c.queue.value >= n_queues ||
+        static_cast<int>(c.phase) > static_cast<int>(ContactPhase::kRetrying) ||
+        (c.phase == ContactPhase::kRetrying && c.kind != ContactKind::kCallback) ||
         static_cast<int>(c.kind) > 1 || (c.agent.valid() && c.agent.value >= n_agents) ||
         c.relax_level > s.settings.queues[c.queue.value].relax.size()) {
       return InvalidArgument("the checkpoint is damaged (contact " + std::to_string(c.id.value) +
@@ -227,7 +240,7 @@ Status DecodeState(State& s, std::string_view bytes, bool check_names) {
     t.kind = r.Get<TimerKind>();
     t.id = r.Get<std::uint64_t>();
     t.seq = r.Get<std::uint32_t>();
-    if (static_cast<int>(t.kind) > static_cast<int>(TimerKind::kWrapUp)) {
+    if (static_cast<int>(t.kind) > static_cast<int>(TimerKind::kCallbackRetry)) {
       return InvalidArgument("the checkpoint is damaged (timer)");
     }
     heap.push_back(t);

@@ -42,6 +42,7 @@ struct Twin {
 EngineSettings Busy(StrategyKind strategy) {
   EngineSettings s = CoreHarness::DefaultSettings(strategy);
   s.queues[0].max_wait = 300s;
+  s.queues[0].callback_retry_after = 30s;  // retries fall due between checkpoints
   s.queues[0].relax = {{20s, RelaxStep::Kind::kLowerProficiency, SkillId{0}, 1, {}, {}}};
   s.queues[0].requirements = {{SkillId{0}, 3}};
   for (auto& a : s.agents) a.skills = {{SkillId{0}, 2}};
@@ -73,13 +74,18 @@ Input RandomInput(std::mt19937_64& rng, Time& now, std::uint64_t& next,
   if (live.empty()) return Tick{now};
   const ContactId c{live[rng() % live.size()]};
   (void)e;
-  switch (rng() % 4) {
+  switch (rng() % 6) {
     case 0:
       return Abandon{now, c};
     case 1:
       return Accept{now, c, agent, static_cast<std::uint32_t>(1 + rng() % 3)};
     case 2:
       return Hangup{now, c};
+    case 3:
+      return RequestCallback{now, c};
+    case 4:
+      // Mostly unreached, so that callbacks wait for retries across checkpoints.
+      return CallbackResult{now, c, rng() % 4 == 0};
     default:
       return Decline{now, c, agent, static_cast<std::uint32_t>(1 + rng() % 3)};
   }

@@ -37,6 +37,7 @@ void IntervalStats::Merge(const IntervalStats& o) {
   abandoned += o.abandoned;
   deflected += o.deflected;
   moved_out += o.moved_out;
+  callback_retries += o.callback_retries;
   handled += o.handled;
   interrupted += o.interrupted;
   wait_answered_seconds += o.wait_answered_seconds;
@@ -158,7 +159,7 @@ void Statistics::Add(const Event& event) {
           AgentEnters(e.agent, AgentState::kNotReady, e.at);
           if (e.agent.value < agents_.size()) ++agents_[e.agent.value].offers_missed;
         } else if constexpr (std::is_same_v<T, ContactQueued>) {
-          contacts_[e.contact] = {e.queue, e.arrival, {}, {}};
+          contacts_[e.contact] = {e.queue, e.arrival, {}, {}, false};
           ++Row(e.arrival, e.queue).offered;
           ++Row(e.arrival, QueueId{}).offered;
         } else if constexpr (std::is_same_v<T, ContactMoved>) {
@@ -180,6 +181,8 @@ void Statistics::Add(const Event& event) {
           if (it == contacts_.end()) return;
           it->second.answered_at = e.at;
           it->second.agent = e.agent;
+          if (it->second.answered) return;  // a callback dialled again after a retry
+          it->second.answered = true;
           const Duration wait = e.at - it->second.arrival;
           // A queue added after these statistics began has the default threshold.
           const std::size_t qi = it->second.queue.value;
@@ -191,6 +194,12 @@ void Statistics::Add(const Event& event) {
             row.wait_answered_seconds += Seconds(wait);
             row.longest_wait = std::max(row.longest_wait, wait);
           }
+        } else if constexpr (std::is_same_v<T, CallbackRetry>) {
+          AgentEnters(e.agent, AgentState::kReady, e.at);  // AgentReady follows, or a break
+          auto it = contacts_.find(e.contact);
+          if (it == contacts_.end()) return;
+          ++Row(it->second.arrival, it->second.queue).callback_retries;
+          ++Row(it->second.arrival, QueueId{}).callback_retries;
         } else if constexpr (std::is_same_v<T, ContactEnded>) {
           auto it = contacts_.find(e.contact);
           if (it == contacts_.end()) {  // deflected on arrival

@@ -34,6 +34,9 @@ struct IntervalStats {
   std::int64_t moved_out = 0;    // overflowed or transferred to another queue
   std::int64_t handled = 0;      // completed by an agent
   std::int64_t interrupted = 0;  // lost by the server (stopped or crashed during the contact)
+  // Callback dials that reached nobody and were tried again later (CallbackRetry); a callback
+  // answered (accepted by an agent) several times counts once in `answered`.
+  std::int64_t callback_retries = 0;
   double wait_answered_seconds = 0;
   double talk_seconds = 0;
   double wrap_seconds = 0;
@@ -83,6 +86,7 @@ class Statistics {
     Time arrival{};
     Time answered_at{};
     AgentId agent;
+    bool answered = false;  // accepted once already (a callback dialled again is not re-counted)
   };
   // The row of the interval holding `t`, for queue `q` (invalid: every queue), made if new.
   // Inline for the common case, an interval that is the latest one seen.

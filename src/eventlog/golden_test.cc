@@ -59,6 +59,11 @@ std::vector<Golden> Cases() {
        R"({"type":"CallbackOffered","at":1795420800000,"contact":9,"queue":1,"cause":2})"},
       {CallbackRequested{T, ContactId{9}},
        R"({"type":"CallbackRequested","at":1795420800000,"contact":9})"},
+      {CallbackRetry{T, ContactId{9}, QueueId{1}, AgentId{5}, 2, T + 5min},
+       R"({"type":"CallbackRetry","at":1795420800000,"contact":9,"queue":1,"agent":5,)"
+       R"("attempt":2,"due":1795421100000})"},
+      {CallbackRetryDue{T + 5min, ContactId{9}, QueueId{1}},
+       R"({"type":"CallbackRetryDue","at":1795421100000,"contact":9,"queue":1})"},
       {ContactOffered{T, ContactId{9}, AgentId{5}, QueueId{7}, 3, T + 20s, ContactKind::kCall, why},
        R"({"type":"ContactOffered","at":1795420800000,"contact":9,"agent":5,"queue":7,)"
        R"("offer":3,"expires":1795420820000,"kind":0,"why":{"rule":1,"strategy":2,)"

@@ -134,6 +134,9 @@ void RegisterExplainCommand(CLI::App& app) {
                 (end->agent.valid() ? " by " + names.Agent(end->agent) : "");
       } else if (const auto* a = std::get_if<core::OfferAccepted>(&e)) {
         line += " by " + names.Agent(a->agent);
+      } else if (const auto* r = std::get_if<core::CallbackRetry>(&e)) {
+        line += ": dial " + std::to_string(r->attempt) + " by " + names.Agent(r->agent) +
+                " reached nobody; dialled again from " + FormatTime(r->due);
       } else if (const auto* t = std::get_if<core::OfferTimedOut>(&e)) {
         line += ": " + names.Agent(t->agent) + " did not answer";
       }

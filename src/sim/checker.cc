@@ -184,6 +184,10 @@ void InvariantChecker::EndOfInstant(Time t) {
         }
       }
     }
+    if (c.retrying && c.retry_due <= t) {
+      report(Contact(id) + ": its callback retry was due at " + FormatTime(c.retry_due) +
+             " and it is not waiting again");
+    }
     if (!c.waiting()) continue;
     if (c.level < q.relax.size() && c.queued_at + q.relax[c.level].after <= t) {
       report(Contact(id) + ": relax step " + std::to_string(c.level + 1) + " of queue " + q.name +

@@ -71,7 +71,10 @@ class InvariantChecker {
     Time expires{};
     bool callback_offered = false;
     bool max_wait_spent = false;
-    bool waiting() const { return !connected && ringing.empty(); }
+    bool retrying = false;  // a callback out of its queue until retry_due
+    Time retry_due{};
+    std::uint16_t failures = 0;  // dials of this callback that reached nobody
+    bool waiting() const { return !connected && ringing.empty() && !retrying; }
   };
 
   void Violation(const core::Event& e, const std::string& what);

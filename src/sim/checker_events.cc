@@ -269,6 +269,38 @@ void InvariantChecker::On(const core::Event& e) {
     if (ContactView* c = live(x->contact)) {
       ring_ended(x->contact, *c, x->agent, AgentState::kNotReady);
     }
+  } else if (auto* x = std::get_if<CallbackRetry>(&e)) {
+    ContactView* c = live(x->contact);
+    if (c == nullptr) return;
+    const QueueSettings& q = s_.queues[c->queue.value];
+    if (c->kind != ContactKind::kCallback || !c->connected || c->agent != x->agent) {
+      Violation(e, "a retry of what is not a callback being dialled by that agent");
+    }
+    if (x->attempt != c->failures + 1 || x->attempt > q.callback_retries) {
+      Violation(e, "retry after failed dial " + std::to_string(x->attempt) + " (" +
+                       std::to_string(c->failures) + " failed before, " +
+                       std::to_string(q.callback_retries) + " retries allowed)");
+    }
+    if (x->queue != c->queue || x->due != x->at + q.callback_retry_after) {
+      Violation(e, "a retry in another queue or at another time than callback_retry_after");
+    }
+    if (AgentView* v = agent_in(x->agent, {AgentState::kOnContact})) {
+      v->state = AgentState::kWrapUp;  // none: the agent is freed at once
+      v->wrap_until = x->at;
+      v->contact = ContactId{};
+    }
+    c->connected = false;
+    c->agent = AgentId{};
+    c->retrying = true;
+    c->retry_due = x->due;
+    c->failures = x->attempt;
+  } else if (auto* x = std::get_if<CallbackRetryDue>(&e)) {
+    ContactView* c = live(x->contact);
+    if (c == nullptr) return;
+    if (!c->retrying || x->at != c->retry_due || x->queue != c->queue) {
+      Violation(e, Contact(x->contact) + " is due for a retry it was not waiting for");
+    }
+    c->retrying = false;  // back in its place: queue, arrival and sequence unchanged
   } else if (auto* x = std::get_if<ContactEnded>(&e)) {
     auto it = contacts_.find(x->contact);
     if (it == contacts_.end()) {  // deflected on arrival: a message, nothing else
@@ -291,6 +323,10 @@ void InvariantChecker::On(const core::Event& e) {
         }
         if (x->reason == EndReason::kCallbackUnreached && c.kind != ContactKind::kCallback) {
           Violation(e, "a call ended as an unreached callback");
+        }
+        if (x->reason == EndReason::kCallbackUnreached &&
+            c.failures < s_.queues[c.queue.value].callback_retries) {
+          Violation(e, "a callback ended unreached with retries left");
         }
         break;
       case EndReason::kInterrupted:

@@ -44,6 +44,68 @@ TEST(Checker, FindsACallbackEndedAsAbandonedAndAnAgentOfferedTwoContacts) {
   EXPECT_NE(all.find("a callback request ended as abandoned"), std::string::npos) << all;
 }
 
+// A callback dialled three times (two retries, 1 min apart) as the engine emits it, beside a
+// call that arrived after it: no violation. Then the same stream with a retry at the wrong
+// time, and one ended unreached with retries left.
+TEST(Checker, AcceptsCallbackRetriesAndFindsWrongOnes) {
+  core::EngineSettings s = core::testing::CoreHarness::DefaultSettings();
+  s.queues[0].callback_retries = 2;
+  s.queues[0].callback_retry_after = 1min;
+  core::testing::CoreHarness h(s);
+  ASSERT_TRUE(h.Enqueue(1, "sales").ok());
+  ASSERT_TRUE(h.Send(core::RequestCallback{h.now(), ContactId{1}}).ok());
+  ASSERT_TRUE(h.Login("a1").ok());
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    ASSERT_TRUE(h.Accept(1, "a1").ok());
+    if (attempt == 0) {
+      ASSERT_TRUE(h.Enqueue(2, "sales").ok());
+    }
+    ASSERT_TRUE(h.Send(core::CallbackResult{h.now(), ContactId{1}, false}).ok());
+    if (attempt == 0) {
+      ASSERT_TRUE(h.Accept(2, "a1").ok());
+      h.Advance(20s);
+      ASSERT_TRUE(h.Hangup(2).ok());
+    }
+    h.Advance(attempt == 0 ? 40s : 1min);  // to the retry's due time: offered, not yet expired
+    ASSERT_TRUE(h.Tick().ok());
+  }
+  ASSERT_EQ(core::testing::Only<core::CallbackRetry>(h.AllEvents()).size(), 2u);
+  ASSERT_EQ(h.engine().contacts(), 0u);
+  {
+    InvariantChecker c(s);
+    for (const core::Event& e : h.AllEvents()) c.Add(e);
+    c.Finish();
+    std::string all;
+    for (const std::string& v : c.violations()) all += v + "\n";
+    EXPECT_EQ(c.violation_count(), 0u) << all;
+  }
+  auto violations_with = [&](auto&& change) {
+    std::vector<core::Event> events = h.AllEvents();
+    change(events);
+    InvariantChecker c(s);
+    for (const core::Event& e : events) c.Add(e);
+    c.Finish();
+    std::string all;
+    for (const std::string& v : c.violations()) all += v + "\n";
+    return all;
+  };
+  // The first retry said to be due 2 min later than the queue's callback_retry_after.
+  std::string all = violations_with([](std::vector<core::Event>& events) {
+    for (core::Event& e : events) {
+      if (auto* r = std::get_if<core::CallbackRetry>(&e)) {
+        r->due += 1min;
+        break;
+      }
+    }
+  });
+  EXPECT_NE(all.find("another time than callback_retry_after"), std::string::npos) << all;
+  EXPECT_NE(all.find("due for a retry it was not waiting for"), std::string::npos) << all;
+  // The queue allows three retries: the last failure ended it too early.
+  s.queues[0].callback_retries = 3;
+  all = violations_with([](std::vector<core::Event>&) {});
+  EXPECT_NE(all.find("ended unreached with retries left"), std::string::npos) << all;
+}
+
 // A random small center for six hours from a Monday's midnight UTC.
 SimSettings Generate(std::uint64_t seed) {
   std::mt19937_64 rng(seed);

@@ -4,20 +4,24 @@
 
 namespace sb::telephony {
 
-void Telephony::EndContact(const core::ContactEnded& e, const control::ContactContext* ctx) {
-  if (e.reason == core::EndReason::kTransferredOut && ctx && !ctx->transfer_to.empty()) {
-    return TransferredOut(e, *ctx);
-  }
-  const std::uint64_t contact = e.contact.value;
+void Telephony::EndAgentAndCustomerLegs(std::uint64_t contact) {
   if (auto a = agents_of_contact_.find(contact); a != agents_of_contact_.end()) {
     for (sip::LegId id : a->second) {
       if (Leg* leg = Find(id); leg && !leg->gone) End(*leg);
     }
   }
   if (Dialout* d = DialoutOf(contact)) {
-    d->reported = true;  // the engine ended it
+    d->reported = true;  // the engine has its outcome
     if (Leg* customer = Find(d->customer_leg); customer && !customer->gone) End(*customer);
   }
+}
+
+void Telephony::EndContact(const core::ContactEnded& e, const control::ContactContext* ctx) {
+  if (e.reason == core::EndReason::kTransferredOut && ctx && !ctx->transfer_to.empty()) {
+    return TransferredOut(e, *ctx);
+  }
+  const std::uint64_t contact = e.contact.value;
+  EndAgentAndCustomerLegs(contact);
   Leg* caller = CallerOf(contact);
   if (!caller && ctx) {  // ended in the Enqueue's own reply (a closed or full queue)
     caller = Find(LegOfHandle(ctx->handle));
@@ -84,6 +88,13 @@ void Telephony::OnEvent(const core::Event& event, control::Cause,
           EndAgentLeg(e.contact.value, e.agent);
         } else if constexpr (std::is_same_v<T, core::ContactEnded>) {
           EndContact(e, ctx);
+        } else if constexpr (std::is_same_v<T, core::CallbackRetry>) {
+          // This attempt is over; the engine offers the callback again when it is due.
+          Log("info", "telephony: callback to be dialled again",
+              {{"contact", std::to_string(e.contact.value)},
+               {"failed_attempt", std::to_string(e.attempt)},
+               {"in_seconds", std::to_string((e.due - e.at).count() / 1000)}});
+          EndAgentAndCustomerLegs(e.contact.value);
         } else if constexpr (std::is_same_v<T, core::CallbackOffered>) {
           OfferCallbackToCaller(e.contact.value);
         } else if constexpr (std::is_same_v<T, core::ContactMoved>) {

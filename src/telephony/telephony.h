@@ -23,7 +23,9 @@
 // customer is dialled through the callback trunk (digest authentication answered by the SIP stack)
 // while the agent hears a ringback tone; the customer's 200 bridges the two (CallbackResult
 // reached), a busy, a failure, the trunk's ring time-out or the agent hanging up first end it as
-// unreached (CallbackResult not reached: the engine ends the contact callback_unreached); a hang-up
+// unreached (CallbackResult not reached: the engine ends the contact callback_unreached, or, while
+// the queue's callback_retries allow, CallbackRetry hangs this attempt's legs up and the engine
+// offers the callback again once callback_retry_after has passed); a hang-up
 // after the bridge is a Hangup (callback.cc). It keeps no routing state of its own: the legs it
 // holds point at contacts and offers the engine named.
 //
@@ -412,6 +414,9 @@ class Telephony : public control::Subscriber,
   bool TransferAllowed(const std::string& number) const;
   void EndAgentLeg(std::uint64_t contact, AgentId agent);
   void EndContact(const core::ContactEnded& e, const control::ContactContext* ctx);
+  // The agents' legs of a contact and its callback's customer leg hang up (an end, or a
+  // callback attempt that reached nobody: CallbackRetry).
+  void EndAgentAndCustomerLegs(std::uint64_t contact);
   void End(Leg& leg);
   // The caller left (hang-up, lost leg): Abandon or Hangup, once.
   void CallerLeft(Leg& leg);

@@ -414,6 +414,7 @@ name = "callback"
 strategy = "longest_idle"
 offer_timeout = "5s"
 wrap_up = "0s"
+callback_retries = 0
 [[queue]]
 name = "cbfull"
 strategy = "longest_idle"
@@ -421,6 +422,7 @@ offer_timeout = "5s"
 wrap_up = "0s"
 max_length = 1
 when_full = { action = "callback" }
+callback_retries = 0
 [[queue]]
 name = "cbwait"
 strategy = "longest_idle"
@@ -428,8 +430,16 @@ offer_timeout = "5s"
 wrap_up = "0s"
 max_wait = "1s"
 when_max_wait = { action = "callback" }
+callback_retries = 0
+[[queue]]
+name = "cbretry"
+strategy = "longest_idle"
+offer_timeout = "5s"
+wrap_up = "0s"
+callback_retries = 1
+callback_retry_after = "1s"
 """
-        queue_of = {"sup": "support", "reg": "desk", "cb": "callback = 1, cbfull = 1, cbwait"}
+        queue_of = {"sup": "support", "reg": "desk", "cb": "callback = 1, cbfull = 1, cbretry = 1, cbwait"}
         for a in AGENTS:
             q = queue_of.get(a.rstrip("0123456789"), "ringall")
             t += '[[agent]]\nname = "%s"\nqueues = { %s = 1 }\n' % (a, q)
@@ -489,7 +499,7 @@ name = "main"
 prompt = ["vm-press.wav"]
 timeout = "1s"
 retries = 1
-choices = { "1" = { queue = "support" }, "2" = { collect = "id", then_queue = "hold", max_digits = 8 }, "3" = { menu = "sub" }, "9" = { callback = true, queue = "callback" } }
+choices = { "1" = { queue = "support" }, "2" = { collect = "id", then_queue = "hold", max_digits = 8 }, "3" = { menu = "sub" }, "8" = { callback = true, queue = "cbretry" }, "9" = { callback = true, queue = "callback" } }
 [[sip.ivr]]
 name = "sub"
 prompt = ["beep.wav"]
@@ -1428,9 +1438,10 @@ def case_turnaway(s):
         c.close()
 
 
-def request_callback(s, num):
-    """A caller to `ivr` presses 9 (callback into queue `callback`, whose agent cb1 is logged out):
-    the thank-you plays and the server hangs up; the contact stays waiting. True if so."""
+def request_callback(s, num, key="9"):
+    """A caller to `ivr` presses 9 (callback into queue `callback`, whose agent cb1 is logged out;
+    8: into `cbretry`, which dials it again once): the thank-you plays and the server hangs up;
+    the contact stays waiting. True if so."""
     s.server.call({"op": "logout", "agent": "cb1"})
     before = s.live_contacts()
     c = RtpCaller(s, num, "ivr")
@@ -1438,13 +1449,13 @@ def request_callback(s, num):
         if not check("caller: INVITE to ivr answered 200", c.call() == 200 and c.remote):
             return False
         c.drain(0.3)
-        c.keys("9")
+        c.keys(key)
         end = time.time() + 8
         while time.time() < end and not c.bye_from_server:
             c.drain(0.1)
         waiting = s.live_contacts() - before
-        return check("caller: key 9 -> the server hangs up; the callback waits (contacts %s)" %
-                     sorted(waiting), c.bye_from_server and len(waiting) == 1 and
+        return check("caller: key %s -> the server hangs up; the callback waits (contacts %s)" %
+                     (key, sorted(waiting)), c.bye_from_server and len(waiting) == 1 and
                      s.cdr(num, 0.1) is None)
     finally:
         c.close()
@@ -1462,8 +1473,8 @@ def digest_ok(header, method, user, password):
     return f["response"] == md5("%s:%s:%s" % (ha1, f.get("nonce", ""), ha2))
 
 
-def trunk(s, scenario):
-    p = s.sipp("trunk", scenario, ["-rtp_echo"], port=s.trunk_port, timeout=15)
+def trunk(s, scenario, calls=1):
+    p = s.sipp("trunk", scenario, ["-rtp_echo"], port=s.trunk_port, timeout=15, calls=calls)
     p.wait_bound()
     return p
 
@@ -1512,34 +1523,61 @@ def case_callback(s):
 
 
 def case_callback_busy(s):
-    """17. Callback to a busy line: cb1 (SIPp) answers; the trunk (a proxy) challenges with 407,
-    then answers 486:
-    the server hangs cb1 up and the engine ends the callback callback_unreached. The caller's
-    number has visual separators (06-000.NNNNN): the trunk is sent digits only."""
+    """17. Callback to a busy line, dialled again once: the caller asks with key 8 (queue
+    cbretry: callback_retries = 1, callback_retry_after = 1 s); cb1 (SIPp, two calls) answers;
+    the trunk (a proxy) challenges with 407, then answers 486: the server hangs cb1 up and the
+    callback waits (no CDR); about 1 s later cb1 is rung and the trunk dialled again, busy again,
+    and only then the engine ends the callback callback_unreached. The caller's number has visual
+    separators (06-000.NNNNN): the trunk is sent digits only."""
     plain = s.caller_number()
     num = plain[:2] + "-" + plain[2:5] + "." + plain[5:]
-    if not request_callback(s, num):
+    if not request_callback(s, num, key="8"):
         return
-    tr = trunk(s, "uas_trunk_busy.xml")
-    agent = s.agent("cb1", "uas_answer.xml")
+    tr = trunk(s, "uas_trunk_busy.xml", calls=2)
+    agent = s.sipp("cb1", "uas_answer.xml", [], port=s.phone["cb1"], timeout=15, calls=2)
+    agent.wait_bound()
+    dialled = "FROM=%s TO=+33%s" % (TRUNK_FROM, plain[1:])
+
+    def count(p, marker):
+        return sum(1 for m in p.markers() if m.startswith(marker))
+
+    def wait_count(p, marker, n, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            if count(p, marker) >= n:
+                return time.time()
+            time.sleep(0.02)
+        return None
+
     try:
         check("cb1 becomes ready", s.make_ready("cb1"))
+        t_first = wait_count(tr, "BUSY-ACKED", 1, 8)
+        check("trunk: the first dial is busy (486 ACKed)", t_first is not None, tr.describe())
+        check("  no CDR yet: the callback waits for its retry", s.cdr(num, 0.1) is None,
+              s.cdr(num, 0.1))
+        t_second = wait_count(tr, dialled, 2, 8)
+        gap = (t_second - t_first) if t_first and t_second else None
+        check("trunk: dialled again about 1 s after the busy (%s s)" %
+              ("%.1f" % gap if gap is not None else "-"),
+              gap is not None and 0.9 <= gap <= 5, tr.describe())
         rc_tr, rc_agent = finish([tr, agent], 8)
-        check("cb1: rung with the caller's number (digits only), answered, then the server's BYE",
-              agent.has("FROM=%s TO=cb1" % plain) and agent.has("CONNECTED") and
-              agent.has("BYE-FROM-SERVER"), agent.describe())
-        dialled = "FROM=%s TO=+33%s" % (TRUNK_FROM, plain[1:])
+        check("cb1: rung twice with the caller's number (digits only), answered, then the "
+              "server's BYE each time",
+              count(agent, "FROM=%s TO=cb1" % plain) == 2 and count(agent, "CONNECTED") == 2 and
+              count(agent, "BYE-FROM-SERVER") == 2, agent.describe())
         auth = next((m[len("PROXY-AUTH "):] for m in tr.markers() if m.startswith("PROXY-AUTH ")),
                     None)
-        check("trunk: To +33%s (separators dropped), 407 answered with a Proxy-Authorization "
-              "that is right for the password, 486 ACKed (exit 0)" % plain[1:],
-              rc_tr == 0 and tr.has(dialled) and digest_ok(auth, "INVITE", TRUNK_USER,
-                                                           TRUNK_PASSWORD) and
-              tr.has("BUSY-ACKED"), tr.describe())
+        check("trunk: To +33%s (separators dropped) twice, 407 answered with a "
+              "Proxy-Authorization that is right for the password, 486 ACKed twice (exit 0)" %
+              plain[1:],
+              rc_tr == 0 and count(tr, dialled) == 2 and digest_ok(auth, "INVITE", TRUNK_USER,
+                                                                   TRUNK_PASSWORD) and
+              count(tr, "BUSY-ACKED") == 2, tr.describe())
         check("  (and the check refuses another password)",
               not digest_ok(auth, "INVITE", TRUNK_USER, TRUNK_PASSWORD + "x"))
         check("store: callback_unreached, by cb1", s.cdr(num) == ("callback_unreached", "cb1"),
               s.cdr(num, 0.1))
+        check("the server logged the retry", bool(s.log_lines("callback to be dialled again")))
     finally:
         s.server.call({"op": "logout", "agent": "cb1"})
 

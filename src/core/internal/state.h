@@ -50,7 +50,9 @@ struct AgentRt {
   std::vector<Serve> serves;
 };
 
-enum class ContactPhase : std::uint8_t { kWaiting, kOffered, kConnected };
+// kRetrying: a callback the customer did not answer, out of its queue's waiting list until its
+// retry is due (CallbackRetry, then CallbackRetryDue).
+enum class ContactPhase : std::uint8_t { kWaiting, kOffered, kConnected, kRetrying };
 
 struct ContactRt {
   ContactId id;
@@ -70,6 +72,8 @@ struct ContactRt {
   AgentId agent;      // connected agent
   Time connected_at{};
   bool callback_offered = false;
+  std::uint16_t callback_failures = 0;  // dials of this callback that reached nobody
+  Time retry_due{};                     // kRetrying: when it waits in its queue again
 };
 
 // Members of a queue who serve the same other queues at the same or a better tier than this one.
@@ -111,13 +115,13 @@ struct RankedAgent {
   Duration idle{0};
 };
 
-enum class TimerKind : std::uint8_t { kOffer, kRelax, kMaxWait, kWrapUp };
+enum class TimerKind : std::uint8_t { kOffer, kRelax, kMaxWait, kWrapUp, kCallbackRetry };
 
 struct Timer {
   Time at;
   TimerKind kind;
   std::uint64_t id;   // contact or agent id
-  std::uint32_t seq;  // offer number, queue entry or wrap-up sequence it belongs to
+  std::uint32_t seq;  // offer number, queue entry, wrap-up sequence or callback failures
   bool operator>(const Timer& o) const {
     if (at != o.at) return at > o.at;
     if (kind != o.kind) return kind > o.kind;

@@ -61,6 +61,12 @@ template <class W> void Fields(W& w, Ref<core::OfferDeclined, W> v) {
 template <class W> void Fields(W& w, Ref<core::ContactEnded, W> v) {
   SB_F(at); SB_F(contact); SB_F(queue); SB_F(agent); SB_F(reason); SB_F(wrap_until);
 }
+template <class W> void Fields(W& w, Ref<core::CallbackRetry, W> v) {
+  SB_F(at); SB_F(contact); SB_F(queue); SB_F(agent); SB_F(attempt); SB_F(due);
+}
+template <class W> void Fields(W& w, Ref<core::CallbackRetryDue, W> v) {
+  SB_F(at); SB_F(contact); SB_F(queue);
+}
 template <class W> void Fields(W& w, Ref<core::SettingsChanged, W> v) {
   SB_F(at); SB_F(version);
 }
