@@ -30,6 +30,10 @@ SB_EVENT_NAME(OfferTimedOut)
 SB_EVENT_NAME(OfferDeclined)
 SB_EVENT_NAME(ContactEnded)
 SB_EVENT_NAME(SettingsChanged)
+SB_EVENT_NAME(ConsultStarted)
+SB_EVENT_NAME(ConsultAnswered)
+SB_EVENT_NAME(ConsultEnded)
+SB_EVENT_NAME(ConsultCompleted)
 #undef SB_EVENT_NAME
 
 }  // namespace
@@ -60,6 +64,8 @@ std::string_view AgentStateName(AgentState s) {
       return "wrap-up";
     case AgentState::kNotReady:
       return "not ready";
+    case AgentState::kConsulted:
+      return "consulted";
   }
   return "unknown";
 }
@@ -82,6 +88,18 @@ std::string_view EndReasonName(EndReason r) {
       return "interrupted";
     case EndReason::kTransferredOut:
       return "transferred_out";
+  }
+  return "unknown";
+}
+
+std::string_view ConsultEndName(ConsultEnd r) {
+  switch (r) {
+    case ConsultEnd::kCancelled:
+      return "cancelled";
+    case ConsultEnd::kDeclined:
+      return "declined";
+    case ConsultEnd::kContactEnded:
+      return "contact_ended";
   }
   return "unknown";
 }

@@ -14,7 +14,10 @@
 namespace sb::core {
 namespace {
 
-constexpr std::string_view kMagic = "SBENGINE2";  // 2: queues' live offers
+// 2: queues' live offers; 3: consultations (the contact's consulted agent, the consulted state).
+// SBENGINE2 checkpoints are still read: they hold no consultation.
+constexpr std::string_view kMagic = "SBENGINE3";
+constexpr std::string_view kMagicV2 = "SBENGINE2";
 
 // std::priority_queue keeps its heap in the protected member `c`; copying the heap as it is
 // keeps the pop order of equal timers exactly as in the original.
@@ -103,6 +106,8 @@ void EncodeStateTo(const State& s, std::string& out) {
     w.Put(c.agent.value);
     w.PutTime(c.connected_at);
     w.Put<std::uint8_t>(c.callback_offered ? 1 : 0);
+    w.Put(c.consult.value);
+    w.Put<std::uint8_t>(c.consult_answered ? 1 : 0);
   }
   auto timers = s.timers;  // a copy: the heap as it is
   const auto& heap = TimerHeap::Of(timers);
@@ -116,9 +121,11 @@ void EncodeStateTo(const State& s, std::string& out) {
 }
 
 Status DecodeState(State& s, std::string_view bytes, bool check_names) {
-  if (bytes.substr(0, kMagic.size()) != kMagic) {
+  const bool v2 = bytes.substr(0, kMagicV2.size()) == kMagicV2;
+  if (!v2 && bytes.substr(0, kMagic.size()) != kMagic) {
     return InvalidArgument("not an engine checkpoint (or one of an unknown version)");
   }
+  static_assert(kMagic.size() == kMagicV2.size());
   ByteReader r(bytes.substr(kMagic.size()));
   auto damaged = [] { return InvalidArgument("the checkpoint is damaged (truncated)"); };
   const std::uint32_t n_agents = r.GetCount(4);
@@ -163,7 +170,8 @@ Status DecodeState(State& s, std::string_view bytes, bool check_names) {
     a.wrap_until = r.GetTime();
     a.wrap_limit = r.GetTime();
     a.wrap_seq = r.Get<std::uint32_t>();
-    if (static_cast<int>(a.state) > static_cast<int>(AgentState::kNotReady)) {
+    const AgentState last = v2 ? AgentState::kNotReady : AgentState::kConsulted;
+    if (static_cast<int>(a.state) > static_cast<int>(last)) {
       return InvalidArgument("the checkpoint is damaged (agent state)");
     }
   }
@@ -208,8 +216,14 @@ Status DecodeState(State& s, std::string_view bytes, bool check_names) {
     c.agent = AgentId{r.Get<std::uint32_t>()};
     c.connected_at = r.GetTime();
     c.callback_offered = r.Get<std::uint8_t>() != 0;
-    if (c.queue.value >= n_queues || static_cast<int>(c.phase) > 2 ||
-        static_cast<int>(c.kind) > 1 || (c.agent.valid() && c.agent.value >= n_agents) ||
+    if (!v2) {
+      c.consult = AgentId{r.Get<std::uint32_t>()};
+      c.consult_answered = r.Get<std::uint8_t>() != 0;
+    }
+    if (c.queue.value >= n_queues || (c.consult.valid() && c.consult.value >= n_agents) ||
+        (c.consult.valid() && c.phase != ContactPhase::kConnected) ||
+        static_cast<int>(c.phase) > 2 || static_cast<int>(c.kind) > 1 ||
+        (c.agent.valid() && c.agent.value >= n_agents) ||
         c.relax_level > s.settings.queues[c.queue.value].relax.size()) {
       return InvalidArgument("the checkpoint is damaged (contact " + std::to_string(c.id.value) +
                              ")");
@@ -253,8 +267,12 @@ Status DecodeState(State& s, std::string_view bytes, bool check_names) {
   }
   for (std::uint32_t i = 0; i < n_agents; ++i) {
     const AgentRt& a = s.agents[i];
-    const bool busy = a.state == AgentState::kReserved || a.state == AgentState::kOnContact;
+    const bool busy = a.state == AgentState::kReserved || a.state == AgentState::kOnContact ||
+                      a.state == AgentState::kConsulted;
     if (busy && !s.contacts.count(a.contact)) {
+      return InvalidArgument("the checkpoint is damaged (agent " + std::to_string(i) + ")");
+    }
+    if (a.state == AgentState::kConsulted && s.contacts.at(a.contact).consult != AgentId{i}) {
       return InvalidArgument("the checkpoint is damaged (agent " + std::to_string(i) + ")");
     }
   }

@@ -70,6 +70,10 @@ struct ContactRt {
   AgentId agent;      // connected agent
   Time connected_at{};
   bool callback_offered = false;
+  // A consultation of the connected agent (attended transfer): the agent consulted, and whether
+  // it answered. Invalid when none is going.
+  AgentId consult;
+  bool consult_answered = false;
 };
 
 // Members of a queue who serve the same other queues at the same or a better tier than this one.
