@@ -244,46 +244,59 @@ TEST(Consult, DamagedConsultationsInACheckpointAreRefused) {
 // Random scripts with consultations: a replay of the events and a checkpoint taken midway both
 // reach the live engine's state.
 TEST(Consult, RandomScriptsReplayExactly) {
-  std::size_t completed = 0;
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+  std::size_t completed = 0, started = 0, answered = 0, accepted = 0;
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
     std::mt19937_64 rng(seed);
     CoreHarness h;
     std::string mid;
     std::size_t mid_events = 0;
     std::uint64_t next = 1;
-    for (int step = 0; step < 400; ++step) {
+    for (int step = 0; step < 600; ++step) {
       h.Advance(Duration(rng() % 8000));
       const std::string agent = "a" + std::to_string(1 + rng() % 3);
       const std::string other = "a" + std::to_string(1 + rng() % 3);
       ContactId c{1 + rng() % next};
-      // Consultations need a connected call: most steps below pick one.
-      for (std::uint64_t k = 0; k < next && rng() % 4 != 0; ++k) {
+      // Most steps act on a contact they can act on: one ringing (accept), one connected.
+      ContactId ringing = c, talking = c;
+      for (std::uint64_t k = 0; k < next; ++k) {
         const ContactId x{1 + (c.value + k) % next};
-        if (h.engine().connected(x)) {
-          c = x;
-          break;
-        }
+        // Ringing: in the engine, neither waiting (no position) nor connected.
+        const auto place = h.engine().Position(x);
+        const bool rings = !place.ok() &&
+                           place.status().code() == StatusCode::kFailedPrecondition &&
+                           !h.engine().connected(x);
+        if (ringing == c && rings) ringing = x;
+        if (talking == c && h.engine().connected(x)) talking = x;
       }
-      switch (rng() % 13) {
+      if (rng() % 5 != 0) c = talking;
+      switch (rng() % 14) {
         case 0:
           (void)h.Login(agent);
           break;
         case 1:
-          (void)h.Enqueue(next++, "sales");
+          // Few callers at once, so that agents are also ready, to be consulted.
+          if (h.engine().contacts() < 2) (void)h.Enqueue(next++, "sales");
           break;
         case 2:
-          (void)h.Accept(c.value, agent);
+          (void)h.Accept(ringing.value,
+                         h.OfferedTo(ringing.value).empty() ? agent : h.OfferedTo(ringing.value));
           break;
         case 3:
           (void)h.Hangup(c.value);
           break;
         case 4:
         case 5:
+          // From the agent connected to it, to a ready one where there is (else refused).
           for (const char* from : {"a1", "a2", "a3"}) {
-            if (Consult(h, c.value, from, other).ok()) break;
+            std::string to = other;
+            for (const char* t : {"a1", "a2", "a3"}) {
+              if (h.engine().agent_state(h.agent(t)) == AgentState::kReady) to = t;
+            }
+            if (Consult(h, c.value, from, to).ok()) break;
           }
           break;
         case 6:
+        case 12:
           (void)h.Send(ConsultAnswer{h.now(), c});
           break;
         case 7:
@@ -303,7 +316,7 @@ TEST(Consult, RandomScriptsReplayExactly) {
           (void)h.Tick();
           break;
       }
-      if (step == 200) {
+      if (step == 300) {
         mid = h.engine().Snapshot();
         mid_events = h.AllEvents().size();
       }
@@ -318,8 +331,13 @@ TEST(Consult, RandomScriptsReplayExactly) {
     ASSERT_TRUE(restored.ok()) << seed << ": " << restored.status().ToString();
     EXPECT_EQ((*restored)->StateDigest(), digest) << seed;
     completed += Only<ConsultCompleted>(h.AllEvents()).size();
+    started += Only<ConsultStarted>(h.AllEvents()).size();
+    answered += Only<ConsultAnswered>(h.AllEvents()).size();
+    accepted += Only<OfferAccepted>(h.AllEvents()).size();
   }
-  EXPECT_GT(completed, 10u);  // the scripts do reach handovers
+  // The scripts do reach handovers.
+  EXPECT_GT(completed, 5u) << started << " started, " << answered << " answered, " << accepted
+                           << " calls accepted";
 }
 
 }  // namespace
