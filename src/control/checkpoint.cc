@@ -1,6 +1,7 @@
 // Controller checkpoints (controller.h): [magic][configuration version][engine snapshot]
 // [next contact][registries][open CDRs]. The engine part is core::Engine::Snapshot(); the rest is
-// the controller's own. SBCTL1 checkpoints (no version) are still read, as version 0.
+// the controller's own. SBCTL1 checkpoints (no version) are still read, as version 0; SBCTL2
+// ones (open CDRs without the handover of an attended transfer) as not handed over.
 
 #include <cstring>
 
@@ -10,13 +11,27 @@
 namespace sb::control {
 namespace {
 
-constexpr std::string_view kMagic = "SBCTL2";
+constexpr std::string_view kMagic = "SBCTL3";
+constexpr std::string_view kMagicV2 = "SBCTL2";
 constexpr std::string_view kMagicV1 = "SBCTL1";
 
-// Bytes before the engine's length: the magic, and in SBCTL2 the configuration version.
+// The checkpoint's version: 1, 2 or 3; 0 when it is none.
+int VersionOf(std::string_view checkpoint) {
+  if (checkpoint.substr(0, kMagic.size()) == kMagic) return 3;
+  if (checkpoint.substr(0, kMagicV2.size()) == kMagicV2) return 2;
+  if (checkpoint.substr(0, kMagicV1.size()) == kMagicV1) return 1;
+  return 0;
+}
+
+// Bytes before the engine's length: the magic, and from SBCTL2 the configuration version.
 std::size_t HeaderSize(std::string_view checkpoint) {
-  if (checkpoint.substr(0, kMagic.size()) == kMagic) return kMagic.size() + 8;
-  if (checkpoint.substr(0, kMagicV1.size()) == kMagicV1) return kMagicV1.size();
+  switch (VersionOf(checkpoint)) {
+    case 3:
+    case 2:
+      return kMagic.size() + 8;
+    case 1:
+      return kMagicV1.size();
+  }
   return 0;
 }
 
@@ -28,9 +43,12 @@ void PutCdr(ByteWriter& w, const store::Cdr& c) {
   }
   w.Put(c.queue);
   for (const std::string* s : {&c.outcome, &c.disposition, &c.caller, &c.partner}) w.PutString(*s);
+  w.Put(c.handover_ms);
+  w.Put(c.handover_from);
 }
 
-store::Cdr GetCdr(ByteReader& r) {
+// `handover`: the checkpoint is SBCTL3 (its CDRs hold the handover).
+store::Cdr GetCdr(ByteReader& r, bool handover) {
   store::Cdr c;
   c.contact = r.Get<std::uint64_t>();
   for (std::int64_t* v : {&c.arrival_ms, &c.ivr_ms, &c.queued_ms, &c.offered_ms, &c.answered_ms,
@@ -39,6 +57,10 @@ store::Cdr GetCdr(ByteReader& r) {
   }
   c.queue = r.Get<std::uint32_t>();
   for (std::string* s : {&c.outcome, &c.disposition, &c.caller, &c.partner}) *s = r.GetString();
+  if (handover) {
+    c.handover_ms = r.Get<std::int64_t>();
+    c.handover_from = r.Get<std::int64_t>();
+  }
   return c;
 }
 
@@ -89,7 +111,7 @@ Result<std::string_view> Controller::EngineOf(std::string_view checkpoint) {
 
 Result<std::uint64_t> Controller::ConfigVersionOf(std::string_view checkpoint) {
   SB_RETURN_IF_ERROR(EngineOf(checkpoint).status());
-  if (checkpoint.substr(0, kMagic.size()) != kMagic) return std::uint64_t{0};
+  if (VersionOf(checkpoint) < 2) return std::uint64_t{0};
   ByteReader r(checkpoint.substr(kMagic.size(), 8));
   return r.Get<std::uint64_t>();
 }
@@ -117,7 +139,8 @@ Status Controller::RestoreRegistries(std::string_view checkpoint) {
   const std::uint32_t n_cdrs = r.GetCount(64);
   std::vector<store::Cdr> cdrs;
   cdrs.reserve(n_cdrs);
-  for (std::uint32_t i = 0; i < n_cdrs && r.ok(); ++i) cdrs.push_back(GetCdr(r));
+  const bool handover = VersionOf(checkpoint) >= 3;
+  for (std::uint32_t i = 0; i < n_cdrs && r.ok(); ++i) cdrs.push_back(GetCdr(r, handover));
   if (!r.ok() || !r.done()) return InvalidArgument("the checkpoint is damaged (registries)");
   // Nothing is applied until all of it read well.
   for (auto& [id, c] : contacts) {

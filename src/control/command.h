@@ -88,6 +88,28 @@ struct Transfer {
   std::string queue;
   std::string number;
 };
+// An attended transfer (core::Consult): `agent`, connected to the call `contact`, consults
+// `target` (an agent of the configuration, who must be ready) or the longest-idle ready member of
+// `queue`: exactly one of the two. The caller waits on hold, connected to `agent`; the phone
+// system (Consultations) calls the target. consult_answer says the target answered (telephony
+// says so itself when its phone answers), consult_cancel ends the consultation with nothing
+// changed for the caller (declined: the target refused), consult_complete hands the call over.
+struct Consult {
+  std::uint64_t contact = 0;
+  std::string agent;
+  std::string target;
+  std::string queue;
+};
+struct ConsultAnswer {
+  std::uint64_t contact = 0;
+};
+struct ConsultCancel {
+  std::uint64_t contact = 0;
+  bool declined = false;
+};
+struct ConsultComplete {
+  std::uint64_t contact = 0;
+};
 struct RequestCallback {
   std::uint64_t contact = 0;
 };
@@ -125,10 +147,10 @@ struct SuperviseEnd {
   std::string supervisor;
 };
 
-using Command =
-    std::variant<Login, Logout, Ready, NotReady, ExtendWrapUp, Arrive, IvrInput, Enqueue, Accept,
-                 Decline, Hangup, Abandon, Transfer, RequestCallback, CallbackResult, Pop, OpenCase,
-                 GetStatus, GetPosition, Supervise, SuperviseEnd>;
+using Command = std::variant<Login, Logout, Ready, NotReady, ExtendWrapUp, Arrive, IvrInput,
+                             Enqueue, Accept, Decline, Hangup, Abandon, Transfer, RequestCallback,
+                             CallbackResult, Pop, OpenCase, GetStatus, GetPosition, Supervise,
+                             SuperviseEnd, Consult, ConsultAnswer, ConsultCancel, ConsultComplete>;
 
 // The command's name as the JSON-lines front end spells it ("login", "case.open", ...).
 std::string_view CommandName(const Command& c);

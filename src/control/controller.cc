@@ -111,6 +111,14 @@ Reply Controller::Run(const Command& command, Time now) {
           return r;
         } else if constexpr (std::is_same_v<T, Supervise> || std::is_same_v<T, SuperviseEnd>) {
           return Supervision(c);
+        } else if constexpr (std::is_same_v<T, Consult>) {
+          return ConsultFor(c, now);
+        } else if constexpr (std::is_same_v<T, ConsultAnswer>) {
+          return Apply(core::ConsultAnswer{now, ContactId{c.contact}}, c.contact);
+        } else if constexpr (std::is_same_v<T, ConsultCancel>) {
+          return Apply(core::ConsultCancel{now, ContactId{c.contact}, c.declined}, c.contact);
+        } else if constexpr (std::is_same_v<T, ConsultComplete>) {
+          return Apply(core::ConsultComplete{now, ContactId{c.contact}}, c.contact);
         } else {
           return Position(c);
         }

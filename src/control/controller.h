@@ -78,6 +78,8 @@ class Controller {
   void SetSupervision(SupervisionHandler* h) { supervision_ = h; }
   // Optional: who carries out transfers to numbers (outlives the controller, or is reset).
   void SetNumberTransfers(NumberTransfers* t) { number_transfers_ = t; }
+  // Optional: who carries out consultations (outlives the controller, or is reset).
+  void SetConsultations(Consultations* c) { consultations_ = c; }
   // A configuration reload: the priorities by record segment ([routing_hints]).
   void SetSegmentPriority(std::map<std::string, std::int32_t> p) {
     options_.segment_priority = std::move(p);
@@ -143,6 +145,7 @@ class Controller {
   Reply EnqueueContact(const Enqueue& e, Time now);
   Reply AbandonContact(const Abandon& a, Time now);
   Reply TransferContact(const Transfer& t, Time now);  // controller_transfer.cc
+  Reply ConsultFor(const Consult& c, Time now);        // controller_transfer.cc
   Reply PopFor(const Pop& p, Time now);
   Reply Case(const OpenCase& c, Time now);
   Reply Position(const GetPosition& p);
@@ -165,6 +168,7 @@ class Controller {
   ControllerOptions options_;
   directory::Prefetcher* prefetch_ = nullptr;
   NumberTransfers* number_transfers_ = nullptr;
+  Consultations* consultations_ = nullptr;
   std::vector<Subscriber*> subscribers_;
   store::CdrBuilder cdrs_;
   std::unordered_map<std::uint64_t, LiveContact> contacts_;

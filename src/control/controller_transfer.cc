@@ -1,6 +1,7 @@
-// Blind transfers (controller.h): into another queue through the engine's Transfer, or to a
+// Transfers (controller.h). Blind: into another queue through the engine's Transfer, or to a
 // number outside through the phone system (NumberTransfers), which the engine records as the
-// contact ending transferred_out.
+// contact ending transferred_out. Attended: a consultation (the engine's Consult), which the
+// phone system (Consultations) is asked about first.
 
 #include "control/controller.h"
 
@@ -47,6 +48,46 @@ Reply Controller::TransferContact(const Transfer& t, Time now) {
     again->second.transfer_to.clear();
   }
   return r;
+}
+
+Reply Controller::ConsultFor(const Consult& c, Time now) {
+  Reply r;
+  r.contact = c.contact;
+  auto agent = FindAgent(c.agent);
+  if (!agent.ok()) {
+    r.status = agent.status();
+    return r;
+  }
+  core::Consult in{now, ContactId{c.contact}, *agent, AgentId{}, QueueId{}};
+  if (!c.target.empty()) {
+    auto target = FindAgent(c.target);
+    if (!target.ok()) {
+      r.status = InvalidArgument("target: no agent named '" + c.target + "'");
+      return r;
+    }
+    in.target = *target;
+  } else {
+    auto q = FindQueue(c.queue);
+    if (!q.ok()) {
+      r.status = q.status();
+      return r;
+    }
+    in.queue = *q;
+  }
+  // The engine refuses what is not connected to that agent: asked first, so that the phone
+  // system is only asked about calls in progress.
+  if (!engine_->connected(ContactId{c.contact})) {
+    r.status = FailedPrecondition("contact " + std::to_string(c.contact) +
+                                  " is not connected to an agent");
+    return r;
+  }
+  if (consultations_) {
+    if (Status s = consultations_->CanConsult(c.contact, c.target); !s.ok()) {
+      r.status = std::move(s);
+      return r;
+    }
+  }
+  return Apply(in, c.contact);
 }
 
 }  // namespace sb::control

@@ -43,6 +43,20 @@ class NumberTransfers {
   virtual Status CanTransferOut(std::uint64_t contact, const std::string& number) = 0;
 };
 
+// Who carries out consultations (attended transfers, Consult): the phone system, which calls the
+// consulted agent, puts the caller on hold and bridges the caller over on completion. Without
+// one, the engine alone follows them (a front end that carries its calls itself reports the
+// answer with consult_answer). Called on the control thread.
+class Consultations {
+ public:
+  virtual ~Consultations() = default;
+  // Whether the connected contact `contact` can be the subject of a consultation now (a call this
+  // front end carries, nobody supervising it; `target`, when named, has a phone); the Status's
+  // message says why not. On OK the engine starts the consultation, and the implementation calls
+  // the consulted agent when ConsultStarted reaches it.
+  virtual Status CanConsult(std::uint64_t contact, const std::string& target) = 0;
+};
+
 class Subscriber {
  public:
   virtual ~Subscriber() = default;

@@ -126,9 +126,17 @@ Status Validate(const Command& command) {
             return InvalidArgument("mode: expected listen, whisper or barge");
           }
           return Status::Ok();
+        } else if constexpr (std::is_same_v<T, Consult>) {
+          SB_RETURN_IF_ERROR(CheckContact(c.contact));
+          SB_RETURN_IF_ERROR(CheckAgent(c.agent));
+          if (c.target.empty() == c.queue.empty()) {
+            return InvalidArgument("target, queue: give exactly one (an agent, or a queue)");
+          }
+          if (!c.target.empty()) return CheckField("target", c.target, kMaxNameBytes, true);
+          return CheckField("queue", c.queue, kMaxNameBytes, true);
         } else if constexpr (std::is_same_v<T, SuperviseEnd>) {
           return CheckField("supervisor", c.supervisor, kMaxNameBytes, true);
-        } else {  // Hangup, Abandon, RequestCallback, CallbackResult, GetPosition
+        } else {  // Hangup, Abandon, RequestCallback, CallbackResult, GetPosition, Consult*
           return CheckContact(c.contact);
         }
       },

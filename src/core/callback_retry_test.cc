@@ -264,23 +264,29 @@ TEST(CallbackRetry, AReplayRefusesRetryEventsOutOfOrder) {
       << r.status().message();
 }
 
-TEST(CallbackRetry, AVersion2CheckpointIsStillRead) {
-  // Version 3 added two fields per contact (failed dials, retry time: 2 + 8 bytes) before the
-  // timers. One waiting contact and no timers: the version 2 bytes are those without them.
+TEST(CallbackRetry, Version2And3CheckpointsAreStillRead) {
+  // Version 3 added two fields per contact (failed dials, retry time: 2 + 8 bytes), version 4
+  // two more (the consulted agent, answered: 4 + 1), each at the contact's end, before the
+  // timers. One waiting contact and no timers: the older bytes are those without them.
   EngineSettings s = CoreHarness::DefaultSettings();
   CoreHarness h(s);
   ASSERT_TRUE(h.Enqueue(1, "sales").ok());
-  const std::string v3 = h.engine().Snapshot();
-  ASSERT_EQ(v3.substr(0, 9), "SBENGINE3");
-  std::string v2 = "SBENGINE2" + v3.substr(9, v3.size() - 9 - 4 - 10) + v3.substr(v3.size() - 4);
-  ASSERT_EQ(v3.substr(v3.size() - 4), std::string(4, '\0')) << "no timers expected";
-  auto restored = Engine::Restore(s, v2, {});
-  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
-  EXPECT_EQ((*restored)->StateDigest(), h.engine().StateDigest());
-  // Version 2 bytes read as version 3 are refused (damaged), never misread.
-  std::string mislabelled = v2;
-  mislabelled[8] = '3';
-  EXPECT_FALSE(Engine::Restore(s, mislabelled, {}).ok());
+  const std::string v4 = h.engine().Snapshot();
+  ASSERT_EQ(v4.substr(0, 9), "SBENGINE4");
+  ASSERT_EQ(v4.substr(v4.size() - 4), std::string(4, '\0')) << "no timers expected";
+  const std::string tail = v4.substr(v4.size() - 4);
+  const std::string v3 = "SBENGINE3" + v4.substr(9, v4.size() - 9 - 4 - 5) + tail;
+  const std::string v2 = "SBENGINE2" + v4.substr(9, v4.size() - 9 - 4 - 5 - 10) + tail;
+  for (const std::string& old : {v3, v2}) {
+    auto restored = Engine::Restore(s, old, {});
+    ASSERT_TRUE(restored.ok()) << old.substr(0, 9) << ": " << restored.status().ToString();
+    EXPECT_EQ((*restored)->StateDigest(), h.engine().StateDigest()) << old.substr(0, 9);
+  }
+  // Older bytes read as a newer version are refused (damaged), never misread.
+  for (std::string mislabelled : {v2, v3}) {
+    mislabelled[8] = mislabelled[8] == '2' ? '3' : '4';
+    EXPECT_FALSE(Engine::Restore(s, mislabelled, {}).ok()) << mislabelled.substr(0, 9);
+  }
 }
 
 TEST(CallbackRetry, SettingsOutOfBoundsAreRefused) {

@@ -45,6 +45,15 @@ Status CheckReplayable(const internal::State& s, const Event& e) {
                                    "configuration has " + std::to_string(n_agents) + ")");
           }
         }
+        if constexpr (requires { v.target; }) {
+          if (!agent_ok(v.target, true)) {
+            return InvalidArgument("unknown agent " + std::to_string(v.target.value) + " (the " +
+                                   "configuration has " + std::to_string(n_agents) + ")");
+          }
+        }
+        if constexpr (std::is_same_v<T, ConsultStarted>) {
+          if (v.via.valid() && v.via.value >= n_queues) return InvalidArgument("unknown queue");
+        }
         if constexpr (std::is_same_v<T, AgentNotReady> || std::is_same_v<T, AgentNotReadyPending>) {
           const bool logout = std::is_same_v<T, AgentNotReadyPending> && v.reason == kPendingLogout;
           if (!logout && v.reason >= s.settings.not_ready_reasons.size()) {
@@ -85,6 +94,18 @@ Status CheckReplayable(const internal::State& s, const Event& e) {
             if (it->second.phase != internal::ContactPhase::kRetrying ||
                 v.queue != it->second.queue) {
               return InvalidArgument(name + " is not waiting for a callback retry");
+            }
+          }
+          if constexpr (std::is_same_v<T, ConsultStarted>) {
+            if (it->second.phase != internal::ContactPhase::kConnected ||
+                it->second.consult.valid()) {
+              return InvalidArgument(name + " is not connected, or already in a consultation");
+            }
+          } else if constexpr (std::is_same_v<T, ConsultAnswered> ||
+                               std::is_same_v<T, ConsultEnded> ||
+                               std::is_same_v<T, ConsultCompleted>) {
+            if (it->second.consult != v.target) {
+              return InvalidArgument(name + " is not in a consultation of that agent");
             }
           }
           if constexpr (std::is_same_v<T, RequirementRelaxed>) {
@@ -229,11 +250,13 @@ std::string Engine::StateDigest() const {
   std::sort(ids.begin(), ids.end());
   for (ContactId id : ids) {
     const internal::ContactRt& c = s.contacts.at(id);
-    std::snprintf(
-        buf, sizeof buf, "C%" PRIu64 " q%u k%d p%d pr%d a%lld qa%lld l%u o%u ag%u cb%d f%u d%lld r",
-        id.value, c.queue.value, static_cast<int>(c.kind), static_cast<int>(c.phase), c.priority,
-        ms(c.arrival), ms(c.queued_at), c.relax_level, c.offer, c.agent.value,
-        c.callback_offered ? 1 : 0, static_cast<unsigned>(c.callback_failures), ms(c.retry_due));
+    std::snprintf(buf, sizeof buf,
+                  "C%" PRIu64
+                  " q%u k%d p%d pr%d a%lld qa%lld l%u o%u ag%u cb%d f%u d%lld cs%u/%d r",
+                  id.value, c.queue.value, static_cast<int>(c.kind), static_cast<int>(c.phase),
+                  c.priority, ms(c.arrival), ms(c.queued_at), c.relax_level, c.offer, c.agent.value,
+                  c.callback_offered ? 1 : 0, static_cast<unsigned>(c.callback_failures),
+                  ms(c.retry_due), c.consult.value, c.consult_answered ? 1 : 0);
     out += buf;
     for (AgentId a : c.ringing) out += " " + std::to_string(a.value);
     out += "\n";

@@ -3,6 +3,7 @@
 // timers included, so a replayed engine carries on exactly where the original was.
 
 #include <algorithm>
+#include <utility>
 
 #include "base/assert.h"
 #include "core/internal/state.h"
@@ -58,6 +59,16 @@ void StartWrapUp(State& s, AgentId id, QueueId q, Time at, Time until) {
   a.wrap_until = until;
   ++a.wrap_seq;
   s.timers.push({until, TimerKind::kWrapUp, id.value, a.wrap_seq});
+}
+
+// One more contact today for the agent (the fewest-calls strategies read it).
+void CountContact(AgentRt& a, Time at) {
+  const std::int64_t day = std::chrono::floor<std::chrono::days>(at).time_since_epoch().count();
+  if (a.day != day) {
+    a.day = day;
+    a.contacts_today = 0;
+  }
+  ++a.contacts_today;
 }
 
 void LeaveQueueStats(State& s, const ContactRt& c, Time at, bool abandoned) {
@@ -176,12 +187,7 @@ struct Applier {
     AgentRt& a = s.agents[e.agent.value];
     SetAgent(a, AgentState::kOnContact, e.at);
     a.contact = e.contact;
-    const std::int64_t day = std::chrono::floor<std::chrono::days>(e.at).time_since_epoch().count();
-    if (a.day != day) {
-      a.day = day;
-      a.contacts_today = 0;
-    }
-    ++a.contacts_today;
+    CountContact(a, e.at);
   }
   void operator()(const OfferCancelled& e) {
     AgentRt& a = s.agents[e.agent.value];
@@ -211,6 +217,34 @@ struct Applier {
     // Back in its place: arrival and sequence are kept, so it is ahead of later arrivals.
     c.phase = ContactPhase::kWaiting;
     InsertWaiting(s, c);
+  }
+  void operator()(const ConsultStarted& e) {
+    ContactRt& c = s.contacts[e.contact];
+    c.consult = e.target;
+    c.consult_answered = false;
+    AgentRt& t = s.agents[e.target.value];
+    SetAgent(t, AgentState::kConsulted, e.at);
+    t.contact = e.contact;
+  }
+  void operator()(const ConsultAnswered& e) { s.contacts[e.contact].consult_answered = true; }
+  void operator()(const ConsultEnded& e) {
+    ContactRt& c = s.contacts[e.contact];
+    c.consult = AgentId{};
+    c.consult_answered = false;
+    // The target stays consulted until the event that frees it (AgentReady, or its pending
+    // not-ready or logout), which follows at once.
+    s.agents[e.target.value].contact = ContactId{};
+  }
+  void operator()(const ConsultCompleted& e) {
+    ContactRt& c = s.contacts[e.contact];
+    c.consult = AgentId{};
+    c.consult_answered = false;
+    c.agent = e.target;
+    AgentRt& t = s.agents[e.target.value];
+    SetAgent(t, AgentState::kOnContact, e.at);
+    t.contact = e.contact;
+    CountContact(t, e.at);
+    StartWrapUp(s, e.agent, c.queue, e.at, e.wrap_until);
   }
   void operator()(const ContactEnded& e) {
     auto it = s.contacts.find(e.contact);
@@ -302,23 +336,31 @@ void AgentStateChanged(State& s, AgentId id, AgentState before, bool staffed_bef
 
 void Apply(State& s, const Event& e) {
   s.now = std::max(s.now, EventTime(e));
-  const AgentId agent = std::visit(
-      [](const auto& v) -> AgentId {
-        if constexpr (requires { v.agent; }) {
-          return v.agent;
-        } else {
-          return AgentId{};
-        }
+  // The agents an event names (a consultation's names two): their ready lists and staffed
+  // counts follow their state change.
+  const auto [agent, target] = std::visit(
+      [](const auto& v) -> std::pair<AgentId, AgentId> {
+        std::pair<AgentId, AgentId> out;
+        if constexpr (requires { v.agent; }) out.first = v.agent;
+        if constexpr (requires { v.target; }) out.second = v.target;
+        return out;
       },
       e);
-  if (!agent.valid() || agent.value >= s.agents.size()) {
-    std::visit(Applier{s}, e);
-    return;
+  struct Before {
+    AgentId id;
+    AgentState state = AgentState::kLoggedOut;
+    bool staffed = false;
+  };
+  Before before[2];
+  int n = 0;
+  for (AgentId a : {agent, target}) {
+    if (a.valid() && a.value < s.agents.size()) {
+      before[n++] = {a, s.agents[a.value].state, Staffed(s.agents[a.value])};
+    }
   }
-  const AgentState before = s.agents[agent.value].state;
-  const bool staffed = Staffed(s.agents[agent.value]);
   std::visit(Applier{s}, e);
-  AgentStateChanged(s, agent, before, staffed);
+  for (int i = 0; i < n; ++i)
+    AgentStateChanged(s, before[i].id, before[i].state, before[i].staffed);
 }
 
 }  // namespace sb::core::internal

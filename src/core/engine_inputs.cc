@@ -27,8 +27,10 @@ Status StateError(const State& s, AgentId a, std::string_view what) {
 
 // Ringing, talking or in wrap-up: a not-ready or logout asked now waits for the contact and its
 // after-call work to finish (the wrap-up's end, or the agent ending it with SetReady).
+// Consulted too: the agent is on a colleague's call.
 bool Busy(AgentState st) {
-  return st == AgentState::kReserved || st == AgentState::kOnContact || st == AgentState::kWrapUp;
+  return st == AgentState::kReserved || st == AgentState::kOnContact || st == AgentState::kWrapUp ||
+         st == AgentState::kConsulted;
 }
 
 struct InputHandler {
@@ -206,6 +208,7 @@ struct InputHandler {
       return NotFound("no queue with id " + std::to_string(in.to.value));
     }
     if (in.to == c->queue) return InvalidArgument(Name(in.contact) + " is already in that queue");
+    if (c->consult.valid()) return InConsultation(in.contact);
     if (c->phase == ContactPhase::kOffered) {
       return FailedPrecondition(Name(in.contact) + " is ringing an agent; transfer after answer");
     }
@@ -238,6 +241,7 @@ struct InputHandler {
                                 " is not connected to an agent: only a call in progress is "
                                 "transferred to a number");
     }
+    if (c->consult.valid()) return InConsultation(in.contact);
     EndHandled(*c, EndReason::kTransferredOut, s.now + s.settings.queues[c->queue.value].wrap_up);
     return Status::Ok();
   }
@@ -261,10 +265,92 @@ struct InputHandler {
     return Status::Ok();
   }
 
+  // --- consultations (attended transfer) ---
+  Status operator()(const Consult& in) {
+    SB_RETURN_IF_ERROR(CheckAgent(in.agent));
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(in.contact));
+    if (c->phase != ContactPhase::kConnected || c->kind != ContactKind::kCall ||
+        c->agent != in.agent) {
+      return FailedPrecondition(Name(in.contact) + " is not a call connected to " +
+                                Name(s, in.agent));
+    }
+    if (c->consult.valid()) return InConsultation(in.contact);
+    AgentId target = in.target;
+    QueueId via;
+    if (target.valid()) {
+      SB_RETURN_IF_ERROR(CheckAgent(target));
+      if (target == in.agent) return InvalidArgument(Name(s, in.agent) + " cannot consult itself");
+      if (StateOf(target) != AgentState::kReady) {
+        return StateError(s, target, "only a ready agent can be consulted");
+      }
+    } else {
+      if (!in.queue.valid() || in.queue.value >= s.queues.size() ||
+          s.settings.queues[in.queue.value].retired) {
+        return NotFound("no queue with id " + std::to_string(in.queue.value));
+      }
+      // The queue's longest-idle ready member of its best tier.
+      for (const internal::ReadyTier& tier : s.queues[in.queue.value].ready.tiers()) {
+        if (tier.size() > 0) {
+          target = tier.begin()->agent;
+          break;
+        }
+      }
+      if (!target.valid()) {
+        return FailedPrecondition("no agent of queue '" + s.settings.queues[in.queue.value].name +
+                                  "' is ready to be consulted");
+      }
+      via = in.queue;
+    }
+    Emit(s, ConsultStarted{s.now, in.contact, in.agent, target, via});
+    return Status::Ok();
+  }
+  Result<ContactRt*> FindConsultation(ContactId id) {
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindContact(id));
+    if (!c->consult.valid()) return FailedPrecondition(Name(id) + " has no consultation going");
+    return c;
+  }
+  Status operator()(const ConsultAnswer& in) {
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindConsultation(in.contact));
+    if (c->consult_answered) {
+      return FailedPrecondition("the consultation of " + Name(in.contact) + " was answered");
+    }
+    Emit(s, ConsultAnswered{s.now, in.contact, c->consult});
+    return Status::Ok();
+  }
+  Status operator()(const ConsultCancel& in) {
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindConsultation(in.contact));
+    const AgentId target = c->consult;
+    Emit(s, ConsultEnded{s.now, in.contact, target,
+                         in.declined ? ConsultEnd::kDeclined : ConsultEnd::kCancelled});
+    internal::FreeAgent(s, target);
+    return Status::Ok();
+  }
+  Status operator()(const ConsultComplete& in) {
+    SB_ASSIGN_OR_RETURN(ContactRt * c, FindConsultation(in.contact));
+    if (!c->consult_answered) {
+      return FailedPrecondition("agent '" + s.settings.agents[c->consult.value].name +
+                                "' has not answered the consultation yet");
+    }
+    const AgentId agent = c->agent;
+    const Time wrap_until = s.now + s.settings.queues[c->queue.value].wrap_up;
+    Emit(s, ConsultCompleted{s.now, in.contact, agent, c->consult, wrap_until});
+    if (wrap_until <= s.now) internal::FreeAgent(s, agent);
+    return Status::Ok();
+  }
+  Status InConsultation(ContactId id) const {
+    return FailedPrecondition(Name(id) + " is in a consultation: complete or cancel it first");
+  }
+
   void EndHandled(ContactRt& c, EndReason reason, Time wrap_until) {
     const AgentId agent = c.agent;
+    // A consultation going ends with the call; its agent is freed once the call's end is out.
+    const AgentId consulted = c.consult;
+    if (consulted.valid()) {
+      Emit(s, ConsultEnded{s.now, c.id, consulted, ConsultEnd::kContactEnded});
+    }
     Emit(s, ContactEnded{s.now, c.id, c.queue, agent, reason, wrap_until});
     if (wrap_until <= s.now) internal::FreeAgent(s, agent);
+    if (consulted.valid()) internal::FreeAgent(s, consulted);
   }
 };
 

@@ -15,7 +15,8 @@ namespace internal {
 namespace {
 
 bool Busy(AgentState st) {
-  return st == AgentState::kReserved || st == AgentState::kOnContact || st == AgentState::kWrapUp;
+  return st == AgentState::kReserved || st == AgentState::kOnContact || st == AgentState::kWrapUp ||
+         st == AgentState::kConsulted;
 }
 
 std::size_t ReasonIndex(const std::vector<std::string>& reasons, const std::string& name) {

@@ -32,6 +32,10 @@ SB_EVENT_NAME(ContactEnded)
 SB_EVENT_NAME(SettingsChanged)
 SB_EVENT_NAME(CallbackRetry)
 SB_EVENT_NAME(CallbackRetryDue)
+SB_EVENT_NAME(ConsultStarted)
+SB_EVENT_NAME(ConsultAnswered)
+SB_EVENT_NAME(ConsultEnded)
+SB_EVENT_NAME(ConsultCompleted)
 #undef SB_EVENT_NAME
 
 }  // namespace
@@ -62,6 +66,8 @@ std::string_view AgentStateName(AgentState s) {
       return "wrap-up";
     case AgentState::kNotReady:
       return "not ready";
+    case AgentState::kConsulted:
+      return "consulted";
   }
   return "unknown";
 }
@@ -84,6 +90,18 @@ std::string_view EndReasonName(EndReason r) {
       return "interrupted";
     case EndReason::kTransferredOut:
       return "transferred_out";
+  }
+  return "unknown";
+}
+
+std::string_view ConsultEndName(ConsultEnd r) {
+  switch (r) {
+    case ConsultEnd::kCancelled:
+      return "cancelled";
+    case ConsultEnd::kDeclined:
+      return "declined";
+    case ConsultEnd::kContactEnded:
+      return "contact_ended";
   }
   return "unknown";
 }

@@ -21,6 +21,7 @@ enum class AgentState : std::uint8_t {
   kOnContact,  // talking, or dialling a callback
   kWrapUp,
   kNotReady,
+  kConsulted,  // another agent consults this one about its call (attended transfer); not routable
 };
 std::string_view AgentStateName(AgentState s);
 
@@ -46,6 +47,14 @@ enum class MoveReason : std::uint8_t {
   kTransfer,
 };
 std::string_view MoveReasonName(MoveReason r);
+
+// How a consultation (attended transfer) ended without a handover.
+enum class ConsultEnd : std::uint8_t {
+  kCancelled,     // the consulting agent went back to the caller
+  kDeclined,      // the consulted agent refused, or did not answer
+  kContactEnded,  // the call ended during the consultation (the caller hung up, or it was lost)
+};
+std::string_view ConsultEndName(ConsultEnd r);
 
 enum class DeflectCause : std::uint8_t { kClosed, kFull, kMaxWait };
 
@@ -211,6 +220,41 @@ struct ContactEnded {
   Time wrap_until;  // agent's wrap-up end when handled
 };
 
+// --- consultations (attended transfer) ---
+// The agent connected to `contact` consults `target` (named, or the longest-idle ready member
+// of `via`): the target is consulted (not routable) until the consultation ends; the caller stays
+// connected to `agent`, on hold.
+struct ConsultStarted {
+  Time at;
+  ContactId contact;
+  AgentId agent;   // the consulting agent, connected to the contact
+  AgentId target;  // the consulted agent
+  QueueId via;     // the queue the target was picked from; invalid when named
+};
+// The consulted agent answered: the two agents talk.
+struct ConsultAnswered {
+  Time at;
+  ContactId contact;
+  AgentId target;
+};
+// The consultation ended without a handover: the caller stays with `agent`; the target is freed
+// by the event that follows (AgentReady, or its pending not-ready or logout).
+struct ConsultEnded {
+  Time at;
+  ContactId contact;
+  AgentId target;
+  ConsultEnd reason;
+};
+// The handover: the contact is connected to `target` from now on, `agent` goes to wrap-up
+// until `wrap_until`.
+struct ConsultCompleted {
+  Time at;
+  ContactId contact;
+  AgentId agent;
+  AgentId target;
+  Time wrap_until;
+};
+
 // --- the engine's settings ---
 // The settings changed on the running engine (Engine::Reconfigure): from here on the log follows
 // configuration `version` (a number the caller gives; the server's stored configuration
@@ -221,11 +265,12 @@ struct SettingsChanged {
   std::uint64_t version;
 };
 
-using Event = std::variant<AgentLoggedIn, AgentLoggedOut, AgentReady, AgentNotReady, WrapUpExtended,
-                           AgentNotReadyPending, ContactQueued, ContactMoved, RequirementRelaxed,
-                           CallbackOffered, CallbackRequested, ContactOffered, OfferAccepted,
-                           OfferCancelled, OfferTimedOut, OfferDeclined, ContactEnded,
-                           SettingsChanged, CallbackRetry, CallbackRetryDue>;
+using Event =
+    std::variant<AgentLoggedIn, AgentLoggedOut, AgentReady, AgentNotReady, WrapUpExtended,
+                 AgentNotReadyPending, ContactQueued, ContactMoved, RequirementRelaxed,
+                 CallbackOffered, CallbackRequested, ContactOffered, OfferAccepted, OfferCancelled,
+                 OfferTimedOut, OfferDeclined, ContactEnded, SettingsChanged, CallbackRetry,
+                 CallbackRetryDue, ConsultStarted, ConsultAnswered, ConsultEnded, ConsultCompleted>;
 
 // Name of the event's type, e.g. "ContactOffered".
 std::string_view EventName(const Event& e);

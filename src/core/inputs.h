@@ -69,10 +69,12 @@ struct Decline {
   AgentId agent;
   std::uint32_t offer;
 };
+// A connected contact ended: agent to wrap-up (a consultation going ends first, ConsultEnded
+// kContactEnded).
 struct Hangup {
   Time at;
   ContactId contact;
-};  // a connected contact ended: agent to wrap-up
+};
 struct Transfer {
   Time at;
   ContactId contact;
@@ -101,9 +103,40 @@ struct TransferOut {
   ContactId contact;
 };
 
-using Input = std::variant<Tick, Login, Logout, SetReady, SetNotReady, ExtendWrapUp, Enqueue,
-                           RequestCallback, Abandon, Accept, Decline, Hangup, Transfer,
-                           CallbackResult, Interrupt, TransferOut>;
+// An attended transfer. `agent`, connected to the call `contact`, consults another agent: the
+// ready agent `target`, or (target invalid) the longest-idle ready member of `queue` at its best
+// tier. Refused unless the contact is a call connected to `agent` with no consultation going, and
+// the target is ready. The caller stays connected to `agent` (on hold) until ConsultComplete.
+struct Consult {
+  Time at;
+  ContactId contact;
+  AgentId agent;
+  AgentId target;
+  QueueId queue;
+};
+// The consulted agent answered. Refused unless a consultation of the contact rings.
+struct ConsultAnswer {
+  Time at;
+  ContactId contact;
+};
+// The consultation ends, nothing changes for the caller: the consulting agent went back to it
+// (declined = false), or the consulted agent refused or did not answer (declined = true).
+struct ConsultCancel {
+  Time at;
+  ContactId contact;
+  bool declined = false;
+};
+// The handover: the caller is connected to the consulted agent, the consulting agent goes to
+// wrap-up. Refused unless the consulted agent answered.
+struct ConsultComplete {
+  Time at;
+  ContactId contact;
+};
+
+using Input =
+    std::variant<Tick, Login, Logout, SetReady, SetNotReady, ExtendWrapUp, Enqueue, RequestCallback,
+                 Abandon, Accept, Decline, Hangup, Transfer, CallbackResult, Interrupt, TransferOut,
+                 Consult, ConsultAnswer, ConsultCancel, ConsultComplete>;
 
 Time InputTime(const Input& in);
 

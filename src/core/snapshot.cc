@@ -14,11 +14,13 @@
 namespace sb::core {
 namespace {
 
-// 2: queues' live offers. 3: callbacks' failed dials and retry times (a 2 is still read: its
-// contacts have none).
-constexpr std::string_view kMagic = "SBENGINE3";
+// 2: queues' live offers. 3: callbacks' failed dials and retry times. 4: consultations (the
+// contact's consulted agent, the consulted state). A 2 or a 3 is still read: its contacts have
+// none of what came after.
+constexpr std::string_view kMagic = "SBENGINE4";
+constexpr std::string_view kMagic3 = "SBENGINE3";
 constexpr std::string_view kMagic2 = "SBENGINE2";
-static_assert(kMagic.size() == kMagic2.size());
+static_assert(kMagic.size() == kMagic2.size() && kMagic.size() == kMagic3.size());
 
 // std::priority_queue keeps its heap in the protected member `c`; copying the heap as it is
 // keeps the pop order of equal timers exactly as in the original.
@@ -109,6 +111,8 @@ void EncodeStateTo(const State& s, std::string& out) {
     w.Put<std::uint8_t>(c.callback_offered ? 1 : 0);
     w.Put(c.callback_failures);
     w.PutTime(c.retry_due);
+    w.Put(c.consult.value);
+    w.Put<std::uint8_t>(c.consult_answered ? 1 : 0);
   }
   auto timers = s.timers;  // a copy: the heap as it is
   const auto& heap = TimerHeap::Of(timers);
@@ -123,10 +127,11 @@ void EncodeStateTo(const State& s, std::string& out) {
 
 Status DecodeState(State& s, std::string_view bytes, bool check_names) {
   const bool v2 = bytes.substr(0, kMagic2.size()) == kMagic2;
-  if (bytes.substr(0, kMagic.size()) != kMagic && !v2) {
+  const bool v3 = bytes.substr(0, kMagic3.size()) == kMagic3;
+  if (bytes.substr(0, kMagic.size()) != kMagic && !v2 && !v3) {
     return InvalidArgument("not an engine checkpoint (or one of an unknown version)");
   }
-  ByteReader r(bytes.substr(kMagic.size()));  // both magics have the same length
+  ByteReader r(bytes.substr(kMagic.size()));  // every magic has the same length
   auto damaged = [] { return InvalidArgument("the checkpoint is damaged (truncated)"); };
   const std::uint32_t n_agents = r.GetCount(4);
   std::vector<std::string> agent_names(n_agents);
@@ -170,7 +175,8 @@ Status DecodeState(State& s, std::string_view bytes, bool check_names) {
     a.wrap_until = r.GetTime();
     a.wrap_limit = r.GetTime();
     a.wrap_seq = r.Get<std::uint32_t>();
-    if (static_cast<int>(a.state) > static_cast<int>(AgentState::kNotReady)) {
+    const AgentState last = v2 || v3 ? AgentState::kNotReady : AgentState::kConsulted;
+    if (static_cast<int>(a.state) > static_cast<int>(last)) {
       return InvalidArgument("the checkpoint is damaged (agent state)");
     }
   }
@@ -219,7 +225,12 @@ Status DecodeState(State& s, std::string_view bytes, bool check_names) {
       c.callback_failures = r.Get<std::uint16_t>();
       c.retry_due = r.GetTime();
     }
-    if (c.queue.value >= n_queues ||
+    if (!v2 && !v3) {
+      c.consult = AgentId{r.Get<std::uint32_t>()};
+      c.consult_answered = r.Get<std::uint8_t>() != 0;
+    }
+    if (c.queue.value >= n_queues || (c.consult.valid() && c.consult.value >= n_agents) ||
+        (c.consult.valid() && c.phase != ContactPhase::kConnected) ||
         static_cast<int>(c.phase) > static_cast<int>(ContactPhase::kRetrying) ||
         (c.phase == ContactPhase::kRetrying && c.kind != ContactKind::kCallback) ||
         static_cast<int>(c.kind) > 1 || (c.agent.valid() && c.agent.value >= n_agents) ||
@@ -266,8 +277,12 @@ Status DecodeState(State& s, std::string_view bytes, bool check_names) {
   }
   for (std::uint32_t i = 0; i < n_agents; ++i) {
     const AgentRt& a = s.agents[i];
-    const bool busy = a.state == AgentState::kReserved || a.state == AgentState::kOnContact;
+    const bool busy = a.state == AgentState::kReserved || a.state == AgentState::kOnContact ||
+                      a.state == AgentState::kConsulted;
     if (busy && !s.contacts.count(a.contact)) {
+      return InvalidArgument("the checkpoint is damaged (agent " + std::to_string(i) + ")");
+    }
+    if (a.state == AgentState::kConsulted && s.contacts.at(a.contact).consult != AgentId{i}) {
       return InvalidArgument("the checkpoint is damaged (agent " + std::to_string(i) + ")");
     }
   }

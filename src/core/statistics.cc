@@ -11,7 +11,8 @@ constexpr std::uint32_t kAll = std::numeric_limits<std::uint32_t>::max();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 bool Busy(AgentState s) {
-  return s == AgentState::kReserved || s == AgentState::kOnContact || s == AgentState::kWrapUp;
+  return s == AgentState::kReserved || s == AgentState::kOnContact || s == AgentState::kWrapUp ||
+         s == AgentState::kConsulted;
 }
 
 }  // namespace
@@ -158,6 +159,18 @@ void Statistics::Add(const Event& event) {
         } else if constexpr (std::is_same_v<T, OfferTimedOut> || std::is_same_v<T, OfferDeclined>) {
           AgentEnters(e.agent, AgentState::kNotReady, e.at);
           if (e.agent.value < agents_.size()) ++agents_[e.agent.value].offers_missed;
+        } else if constexpr (std::is_same_v<T, ConsultStarted>) {
+          AgentEnters(e.target, AgentState::kConsulted, e.at);
+        } else if constexpr (std::is_same_v<T, ConsultCompleted>) {
+          // The handover: the consulted agent takes the call, the consulting one wraps it up.
+          AgentEnters(e.target, AgentState::kOnContact, e.at);
+          auto it = contacts_.find(e.contact);
+          if (it == contacts_.end() || e.agent.value >= agents_.size()) return;
+          AgentEnters(e.agent, AgentState::kWrapUp, e.at);
+          last_row_[e.agent.value] = {&Row(it->second.arrival, it->second.queue),
+                                      &Row(it->second.arrival, QueueId{})};
+          ++agents_[e.agent.value].handled;
+          it->second.agent = e.target;
         } else if constexpr (std::is_same_v<T, ContactQueued>) {
           contacts_[e.contact] = {e.queue, e.arrival, {}, {}, false};
           ++Row(e.arrival, e.queue).offered;

@@ -54,8 +54,8 @@ struct IntervalStats {
 struct AgentStats {
   AgentId agent;
   std::int64_t handled = 0;
-  std::int64_t offers_missed = 0;          // timed out or declined
-  double seconds[6] = {0, 0, 0, 0, 0, 0};  // by AgentState
+  std::int64_t offers_missed = 0;             // timed out or declined
+  double seconds[7] = {0, 0, 0, 0, 0, 0, 0};  // by AgentState
   double Occupancy() const;
 };
 

@@ -26,6 +26,9 @@ constexpr int EnumMax(core::EndReason) {
 }
 constexpr int EnumMax(core::MoveReason) { return static_cast<int>(core::MoveReason::kTransfer); }
 constexpr int EnumMax(core::DeflectCause) { return static_cast<int>(core::DeflectCause::kMaxWait); }
+constexpr int EnumMax(core::ConsultEnd) {
+  return static_cast<int>(core::ConsultEnd::kContactEnded);
+}
 constexpr int EnumMax(core::Rule) { return static_cast<int>(core::Rule::kRingAll); }
 
 // A value for a message: numbers as written, other kinds by name.

@@ -81,6 +81,19 @@ std::vector<Golden> Cases() {
        R"({"type":"ContactEnded","at":1795420800000,"contact":9,"queue":1,"agent":5,)"
        R"("reason":0,"wrap_until":1795420830000})"},
       {SettingsChanged{T, 12}, R"({"type":"SettingsChanged","at":1795420800000,"version":12})"},
+      {ConsultStarted{T, ContactId{9}, AgentId{5}, AgentId{6}, QueueId{}},
+       R"({"type":"ConsultStarted","at":1795420800000,"contact":9,"agent":5,"target":6,)"
+       R"("via":null})"},
+      {ConsultStarted{T, ContactId{9}, AgentId{5}, AgentId{6}, QueueId{2}},
+       R"({"type":"ConsultStarted","at":1795420800000,"contact":9,"agent":5,"target":6,)"
+       R"("via":2})"},
+      {ConsultAnswered{T, ContactId{9}, AgentId{6}},
+       R"({"type":"ConsultAnswered","at":1795420800000,"contact":9,"target":6})"},
+      {ConsultEnded{T, ContactId{9}, AgentId{6}, ConsultEnd::kDeclined},
+       R"({"type":"ConsultEnded","at":1795420800000,"contact":9,"target":6,"reason":1})"},
+      {ConsultCompleted{T, ContactId{9}, AgentId{5}, AgentId{6}, T + 30s},
+       R"({"type":"ConsultCompleted","at":1795420800000,"contact":9,"agent":5,"target":6,)"
+       R"("wrap_until":1795420830000})"},
   };
 }
 

@@ -418,6 +418,7 @@ int Serve(const ServeArgs& args) {
     ctl.Subscribe(tel.get());
     ctl.SetSupervision(tel.get());
     ctl.SetNumberTransfers(tel.get());  // transfers to numbers go out through its trunk
+    ctl.SetConsultations(tel.get());    // consultations call the consulted agent's phone
     if (Status s = tel->Start(); !s.ok()) {
       std::fprintf(stderr, "error: %s\n", s.message().c_str());
       bridge->Set(nullptr);
@@ -429,6 +430,7 @@ int Serve(const ServeArgs& args) {
                            {"queues", std::to_string(settings->queues.size())}});
   int code = loop.Run();
   ctl.SetNumberTransfers(nullptr);
+  ctl.SetConsultations(nullptr);
   if (tel) tel->Stop();  // hangs up the calls left; their tasks find no loop any more
   if (front) front->Stop();
   bridge->Set(nullptr);
@@ -450,7 +452,7 @@ void RegisterServeCommand(CLI::App& app) {
       "With --control stdin (the default) it reads one JSON request per line: login, logout, "
       "ready, not_ready, extend_wrap_up, arrive, ivr, enqueue, accept, decline, hangup, abandon, "
       "transfer, callback, callback_result, pop, case.open, status, position, supervise, "
-      "supervise_end, e.g.\n"
+      "supervise_end, consult, consult_answer, consult_cancel, consult_complete, e.g.\n"
       "  {\"op\":\"enqueue\",\"queue\":\"support\",\"caller\":\"+33612345678\"}\n"
       "Replies carry every event with its payload (agent, offer number, expiry); events caused "
       "by timers come as {\"event\":{...}} lines, stored cases as {\"op\":\"case.opened\"}, "

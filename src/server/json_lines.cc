@@ -73,9 +73,10 @@ class Fields {
     *out = static_cast<std::uint64_t>(v);
     return Status::Ok();
   }
-  Status Bool(const char* name, bool* out) {
+  Status Bool(const char* name, bool* out, bool required = true) {
     used_.insert(name);
     auto it = j_.find(name);
+    if (it == j_.end() && !required) return Status::Ok();
     if (it == j_.end()) return InvalidArgument(std::string(name) + ": is required");
     if (!it->is_boolean()) return InvalidArgument(std::string(name) + ": must be true or false");
     *out = it->get<bool>();
@@ -195,6 +196,22 @@ Result<control::Command> Build(const std::string& op, Fields& f) {
     SB_RETURN_IF_ERROR(f.String("mode", &c.mode, true));
     return Command{c};
   }
+  if (op == "consult") {
+    Consult c;
+    SB_RETURN_IF_ERROR(f.Contact(&c.contact));
+    SB_RETURN_IF_ERROR(f.String("agent", &c.agent, true));
+    SB_RETURN_IF_ERROR(f.String("target", &c.target));
+    SB_RETURN_IF_ERROR(f.String("queue", &c.queue));
+    return Command{c};
+  }
+  if (op == "consult_answer") return contact_cmd(ConsultAnswer{});
+  if (op == "consult_complete") return contact_cmd(ConsultComplete{});
+  if (op == "consult_cancel") {
+    ConsultCancel c;
+    SB_RETURN_IF_ERROR(f.Contact(&c.contact));
+    SB_RETURN_IF_ERROR(f.Bool("declined", &c.declined, false));
+    return Command{c};
+  }
   if (op == "supervise_end") {
     SuperviseEnd c;
     SB_RETURN_IF_ERROR(f.String("supervisor", &c.supervisor, true));
@@ -216,6 +233,7 @@ json Names(json j, const core::EngineSettings& s) {
   name("queue", "queue_name", false);
   name("from", "from_name", false);
   name("to", "to_name", false);
+  name("target", "target_name", true);
   return j;
 }
 

@@ -25,18 +25,31 @@ TEST(JsonLines, ParsesEveryOp) {
   EXPECT_EQ(e.caller, "+331");
   EXPECT_EQ(e.priority, -3);
   EXPECT_EQ(e.contact, 0u);
-  for (const char* ok :
-       {R"({"op":"login","agent":"a","device":"sip:a@h"})", R"({"op":"logout","agent":"a"})",
-        R"({"op":"ready","agent":"a"})", R"({"op":"not_ready","agent":"a","reason":254})",
-        R"({"op":"extend_wrap_up","agent":"a","seconds":30})", R"({"op":"arrive"})",
-        R"({"op":"ivr","contact":1,"pin":"42"})",
-        R"({"op":"accept","contact":1,"agent":"a","offer":1})",
-        R"({"op":"decline","contact":1,"agent":"a","offer":2})", R"({"op":"hangup","contact":1})",
-        R"({"op":"abandon","contact":1})", R"({"op":"transfer","contact":1,"queue":"q"})",
-        R"({"op":"transfer","contact":1,"number":"+33 6 12"})", R"({"op":"callback","contact":1})",
-        R"({"op":"callback_result","contact":1,"reached":true})",
-        R"({"op":"pop","contact":1,"user":"u"})", R"({"op":"case.open","user":"u","notes":"n"})",
-        R"({"op":"status"})", R"({"op":"position","contact":9})"}) {
+  for (const char* ok : {R"({"op":"login","agent":"a","device":"sip:a@h"})",
+                         R"({"op":"logout","agent":"a"})",
+                         R"({"op":"ready","agent":"a"})",
+                         R"({"op":"not_ready","agent":"a","reason":254})",
+                         R"({"op":"extend_wrap_up","agent":"a","seconds":30})",
+                         R"({"op":"arrive"})",
+                         R"({"op":"ivr","contact":1,"pin":"42"})",
+                         R"({"op":"accept","contact":1,"agent":"a","offer":1})",
+                         R"({"op":"decline","contact":1,"agent":"a","offer":2})",
+                         R"({"op":"hangup","contact":1})",
+                         R"({"op":"abandon","contact":1})",
+                         R"({"op":"transfer","contact":1,"queue":"q"})",
+                         R"({"op":"transfer","contact":1,"number":"+33 6 12"})",
+                         R"({"op":"callback","contact":1})",
+                         R"({"op":"callback_result","contact":1,"reached":true})",
+                         R"({"op":"pop","contact":1,"user":"u"})",
+                         R"({"op":"case.open","user":"u","notes":"n"})",
+                         R"({"op":"status"})",
+                         R"({"op":"position","contact":9})",
+                         R"({"op":"consult","contact":1,"agent":"a","target":"b"})",
+                         R"({"op":"consult","contact":1,"agent":"a","queue":"q"})",
+                         R"({"op":"consult_answer","contact":1})",
+                         R"({"op":"consult_cancel","contact":1})",
+                         R"({"op":"consult_cancel","contact":1,"declined":true})",
+                         R"({"op":"consult_complete","contact":1})"}) {
     auto r = ParseRequest(ok);
     ASSERT_TRUE(r.ok()) << ok << ": " << r.status().ToString();
     EXPECT_EQ(std::string(control::CommandName(*r)),
@@ -46,6 +59,9 @@ TEST(JsonLines, ParsesEveryOp) {
 
 TEST(JsonLines, HostileRequestsAreRefusedNamingTheField) {
   EXPECT_EQ(ErrorOf("not json"), "bad JSON: not one JSON object");
+  EXPECT_EQ(ErrorOf(R"({"op":"consult_cancel","contact":1,"declined":"yes"})"),
+            "declined: must be true or false");
+  EXPECT_EQ(ErrorOf(R"({"op":"consult","contact":1})"), "agent: is required");
   EXPECT_EQ(ErrorOf("{\"op\":\"login\",\"agent\":\"\xff\"}"),
             "bad JSON: the line is not valid UTF-8");
   EXPECT_EQ(ErrorOf("{\"op\":\"login\",\"agent\":\"\xc0\x80\"}"),

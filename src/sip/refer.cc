@@ -6,6 +6,7 @@
 // final status and the call goes on.
 
 #include <cstring>
+#include <optional>
 
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -36,9 +37,17 @@ void Stack::Impl::OnRefer(LegId id, nua_handle_t* nh, const sip_t* sip, tagi_t t
   if (leg->refer_pending) return respond(491);
   const sip_refer_to_t* to = sip ? sip->sip_refer_to : nullptr;
   if (!to || to->r_url->url_type == url_invalid) return respond(400);
-  // Replaces names a dialog to take over: an attended transfer, not built here.
-  if (to->r_url->url_headers && std::strstr(to->r_url->url_headers, "eplaces") != nullptr) {
-    return respond(501);
+  // Replaces names a dialog to take over: an attended transfer (replaces.h). A malformed one
+  // is refused here, before the call flow hears of it.
+  std::optional<Replaces> replaces;
+  if (to->r_url->url_headers) {
+    auto value = ReplacesOfUriHeaders(to->r_url->url_headers);
+    if (!value.ok()) return respond(400);
+    if (value->has_value()) {
+      auto parsed = ParseReplaces(**value);
+      if (!parsed.ok()) return respond(400);
+      replaces = std::move(parsed).value();
+    }
   }
   const std::string target = UserOf(to->r_url);
   if (target.empty() || target.size() > kMaxTarget) return respond(404);
@@ -54,7 +63,11 @@ void Stack::Impl::OnRefer(LegId id, nua_handle_t* nh, const sip_t* sip, tagi_t t
   su_home_deinit(home);
   if (nua_save_event(nua, leg->refer) == 0) return respond(500);
   leg->refer_pending = true;
-  self.listener_.OnRefer(id, target);
+  if (replaces) {
+    self.listener_.OnReferReplaces(id, target, *replaces);
+  } else {
+    self.listener_.OnRefer(id, target);
+  }
 }
 
 void Stack::Impl::RunRefer(Cmd& c) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "sip/replaces.h"
 
 namespace sb::sip {
 
@@ -74,7 +75,8 @@ struct Incoming {
   std::string source;   // the sender's IP address (numeric), for allow-lists
   std::uint16_t source_port = 0;
   std::string call_id;
-  std::string sdp;  // the offer, when the INVITE had one
+  std::string from_tag;  // the From tag: with call_id, names the dialog (a Replaces, RFC 3891)
+  std::string sdp;       // the offer, when the INVITE had one
   // The INVITE has 100rel in Require or Supported (RFC 3262): a 183 sent to it goes reliably
   // (nua retransmits it until the PRACK; with none in 32 s the INVITE is answered 504).
   bool reliable = false;
@@ -123,9 +125,15 @@ class Listener {
   virtual void OnTrunkAuthFailed(const std::string& /*source*/, const std::string& /*user*/) {}
   // The peer of an established leg asked, by REFER in its dialog (RFC 3515), to transfer the
   // other party of the call to `target` (the Refer-To URI's user part, 1 to 64 bytes). Nothing
-  // is answered yet: Stack::AnswerRefer(leg, ...) answers it, once. A REFER with Replaces
-  // (attended transfer), out of dialog or without a usable Refer-To is answered by the stack.
+  // is answered yet: Stack::AnswerRefer(leg, ...) answers it, once. A REFER out of dialog or
+  // without a usable Refer-To is answered by the stack, as is one whose Replaces is malformed
+  // (400).
   virtual void OnRefer(LegId /*leg*/, const std::string& /*target*/) {}
+  // The same with a Replaces (RFC 3891) in the Refer-To URI: an attended transfer, the other
+  // party of the call to take over the dialog `replaces` names (replaces.h). Answered like
+  // OnRefer's (481 when no dialog matches).
+  virtual void OnReferReplaces(LegId /*leg*/, const std::string& /*target*/,
+                               const Replaces& /*replaces*/) {}
   // The outcome of SendOptions(probe, ...), once per accepted command (none after Stop): the final
   // response's status (any, 2xx to 6xx), 408 when none came within its time-out (the transaction is
   // dropped), 503 when nua reports a transport failure, or 0 when it was not sent (the stack is

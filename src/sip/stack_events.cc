@@ -98,6 +98,7 @@ void Stack::Impl::OnIncomingInvite(nua_handle_t* nh, const sip_t* sip) {
     if (sip->sip_from) in.caller = UserOf(sip->sip_from->a_url);
     if (sip->sip_request) in.dialled = UserOf(sip->sip_request->rq_url);
     if (sip->sip_call_id && sip->sip_call_id->i_id) in.call_id = sip->sip_call_id->i_id;
+    if (sip->sip_from && sip->sip_from->a_tag) in.from_tag = sip->sip_from->a_tag;
     if (sip->sip_payload && sip->sip_payload->pl_data) {
       in.sdp.assign(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
     }

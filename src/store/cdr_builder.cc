@@ -29,6 +29,13 @@ std::optional<Cdr> CdrBuilder::Add(const core::Event& e) {
             it->second.answered_ms = ToMillis(ev.at);
             it->second.agent = ev.agent.value;
           }
+        } else if constexpr (std::is_same_v<T, core::ConsultCompleted>) {
+          auto it = open_.find(ev.contact.value);
+          if (it != open_.end()) {
+            it->second.handover_ms = ToMillis(ev.at);
+            it->second.handover_from = ev.agent.value;
+            it->second.agent = ev.target.value;
+          }
         } else if constexpr (std::is_same_v<T, core::ContactEnded>) {
           auto it = open_.find(ev.contact.value);
           if (it == open_.end()) return std::nullopt;  // began before the log we were given

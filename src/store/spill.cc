@@ -34,7 +34,7 @@ std::string Encode(const SpillRecord& r) {
     w.Put<std::uint8_t>(0);
     w.PutString(eventlog::Encode(*e));
   } else if (const auto* c = std::get_if<Cdr>(&r)) {
-    w.Put<std::uint8_t>(1);
+    w.Put<std::uint8_t>(4);  // 1 without the handover, still read
     w.Put(c->contact);
     for (std::int64_t v :
          {c->arrival_ms, c->ivr_ms, c->queued_ms, c->offered_ms, c->answered_ms, c->ended_ms}) {
@@ -45,8 +45,10 @@ std::string Encode(const SpillRecord& r) {
     for (const std::string* s : {&c->outcome, &c->disposition, &c->caller, &c->partner}) {
       w.PutString(*s);
     }
+    w.Put(c->handover_ms);
+    w.Put(c->handover_from);
   } else if (const auto* d = std::get_if<CallDetail>(&r)) {
-    w.Put<std::uint8_t>(3);
+    w.Put<std::uint8_t>(5);  // 3 without the handover, still read
     w.Put(d->contact);
     for (std::int64_t v : {d->invite_ms, d->answered_ms, d->ivr_exit_ms, d->queued_ms,
                            d->offered_ms, d->agent_answered_ms, d->ended_ms}) {
@@ -57,6 +59,8 @@ std::string Encode(const SpillRecord& r) {
                                  &d->agent, &d->ended_by, &d->cause}) {
       w.PutString(*s);
     }
+    w.Put(d->handover_ms);
+    w.PutString(d->handover_from);
   } else {
     const auto& a = std::get<AuditEntry>(r);
     w.Put<std::uint8_t>(2);
@@ -76,7 +80,7 @@ Result<SpillRecord> Decode(std::string_view payload) {
     auto e = eventlog::Decode(r.GetString());
     if (!e.ok()) return e.status();
     out = std::move(e).value();
-  } else if (kind == 1) {
+  } else if (kind == 1 || kind == 4) {
     Cdr c;
     c.contact = r.Get<std::uint64_t>();
     for (std::int64_t* v :
@@ -86,6 +90,10 @@ Result<SpillRecord> Decode(std::string_view payload) {
     c.queue = r.Get<std::uint32_t>();
     c.agent = r.Get<std::int64_t>();
     for (std::string* s : {&c.outcome, &c.disposition, &c.caller, &c.partner}) *s = r.GetString();
+    if (kind == 4) {
+      c.handover_ms = r.Get<std::int64_t>();
+      c.handover_from = r.Get<std::int64_t>();
+    }
     out = std::move(c);
   } else if (kind == 2) {
     AuditEntry a;
@@ -94,7 +102,7 @@ Result<SpillRecord> Decode(std::string_view payload) {
     a.case_id = r.Get<std::int64_t>();
     for (std::string* s : {&a.user, &a.action, &a.target, &a.detail}) *s = r.GetString();
     out = std::move(a);
-  } else if (kind == 3) {
+  } else if (kind == 3 || kind == 5) {
     CallDetail d;
     d.contact = r.Get<std::uint64_t>();
     for (std::int64_t* v : {&d.invite_ms, &d.answered_ms, &d.ivr_exit_ms, &d.queued_ms,
@@ -105,6 +113,10 @@ Result<SpillRecord> Decode(std::string_view payload) {
     for (std::string* s : {&d.call_id, &d.trunk, &d.source, &d.caller, &d.dialled, &d.agent,
                            &d.ended_by, &d.cause}) {
       *s = r.GetString();
+    }
+    if (kind == 5) {
+      d.handover_ms = r.Get<std::int64_t>();
+      d.handover_from = r.GetString();
     }
     out = std::move(d);
   } else {

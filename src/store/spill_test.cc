@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "base/bytes.h"
 #include "store/testing/postgres_server.h"
 #include "store/testing/temp_dir.h"
 #include "store/writer.h"
@@ -36,6 +37,8 @@ Cdr ACdr() {
   c.agent = 3;
   c.outcome = "completed";
   c.caller = "+33612345678";
+  c.handover_ms = kDay0 + 3000;
+  c.handover_from = 2;
   return c;
 }
 
@@ -63,7 +66,72 @@ CallDetail ACall() {
   c.ended_by = "caller";
   c.cause = "bye";
   c.status = 200;
+  c.handover_ms = kDay0 + 3000;
+  c.handover_from = "bob";
   return c;
+}
+
+// A record as the spill file frames it: length, FNV-1a checksum, payload.
+std::string Framed(const std::string& payload) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : payload) h = (h ^ c) * 1099511628211ull;
+  std::string out;
+  ByteWriter w(out);
+  w.Put<std::uint32_t>(static_cast<std::uint32_t>(payload.size()));
+  w.Put<std::uint64_t>(h);
+  return out + payload;
+}
+
+TEST(SpillFile, RecordsWrittenBeforeTheHandoverFieldsAreStillRead) {
+  // A CDR (kind 1) and a call's details (kind 3) as a binary from before migration 7 spilt them.
+  std::string cdr;
+  {
+    ByteWriter w(cdr);
+    w.Put<std::uint8_t>(1);
+    w.Put<std::uint64_t>(7);
+    for (std::int64_t v : {kDay0, std::int64_t{0}, std::int64_t{0}, std::int64_t{0},
+                           std::int64_t{0}, kDay0 + 5000}) {
+      w.Put(v);
+    }
+    w.Put<std::uint32_t>(1);
+    w.Put<std::int64_t>(3);
+    for (const char* s : {"completed", "", "+33612345678", ""}) w.PutString(s);
+  }
+  std::string call;
+  {
+    ByteWriter w(call);
+    w.Put<std::uint8_t>(3);
+    w.Put<std::uint64_t>(7);
+    for (std::int64_t v : {kDay0, kDay0 + 40, std::int64_t{0}, std::int64_t{0}, std::int64_t{0},
+                           std::int64_t{0}, kDay0 + 90000}) {
+      w.Put(v);
+    }
+    w.Put<std::int32_t>(200);
+    for (const char* s :
+         {"a84b4c76e66710@pc33", "carrier", "", "+33612345678", "support", "", "caller", "bye"}) {
+      w.PutString(s);
+    }
+  }
+  const std::string dir = TempDir("old");
+  const std::string path = dir + "/spill";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << Framed(cdr) << Framed(call);
+  }
+  auto f = SpillFile::Open(path);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto records = (*f)->Peek(10);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  ASSERT_EQ(records->size(), 2u);
+  Cdr want = ACdr();
+  want.handover_ms = 0;
+  want.handover_from = -1;
+  EXPECT_EQ(std::get<Cdr>((*records)[0]), want);
+  CallDetail want_call = ACall();
+  want_call.handover_ms = 0;
+  want_call.handover_from.clear();
+  EXPECT_EQ(std::get<CallDetail>((*records)[1]), want_call);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(SpillFile, RecordsComeBackInOrderAndATornTailIsCutOff) {

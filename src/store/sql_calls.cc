@@ -24,12 +24,15 @@ Status PutCallDetails(Connection& db, const std::vector<CallDetail>& calls) {
                           c.agent,
                           c.ended_by,
                           c.cause,
-                          std::int64_t{c.status}};
+                          std::int64_t{c.status},
+                          c.handover_ms,
+                          c.handover_from};
     SB_RETURN_IF_ERROR(
         db.Query("INSERT INTO call_details (contact, call_id, trunk, source, caller, dialled, "
                  "invite_ms, answered_ms, ivr_exit_ms, queued_ms, offered_ms, "
-                 "agent_answered_ms, ended_ms, agent, ended_by, cause, status) VALUES (?, ?, ?, "
-                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contact) DO UPDATE SET "
+                 "agent_answered_ms, ended_ms, agent, ended_by, cause, status, handover_ms, "
+                 "handover_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                 "?) ON CONFLICT (contact) DO UPDATE SET "
                  "call_id = excluded.call_id, trunk = excluded.trunk, source = excluded.source, "
                  "caller = excluded.caller, dialled = excluded.dialled, "
                  "invite_ms = excluded.invite_ms, answered_ms = excluded.answered_ms, "
@@ -37,7 +40,8 @@ Status PutCallDetails(Connection& db, const std::vector<CallDetail>& calls) {
                  "offered_ms = excluded.offered_ms, "
                  "agent_answered_ms = excluded.agent_answered_ms, ended_ms = excluded.ended_ms, "
                  "agent = excluded.agent, ended_by = excluded.ended_by, cause = excluded.cause, "
-                 "status = excluded.status",
+                 "status = excluded.status, handover_ms = excluded.handover_ms, "
+                 "handover_from = excluded.handover_from",
                  p)
             .status());
   }
@@ -50,7 +54,8 @@ Result<std::vector<CallDetail>> ReadCallDetails(Connection& db, Time from, Time 
       auto rows,
       db.Query("SELECT contact, call_id, trunk, source, caller, dialled, invite_ms, answered_ms, "
                "ivr_exit_ms, queued_ms, offered_ms, agent_answered_ms, ended_ms, agent, "
-               "ended_by, cause, status FROM call_details WHERE invite_ms >= ? AND "
+               "ended_by, cause, status, handover_ms, handover_from FROM call_details WHERE "
+               "invite_ms >= ? AND "
                "invite_ms < ? ORDER BY invite_ms, contact",
                p));
   std::vector<CallDetail> out;
@@ -74,6 +79,8 @@ Result<std::vector<CallDetail>> ReadCallDetails(Connection& db, Time from, Time 
     c.ended_by = AsText(r[14]);
     c.cause = AsText(r[15]);
     c.status = static_cast<std::int32_t>(AsInt(r[16]));
+    c.handover_ms = AsInt(r[17]);
+    c.handover_from = AsText(r[18]);
     out.push_back(std::move(c));
   }
   return out;

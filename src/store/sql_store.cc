@@ -132,7 +132,8 @@ class SqlStore final : public Store {
     SB_ASSIGN_OR_RETURN(
         auto rows,
         db_->Query("SELECT contact, arrival_ms, ivr_ms, queued_ms, offered_ms, answered_ms, "
-                   "ended_ms, queue_id, agent, outcome, disposition, caller, partner FROM cdrs "
+                   "ended_ms, queue_id, agent, outcome, disposition, caller, partner, handover_ms, "
+                   "handover_from FROM cdrs "
                    "WHERE arrival_ms >= ? AND arrival_ms < ? ORDER BY arrival_ms, contact",
                    p));
     std::vector<Cdr> out;
@@ -152,6 +153,8 @@ class SqlStore final : public Store {
       c.disposition = AsText(r[10]);
       c.caller = AsText(r[11]);
       c.partner = AsText(r[12]);
+      c.handover_ms = AsInt(r[13]);
+      c.handover_from = AsInt(r[14]);
       out.push_back(std::move(c));
     }
     return out;
@@ -326,22 +329,24 @@ class SqlStore final : public Store {
     const SqlValue p[] = {contact,      c.arrival_ms,  c.ivr_ms,      c.queued_ms,
                           c.offered_ms, c.answered_ms, c.ended_ms,    std::int64_t{c.queue},
                           c.agent,      c.outcome,     c.disposition, contact,
-                          c.caller,     c.partner};
+                          c.caller,     c.partner,     c.handover_ms, c.handover_from};
     return db_
         ->Query(
             "INSERT INTO cdrs (contact, arrival_ms, ivr_ms, queued_ms, offered_ms, "
-            "answered_ms, ended_ms, queue_id, agent, outcome, disposition, caller, partner) "
+            "answered_ms, ended_ms, queue_id, agent, outcome, disposition, caller, partner, "
+            "handover_ms, handover_from) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, ''), (SELECT "
             "e.new_value FROM case_edits e JOIN cases k ON k.id = e.case_id WHERE "
             "k.call_id = ? AND e.field = 'disposition' ORDER BY e.case_id DESC, e.version "
-            "DESC LIMIT 1), ''), ?, ?) ON CONFLICT (contact) DO UPDATE "
+            "DESC LIMIT 1), ''), ?, ?, ?, ?) ON CONFLICT (contact) DO UPDATE "
             "SET arrival_ms = excluded.arrival_ms, ivr_ms = excluded.ivr_ms, "
             "queued_ms = excluded.queued_ms, offered_ms = excluded.offered_ms, "
             "answered_ms = excluded.answered_ms, ended_ms = excluded.ended_ms, "
             "queue_id = excluded.queue_id, agent = excluded.agent, "
             "outcome = excluded.outcome, disposition = CASE WHEN excluded.disposition <> '' "
             "THEN excluded.disposition ELSE cdrs.disposition END, "
-            "caller = excluded.caller, partner = excluded.partner",
+            "caller = excluded.caller, partner = excluded.partner, "
+            "handover_ms = excluded.handover_ms, handover_from = excluded.handover_from",
             p)
         .status();
   }

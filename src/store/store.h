@@ -48,6 +48,10 @@ struct Cdr {
   std::string disposition;  // set by the agent's case
   std::string caller;       // E.164, empty if withheld
   std::string partner;      // partner record id, empty if none
+  // An attended transfer handed the call over (core::ConsultCompleted): when, and the agent who
+  // handed it over (`agent` is the one who took it). 0 and -1 when it was not handed over.
+  std::int64_t handover_ms = 0;
+  std::int64_t handover_from = -1;
   bool operator==(const Cdr&) const = default;
 };
 
@@ -74,6 +78,10 @@ struct CallDetail {
   std::string cause;        // "bye", "cancel", "no_rtp", "lost" (no ACK, transport) or the engine's
                             // end reason when it ended the call ("message_closed", ...)
   std::int32_t status = 0;  // the final response to the caller's INVITE (200 once answered)
+  // An attended transfer: when the caller was bridged to the consulted agent (`agent`), and the
+  // agent who handed the call over. 0 and empty when it was not.
+  std::int64_t handover_ms = 0;
+  std::string handover_from;
   bool operator==(const CallDetail&) const = default;
 };
 

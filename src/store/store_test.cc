@@ -137,6 +137,8 @@ TEST_P(StoreTest, CdrsAreUpsertedByContactAndReadByArrival) {
   c.ended_ms = kDay0 + 9000;
   c.outcome = "abandoned";
   c.caller = "+33612345678";
+  c.handover_ms = kDay0 + 5000;  // an attended transfer (migration 7)
+  c.handover_from = 4;
   WriteBatch b;
   b.cdrs.push_back(c);
   ASSERT_TRUE(store_->Commit(b).ok());
@@ -169,6 +171,8 @@ TEST_P(StoreTest, CallDetailsAreUpsertedReadByInviteAndPurgedWithCdrs) {
   c.ended_by = "agent";
   c.cause = "bye";
   c.status = 200;
+  c.handover_ms = kDay0 + 90000;  // an attended transfer (migration 7)
+  c.handover_from = "bob";
   CallDetail old = c;
   old.contact = 2;
   old.invite_ms = kDay0 - 40 * kDayMs;

@@ -74,7 +74,8 @@ Status Validate(const CallDetail& c) {
                          {"call dialled", &c.dialled},
                          {"call agent", &c.agent},
                          {"call ended_by", &c.ended_by},
-                         {"call cause", &c.cause}}) {
+                         {"call cause", &c.cause},
+                         {"call handover_from", &c.handover_from}}) {
     SB_RETURN_IF_ERROR(CheckText(name, *v));
   }
   return Status::Ok();
@@ -179,7 +180,10 @@ std::string Describe(const Cdr& c) {
   return "contact=" + std::to_string(c.contact) + " arrival_ms=" + std::to_string(c.arrival_ms) +
          " ended_ms=" + std::to_string(c.ended_ms) + " outcome=" + SanitizeText(c.outcome, 64) +
          " caller=" + SanitizeText(c.caller, 256) + " partner=" + SanitizeText(c.partner, 256) +
-         " disposition=" + SanitizeText(c.disposition, 256);
+         " disposition=" + SanitizeText(c.disposition, 256) +
+         (c.handover_ms != 0 ? " handover_ms=" + std::to_string(c.handover_ms) +
+                                   " handover_from=" + std::to_string(c.handover_from)
+                             : std::string());
 }
 
 std::string Describe(const CallDetail& c) {

@@ -86,6 +86,7 @@ void Telephony::Answered(sip::LegId id, const std::string& sdp) {
   if (leg && leg->supervising && !leg->gone) return SupervisorAnswered(*leg, sdp);
   if (leg && leg->outbound && !leg->gone) return CustomerAnswered(*leg, sdp);
   if (leg && leg->forward && !leg->gone) return ForwardAnswered(*leg, sdp);
+  if (leg && leg->consult && !leg->gone) return ConsultAnswered(*leg, sdp);
   if (!leg || leg->caller || leg->gone) return;
   leg->answered = true;
   auto remote = RemoteOfAnswer(*leg, sdp);  // G.711, SRTP as we offered, our address family
@@ -136,6 +137,7 @@ void Telephony::Failed(sip::LegId id, int status) {
   if (leg && leg->supervising && !leg->gone) return SupervisorFailed(*leg, status);
   if (leg && leg->outbound && !leg->gone) return CustomerFailed(*leg, status);
   if (leg && leg->forward && !leg->gone) return ForwardFailed(*leg, status);
+  if (leg && leg->consult && !leg->gone) return ConsultFailed(*leg, status);
   if (!leg || leg->caller || leg->gone) return;
   leg->gone = true;
   Log("info", "telephony: agent's phone did not answer",

@@ -99,6 +99,12 @@ void Telephony::OnEvent(const core::Event& event, control::Cause,
           OfferCallbackToCaller(e.contact.value);
         } else if constexpr (std::is_same_v<T, core::ContactMoved>) {
           if (e.reason == core::MoveReason::kTransfer) TransferMoved(e);
+        } else if constexpr (std::is_same_v<T, core::ConsultStarted>) {
+          StartConsult(e);
+        } else if constexpr (std::is_same_v<T, core::ConsultEnded>) {
+          EndConsult(e);
+        } else if constexpr (std::is_same_v<T, core::ConsultCompleted>) {
+          CompleteConsult(e);
         }
       },
       event);

@@ -27,13 +27,16 @@ void Telephony::OnSessionExpired(sip::LegId leg, int status) {
 }
 
 sip::LegId Telephony::PartnerOf(const Leg& leg) {
-  if (leg.caller) return leg.connected ? leg.agent_leg : 0;
+  // During a consultation the caller is on our hold music, bridged to nobody.
+  if (leg.caller) return leg.connected && leg.consult_leg == 0 ? leg.agent_leg : 0;
   if (Dialout* d = DialoutOf(leg.contact); d && d->connected) {
     if (d->agent_leg == leg.sip) return d->customer_leg;
     if (d->customer_leg == leg.sip) return d->agent_leg;
   }
   const Leg* caller = CallerOf(leg.contact);
-  if (caller && caller->connected && caller->agent_leg == leg.sip) return caller->sip;
+  if (caller && caller->connected && caller->consult_leg == 0 && caller->agent_leg == leg.sip) {
+    return caller->sip;
+  }
   return 0;
 }
 

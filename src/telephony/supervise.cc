@@ -51,6 +51,11 @@ Status Telephony::Supervise(const std::string& supervisor, const std::string& ag
     }
   }
   if (caller == nullptr) return FailedPrecondition("agent: '" + agent + "' is in no call now");
+  if (caller->consult_leg != 0) {
+    return FailedPrecondition("agent: '" + agent +
+                              "' is in a consultation (attended transfer); no supervision until "
+                              "it ends");
+  }
   for (const auto& [id, l] : legs_) {
     if (!l.caller && l.agent == supervisor && !l.gone) {
       return FailedPrecondition("supervisor: '" + supervisor + "' is on a call");

@@ -247,6 +247,8 @@ void Telephony::Incoming(const sip::Incoming& call) {
          {"from", call.source},
          {"dialled", call.dialled}});
   };
+  // An agent's phone calling another agent during a call: a consultation (consult.cc).
+  if (IncomingConsult(call)) return;
   const config::TrunkConfig* trunk = TrunkOf(config_, call);
   if (!trunk) return refuse(403, "the source is no configured trunk");
   auto number = number_of_.find(call.dialled);
@@ -378,10 +380,15 @@ void Telephony::Hangup(sip::LegId id, bool cancelled) {
     return;
   }
   if (leg->outbound) return CustomerGone(*leg);
+  if (leg->consult) return ConsultLegGone(*leg);
+  if (leg->consulting) return ConsultingLegGone(*leg);
   if (Dialout* d = DialoutOf(leg->contact); d && d->agent_leg == id) return AgentLeftCallback(*d);
   // The agent hung up a connected call: the engine ends the contact, and the caller is hung up
   // on its ContactEnded.
   Leg* caller = CallerOf(leg->contact);
+  if (caller && caller->connected && caller->agent_leg == id && caller->consult_leg != 0) {
+    return ConsultingAgentLeft(*caller);
+  }
   if (caller && caller->connected && caller->agent_leg == id) {
     NoteEnd(*caller, "agent", "bye");
     (void)hooks_.command(control::Hangup{leg->contact}, [](const control::Reply&) {});
@@ -429,6 +436,14 @@ void Telephony::Terminated(sip::LegId id) {
       AgentLeftCallback(*d);
     }
     CallbackLegGone(leg);
+    if (leg.consult) {
+      if (!leg.gone) ConsultLegGone(leg);  // a lost leg
+      if (Leg* c = CallerOf(leg.contact); c && c->consult_leg == id) c->consult_leg = 0;
+    }
+    if (leg.consulting) {
+      if (!leg.gone) ConsultingLegGone(leg);
+      if (Leg* c = CallerOf(leg.contact); c && c->consult_via == id) c->consult_via = 0;
+    }
     auto a = agents_of_contact_.find(leg.contact);
     if (a != agents_of_contact_.end()) {
       std::erase(a->second, id);

@@ -40,6 +40,17 @@
 // transferred_out dials the number through the transfer trunk instead of hanging up: the caller
 // hears ringback, is bridged on answer, and the two legs end together; a failure or the trunk's
 // ring time-out hangs up the caller (the contact had ended already).
+// Attended transfers (consult.cc): a consult command (control::Consultations asks CanConsult:
+// a call this class carries, nobody supervising it, a target with a phone) starts a
+// consultation; on its ConsultStarted the caller hears the hold music, the consulting agent
+// hears ringback and the consulted agent's phone rings with From the consulting agent. Its 200
+// becomes a ConsultAnswer and, taken, bridges the two agents; a failure, its ring time-out (the
+// queue's offer_timeout) or its BYE become a ConsultCancel declined. ConsultEnded (cancelled,
+// declined) bridges the caller back to the first agent; ConsultCompleted (the consult_complete
+// command, or the first agent's phone REFERring its call with a Replaces header naming the
+// consultation's dialog, RFC 3891) bridges the caller to the consulted agent and hangs up the
+// first. The first agent hanging up completes an answered consultation, and ends the call like
+// any agent's hang-up while the consulted phone still rings. No supervision during one.
 // Calls from a [[trunk]] with inbound_user are authenticated by digest in the SIP stack.
 //
 // Qualify (phones.cc): every [sip] qualify_every each [[phone]] with a known contact (its static
@@ -128,13 +139,16 @@ struct Stats {
   std::uint64_t transfers_out_connected = 0;
   std::uint64_t refers_refused = 0;
   std::uint64_t transfers_returned = 0;  // failed transfers out whose caller went back to queue
-  std::uint64_t early_media = 0;  // dialled legs whose 18x brought the far end's audio (RFC 3960)
+  std::uint64_t early_media = 0;    // dialled legs whose 18x brought the far end's audio (RFC 3960)
+  std::uint64_t consultations = 0;  // consulted agents' phones called
+  std::uint64_t handovers = 0;      // of those: calls handed over (ConsultCompleted)
 };
 
 class Telephony : public control::Subscriber,
                   public sip::Listener,
                   public control::SupervisionHandler,
-                  public control::NumberTransfers {
+                  public control::NumberTransfers,
+                  public control::Consultations {
  public:
   Telephony(config::TelephonyConfig config, const control::Controller& controller, Hooks hooks);
   ~Telephony() override;
@@ -169,6 +183,8 @@ class Telephony : public control::Subscriber,
   void OnSessionExpired(sip::LegId leg, int status) override;
   void OnTrunkAuthFailed(const std::string& source, const std::string& user) override;
   void OnRefer(sip::LegId leg, const std::string& target) override;
+  void OnReferReplaces(sip::LegId leg, const std::string& target,
+                       const sip::Replaces& replaces) override;
 
   // control::SupervisionHandler (supervise.cc)
   Status Supervise(const std::string& supervisor, const std::string& agent,
@@ -177,6 +193,9 @@ class Telephony : public control::Subscriber,
 
   // control::NumberTransfers (transfer.cc)
   Status CanTransferOut(std::uint64_t contact, const std::string& number) override;
+
+  // control::Consultations (consult.cc)
+  Status CanConsult(std::uint64_t contact, const std::string& target) override;
 
  private:
   // What a caller's leg plays now (what its kPlayoutDone means).
@@ -240,6 +259,13 @@ class Telephony : public control::Subscriber,
     bool early = false;  // dialled legs: bridged on the far end's early media (early_media.cc)
     // A caller transferred out: the queue it goes back to if the transfer fails ("": hang up)
     std::string return_queue;
+    // attended transfers (consult.cc)
+    bool consult = false;        // a consulted agent's leg, until the handover (`agent`: its agent)
+    bool consulting = false;     // the first agent's own call to consult (`agent`: the first)
+    sip::LegId consult_leg = 0;  // caller legs: the consulted agent's leg while one is going
+    sip::LegId consult_via = 0;  // caller legs: the first agent's own call, when its phone called
+    std::string dialog_call_id;  // consulting legs: the Call-ID and the phone's tag (Replaces)
+    std::string dialog_tag;
   };
 
   // A supervisor joined to an agent's call (supervise.cc); one per supervisor.
@@ -412,6 +438,24 @@ class Telephony : public control::Subscriber,
   void ForwardFailed(Leg& leg, int status);
   void ForwardGone(Leg& leg);  // one side of a transferred-out call ended: the other too
   bool TransferAllowed(const std::string& number) const;
+  // Attended transfers (consult.cc).
+  void StartConsult(const core::ConsultStarted& e);
+  void ConsultAnswered(Leg& leg, const std::string& sdp);
+  void ConsultFailed(Leg& leg, int status);
+  void ConsultLegGone(Leg& leg);  // the consulted phone hung up, or its leg was lost
+  // The first agent's leg `agent_leg` hung up during a consultation: complete or end the call.
+  void ConsultingAgentLeft(Leg& caller);
+  void EndConsult(const core::ConsultEnded& e);
+  void CompleteConsult(const core::ConsultCompleted& e);
+  void CancelConsult(std::uint64_t contact, const char* why);  // ConsultCancel declined
+  // An INVITE from the phone of an agent on a call to another agent (its user): the agent's
+  // phone starts a consultation. False, doing nothing, when the INVITE is no such call.
+  bool IncomingConsult(const sip::Incoming& call);
+  void ConsultingLegGone(Leg& leg);  // the first agent's own call ended (BYE, CANCEL, lost)
+  // A REFER with Replaces from a connected agent's phone: complete the consultation it names.
+  void ReferReplaces(sip::LegId agent_leg, const sip::Replaces& replaces);
+  // The leg the first agent talks to the consulted one on: its own call, else its agent leg.
+  Leg* ConsultTalker(Leg& caller);
   void EndAgentLeg(std::uint64_t contact, AgentId agent);
   void EndContact(const core::ContactEnded& e, const control::ContactContext* ctx);
   // The agents' legs of a contact and its callback's customer leg hang up (an end, or a

@@ -13,8 +13,8 @@ Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passe
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
         ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info language
         record supervise tls srtp ipv6 xferqueue xferout xferrefused xfercmd trunkauth
-        (cases_transfer.py) timer (cases_timer.py) hold holdupdate prack (cases_hold.py)
-        cbearly stopcall (cases_early.py)
+        (cases_transfer.py) consultcmd consultback consultrefer consulthangup (cases_consult.py) timer
+        (cases_timer.py) hold holdupdate prack (cases_hold.py) cbearly stopcall (cases_early.py)
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -39,6 +39,7 @@ import cases_early  # noqa: E402 (beside this file)
 import cases_record  # noqa: E402 (beside this file)
 import cases_supervise  # noqa: E402 (beside this file)
 import cases_tls  # noqa: E402 (beside this file)
+import cases_consult  # noqa: E402 (beside this file)
 import cases_transfer  # noqa: E402 (beside this file)
 from phone import PyPhone  # noqa: E402 (beside this file)
 from siplib import free_port, parse, status_of  # noqa: E402 (beside this file)
@@ -514,7 +515,7 @@ default = { queue = "hold" }
         for a in [a for a in AGENTS if not a.startswith("reg")]:
             t += '[[phone]]\nagent = "%s"\ncontact = "sip:%s@127.0.0.1:%d"\nready = %s\n' % (
                 a, a, self.phone[a], "false" if a.startswith(("sup", "cb")) else "true")
-        return t + cases_transfer.toml(self)
+        return t + cases_transfer.toml(self) + cases_consult.toml(self)
 
     def caller_number(self):
         return "06000%05d" % next(self.numbers)
@@ -1920,6 +1921,7 @@ CASES += [("tls", cases_tls.case_tls), ("srtp", cases_tls.case_srtp),
           ("ipv6", cases_tls.case_ipv6)]
 CASES += cases_transfer.cases(sys.modules[__name__])
 CASES += cases_early.cases(sys.modules[__name__])
+CASES += cases_consult.cases(sys.modules[__name__])
 
 import cases_hold  # noqa: E402 (beside this file: hold, UPDATE, PRACK)
 import cases_timer  # noqa: E402 (beside this file: session timers, a PRACK that never comes)

@@ -74,6 +74,10 @@ struct ContactRt {
   bool callback_offered = false;
   std::uint16_t callback_failures = 0;  // dials of this callback that reached nobody
   Time retry_due{};                     // kRetrying: when it waits in its queue again
+  // A consultation of the connected agent (attended transfer): the agent consulted, and whether
+  // it answered. Invalid when none is going.
+  AgentId consult;
+  bool consult_answered = false;
 };
 
 // Members of a queue who serve the same other queues at the same or a better tier than this one.

@@ -70,6 +70,18 @@ template <class W> void Fields(W& w, Ref<core::CallbackRetryDue, W> v) {
 template <class W> void Fields(W& w, Ref<core::SettingsChanged, W> v) {
   SB_F(at); SB_F(version);
 }
+template <class W> void Fields(W& w, Ref<core::ConsultStarted, W> v) {
+  SB_F(at); SB_F(contact); SB_F(agent); SB_F(target); SB_F(via);
+}
+template <class W> void Fields(W& w, Ref<core::ConsultAnswered, W> v) {
+  SB_F(at); SB_F(contact); SB_F(target);
+}
+template <class W> void Fields(W& w, Ref<core::ConsultEnded, W> v) {
+  SB_F(at); SB_F(contact); SB_F(target); SB_F(reason);
+}
+template <class W> void Fields(W& w, Ref<core::ConsultCompleted, W> v) {
+  SB_F(at); SB_F(contact); SB_F(agent); SB_F(target); SB_F(wrap_until);
+}
 template <class W> void Fields(W& w, Ref<core::WaitEstimate, W> v) {
   SB_F(mean); SB_F(low); SB_F(high);
 }

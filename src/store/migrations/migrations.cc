@@ -220,6 +220,14 @@ CREATE INDEX recordings_started ON recordings (started_ms);
 CREATE INDEX recordings_contact ON recordings (contact);
 )sql",
      "SELECT 1", "SELECT 1"},
+    {7, "attended transfers: when a call was handed over to a consulted agent, and by whom",
+     R"sql(
+ALTER TABLE cdrs ADD COLUMN handover_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE cdrs ADD COLUMN handover_from BIGINT NOT NULL DEFAULT -1;
+ALTER TABLE call_details ADD COLUMN handover_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE call_details ADD COLUMN handover_from TEXT NOT NULL DEFAULT '';
+)sql",
+     "SELECT 1", "SELECT 1"},
 };
 
 std::string Expand(std::string_view sql, Dialect d) {

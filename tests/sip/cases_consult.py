@@ -1,0 +1,369 @@
+"""Attended transfers (consultations) for sip_test.py, which imports this file, adds toml(s) to
+its configuration and cases(module) to its CASES.
+
+Configuration added: agent `cs1` (a static Python phone, logged out until a case readies it),
+member of queue `xfer` (cases_transfer.py's).
+
+Every case: a caller (CountingCaller: reflects, counts whose audio it gets) into `support`,
+answered by sup1 (a Python phone); cs1 readied; a `consult` command (sup1 consults cs1).
+Cases:
+  consultcmd     cs1 rings with From sup1 while the caller hears hold music; cs1 answers: sup1 and
+                 cs1 hear each other, the caller neither; consult_complete: sup1 BYEd, the caller
+                 and cs1 hear each other; the caller's BYE hangs up cs1; CDR completed by cs1 with
+                 the handover (handover_ms, handover_from sup1), call_details too.
+  consultback    cs1 declines (486): the caller is back with sup1 (audio both ways); a second
+                 consultation, answered, then consult_cancel: cs1 BYEd, the caller back with sup1;
+                 supervision refused during it; sup1 hangs up: CDR completed by sup1, no handover.
+  consultrefer   sup1's phone starts the consultation itself (an INVITE to cs1 from its address);
+                 cs1 answers, the two talk on that dialog; REFER of the caller's dialog with a
+                 malformed Replaces: 400; naming no dialog: 481; naming the consultation's
+                 dialog: 202, NOTIFY, BYE in both of sup1's dialogs, the caller and cs1 hear each
+                 other; CDR handover.
+  consulthangup  cs1 answers; sup1 hangs up: the call goes to cs1 (audio both ways, CDR handover).
+"""
+import json
+import sqlite3
+import time
+
+import consult_peers
+from consult_peers import (CS1_PAYLOAD, SUP1_PAYLOAD, ConsultLine, CountingCaller, heard,
+                           refer_to, reject, run_all)
+from transfer_peers import AgentPhone
+
+T = None
+LO = "127.0.0.1"
+
+
+def toml(s):
+    s.cs1_port = T.free_port()
+    return """
+[[agent]]
+name = "cs1"
+queues = { xfer = 1 }
+[[phone]]
+agent = "cs1"
+contact = "sip:cs1@127.0.0.1:%d"
+ready = false
+""" % s.cs1_port
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def agents():
+    return T.AGENTS + ["xf1", "cs1"]  # declaration order = engine ids
+
+
+def cdr_row(s, num, timeout=5.0):
+    """The caller's last CDR once ended, as a dict, or None."""
+    end = time.time() + timeout
+    while True:
+        try:
+            db = sqlite3.connect("file:%s?mode=ro" % s.store, uri=True, timeout=1)
+            db.row_factory = sqlite3.Row
+            try:
+                row = db.execute("SELECT * FROM cdrs WHERE caller = ? ORDER BY contact DESC "
+                                 "LIMIT 1", (num,)).fetchone()
+            finally:
+                db.close()
+            if row and row["outcome"]:
+                return dict(row)
+        except sqlite3.Error:
+            pass
+        if time.time() >= end:
+            return None
+        time.sleep(0.1)
+
+
+def ready_cs1(s):
+    r1 = s.server.call({"op": "login", "agent": "cs1",
+                        "device": "sip:cs1@127.0.0.1:%d" % s.cs1_port})
+    r2 = s.server.call({"op": "ready", "agent": "cs1"})
+    return bool(r1 and r1.get("ok") and r2 and r2.get("ok"))
+
+
+def connected(s, num):
+    """The caller into `support` answered by sup1: (caller, sup1's phone, contact) or None."""
+    T.check("sup1 alone is ready", s.ready_only("sup1"))
+    before = s.live_contacts()
+    ph = AgentPhone(s.phone["sup1"])
+    ph.ph.keep_heard = True  # the PyPhone behind the AgentPhone
+    c = CountingCaller(s, num)
+    if not T.check("caller: 200 from support", c.call() == 200):
+        c.close()
+        ph.close()
+        return None
+    inv = ph.wait_invite(5)
+    if not T.check("sup1's phone rings", inv is not None):
+        c.close()
+        ph.close()
+        return None
+    T.check("sup1 answers", ph.answer())
+    c.start()
+    end = time.time() + 3
+    contacts = sorted(s.live_contacts() - before)
+    while not contacts and time.time() < end:
+        time.sleep(0.05)
+        contacts = sorted(s.live_contacts() - before)
+    ph.run(3, until=lambda p: p.echoed >= 10)
+    T.check("sup1 hears its own audio back through the caller (%d)" % ph.echoed, ph.echoed >= 10)
+    return c, ph, contacts[-1] if contacts else None
+
+
+def consult(s, contact):
+    r = s.server.call({"op": "consult", "contact": contact, "agent": "sup1", "target": "cs1"})
+    return T.check("consult sup1 -> cs1: ok (%s)" % r, r is not None and r.get("ok"))
+
+
+def cs1_rings(cs1):
+    inv = cs1.wait_invite(5)
+    return T.check("cs1's phone rings with From sup1 (%s)" % (inv and cs1.from_header()),
+                   inv is not None and cs1.from_header().startswith("<sip:sup1@"))
+
+
+def agents_talk(c, ph, cs1):
+    """cs1 answered: sup1 and cs1 hear each other; the caller hears the hold music only."""
+    before = c.snapshot()
+    ph.heard.clear()
+    cs1.heard.clear()
+    run_all([ph, cs1], 4, until=lambda: heard(ph, CS1_PAYLOAD) >= 25 and
+            heard(cs1, SUP1_PAYLOAD) >= 25)
+    got = c.snapshot()
+    T.check("sup1 hears cs1 (%d) and cs1 hears sup1 (%d)" % (heard(ph, CS1_PAYLOAD),
+                                                              heard(cs1, SUP1_PAYLOAD)),
+            heard(ph, CS1_PAYLOAD) >= 25 and heard(cs1, SUP1_PAYLOAD) >= 25)
+    T.check("the caller hears neither (sup1 %d, cs1 %d) but the hold music (%d)" %
+            (got["sup1"] - before["sup1"], got["cs1"] - before["cs1"],
+             got["other"] - before["other"]),
+            got["sup1"] - before["sup1"] <= 3 and got["cs1"] - before["cs1"] == 0 and
+            got["other"] - before["other"] >= 15)
+
+
+def caller_with(c, phone, payload, name):
+    """The caller and `phone` hear each other: its payload reaches the caller and comes back."""
+    before = c.snapshot()
+    phone.heard.clear()
+    phone.run(4, until=lambda p: heard(p, payload) >= 25)
+    time.sleep(0.1)  # the caller counts a packet after reflecting it
+    key = "sup1" if payload == SUP1_PAYLOAD else "cs1"
+    got = c.snapshot()[key] - before[key]
+    return T.check("the caller and %s hear each other (%d packets there and back, the caller "
+                   "got %d)" % (name, heard(phone, payload), got),
+                   heard(phone, payload) >= 25 and got >= 25)
+
+
+def handover_recorded(s, num, by, to):
+    row = cdr_row(s, num)
+    names = agents()
+    T.check("store: CDR completed by %s, handed over by %s (%s)" % (to, by, row),
+            row is not None and row["outcome"] == "completed" and
+            names[row["agent"]] == to and row["handover_ms"] > 0 and
+            names[row["handover_from"]] == by)
+    d = s.call_detail(num)
+    T.check("store: call_details agent %s, handover_from %s (%s)" % (to, by, d),
+            d is not None and d["agent"] == to and d["handover_from"] == by and
+            d["handover_ms"] > 0)
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+def case_consult_command(s):
+    """consultcmd. sup1 consults cs1 by command: cs1 rings with From sup1, the caller hears hold
+    music; answered, the two agents talk; consult_complete: sup1 BYEd, the caller talks to cs1;
+    CDR and call_details carry the handover."""
+    num = s.caller_number()
+    got = connected(s, num)
+    if not got:
+        return
+    c, ph, contact = got
+    cs1 = T.PyPhone(s.cs1_port)
+    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
+    try:
+        T.check("cs1 becomes ready", ready_cs1(s))
+        if not consult(s, contact) or not cs1_rings(cs1):
+            return
+        st = s.status().get("agents", {})
+        T.check("status: one agent consulted (%s)" % st, st.get("consulted") == 1)
+        T.check("cs1 answers", cs1.answer())
+        agents_talk(c, ph, cs1)
+        r = s.server.call({"op": "consult_complete", "contact": contact})
+        T.check("consult_complete: ok (%s)" % r, r is not None and r.get("ok"))
+        ph.run(3)
+        T.check("sup1 gets the server's BYE", ph.bye_from_server)
+        caller_with(c, cs1, CS1_PAYLOAD, "cs1")
+        T.check("caller hangs up (BYE answered 200)", c.bye() == 200)
+        cs1.run(2)
+        T.check("cs1 gets the server's BYE", cs1.bye_from_server)
+        handover_recorded(s, num, "sup1", "cs1")
+    finally:
+        c.close()
+        ph.close()
+        cs1.close()
+        s.server.call({"op": "logout", "agent": "cs1"})
+
+
+def case_consult_back(s):
+    """consultback. cs1 declines (486): the caller is back with sup1; a second consultation,
+    answered, then consult_cancel: cs1 BYEd, the caller back with sup1; no supervision meanwhile;
+    CDR completed by sup1 without a handover."""
+    num = s.caller_number()
+    got = connected(s, num)
+    if not got:
+        return
+    c, ph, contact = got
+    cs1 = T.PyPhone(s.cs1_port)
+    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
+    try:
+        T.check("cs1 becomes ready", ready_cs1(s))
+        if not consult(s, contact) or not cs1_rings(cs1):
+            return
+        r = s.server.call({"op": "supervise", "supervisor": "sup2", "agent": "sup1",
+                           "mode": "listen"})
+        T.check("supervise during a consultation: refused, saying why (%s)" % r,
+                r is not None and not r.get("ok") and "consultation" in json.dumps(r))
+        T.check("cs1 declines (486, ACKed)", reject(cs1))
+        caller_with(c, ph, SUP1_PAYLOAD, "sup1 (after the decline)")
+        cs1.close()
+        cs1 = T.PyPhone(s.cs1_port)
+        cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
+        st = s.status().get("agents", {})
+        T.check("cs1 is ready again (%s)" % st, st.get("consulted", 0) == 0)
+        if not consult(s, contact) or not cs1_rings(cs1):
+            return
+        T.check("cs1 answers", cs1.answer())
+        agents_talk(c, ph, cs1)
+        r = s.server.call({"op": "consult_cancel", "contact": contact})
+        T.check("consult_cancel: ok (%s)" % r, r is not None and r.get("ok"))
+        cs1.run(3)
+        T.check("cs1 gets the server's BYE", cs1.bye_from_server)
+        caller_with(c, ph, SUP1_PAYLOAD, "sup1 (after the cancel)")
+        r = s.server.call({"op": "consult_complete", "contact": contact})
+        T.check("consult_complete with none going: refused (%s)" % r,
+                r is not None and not r.get("ok"))
+        T.check("sup1 hangs up (200)", ph.hangup() == 200)
+        row = cdr_row(s, num)
+        names = agents()
+        T.check("store: CDR completed by sup1, no handover (%s)" % row,
+                row is not None and row["outcome"] == "completed" and
+                names[row["agent"]] == "sup1" and row["handover_ms"] == 0 and
+                row["handover_from"] == -1)
+        ended = [json.loads(b) for (b,) in T_rows(s, "SELECT body FROM events WHERE type = "
+                                                     "'ConsultEnded'")
+                 if json.loads(b).get("contact") == contact]
+        T.check("store: two ConsultEnded, declined (1) then cancelled (0) (%s)" % ended,
+                [e.get("reason") for e in ended] == [1, 0])
+    finally:
+        c.close()
+        ph.close()
+        cs1.close()
+        s.server.call({"op": "logout", "agent": "cs1"})
+
+
+def case_consult_hangup(s):
+    """consulthangup. cs1 answers the consultation; sup1 hangs up: the call goes to cs1 (audio
+    both ways), CDR and call_details carry the handover."""
+    num = s.caller_number()
+    got = connected(s, num)
+    if not got:
+        return
+    c, ph, contact = got
+    cs1 = T.PyPhone(s.cs1_port)
+    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
+    try:
+        T.check("cs1 becomes ready", ready_cs1(s))
+        if not consult(s, contact) or not cs1_rings(cs1):
+            return
+        T.check("cs1 answers", cs1.answer())
+        agents_talk(c, ph, cs1)
+        T.check("sup1 hangs up (200)", ph.hangup() == 200)
+        caller_with(c, cs1, CS1_PAYLOAD, "cs1")
+        T.check("cs1 hangs up (200)", cs1.bye() == 200)
+        deadline = time.time() + 3
+        while time.time() < deadline and not c.bye_from_server:
+            time.sleep(0.05)
+        T.check("the caller gets the server's BYE", c.bye_from_server)
+        handover_recorded(s, num, "sup1", "cs1")
+    finally:
+        c.close()
+        ph.close()
+        cs1.close()
+        s.server.call({"op": "logout", "agent": "cs1"})
+
+
+def case_consult_refer(s):
+    """consultrefer. sup1's phone calls cs1 itself (a second dialog from its address): cs1 rings
+    with From sup1, the caller hears hold music; answered, sup1 and cs1 talk on that dialog; a
+    REFER of the caller's dialog whose Replaces is malformed: 400; naming no dialog of ours: 481;
+    naming the consultation's dialog: 202, NOTIFY 200, BYE in both of sup1's dialogs, the caller
+    and cs1 hear each other; CDR and call_details carry the handover."""
+    num = s.caller_number()
+    got = connected(s, num)
+    if not got:
+        return
+    c, ph, contact = got
+    cs1 = T.PyPhone(s.cs1_port)
+    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
+    line = ConsultLine(ph, s.sip_port, SUP1_PAYLOAD)
+    try:
+        T.check("cs1 becomes ready", ready_cs1(s))
+        st = line.invite("cs1")
+        T.check("sup1's phone calls cs1 through the server: ringing (%s)" % line.statuses,
+                st is not None and 180 <= st < 200)
+        if not cs1_rings(cs1):
+            return
+        T.check("cs1 answers", cs1.answer())
+        T.check("sup1's consultation call is answered (200)", line.wait_answer() == 200)
+        before = c.snapshot()
+        run_all([line, cs1], 4, until=lambda: heard(line, CS1_PAYLOAD) >= 25 and
+                heard(cs1, SUP1_PAYLOAD) >= 25)
+        got_c = c.snapshot()
+        T.check("sup1 (its second call) hears cs1 (%d), cs1 hears sup1 (%d)" %
+                (heard(line, CS1_PAYLOAD), heard(cs1, SUP1_PAYLOAD)),
+                heard(line, CS1_PAYLOAD) >= 25 and heard(cs1, SUP1_PAYLOAD) >= 25)
+        T.check("the caller hears neither, but the hold music (%s -> %s)" % (before, got_c),
+                got_c["cs1"] == before["cs1"] and got_c["other"] - before["other"] >= 15)
+        where = "sip:cs1@%s:%d" % (LO, s.sip_port)
+        status, _, byes = refer_to(ph, "<%s?Replaces=nonsense>" % where, timeout=3)
+        T.check("REFER with a malformed Replaces: 400 (%s), no BYE" % status,
+                status == 400 and not byes)
+        status, _, byes = refer_to(ph, "<%s?Replaces=nosuch%%40x%%3Bto-tag%%3D1%%3Bfrom-tag%%3D2>"
+                                   % where, timeout=3)
+        T.check("REFER with Replaces naming no dialog: 481 (%s), no BYE" % status,
+                status == 481 and not byes)
+        replaces = "%s%%3Bto-tag%%3D%s%%3Bfrom-tag%%3D%s" % (line.call_id.replace("@", "%40"),
+                                                            line.remote_tag, line.tag)
+        status, frag, byes = refer_to(ph, "<%s?Replaces=%s>" % (where, replaces))
+        T.check("REFER with the consultation's Replaces: 202 (%s), NOTIFY 200 (%r)" % (status, frag),
+                status == 202 and bool(frag) and frag.startswith("SIP/2.0 200"))
+        T.check("  then BYE in both of sup1's dialogs (%s)" % byes,
+                len(set(byes)) == 2 and line.call_id in byes)
+        caller_with(c, cs1, CS1_PAYLOAD, "cs1")
+        T.check("caller hangs up (BYE answered 200)", c.bye() == 200)
+        cs1.run(2)
+        T.check("cs1 gets the server's BYE", cs1.bye_from_server)
+        handover_recorded(s, num, "sup1", "cs1")
+    finally:
+        c.close()
+        ph.close()
+        cs1.close()
+        line.close()
+        s.server.call({"op": "logout", "agent": "cs1"})
+
+
+def T_rows(s, sql, args=()):
+    try:
+        db = sqlite3.connect("file:%s?mode=ro" % s.store, uri=True, timeout=1)
+        try:
+            return db.execute(sql, args).fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return []
+
+
+def cases(module):
+    global T
+    T = consult_peers.T = module
+    return [("consultcmd", case_consult_command), ("consultback", case_consult_back),
+            ("consultrefer", case_consult_refer), ("consulthangup", case_consult_hangup)]
