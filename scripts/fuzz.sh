@@ -4,7 +4,7 @@
 # timeout or sanitizer report; the input that caused it is saved as build/fuzz/artifacts/TARGET-*.
 # New inputs found go to build/fuzz/corpus/TARGET, not into the repository.
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET (default 30)] [TARGET...]
-#   targets: config csv_import jsonl_import eventlog control sdp rtp (default: all)
+#   targets: config csv_import jsonl_import eventlog control sdp rtp replaces (default: all)
 set -euo pipefail
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 shift || true
 targets=("$@")
-((${#targets[@]} > 0)) || targets=(config csv_import jsonl_import eventlog control sdp rtp)
+((${#targets[@]} > 0)) || targets=(config csv_import jsonl_import eventlog control sdp rtp replaces)
 
 scripts/build.sh fuzz --target "${targets[@]/#/fuzz_}"
 mkdir -p build/fuzz/artifacts
