@@ -19,10 +19,17 @@ std::size_t ResidentBytes() {
   return page > 0 ? resident_pages * static_cast<std::size_t>(page) : 0;
 }
 
+std::size_t FreedBytes() {
+#if defined(__GLIBC__)
+  return mallinfo2().fordblks;  // every arena: main, and one per busy thread
+#else
+  return 0;
+#endif
+}
+
 std::size_t ReturnFreedMemory(std::size_t above) {
 #if defined(__GLIBC__)
-  const struct mallinfo2 info = mallinfo2();  // every arena: main, and one per busy thread
-  const std::size_t freed = info.fordblks;
+  const std::size_t freed = FreedBytes();
   if (freed <= above) return 0;
   malloc_trim(0);
   return freed;

@@ -1,5 +1,6 @@
 #include "server/serve_loop.h"
 
+#include <algorithm>
 #include <csignal>
 
 #include <boost/asio/post.hpp>
@@ -120,8 +121,13 @@ void ServeLoop::ArmTrim() {
   trim_timer_.expires_after(options_.trim_every);
   trim_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopping_.load()) return;
+    // Freed memory in pieces smaller than a page stays held after a trim: trim again only once
+    // `trim_above` more has been freed than the least seen since, not every time.
+    freed_floor_ = std::min(freed_floor_, FreedBytes());
     const std::size_t before = ResidentBytes();
-    if (const std::size_t freed = ReturnFreedMemory(options_.trim_above); freed > 0) {
+    if (const std::size_t freed = ReturnFreedMemory(freed_floor_ + options_.trim_above);
+        freed > 0) {
+      freed_floor_ = freed;
       LogInfo("serve: freed memory returned to the system",
               {{"freed_mb", std::to_string(freed >> 20)},
                {"rss_mb_before", std::to_string(before >> 20)},

@@ -31,7 +31,8 @@ struct ServeLoopOptions {
   std::function<void()> on_checkpoint;
   // Memory: every `trim_every` (0: never), when the C library holds more than `trim_above`
   // bytes freed but not returned (a load peak that has passed), they go back to the system
-  // (glibc's malloc_trim), so the server's RSS follows its load down as well as up.
+  // (glibc's malloc_trim), so the server's RSS follows its load down as well as up; once more
+  // only after `trim_above` more has been freed (what cannot be returned is not retried).
   Duration trim_every = std::chrono::seconds(30);
   std::size_t trim_above = std::size_t{16} << 20;
 };
@@ -65,6 +66,7 @@ class ServeLoop {
   void CheckStopped();
   void ArmCheckpoint();
   void ArmTrim();
+  std::size_t freed_floor_ = 0;  // the least freed memory seen since the last trim
 
   control::Controller& ctl_;
   store::StoreWriter& writer_;
