@@ -50,7 +50,7 @@ class SqlStore final : public Store {
                   eventlog::EncodeTo(body, e);
                 }));
           }
-          for (const Cdr& c : batch.cdrs) SB_RETURN_IF_ERROR(PutCdr(c));
+          for (const Cdr& c : batch.cdrs) SB_RETURN_IF_ERROR(PutCdr(*db_, c));
           SB_RETURN_IF_ERROR(PutCallDetails(*db_, batch.calls));
           if (!batch.audit.empty()) {
             std::vector<Row> rows;
@@ -128,36 +128,7 @@ class SqlStore final : public Store {
   }
 
   Result<std::vector<Cdr>> ReadCdrs(Time from, Time to) override {
-    const SqlValue p[] = {ToMillis(from), ToMillis(to)};
-    SB_ASSIGN_OR_RETURN(
-        auto rows,
-        db_->Query("SELECT contact, arrival_ms, ivr_ms, queued_ms, offered_ms, answered_ms, "
-                   "ended_ms, queue_id, agent, outcome, disposition, caller, partner, handover_ms, "
-                   "handover_from FROM cdrs "
-                   "WHERE arrival_ms >= ? AND arrival_ms < ? ORDER BY arrival_ms, contact",
-                   p));
-    std::vector<Cdr> out;
-    out.reserve(rows.size());
-    for (const Row& r : rows) {
-      Cdr c;
-      c.contact = static_cast<std::uint64_t>(AsInt(r[0]));
-      c.arrival_ms = AsInt(r[1]);
-      c.ivr_ms = AsInt(r[2]);
-      c.queued_ms = AsInt(r[3]);
-      c.offered_ms = AsInt(r[4]);
-      c.answered_ms = AsInt(r[5]);
-      c.ended_ms = AsInt(r[6]);
-      c.queue = static_cast<std::uint32_t>(AsInt(r[7]));
-      c.agent = AsInt(r[8]);
-      c.outcome = AsText(r[9]);
-      c.disposition = AsText(r[10]);
-      c.caller = AsText(r[11]);
-      c.partner = AsText(r[12]);
-      c.handover_ms = AsInt(r[13]);
-      c.handover_from = AsInt(r[14]);
-      out.push_back(std::move(c));
-    }
-    return out;
+    return store::ReadCdrs(*db_, from, to);
   }
 
   Result<std::int64_t> CreateCase(const CaseHeader& h, const CaseWrite& first) override {
@@ -321,36 +292,6 @@ class SqlStore final : public Store {
   }
 
  private:
-  // A CDR's disposition is the call's case disposition: taken from the CDR when it has one,
-  // else from the latest disposition edit of a case opened for the call (the agent may have
-  // saved it before the call ended); WriteCase updates it when it is set later.
-  Status PutCdr(const Cdr& c) {
-    const std::int64_t contact = static_cast<std::int64_t>(c.contact);
-    const SqlValue p[] = {contact,      c.arrival_ms,  c.ivr_ms,      c.queued_ms,
-                          c.offered_ms, c.answered_ms, c.ended_ms,    std::int64_t{c.queue},
-                          c.agent,      c.outcome,     c.disposition, contact,
-                          c.caller,     c.partner,     c.handover_ms, c.handover_from};
-    return db_
-        ->Query(
-            "INSERT INTO cdrs (contact, arrival_ms, ivr_ms, queued_ms, offered_ms, "
-            "answered_ms, ended_ms, queue_id, agent, outcome, disposition, caller, partner, "
-            "handover_ms, handover_from) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, ''), (SELECT "
-            "e.new_value FROM case_edits e JOIN cases k ON k.id = e.case_id WHERE "
-            "k.call_id = ? AND e.field = 'disposition' ORDER BY e.case_id DESC, e.version "
-            "DESC LIMIT 1), ''), ?, ?, ?, ?) ON CONFLICT (contact) DO UPDATE "
-            "SET arrival_ms = excluded.arrival_ms, ivr_ms = excluded.ivr_ms, "
-            "queued_ms = excluded.queued_ms, offered_ms = excluded.offered_ms, "
-            "answered_ms = excluded.answered_ms, ended_ms = excluded.ended_ms, "
-            "queue_id = excluded.queue_id, agent = excluded.agent, "
-            "outcome = excluded.outcome, disposition = CASE WHEN excluded.disposition <> '' "
-            "THEN excluded.disposition ELSE cdrs.disposition END, "
-            "caller = excluded.caller, partner = excluded.partner, "
-            "handover_ms = excluded.handover_ms, handover_from = excluded.handover_from",
-            p)
-        .status();
-  }
-
   static Status Check(const CaseWrite& w) {
     for (const CaseEdit& e : w.edits) {
       SB_RETURN_IF_ERROR(CheckText("user", e.user));
