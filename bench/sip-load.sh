@@ -3,7 +3,12 @@
 # until it answers OPTIONS on 127.0.0.1:5060, runs the shared SIPp harness against it
 # (cc_load.py, from ../shared/bench/sip-load or $SB_SIP_LOAD), then stops the server with
 # SIGTERM and prints the harness's summary and the server's RSS before and after the load.
-# Usage: bench/sip-load.sh [--binary PATH] [--queue support|hold|ringall] [--agents N] -- CC_LOAD_ARGS...
+# Usage: bench/sip-load.sh [--binary PATH] [--queue support|hold|ringall] [--agents N]
+#                          [--capture-sip S] [--perf S] [--preload LIB] -- CC_LOAD_ARGS...
+#   --capture-sip S captures the SIP on 127.0.0.1:5060 for S seconds from the start and
+#   prints the server's own caller INVITE -> agent INVITE times on the wire (pcap_latency.py).
+#   --perf S records `perf record -g` of the server for S seconds from the start.
+#   --preload LIB starts the server with LD_PRELOAD=LIB (e.g. another malloc), nothing else.
 #   --agents N gives the queue's agent pool N agents instead of the configuration's 800 (support)
 #   or 20 (ringall), in a copy of configs/sip-load.toml: 800 agents busy 5.5 s a call complete at
 #   most 145 calls/s, so a 250 calls/s run needs about 1,600.
@@ -14,18 +19,24 @@
 # Results go to bench/results/sip-load/LABEL (not committed); record figures in bench/RESULTS.md.
 set -euo pipefail
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 cd "$(dirname "$0")/.."
 binary=build/release/src/server/switchboard
 queue=support
 agents=""
+capture_sip=""
+perf_secs=""
+preload=""
 while [[ $# -gt 0 && "$1" != "--" ]]; do
   case "$1" in
     --binary) binary="$2"; shift 2 ;;
     --queue) queue="$2"; shift 2 ;;
     --agents) agents="$2"; shift 2 ;;
+    --capture-sip) capture_sip="$2"; shift 2 ;;
+    --perf) perf_secs="$2"; shift 2 ;;
+    --preload) preload="$2"; shift 2 ;;
     *) echo "sip-load: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -38,6 +49,17 @@ harness="${SB_SIP_LOAD:-../shared/bench/sip-load}"
 }
 command -v sipp >/dev/null || { echo "sip-load: sipp is missing (apt-get install sip-tester)" >&2; exit 2; }
 
+for v in "$capture_sip" "$perf_secs"; do
+  if [[ -n "$v" ]] && ! [[ "$v" =~ ^[1-9][0-9]{0,3}$ ]]; then
+    echo "sip-load: --capture-sip and --perf take seconds (1-9999), not '$v'" >&2
+    exit 2
+  fi
+done
+[[ -z "$capture_sip" ]] || command -v dumpcap >/dev/null || {
+  echo "sip-load: --capture-sip needs dumpcap and tshark (apt-get install tshark)" >&2; exit 2; }
+[[ -z "$perf_secs" ]] || command -v perf >/dev/null || {
+  echo "sip-load: --perf needs perf (apt-get install linux-perf)" >&2; exit 2; }
+[[ -z "$preload" || -f "$preload" ]] || { echo "sip-load: --preload: no file $preload" >&2; exit 2; }
 if [[ -n "$agents" ]] && ! [[ "$agents" =~ ^[1-9][0-9]{0,4}$ && "$agents" -le 9999 ]]; then
   echo "sip-load: --agents takes a number of agents from 1 to 9999, not '$agents'" >&2
   exit 2
@@ -67,8 +89,8 @@ fi
 label="${queue}${agents:+-$agents}-$(date +%Y%m%d-%H%M%S)"
 out="bench/results/sip-load/$label"
 mkdir -p "$out"
-"$binary" serve "$config" --store "sqlite:$work/load.db" --checkpoint-every 0 \
-  2>"$out/server.log" &
+env ${preload:+LD_PRELOAD=$preload} "$binary" serve "$config" --store "sqlite:$work/load.db" \
+  --checkpoint-every 0 2>"$out/server.log" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -97,9 +119,26 @@ sys.exit("sip-load: the server did not answer OPTIONS within 30 s")
 PY
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$server/status"; }
 echo "sip-load: server ready (pid $server, RSS $(rss))"
+side=()
+if [[ -n "$capture_sip" ]]; then
+  dumpcap -q -i lo -f "udp port 5060" -a "duration:$capture_sip" -w "$out/sip.pcapng" \
+    2>"$out/dumpcap.log" &
+  side+=($!)
+fi
+if [[ -n "$perf_secs" ]]; then
+  perf record -q -g -p "$server" -o "$out/perf.data" -- sleep "$perf_secs" 2>"$out/perf.log" &
+  side+=($!)
+fi
 python3 "$harness/cc_load.py" --target 127.0.0.1:5060 --queue-uri "sip:$queue@127.0.0.1:5060" \
   --agent-ports 5070-5073 --server-pid "$server" --out "$out" --label "$label" "$@"
 echo "sip-load: RSS right after the load: $(rss)"
+for p in "${side[@]}"; do wait "$p" || true; done
+if [[ -n "$capture_sip" ]]; then
+  echo "sip-load: on the wire (server's own time; SIPp's scheduling excluded):"
+  python3 "$harness/tools/pcap_latency.py" "$out/sip.pcapng" --server-port 5060 --caller-port 5080 \
+    | tee "$out/pcap_latency.txt"
+fi
+[[ -z "$perf_secs" ]] || echo "sip-load: profile in $out/perf.data (perf report -i $out/perf.data)"
 sleep 10
 echo "sip-load: RSS 10 s after the load: $(rss)"
 sleep 30  # the server returns freed memory every 30 s (serve: freed memory returned ...)

@@ -85,13 +85,19 @@ Result<StoreConfig> StoreConfigFromString(std::string_view toml, std::string_vie
     const toml::table* t = n->as_table();
     if (t == nullptr) return InvalidArgument(file + ": [store] must be a table");
     internal::Reader r(file, *t, "store");
-    SB_RETURN_IF_ERROR(r.OnlyKeys({"url", "buffer", "spill", "spill_max_mb"}));
+    SB_RETURN_IF_ERROR(
+        r.OnlyKeys({"url", "buffer", "spill", "spill_max_mb", "commit_interval"}));
     SB_RETURN_IF_ERROR(r.String("url", &c.url));
     if (c.url.empty())
       return r.Error(r.Get("url"), "url", "expected a file name or a postgresql:// URL");
     SB_RETURN_IF_ERROR(r.Int("buffer", 1000, 100'000'000, &c.buffer));
     SB_RETURN_IF_ERROR(r.String("spill", &c.spill));
     SB_RETURN_IF_ERROR(r.Int("spill_max_mb", 1, 1'000'000, &c.spill_max_mb));
+    SB_RETURN_IF_ERROR(r.Dur("commit_interval", &c.commit_interval));
+    if (c.commit_interval < Duration(0) || c.commit_interval > std::chrono::milliseconds(100)) {
+      return r.Error(r.Get("commit_interval"), "commit_interval",
+                     "expected 0 (commit at once) to 100ms");
+    }
   }
   if (const toml::node* n = root.get("retention")) {
     const toml::table* t = n->as_table();

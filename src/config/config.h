@@ -34,6 +34,10 @@ struct StoreConfig {
   // file's path + ".spill", or "switchboard.spill" for PostgreSQL; "none" refuses them.
   std::string spill;
   std::int64_t spill_max_mb = 1024;
+  // The least time between the starts of two commits (group commit): under load, writes that
+  // arrive meanwhile share one transaction and one fsync; a write after a quiet spell commits at
+  // once. 0 commits as soon as the previous commit is done.
+  Duration commit_interval = std::chrono::milliseconds(5);
   // Days to keep each kind of data; 0 keeps it forever.
   std::int64_t events_days = 0, cdrs_days = 0, cases_days = 0, audit_days = 0, recordings_days = 0;
   Duration purge_every = std::chrono::hours(1);

@@ -195,6 +195,7 @@ int Serve(const ServeArgs& args) {
                              static_cast<int>(sc->cases_days), static_cast<int>(sc->audit_days),
                              static_cast<int>(sc->recordings_days)};
   wo.purge_every = sc->purge_every;
+  wo.commit_interval = sc->commit_interval;
   wo.log = [](const std::string& line) { LogLine("warn", line); };
   control::Controller* ctl_ptr = nullptr;  // set below; the callbacks run on the control thread
   wo.on_durable = [bridge, &ctl_ptr](std::uint64_t t) {

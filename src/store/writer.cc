@@ -65,7 +65,7 @@ bool StoreWriter::SpillWork() const {
 
 std::uint64_t StoreWriter::Enqueue(Item item) {
   std::uint64_t ticket = 0;
-  bool first_drop = false, first_spill = false;
+  bool first_drop = false, first_spill = false, wake = false;
   {
     MutexLock lock(mu_);
     const bool task = std::holds_alternative<Task>(item);
@@ -89,6 +89,9 @@ std::uint64_t StoreWriter::Enqueue(Item item) {
       queue_.push_back(std::move(item));
       health_.buffered = queue_.size();
     }
+    // The writer waits for work only when idle; in its commit interval it wakes by itself, and
+    // a full batch wakes it at once.
+    wake = ticket != 0 && (idle_ || queue_.size() >= options_.max_batch);
   }
   if (first_spill) {
     Log("store: write buffer full (" + std::to_string(options_.max_buffered) +
@@ -100,7 +103,7 @@ std::uint64_t StoreWriter::Enqueue(Item item) {
         (options_.spill_path.empty() ? std::string() : " and the spill file full or failing") +
         ": new writes are being dropped until the store is back");
   }
-  if (ticket != 0) wake_.notify_one();
+  if (wake) wake_.notify_one();
   return ticket;
 }
 
@@ -310,6 +313,7 @@ void StoreWriter::Run() {
     MaybePurge();
     {
       MutexLock lock(mu_);
+      idle_ = true;
       if (options_.retention) {
         // Sleep until work arrives or the next purge is due (by the wall clock).
         const auto until =
@@ -320,6 +324,17 @@ void StoreWriter::Run() {
       } else {
         while (!stopping_ && queue_.empty() && !SpillWork()) wake_.wait(lock);
       }
+      idle_ = false;
+      // Group commit: no sooner than commit_interval after the previous commit began, so that
+      // what arrives meanwhile joins this one.
+      if (options_.commit_interval > Duration(0) && !queue_.empty()) {
+        const auto due = last_commit_ + options_.commit_interval;
+        while (!stopping_ && queue_.size() < options_.max_batch &&
+               std::chrono::steady_clock::now() < due) {
+          wake_.wait_until(lock, due);
+        }
+      }
+      last_commit_ = std::chrono::steady_clock::now();
       if (queue_.empty() && !SpillWork() && stopping_) {
         if (spill_) (void)spill_->Sync();
         return;

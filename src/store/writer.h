@@ -42,6 +42,11 @@ namespace sb::store {
 struct WriterOptions {
   std::size_t max_buffered = 1'000'000;  // items waiting; past it Post refuses
   std::size_t max_batch = 20'000;        // items per transaction
+  // The least time between the starts of two commits. Under load the writes that arrive
+  // meanwhile share one transaction (one fsync); a write after a quiet spell commits at once,
+  // so it costs nothing when idle and bounds the commits to 1 / interval a second. A full batch
+  // or a stop does not wait.
+  Duration commit_interval = Duration(0);
   Duration first_retry = Duration(50);
   Duration max_retry = Duration(2000);
   // Alarm and recovery messages; stderr when empty.
@@ -142,6 +147,10 @@ class StoreWriter {
   std::deque<Item> queue_ SB_GUARDED_BY(mu_);
   std::size_t inflight_ SB_GUARDED_BY(mu_) = 0;  // taken by the writer, not yet committed
   bool stopping_ SB_GUARDED_BY(mu_) = false;
+  // The writer sleeps on wake_ for new work: Enqueue wakes it only then, not during the commit
+  // interval (a wake-up per write would cost a system call on the poster's thread).
+  bool idle_ SB_GUARDED_BY(mu_) = false;
+  std::chrono::steady_clock::time_point last_commit_;  // writer thread only
   WriterHealth health_ SB_GUARDED_BY(mu_);
   std::unique_ptr<SpillFile> spill_ SB_GUARDED_BY(mu_);
   bool spilling_ SB_GUARDED_BY(mu_) = false;  // writes go to the spill file until it is drained

@@ -256,5 +256,50 @@ TEST(StoreWriter, SurvivesAFullDiskAndResumesWhenSpaceIsFreed) {
   std::filesystem::remove_all(dir);
 }
 
+// Group commit with an interval: a write after a quiet spell commits at once; the writes that
+// follow within the interval wait for it and share one commit; a stop does not wait.
+TEST(StoreWriter, ACommitIntervalGroupsWritesButNeverDelaysTheFirst) {
+  const std::string dir = TempDir("interval");
+  const std::string url = "sqlite:" + dir + "/store.db";
+  WriterOptions o = Quiet();
+  o.commit_interval = std::chrono::seconds(30);
+  {
+    StoreWriter w(Open(url), o);
+    const std::uint64_t first = w.Post(Ready(1, kDay0));
+    ASSERT_TRUE(Eventually([&] { return w.durable() >= first; }, Duration(10000)));
+    EXPECT_EQ(w.health().commits, 1u);
+    std::uint64_t last = 0;
+    for (int i = 1; i <= 50; ++i) last = w.Post(Ready(1, kDay0 + i));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_LT(w.durable(), last) << "committed inside the interval";
+    EXPECT_EQ(w.health().commits, 1u);
+  }  // the stop commits the rest at once
+  auto store = Open(url);
+  ASSERT_NE(store, nullptr);
+  auto events = store->ReadEventsAfter(0);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  EXPECT_EQ(events->size(), 51u);
+}
+
+// Under a steady trickle, commits are bounded by the interval, not by the writes.
+TEST(StoreWriter, ACommitIntervalBoundsTheCommitsOfATrickle) {
+  const std::string dir = TempDir("trickle");
+  const std::string url = "sqlite:" + dir + "/store.db";
+  WriterOptions o = Quiet();
+  o.commit_interval = std::chrono::milliseconds(50);
+  StoreWriter w(Open(url), o);
+  const auto start = std::chrono::steady_clock::now();
+  std::uint64_t last = 0;
+  for (int i = 0; i < 200; ++i) {
+    last = w.Post(Ready(2, kDay0 + i));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(Eventually([&] { return w.durable() >= last; }));
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  const auto bound = static_cast<std::uint64_t>(elapsed / o.commit_interval) + 2;
+  EXPECT_LE(w.health().commits, bound) << "200 writes over " << (elapsed / std::chrono::milliseconds(1)) << " ms";
+  EXPECT_GE(w.health().commits, 2u);
+}
+
 }  // namespace
 }  // namespace sb::store
