@@ -85,8 +85,7 @@ Result<StoreConfig> StoreConfigFromString(std::string_view toml, std::string_vie
     const toml::table* t = n->as_table();
     if (t == nullptr) return InvalidArgument(file + ": [store] must be a table");
     internal::Reader r(file, *t, "store");
-    SB_RETURN_IF_ERROR(
-        r.OnlyKeys({"url", "buffer", "spill", "spill_max_mb", "commit_interval"}));
+    SB_RETURN_IF_ERROR(r.OnlyKeys({"url", "buffer", "spill", "spill_max_mb", "commit_interval"}));
     SB_RETURN_IF_ERROR(r.String("url", &c.url));
     if (c.url.empty())
       return r.Error(r.Get("url"), "url", "expected a file name or a postgresql:// URL");

@@ -297,7 +297,8 @@ TEST(StoreWriter, ACommitIntervalBoundsTheCommitsOfATrickle) {
   ASSERT_TRUE(Eventually([&] { return w.durable() >= last; }));
   const auto elapsed = std::chrono::steady_clock::now() - start;
   const auto bound = static_cast<std::uint64_t>(elapsed / o.commit_interval) + 2;
-  EXPECT_LE(w.health().commits, bound) << "200 writes over " << (elapsed / std::chrono::milliseconds(1)) << " ms";
+  EXPECT_LE(w.health().commits, bound)
+      << "200 writes over " << (elapsed / std::chrono::milliseconds(1)) << " ms";
   EXPECT_GE(w.health().commits, 2u);
 }
 
