@@ -139,6 +139,7 @@ TEST_P(StoreTest, CdrsAreUpsertedByContactAndReadByArrival) {
   c.caller = "+33612345678";
   c.handover_ms = kDay0 + 5000;  // an attended transfer (migration 7)
   c.handover_from = 4;
+  c.callback_attempts = 3;  // a callback dialled three times (migration 8)
   WriteBatch b;
   b.cdrs.push_back(c);
   ASSERT_TRUE(store_->Commit(b).ok());
@@ -173,6 +174,8 @@ TEST_P(StoreTest, CallDetailsAreUpsertedReadByInviteAndPurgedWithCdrs) {
   c.status = 200;
   c.handover_ms = kDay0 + 90000;  // an attended transfer (migration 7)
   c.handover_from = "bob";
+  c.hold_count = 2;  // held twice, 7.5 s in all (migration 8)
+  c.hold_ms = 7500;
   CallDetail old = c;
   old.contact = 2;
   old.invite_ms = kDay0 - 40 * kDayMs;
@@ -193,6 +196,32 @@ TEST_P(StoreTest, CallDetailsAreUpsertedReadByInviteAndPurgedWithCdrs) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->calls, 1);
   EXPECT_EQ(store_->Info()->call_details, 1);
+  // A callback's outcome alone (no invite_ms) sets only its three columns of the row ...
+  CallDetail outcome;
+  outcome.contact = 9;
+  outcome.callback_attempts = 3;
+  outcome.callback_status = 404;
+  outcome.callback_cause = "unreachable";
+  b.calls = {outcome};
+  ASSERT_TRUE(store_->Commit(b).ok());
+  c.callback_attempts = 3;
+  c.callback_status = 404;
+  c.callback_cause = "unreachable";
+  got = store_->ReadCallDetails(FromMillis(kDay0), FromMillis(kDay0 + kDayMs));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0], c);
+  // ... and the caller's row written again after it keeps them.
+  CallDetail again = c;
+  again.callback_attempts = 0;
+  again.callback_status = 0;
+  again.callback_cause.clear();
+  b.calls = {again};
+  ASSERT_TRUE(store_->Commit(b).ok());
+  got = store_->ReadCallDetails(FromMillis(kDay0), FromMillis(kDay0 + kDayMs));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0], c);
   // Text the store refuses is refused here too, naming the field.
   c.cause = std::string("\xff");
   b.calls = {c};
