@@ -269,7 +269,7 @@ class Telephony : public control::Subscriber,
     bool connected = false;  // the customer answered: bridged
     bool reported = false;   // the engine has its end (CallbackResult not reached, or Hangup)
     int status = 0;          // this attempt's end, for the call's record (callback_cause.h)
-    std::string cause;
+    std::string cause{};
   };
 
   // A [[phone]]'s qualify state (phones.cc), one per phone of the configuration.
