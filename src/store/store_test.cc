@@ -196,32 +196,6 @@ TEST_P(StoreTest, CallDetailsAreUpsertedReadByInviteAndPurgedWithCdrs) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->calls, 1);
   EXPECT_EQ(store_->Info()->call_details, 1);
-  // A callback's outcome alone (no invite_ms) sets only its three columns of the row ...
-  CallDetail outcome;
-  outcome.contact = 9;
-  outcome.callback_attempts = 3;
-  outcome.callback_status = 404;
-  outcome.callback_cause = "unreachable";
-  b.calls = {outcome};
-  ASSERT_TRUE(store_->Commit(b).ok());
-  c.callback_attempts = 3;
-  c.callback_status = 404;
-  c.callback_cause = "unreachable";
-  got = store_->ReadCallDetails(FromMillis(kDay0), FromMillis(kDay0 + kDayMs));
-  ASSERT_TRUE(got.ok()) << got.status().ToString();
-  ASSERT_EQ(got->size(), 1u);
-  EXPECT_EQ((*got)[0], c);
-  // ... and the caller's row written again after it keeps them.
-  CallDetail again = c;
-  again.callback_attempts = 0;
-  again.callback_status = 0;
-  again.callback_cause.clear();
-  b.calls = {again};
-  ASSERT_TRUE(store_->Commit(b).ok());
-  got = store_->ReadCallDetails(FromMillis(kDay0), FromMillis(kDay0 + kDayMs));
-  ASSERT_TRUE(got.ok()) << got.status().ToString();
-  ASSERT_EQ(got->size(), 1u);
-  EXPECT_EQ((*got)[0], c);
   // Text the store refuses is refused here too, naming the field.
   c.cause = std::string("\xff");
   b.calls = {c};

@@ -64,6 +64,16 @@ def records(s, num):
     return cdr, detail, cases
 
 
+def check_records(s, num, what, attempts, status, cause, cases):
+    """The caller's last contact's records: `attempts` in its CDR and call details, the last
+    dial's `status` and `cause`, and `cases` cases for it."""
+    cdr, detail, n = records(s, num)
+    return T.check("store: %s (CDR %s, call details %s, cases %s)" % (what, cdr, detail, n),
+                   cdr is not None and cdr["callback_attempts"] == attempts and n == cases and
+                   detail == {"callback_attempts": attempts, "callback_status": status,
+                              "callback_cause": cause})
+
+
 class Trunk(PyPhone):
     """The carrier: answers each INVITE as the case says."""
 

@@ -1517,12 +1517,8 @@ def case_callback(s):
               rc == 0 and tr.has("CONNECTED") and tr.has("BYE-FROM-SERVER"), tr.describe())
         check("store: the callback ended completed, handled by cb1",
               s.cdr(num) == ("completed", "cb1"), s.cdr(num, 0.1))
-        cdr, detail, cases = cases_cbcause.records(s, num)
-        check("store: a first try that reached: 1 attempt in the CDR (%s) and the call details "
-              "(%s), one case (%s)" % (cdr, detail, cases),
-              cdr is not None and cdr["callback_attempts"] == 1 and
-              detail == {"callback_attempts": 1, "callback_status": 200,
-                         "callback_cause": "reached"} and cases == 1)
+        cases_cbcause.check_records(s, num, "a first try that reached: 1 attempt, one case", 1,
+                                    200, "reached", 1)
         check("the trunk password is not in the server's log",
               not s.log_lines(TRUNK_PASSWORD))
     finally:
@@ -1586,12 +1582,8 @@ def case_callback_busy(s):
               not digest_ok(auth, "INVITE", TRUNK_USER, TRUNK_PASSWORD + "x"))
         check("store: callback_unreached, by cb1", s.cdr(num) == ("callback_unreached", "cb1"),
               s.cdr(num, 0.1))
-        cdr, detail, cases = cases_cbcause.records(s, num)
-        check("store: 3 attempts (1 + 2 retries) in the CDR (%s) and the call details, the last "
-              "one busy (%s); no case (nobody was reached: %s)" % (cdr, detail, cases),
-              cdr is not None and cdr["callback_attempts"] == 3 and
-              detail == {"callback_attempts": 3, "callback_status": 486,
-                         "callback_cause": "busy"} and cases == 0)
+        cases_cbcause.check_records(s, num, "3 attempts (1 + 2 retries), the last busy, no case "
+                                    "(nobody was reached)", 3, 486, "busy", 0)
         check("the server logged the retry", bool(s.log_lines("callback to be dialled again")))
     finally:
         s.server.call({"op": "logout", "agent": "cb1"})
