@@ -172,6 +172,14 @@ void Controller::Seed(std::span<const core::Event> events) {
       contacts_.erase(it);
     }
   }
+  // The checkpoint's open CDRs do not carry a callback's attempts (SBCTL3); the engine, restored
+  // to this point, counts them.
+  for (const auto& [id, cdr] : cdrs_.open_cdrs()) {
+    const ContactId c{id};
+    if (engine_->kind(c) == core::ContactKind::kCallback) {
+      cdrs_.SetCallbackAttempts(id, engine_->callback_attempts(c), !engine_->connected(c));
+    }
+  }
 }
 
 }  // namespace sb::control

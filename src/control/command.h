@@ -113,9 +113,12 @@ struct ConsultComplete {
 struct RequestCallback {
   std::uint64_t contact = 0;
 };
+// core::CallbackResult: `permanent` when the number cannot be reached (not retried). A reached
+// callback opens the call's case (the conversation starts now; its dials opened none).
 struct CallbackResult {
   std::uint64_t contact = 0;
   bool reached = false;
+  bool permanent = false;
 };
 
 // --- agent desktop ---

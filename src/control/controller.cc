@@ -100,7 +100,7 @@ Reply Controller::Run(const Command& command, Time now) {
         } else if constexpr (std::is_same_v<T, RequestCallback>) {
           return Apply(core::RequestCallback{now, ContactId{c.contact}}, c.contact);
         } else if constexpr (std::is_same_v<T, CallbackResult>) {
-          return Apply(core::CallbackResult{now, ContactId{c.contact}, c.reached}, c.contact);
+          return CallbackReport(c, now);
         } else if constexpr (std::is_same_v<T, Pop>) {
           return PopFor(c, now);
         } else if constexpr (std::is_same_v<T, OpenCase>) {
@@ -335,6 +335,31 @@ Reply Controller::Case(const OpenCase& c, Time now) {
   return r;
 }
 
+void Controller::OpenCallCase(std::uint64_t id, AgentId agent, Time at, const LiveContact* lc) {
+  // Linked to the call and its screen-pop records.
+  cases::OpenRequest req;
+  req.user = engine_->settings().agents[agent.value].name;
+  req.at_ms = ToMillis(at);
+  req.call = id;
+  if (lc && lc->queue.valid()) req.queue = lc->queue.value;
+  if (auto pop = Prefetched(id)) {
+    for (const auto& rec : pop->records) req.records.push_back(rec.id);
+  }
+  recorder_.OpenCase(std::move(req), [this, id](Result<cases::Case> r) { CaseOpened(id, r); });
+}
+
+Reply Controller::CallbackReport(const CallbackResult& c, Time now) {
+  const ContactId id{c.contact};
+  const AgentId agent = engine_->agent_of(id);
+  Reply r = Apply(core::CallbackResult{now, id, c.reached, c.permanent}, c.contact);
+  // The customer answered: the conversation, and its case, start now (once: a reached
+  // callback is connected until it ends).
+  if (r.status.ok() && c.reached && agent.valid()) {
+    OpenCallCase(c.contact, agent, now, contact(c.contact));
+  }
+  return r;
+}
+
 Reply Controller::Position(const GetPosition& p) {
   Reply r;
   r.contact = p.contact;
@@ -397,29 +422,27 @@ std::uint64_t Controller::Publish(const std::vector<core::Event>& events, Cause 
     } else if (const auto* m = std::get_if<core::ContactMoved>(&e); m && lc) {
       lc->queue = m->to;
     } else if (const auto* a = std::get_if<core::OfferAccepted>(&e)) {
-      // Every answered contact opens a case, linked to the call and its screen-pop records.
-      cases::OpenRequest req;
-      req.user = engine_->settings().agents[a->agent.value].name;
-      req.at_ms = ToMillis(a->at);
-      req.call = id;
-      if (lc && lc->queue.valid()) req.queue = lc->queue.value;
-      if (auto pop = Prefetched(id)) {
-        for (const auto& rec : pop->records) req.records.push_back(rec.id);
+      // Every answered call opens a case; a callback's accept only starts a dial, and its case
+      // opens when the customer answers (CallbackReport), so retried dials open none.
+      if (engine_->kind(a->contact) != core::ContactKind::kCallback) {
+        OpenCallCase(id, a->agent, a->at, lc);
       }
-      recorder_.OpenCase(std::move(req), [this, id](Result<cases::Case> r) { CaseOpened(id, r); });
     }
     std::string partner;
     if (std::holds_alternative<core::ContactEnded>(e)) {
       if (auto pop = Prefetched(id); pop && pop->partner) partner = pop->partner->partner.id;
     }
+    std::uint32_t attempts = 0;
     if (auto cdr = cdrs_.Add(e)) {
       if (lc) cdr->caller = lc->caller;
       cdr->partner = partner;
+      attempts = static_cast<std::uint32_t>(cdr->callback_attempts);
       last = std::max(last, recorder_.Append(std::move(*cdr)));
     }
     ContactContext ctx;
     if (lc) ctx = ContactContext{id, lc->caller, lc->trunk, lc->handle, lc->transfer_to};
     ctx.contact = id;
+    ctx.callback_attempts = attempts;
     for (Subscriber* s : subscribers_) s->OnEvent(e, cause, id != 0 ? &ctx : nullptr);
     if (std::holds_alternative<core::ContactEnded>(e)) Ended(id);
   }

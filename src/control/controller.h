@@ -148,6 +148,10 @@ class Controller {
   Reply ConsultFor(const Consult& c, Time now);        // controller_transfer.cc
   Reply PopFor(const Pop& p, Time now);
   Reply Case(const OpenCase& c, Time now);
+  // A CallbackResult; a reached one opens the call's case.
+  Reply CallbackReport(const CallbackResult& c, Time now);
+  // The case of an answered call (or a reached callback), opened by `agent`'s answer at `at`.
+  void OpenCallCase(std::uint64_t id, AgentId agent, Time at, const LiveContact* lc);
   Reply Position(const GetPosition& p);
   Reply Supervision(const Command& c);  // Supervise, SuperviseEnd
   Result<AgentId> FindAgent(const std::string& name) const;

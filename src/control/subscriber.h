@@ -29,6 +29,8 @@ struct ContactContext {
   std::string handle;  // the front end's reference for the contact (e.g. a SIP dialog)
   // A ContactEnded transferred_out: the number the contact is transferred to (NumberTransfers).
   std::string transfer_to;
+  // A ContactEnded of a callback: how many times its customer was dialled (Cdr::callback_attempts).
+  std::uint32_t callback_attempts = 0;
 };
 
 // Who carries out transfers to numbers outside (Transfer with `number`): the phone system.

@@ -223,6 +223,23 @@ bool Engine::connected(ContactId contact) const {
   return it != state_->contacts.end() && it->second.phase == internal::ContactPhase::kConnected;
 }
 
+ContactKind Engine::kind(ContactId contact) const {
+  auto it = state_->contacts.find(contact);
+  return it == state_->contacts.end() ? ContactKind::kCall : it->second.kind;
+}
+
+AgentId Engine::agent_of(ContactId contact) const {
+  auto it = state_->contacts.find(contact);
+  return it == state_->contacts.end() ? AgentId{} : it->second.agent;
+}
+
+std::uint32_t Engine::callback_attempts(ContactId contact) const {
+  auto it = state_->contacts.find(contact);
+  if (it == state_->contacts.end() || it->second.kind != ContactKind::kCallback) return 0;
+  const internal::ContactRt& c = it->second;
+  return c.callback_failures + (c.phase == internal::ContactPhase::kConnected ? 1u : 0u);
+}
+
 const EngineSettings& Engine::settings() const { return state_->settings; }
 
 std::string Engine::StateDigest() const {

@@ -100,6 +100,12 @@ class Engine {
   std::size_t waiting_total() const;  // in every queue
   std::size_t contacts() const;       // contacts in the engine (waiting, ringing or connected)
   bool connected(ContactId contact) const;  // connected to an agent (talking, or dialling)
+  // A contact's kind (kCall for an unknown one) and the agent connected to it (invalid if none).
+  ContactKind kind(ContactId contact) const;
+  AgentId agent_of(ContactId contact) const;
+  // A callback's dials so far: those that reached nobody, and the one going now (the agent
+  // accepted its offer). 0 for a call or an unknown contact.
+  std::uint32_t callback_attempts(ContactId contact) const;
   const EngineSettings& settings() const;
 
   // A canonical text of the whole routing state; equal digests mean equal states.

@@ -252,7 +252,7 @@ struct InputHandler {
     }
     if (in.reached) return Status::Ok();
     const QueueSettings& q = s.settings.queues[c->queue.value];
-    if (c->callback_failures < q.callback_retries) {
+    if (!in.permanent && c->callback_failures < q.callback_retries) {
       // Another try later: the agent is free now, the contact comes back at `due` in its place.
       const AgentId agent = c->agent;
       const auto attempt = static_cast<std::uint16_t>(c->callback_failures + 1);

@@ -80,10 +80,15 @@ struct Transfer {
   ContactId contact;
   QueueId to;
 };
+// How a callback's dial went. Not reached: while its queue's callback_retries allow, a
+// CallbackRetry (the contact is dialled again later), else it ends kCallbackUnreached; a
+// `permanent` failure (the number does not exist or cannot be dialled, so another try would fail
+// the same way) ends it at once. Refused unless the contact is a callback being dialled.
 struct CallbackResult {
   Time at;
   ContactId contact;
   bool reached;
+  bool permanent = false;
 };
 // The server lost the contact: it stopped or crashed while the call was in progress, and the
 // call's SIP dialog and media went with it. Ends it whatever its phase (waiting, ringing,

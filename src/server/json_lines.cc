@@ -173,6 +173,7 @@ Result<control::Command> Build(const std::string& op, Fields& f) {
     CallbackResult c;
     SB_RETURN_IF_ERROR(f.Contact(&c.contact));
     SB_RETURN_IF_ERROR(f.Bool("reached", &c.reached));
+    SB_RETURN_IF_ERROR(f.Bool("permanent", &c.permanent, false));
     return Command{c};
   }
   if (op == "pop") {

@@ -23,11 +23,18 @@ std::optional<Cdr> CdrBuilder::Add(const core::Event& e) {
           auto it = open_.find(ev.contact.value);
           if (it != open_.end() && it->second.offered_ms == 0)
             it->second.offered_ms = ToMillis(ev.at);
+          if (ev.kind == core::ContactKind::kCallback) {
+            callback_offers_.insert(ev.contact.value);
+          } else {
+            callback_offers_.erase(ev.contact.value);
+          }
         } else if constexpr (std::is_same_v<T, core::OfferAccepted>) {
           auto it = open_.find(ev.contact.value);
           if (it != open_.end()) {
             it->second.answered_ms = ToMillis(ev.at);
             it->second.agent = ev.agent.value;
+            // The agent took a callback's offer: the customer is dialled (one attempt).
+            if (callback_offers_.erase(ev.contact.value) != 0) ++it->second.callback_attempts;
           }
         } else if constexpr (std::is_same_v<T, core::ConsultCompleted>) {
           auto it = open_.find(ev.contact.value);
@@ -38,6 +45,7 @@ std::optional<Cdr> CdrBuilder::Add(const core::Event& e) {
           }
         } else if constexpr (std::is_same_v<T, core::ContactEnded>) {
           auto it = open_.find(ev.contact.value);
+          callback_offers_.erase(ev.contact.value);
           if (it == open_.end()) return std::nullopt;  // began before the log we were given
           Cdr c = std::move(it->second);
           open_.erase(it);
@@ -61,6 +69,7 @@ void CdrBuilder::Arrived(std::uint64_t contact, std::int64_t arrival_ms, std::in
 
 std::optional<Cdr> CdrBuilder::Close(std::uint64_t contact, std::int64_t ended_ms,
                                      std::string outcome) {
+  callback_offers_.erase(contact);
   auto it = open_.find(contact);
   if (it == open_.end()) return std::nullopt;
   Cdr c = std::move(it->second);
@@ -68,6 +77,14 @@ std::optional<Cdr> CdrBuilder::Close(std::uint64_t contact, std::int64_t ended_m
   c.ended_ms = ended_ms;
   c.outcome = std::move(outcome);
   return c;
+}
+
+void CdrBuilder::SetCallbackAttempts(std::uint64_t contact, std::int64_t attempts,
+                                     bool not_dialling) {
+  auto it = open_.find(contact);
+  if (it == open_.end()) return;
+  it->second.callback_attempts = attempts;
+  if (not_dialling) callback_offers_.insert(contact);
 }
 
 }  // namespace sb::store

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/events.h"
@@ -29,9 +30,15 @@ class CdrBuilder {
   void Restore(std::vector<Cdr> open) {
     for (Cdr& c : open) open_[c.contact] = std::move(c);
   }
+  // Sets an open CDR's callback attempts (a checkpoint that does not carry them: the engine's
+  // count replaces them), and whether the callback waits or rings an agent (not dialled now: its
+  // next accept is a dial); nothing if it is not open.
+  void SetCallbackAttempts(std::uint64_t contact, std::int64_t attempts, bool not_dialling);
 
  private:
   std::unordered_map<std::uint64_t, Cdr> open_;
+  // Contacts whose live offer is a callback's: its accept is a dial (<= open contacts).
+  std::unordered_set<std::uint64_t> callback_offers_;
 };
 
 }  // namespace sb::store

@@ -59,5 +59,37 @@ TEST(CdrBuilder, AbandonedCallHasNoAgentAndAnEndWithoutAStartIsIgnored) {
                                         core::EndReason::kAbandoned, FromMillis(0)}));
 }
 
+TEST(CdrBuilder, ACallbacksAttemptsAreItsAcceptedCallbackOffers) {
+  CdrBuilder b;
+  const Time t0 = FromMillis(1'764'000'000'000);
+  core::ContactQueued q{};
+  q.at = t0;
+  q.contact = ContactId{6};
+  q.arrival = t0;
+  (void)b.Add(q);
+  core::ContactOffered call{};  // offered and declined as a call first: no attempt
+  call.at = t0 + Duration(1000);
+  call.contact = ContactId{6};
+  (void)b.Add(call);
+  (void)b.Add(core::OfferDeclined{t0 + Duration(2000), ContactId{6}, AgentId{1}});
+  (void)b.Add(core::CallbackRequested{t0 + Duration(3000), ContactId{6}});
+  core::ContactOffered cb = call;
+  cb.kind = core::ContactKind::kCallback;
+  for (int dial = 0; dial < 2; ++dial) {  // two dials that reach nobody, then one that does
+    (void)b.Add(cb);
+    (void)b.Add(core::OfferAccepted{t0 + Duration(4000), ContactId{6}, AgentId{1}});
+    (void)b.Add(core::CallbackRetry{t0 + Duration(5000), ContactId{6}, QueueId{}, AgentId{1},
+                                    static_cast<std::uint16_t>(dial + 1), t0 + Duration(6000)});
+  }
+  (void)b.Add(cb);
+  (void)b.Add(core::OfferTimedOut{t0 + Duration(7000), ContactId{6}, AgentId{1}});  // not taken
+  (void)b.Add(cb);
+  (void)b.Add(core::OfferAccepted{t0 + Duration(8000), ContactId{6}, AgentId{1}});
+  auto c = b.Add(core::ContactEnded{t0 + Duration(9000), ContactId{6}, QueueId{}, AgentId{1},
+                                    core::EndReason::kCompleted, t0 + Duration(9000)});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->callback_attempts, 3);
+}
+
 }  // namespace
 }  // namespace sb::store

@@ -34,7 +34,7 @@ std::string Encode(const SpillRecord& r) {
     w.Put<std::uint8_t>(0);
     w.PutString(eventlog::Encode(*e));
   } else if (const auto* c = std::get_if<Cdr>(&r)) {
-    w.Put<std::uint8_t>(4);  // 1 without the handover, still read
+    w.Put<std::uint8_t>(6);  // 1 without the handover, 4 without the attempts, still read
     w.Put(c->contact);
     for (std::int64_t v :
          {c->arrival_ms, c->ivr_ms, c->queued_ms, c->offered_ms, c->answered_ms, c->ended_ms}) {
@@ -47,8 +47,9 @@ std::string Encode(const SpillRecord& r) {
     }
     w.Put(c->handover_ms);
     w.Put(c->handover_from);
+    w.Put(c->callback_attempts);
   } else if (const auto* d = std::get_if<CallDetail>(&r)) {
-    w.Put<std::uint8_t>(5);  // 3 without the handover, still read
+    w.Put<std::uint8_t>(7);  // 3 without the handover, 5 without callbacks and hold, still read
     w.Put(d->contact);
     for (std::int64_t v : {d->invite_ms, d->answered_ms, d->ivr_exit_ms, d->queued_ms,
                            d->offered_ms, d->agent_answered_ms, d->ended_ms}) {
@@ -61,6 +62,9 @@ std::string Encode(const SpillRecord& r) {
     }
     w.Put(d->handover_ms);
     w.PutString(d->handover_from);
+    for (std::int64_t v : {d->hold_count, d->hold_ms, d->callback_attempts}) w.Put(v);
+    w.Put(d->callback_status);
+    w.PutString(d->callback_cause);
   } else {
     const auto& a = std::get<AuditEntry>(r);
     w.Put<std::uint8_t>(2);
@@ -80,7 +84,7 @@ Result<SpillRecord> Decode(std::string_view payload) {
     auto e = eventlog::Decode(r.GetString());
     if (!e.ok()) return e.status();
     out = std::move(e).value();
-  } else if (kind == 1 || kind == 4) {
+  } else if (kind == 1 || kind == 4 || kind == 6) {
     Cdr c;
     c.contact = r.Get<std::uint64_t>();
     for (std::int64_t* v :
@@ -90,10 +94,11 @@ Result<SpillRecord> Decode(std::string_view payload) {
     c.queue = r.Get<std::uint32_t>();
     c.agent = r.Get<std::int64_t>();
     for (std::string* s : {&c.outcome, &c.disposition, &c.caller, &c.partner}) *s = r.GetString();
-    if (kind == 4) {
+    if (kind >= 4) {
       c.handover_ms = r.Get<std::int64_t>();
       c.handover_from = r.Get<std::int64_t>();
     }
+    if (kind == 6) c.callback_attempts = r.Get<std::int64_t>();
     out = std::move(c);
   } else if (kind == 2) {
     AuditEntry a;
@@ -102,7 +107,7 @@ Result<SpillRecord> Decode(std::string_view payload) {
     a.case_id = r.Get<std::int64_t>();
     for (std::string* s : {&a.user, &a.action, &a.target, &a.detail}) *s = r.GetString();
     out = std::move(a);
-  } else if (kind == 3 || kind == 5) {
+  } else if (kind == 3 || kind == 5 || kind == 7) {
     CallDetail d;
     d.contact = r.Get<std::uint64_t>();
     for (std::int64_t* v : {&d.invite_ms, &d.answered_ms, &d.ivr_exit_ms, &d.queued_ms,
@@ -114,9 +119,16 @@ Result<SpillRecord> Decode(std::string_view payload) {
                            &d.ended_by, &d.cause}) {
       *s = r.GetString();
     }
-    if (kind == 5) {
+    if (kind >= 5) {
       d.handover_ms = r.Get<std::int64_t>();
       d.handover_from = r.GetString();
+    }
+    if (kind == 7) {
+      for (std::int64_t* v : {&d.hold_count, &d.hold_ms, &d.callback_attempts}) {
+        *v = r.Get<std::int64_t>();
+      }
+      d.callback_status = r.Get<std::int32_t>();
+      d.callback_cause = r.GetString();
     }
     out = std::move(d);
   } else {

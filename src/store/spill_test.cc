@@ -39,6 +39,7 @@ Cdr ACdr() {
   c.caller = "+33612345678";
   c.handover_ms = kDay0 + 3000;
   c.handover_from = 2;
+  c.callback_attempts = 3;
   return c;
 }
 
@@ -68,6 +69,11 @@ CallDetail ACall() {
   c.status = 200;
   c.handover_ms = kDay0 + 3000;
   c.handover_from = "bob";
+  c.hold_count = 2;
+  c.hold_ms = 4500;
+  c.callback_attempts = 3;
+  c.callback_status = 486;
+  c.callback_cause = "busy";
   return c;
 }
 
@@ -82,7 +88,7 @@ std::string Framed(const std::string& payload) {
   return out + payload;
 }
 
-TEST(SpillFile, RecordsWrittenBeforeTheHandoverFieldsAreStillRead) {
+TEST(SpillFile, RecordsWrittenBeforeTheHandoverOrTheCallbackFieldsAreStillRead) {
   // A CDR (kind 1) and a call's details (kind 3) as a binary from before migration 7 spilt them.
   std::string cdr;
   {
@@ -112,22 +118,43 @@ TEST(SpillFile, RecordsWrittenBeforeTheHandoverFieldsAreStillRead) {
       w.PutString(s);
     }
   }
+  // The same with the handover, as a binary from before migration 8 spilt them (kinds 4 and 5).
+  std::string cdr4 = cdr;
+  cdr4[0] = 4;
+  {
+    ByteWriter w(cdr4);
+    w.Put<std::int64_t>(kDay0 + 3000);
+    w.Put<std::int64_t>(2);
+  }
+  std::string call5 = call;
+  call5[0] = 5;
+  {
+    ByteWriter w(call5);
+    w.Put<std::int64_t>(kDay0 + 3000);
+    w.PutString("bob");
+  }
   const std::string dir = TempDir("old");
   const std::string path = dir + "/spill";
   {
     std::ofstream out(path, std::ios::binary);
-    out << Framed(cdr) << Framed(call);
+    out << Framed(cdr) << Framed(call) << Framed(cdr4) << Framed(call5);
   }
   auto f = SpillFile::Open(path);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   auto records = (*f)->Peek(10);
   ASSERT_TRUE(records.ok()) << records.status().ToString();
-  ASSERT_EQ(records->size(), 2u);
+  ASSERT_EQ(records->size(), 4u);
   Cdr want = ACdr();
+  want.callback_attempts = 0;
+  EXPECT_EQ(std::get<Cdr>((*records)[2]), want);
   want.handover_ms = 0;
   want.handover_from = -1;
   EXPECT_EQ(std::get<Cdr>((*records)[0]), want);
   CallDetail want_call = ACall();
+  want_call.hold_count = want_call.hold_ms = want_call.callback_attempts = 0;
+  want_call.callback_status = 0;
+  want_call.callback_cause.clear();
+  EXPECT_EQ(std::get<CallDetail>((*records)[3]), want_call);
   want_call.handover_ms = 0;
   want_call.handover_from.clear();
   EXPECT_EQ(std::get<CallDetail>((*records)[1]), want_call);

@@ -52,6 +52,9 @@ struct Cdr {
   // handed it over (`agent` is the one who took it). 0 and -1 when it was not handed over.
   std::int64_t handover_ms = 0;
   std::int64_t handover_from = -1;
+  // A callback: how many times the customer was dialled (each offer an agent accepted is one
+  // attempt: 1 for a first try that reached, 1 + retries otherwise). 0 for a call.
+  std::int64_t callback_attempts = 0;
   bool operator==(const Cdr&) const = default;
 };
 
@@ -82,6 +85,20 @@ struct CallDetail {
   // agent who handed the call over. 0 and empty when it was not.
   std::int64_t handover_ms = 0;
   std::string handover_from;
+  // Hold (re-INVITE or UPDATE sendonly/inactive/0.0.0.0 from either party while connected): how
+  // many times a party put the call on hold, and the time it spent on hold (any party holding).
+  std::int64_t hold_count = 0;
+  std::int64_t hold_ms = 0;
+  // A callback (the caller asked to be called back, or a queue made the call one): the dials of
+  // the customer (Cdr::callback_attempts), the trunk's final SIP status to the last dial (200
+  // reached, 486, 404...; 0 when none came: nothing dialled, our ring time-out) and why the
+  // last attempt ended ("reached", "busy", "no_answer", "unreachable", "no_number", ...: the
+  // table in docs/operations.md).
+  // A CallDetail with invite_ms 0 is such an outcome alone, written when the callback ends: it
+  // sets these three columns of the call's row (PutCallDetails), and nothing else.
+  std::int64_t callback_attempts = 0;
+  std::int32_t callback_status = 0;
+  std::string callback_cause;
   bool operator==(const CallDetail&) const = default;
 };
 

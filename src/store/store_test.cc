@@ -139,6 +139,7 @@ TEST_P(StoreTest, CdrsAreUpsertedByContactAndReadByArrival) {
   c.caller = "+33612345678";
   c.handover_ms = kDay0 + 5000;  // an attended transfer (migration 7)
   c.handover_from = 4;
+  c.callback_attempts = 3;  // a callback dialled three times (migration 8)
   WriteBatch b;
   b.cdrs.push_back(c);
   ASSERT_TRUE(store_->Commit(b).ok());
@@ -173,6 +174,8 @@ TEST_P(StoreTest, CallDetailsAreUpsertedReadByInviteAndPurgedWithCdrs) {
   c.status = 200;
   c.handover_ms = kDay0 + 90000;  // an attended transfer (migration 7)
   c.handover_from = "bob";
+  c.hold_count = 2;  // held twice, 7.5 s in all (migration 8)
+  c.hold_ms = 7500;
   CallDetail old = c;
   old.contact = 2;
   old.invite_ms = kDay0 - 40 * kDayMs;

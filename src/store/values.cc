@@ -75,7 +75,8 @@ Status Validate(const CallDetail& c) {
                          {"call agent", &c.agent},
                          {"call ended_by", &c.ended_by},
                          {"call cause", &c.cause},
-                         {"call handover_from", &c.handover_from}}) {
+                         {"call handover_from", &c.handover_from},
+                         {"call callback_cause", &c.callback_cause}}) {
     SB_RETURN_IF_ERROR(CheckText(name, *v));
   }
   return Status::Ok();

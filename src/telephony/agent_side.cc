@@ -60,6 +60,7 @@ void Telephony::Offer(const core::ContactOffered& o, const control::ContactConte
   Leg& leg = AddAgentLeg(contact, agent, o.offer, opened->leg);
   leg.rtp_port = opened->port;
   leg.queue = o.queue.value;
+  leg.callback_on_line = o.kind == core::ContactKind::kCallback;
   const sip::LegId id = leg.sip;
   ++stats_.offers;
   if (caller->detail.offered_ms == 0) caller->detail.offered_ms = NowMs();
@@ -109,7 +110,7 @@ void Telephony::Answered(sip::LegId id, const std::string& sdp) {
       if (!r.status.ok()) {
         End(*l);  // the offer was no longer live
       } else if (l->gone) {
-        CallbackUnreached(*d, "the agent hung up before the customer was dialled");
+        CallbackUnreached(*d, "the agent hung up before the customer was dialled", "agent_left");
       } else {
         DialCustomer(*d);
       }
@@ -129,6 +130,10 @@ void Telephony::Answered(sip::LegId id, const std::string& sdp) {
     media_->Bridge(caller->media, l->media);
     ++stats_.connected;
     MaybeRecord(*caller, *l);
+    if (l->callback_on_line) {
+      // A callback whose caller was still on the line is reached now (its case opens).
+      (void)hooks_.command(control::CallbackResult{l->contact, true}, [](const control::Reply&) {});
+    }
   });
 }
 

@@ -1,6 +1,7 @@
 // Call details (telephony.h, store::CallDetail): the SIP-side times of a caller's leg and who
 // ended it, stored when the leg is gone.
 
+#include <algorithm>
 #include <chrono>
 
 #include "telephony/telephony.h"
@@ -22,6 +23,10 @@ void Telephony::RecordDetail(Leg& caller) {
   store::CallDetail& d = caller.detail;
   if (!caller.caller || d.invite_ms == 0) return;  // once: a recorded leg's invite_ms is cleared
   if (d.ended_ms == 0) d.ended_ms = NowMs();
+  if (caller.hold_since_ms != 0) {  // still on hold when the call ended
+    d.hold_ms += std::max<std::int64_t>(0, d.ended_ms - caller.hold_since_ms);
+    caller.hold_since_ms = 0;
+  }
   NoteEnd(caller, "system", "lost");  // nobody said: no ACK, a transport failure
   if (d.status == 0) d.status = d.cause == "cancel" ? 487 : 480;
   if (caller.contact == 0 || !hooks_.record) return;

@@ -4,11 +4,15 @@
 // digest challenge) while the agent hears a ringback tone, and bridged on answer. Every way it
 // can go ends in exactly one report to the engine: CallbackResult reached (then a Hangup when
 // either side hangs up), or CallbackResult not reached (busy, failed, no answer within the
-// trunk's ring_timeout, the agent gone first), which ends the contact callback_unreached.
+// trunk's ring_timeout, the agent gone first), which the engine retries or ends
+// callback_unreached; a failure that says the number cannot be reached (callback_cause.h) is
+// reported permanent and not retried. When the callback ends, the call's record gets its
+// attempts and the last attempt's status and cause (RecordCallbackOutcome).
 
 #include <cmath>
 
 #include "media/sdp.h"
+#include "telephony/callback_cause.h"
 #include "telephony/telephony.h"
 
 namespace sb::telephony {
@@ -36,17 +40,6 @@ std::string DialString(const config::TrunkConfig& t, const std::string& number) 
   }
   return n;
 }
-
-namespace {
-
-const char* Outcome(int status) {
-  if (status == 486 || status == 600) return "busy";
-  if (status == 408 || status == 480) return "no answer";
-  if (status == 401 || status == 407 || status == 403) return "refused by the trunk";
-  return "failed";
-}
-
-}  // namespace
 
 std::shared_ptr<const media::Clip> MakeRingback() {
   // 440 + 480 Hz (the North American ringback), 2 s on and 4 s off, about -16 dBFS.
@@ -86,15 +79,19 @@ void Telephony::OfferCallback(const core::ContactOffered& o, const control::Cont
   const std::string number = ctx ? ctx->caller : std::string();
   const std::string dial = DialString(*callback_trunk_, number);
   if (dial.empty()) {
-    // No number to call back (anonymous): taken and reported unreached at once, so it ends
-    // instead of being offered for ever.
+    // No number to call back (anonymous): taken and reported unreached at once, never retried
+    // (it would not have a number later either), so it ends instead of being offered for ever.
+    // A Dialout without legs keeps the cause for the call's record (erased at the end).
     Log("warn", "telephony: callback has no number that can be dialled; ended unreached",
         {{"contact", std::to_string(contact)}});
-    (void)hooks_.command(control::Accept{contact, agent, offer}, [this, contact](
-                                                                     const control::Reply& r) {
-      if (!r.status.ok()) return;
-      (void)hooks_.command(control::CallbackResult{contact, false}, [](const control::Reply&) {});
-    });
+    dialouts_[contact] = Dialout{contact, "", agent, 0, 0, false, false, false};
+    auto taken = [this, contact](const control::Reply& r) {
+      Dialout* d = DialoutOf(contact);
+      if (!d) return;
+      if (r.status.ok()) return CallbackUnreached(*d, "no number to dial", "no_number", true);
+      if (d->agent_leg == 0 && d->customer_leg == 0) dialouts_.erase(contact);
+    };
+    (void)hooks_.command(control::Accept{contact, agent, offer}, std::move(taken));
     return;
   }
   auto decline = [&](const char* why) {
@@ -124,9 +121,9 @@ void Telephony::OfferCallback(const core::ContactOffered& o, const control::Cont
 
 void Telephony::DialCustomer(Dialout& d) {
   Leg* agent = Find(d.agent_leg);
-  if (!agent) return CallbackUnreached(d, "the agent's leg is gone");
+  if (!agent) return CallbackUnreached(d, "the agent's leg is gone", "agent_left");
   auto opened = media_->Open(agent->media);  // the agent's media thread: a cheap bridge
-  if (!opened.ok()) return CallbackUnreached(d, "no media port free");
+  if (!opened.ok()) return CallbackUnreached(d, "no media port free", "local");
   const config::TrunkConfig& t = *callback_trunk_;
   const sip::LegId id = sip_->NewLeg();
   Leg& leg = legs_[id];
@@ -150,7 +147,7 @@ void Telephony::DialCustomer(Dialout& d) {
   if (call.sdp.empty() || !sip_->Invite(id, std::move(call))) {
     leg.gone = true;
     Terminated(id);
-    return CallbackUnreached(d, "the SIP queue is full");
+    return CallbackUnreached(d, "the SIP queue is full", "local");
   }
   media_->Play(agent->media, {ringback_}, true);
   const std::uint64_t contact = d.contact;
@@ -158,7 +155,7 @@ void Telephony::DialCustomer(Dialout& d) {
     Dialout* dd = DialoutOf(contact);
     if (!dd || dd->customer_leg != l.sip || dd->connected) return;
     End(l);  // CANCEL
-    CallbackUnreached(*dd, "no answer");
+    CallbackUnreached(*dd, "no answer", "no_answer");
   });
 }
 
@@ -173,12 +170,16 @@ void Telephony::CustomerAnswered(Leg& leg, const std::string& sdp) {
   auto remote = RemoteOfAnswer(leg, sdp);  // G.711, SRTP as we offered, our address family
   if (!remote.ok()) {
     End(leg);
-    return CallbackUnreached(*d, "the customer's answer has no usable SDP");
+    // The trunk answered with media we cannot take: it would answer so again.
+    return CallbackUnreached(*d, "the customer's answer has no usable SDP", "no_usable_sdp", true,
+                             200);
   }
   leg.srtp = remote->srtp.has_value();
   media_->SetRemote(leg.media, std::move(*remote));
   media_->Bridge(agent->media, leg.media);
   d->connected = true;
+  d->status = 200;
+  d->cause = "reached";
   ++stats_.callbacks_connected;
   ++stats_.connected;
   Log("info", "telephony: callback connected",
@@ -191,7 +192,9 @@ void Telephony::CustomerFailed(Leg& leg, int status) {
   Disarm(leg);
   Dialout* d = DialoutOf(leg.contact);
   if (!d || d->customer_leg != leg.sip) return;
-  CallbackUnreached(*d, std::string(Outcome(status)) + " (" + std::to_string(status) + ")");
+  const CallbackCause c = CauseOfStatus(status);
+  CallbackUnreached(*d, std::string(c.cause) + " (" + std::to_string(status) + ")", c.cause,
+                    c.permanent, status);
 }
 
 void Telephony::CustomerGone(Leg& leg) {
@@ -199,7 +202,9 @@ void Telephony::CustomerGone(Leg& leg) {
   Disarm(leg);
   Dialout* d = DialoutOf(leg.contact);
   if (!d || d->customer_leg != leg.sip || d->reported) return;
-  if (!d->connected) return CallbackUnreached(*d, "the customer's leg ended before an answer");
+  if (!d->connected) {
+    return CallbackUnreached(*d, "the customer's leg ended before an answer", "lost");
+  }
   d->reported = true;
   (void)hooks_.command(control::Hangup{d->contact}, [](const control::Reply&) {});
 }
@@ -211,19 +216,27 @@ void Telephony::AgentLeftCallback(Dialout& d) {
     (void)hooks_.command(control::Hangup{d.contact}, [](const control::Reply&) {});
   } else if (d.dialling) {
     if (Leg* c = Find(d.customer_leg); c && !c->gone) End(*c);
-    CallbackUnreached(d, "the agent hung up before the customer answered");
+    CallbackUnreached(d, "the agent hung up before the customer answered", "agent_left");
   }
   // Still ringing the agent, or the Accept on its way: its reply (or the offer's end) decides.
 }
 
-void Telephony::CallbackUnreached(Dialout& d, const std::string& why) {
+void Telephony::CallbackUnreached(Dialout& d, const std::string& why, std::string_view cause,
+                                  bool permanent, int status) {
   if (d.reported) return;
   d.reported = true;
-  Log("info", "telephony: callback not reached",
-      {{"contact", std::to_string(d.contact)}, {"agent", d.agent}, {"why", why}});
+  d.status = status;
+  d.cause = cause;
+  Log("info",
+      permanent ? "telephony: callback not reached; the number cannot be reached, not retried"
+                : "telephony: callback not reached",
+      {{"contact", std::to_string(d.contact)},
+       {"agent", d.agent},
+       {"why", why},
+       {"cause", std::string(cause)}});
   const std::uint64_t contact = d.contact;
   (void)hooks_.command(
-      control::CallbackResult{contact, false}, [this, contact](const control::Reply& r) {
+      control::CallbackResult{contact, false, permanent}, [this, contact](const control::Reply& r) {
         if (r.status.ok()) return;  // the engine ends the contact: ContactEnded hangs the legs up
         Log("warn", "telephony: callback result refused", {{"why", r.status.message()}});
         Dialout* dd = DialoutOf(contact);
@@ -232,6 +245,26 @@ void Telephony::CallbackUnreached(Dialout& d, const std::string& why) {
           if (Leg* l = Find(id); l && !l->gone) End(*l);
         }
       });
+}
+
+void Telephony::RecordCallbackOutcome(std::uint64_t contact, std::uint32_t attempts,
+                                      core::EndReason reason) {
+  store::CallDetail outcome;  // no invite_ms: the callback's columns of the call's row only
+  outcome.contact = contact;
+  outcome.callback_attempts = attempts;
+  if (Dialout* d = DialoutOf(contact)) {
+    outcome.callback_status = d->status;
+    outcome.callback_cause = d->cause;
+    if (d->agent_leg == 0 && d->customer_leg == 0) dialouts_.erase(contact);
+  }
+  if (outcome.callback_cause.empty()) {
+    // No dial of ours said (a callback connected while its caller was on the line, or one the
+    // engine ended itself): the engine's reason.
+    outcome.callback_cause = reason == core::EndReason::kCompleted
+                                 ? std::string("reached")
+                                 : std::string(core::EndReasonName(reason));
+  }
+  if (hooks_.record) hooks_.record(std::move(outcome));
 }
 
 void Telephony::CallbackLegGone(const Leg& leg) {

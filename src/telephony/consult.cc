@@ -211,6 +211,7 @@ void Telephony::CompleteConsult(const core::ConsultCompleted& e) {
   agents_of_contact_[contact].push_back(consulted->sip);
   caller->agent_leg = consulted->sip;
   caller->detail.handover_ms = NowMs();
+  CountHold(*caller, caller->detail.handover_ms);  // the first agent's hold ends with its bridge
   caller->detail.handover_from = first ? first->agent : AgentName(e.agent);
   caller->detail.agent = consulted->agent;
   ++stats_.handovers;

@@ -22,6 +22,9 @@ void Telephony::EndContact(const core::ContactEnded& e, const control::ContactCo
   }
   const std::uint64_t contact = e.contact.value;
   EndAgentAndCustomerLegs(contact);
+  if (ctx && ctx->callback_attempts > 0) {
+    RecordCallbackOutcome(contact, ctx->callback_attempts, e.reason);
+  }
   Leg* caller = CallerOf(contact);
   if (!caller && ctx) {  // ended in the Enqueue's own reply (a closed or full queue)
     caller = Find(LegOfHandle(ctx->handle));

@@ -13,6 +13,8 @@
 // clip every queued caller hears. Resume (sendrecv again) releases the leg and bridges the two
 // again. Nothing of this is routing state: the engine's contact stays connected to its agent.
 
+#include <algorithm>
+
 #include "media/sdp.h"
 #include "telephony/telephony.h"
 
@@ -83,6 +85,14 @@ void Telephony::Reoffer(sip::LegId id, const std::string& sdp) {
   if (offer->hold == leg->held) return;
   leg->held = offer->hold;
   if (leg->held) ++stats_.holds;
+  // The call's record counts holds by its caller or its connected agent (a consultation, a
+  // supervisor's or a callback's legs are not counted).
+  Leg* caller = leg->caller ? leg : CallerOf(leg->contact);
+  if (caller && caller->caller && caller->connected &&
+      (caller == leg || caller->agent_leg == leg->sip)) {
+    if (leg->held) ++caller->detail.hold_count;
+    CountHold(*caller, NowMs());
+  }
   Log("info", leg->held ? "telephony: call held" : "telephony: call resumed",
       {{"contact", std::to_string(leg->contact)},
        {"by", leg->caller     ? std::string("caller")
@@ -116,6 +126,17 @@ void Telephony::ApplyHold(Leg& leg) {
       media_->Play(l->media, {hold_music_}, true);
       if (l->caller) l->playing = Playing::kHold;
     }
+  }
+}
+
+void Telephony::CountHold(Leg& caller, std::int64_t now_ms) {
+  const Leg* agent = caller.connected ? Find(caller.agent_leg) : nullptr;
+  const bool on_hold = caller.connected && (caller.held || (agent && !agent->gone && agent->held));
+  if (on_hold && caller.hold_since_ms == 0) {
+    caller.hold_since_ms = now_ms;
+  } else if (!on_hold && caller.hold_since_ms != 0) {
+    caller.detail.hold_ms += std::max<std::int64_t>(0, now_ms - caller.hold_since_ms);
+    caller.hold_since_ms = 0;
   }
 }
 

@@ -215,6 +215,8 @@ class Telephony : public control::Subscriber,
     std::uint64_t sdp_version = 1;
     std::string reanswer;
     bool held = false;
+    std::int64_t hold_since_ms = 0;  // caller legs: the call is on hold since (0: it is not)
+    bool callback_on_line = false;   // agent legs: a callback's offer to its caller on the line
     // caller legs: the SIP-side times and the end, stored when the leg is gone (call_detail.cc)
     store::CallDetail detail;
     std::string lang_dir;  // the sounds of the caller's language ([sip] languages), "" default
@@ -266,6 +268,8 @@ class Telephony : public control::Subscriber,
     bool dialling = false;   // the engine took the agent's answer: the customer is called
     bool connected = false;  // the customer answered: bridged
     bool reported = false;   // the engine has its end (CallbackResult not reached, or Hangup)
+    int status = 0;          // this attempt's end, for the call's record (callback_cause.h)
+    std::string cause{};
   };
 
   // A [[phone]]'s qualify state (phones.cc), one per phone of the configuration.
@@ -337,6 +341,8 @@ class Telephony : public control::Subscriber,
   void Reoffer(sip::LegId id, const std::string& sdp);
   sip::LegId PartnerOf(const Leg& leg);  // the leg bridged to `leg` (0: none)
   void ApplyHold(Leg& leg);              // the media as leg's and its partner's hold ask
+  // The call's hold time in its record: on hold while its caller or connected agent holds.
+  void CountHold(Leg& caller, std::int64_t now_ms);
   void SessionExpired(sip::LegId id, int status);
 
   void Answered(sip::LegId id, const std::string& sdp);
@@ -381,7 +387,11 @@ class Telephony : public control::Subscriber,
   void CustomerFailed(Leg& leg, int status);
   void CustomerGone(Leg& leg);         // BYE, no RTP, or the leg lost
   void AgentLeftCallback(Dialout& d);  // the agent's leg ended (BYE, no RTP, lost)
-  void CallbackUnreached(Dialout& d, const std::string& why);  // CallbackResult not reached, once
+  // CallbackResult not reached, once; `cause` and `status` are kept for the call's record.
+  void CallbackUnreached(Dialout& d, const std::string& why, std::string_view cause,
+                         bool permanent = false, int status = 0);
+  // A callback ended after `attempts` dials: its columns of the call's row (store::CallDetail).
+  void RecordCallbackOutcome(std::uint64_t contact, std::uint32_t attempts, core::EndReason reason);
   void CallbackLegGone(const Leg& leg);  // a terminated leg leaves its Dialout (erased when empty)
   Dialout* DialoutOf(std::uint64_t contact);
   // A trunk dials callbacks and `number` can be dialled through it (not anonymous).

@@ -85,6 +85,7 @@ void Telephony::TransferMoved(const core::ContactMoved& m) {
   if (!caller || caller->gone || !caller->connected) return;
   const sip::LegId agent_leg = caller->agent_leg;
   caller->connected = false;
+  CountHold(*caller, NowMs());  // a hold before the transfer ends with the bridge
   caller->agent_leg = 0;
   media_->Unbridge(caller->media);
   Waiting(*caller);  // the hold music again, and the announcements
@@ -159,6 +160,7 @@ void Telephony::TransferredOut(const core::ContactEnded& e, const control::Conta
   caller->reported = true;  // the engine ended the contact: the caller's leg is only a call now
   caller->queued = false;
   caller->connected = false;
+  CountHold(*caller, NowMs());  // a hold before the transfer ends with the bridge
   caller->agent_leg = 0;
   caller->return_queue = std::move(return_queue);
   if (caller->gone) return;
@@ -275,6 +277,7 @@ void Telephony::ReturnCaller(Leg& caller) {
   caller.reported = false;
   caller.queued = false;
   caller.connected = false;
+  CountHold(caller, NowMs());
   caller.enqueuing = true;
   media_->Unbridge(caller.media);
   PlayHold(caller);

@@ -281,7 +281,9 @@ def case_hold_reinvite(s):
             return
         v0 = origin_version(ph.invite[2])
         bridged("before the hold", pump(caller, ph, 1.0))
+        t_hold_sent = time.time()
         r = ph.reoffer("INVITE", "sendonly")
+        t_hold_answered = time.time()
         T.check("hold: the re-INVITE (a=sendonly) is answered 200 with a=recvonly",
                 r is not None and status_of(r[0]) == 200 and direction(r[2]) == "recvonly",
                 r and (r[0], r[2]))
@@ -290,7 +292,9 @@ def case_hold_reinvite(s):
                 v0 is not None and v1 is not None and v1 > v0)
         time.sleep(0.1)
         held_music("on hold", pump(caller, ph, 1.0), "caller")
+        t_resume_sent = time.time()
         r2 = ph.reoffer("INVITE", "sendrecv")
+        t_resume_answered = time.time()
         v2 = origin_version(r2 and r2[2])
         T.check("resume: the re-INVITE (a=sendrecv) is answered 200 with a=sendrecv, version "
                 "%s -> %s" % (v1, v2), r2 is not None and status_of(r2[0]) == 200 and
@@ -311,6 +315,14 @@ def case_hold_reinvite(s):
         T.check("the log has the hold and the resume",
                 any("sup1" in ln for ln in s.log_lines("telephony: call held")) and
                 any("sup1" in ln for ln in s.log_lines("telephony: call resumed")))
+        # The server's hold lasted from its answer to the first re-INVITE to its answer to the
+        # second: between what the phone saw of the two (the same SDP again is no new hold).
+        low = int((t_resume_sent - t_hold_answered) * 1000) - 50
+        high = int((t_resume_answered - t_hold_sent) * 1000) + 50
+        d = s.call_detail(num) or {}
+        T.check("call details: held once, for %d..%d ms (%s, %s ms)" %
+                (low, high, d.get("hold_count"), d.get("hold_ms")),
+                d.get("hold_count") == 1 and low <= (d.get("hold_ms") or -1) <= high, d)
     finally:
         caller.close()
         ph.close()
@@ -330,7 +342,9 @@ def case_hold_update(s):
         if not ok:
             return
         bridged("before the hold", pump(caller, ph, 1.0))
+        t_hold_sent = time.time()
         r = caller.reoffer("UPDATE", "inactive")
+        t_hold_answered = time.time()
         T.check("hold: the UPDATE (a=inactive) is answered 200 with a=inactive",
                 r is not None and status_of(r[0]) == 200 and direction(r[2]) == "inactive",
                 r and (r[0], r[2]))
@@ -339,7 +353,9 @@ def case_hold_update(s):
         moved = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         moved.bind((LO, 0))
         old = caller.rtp
+        t_resume_sent = time.time()
         r2 = caller.reoffer("UPDATE", "sendrecv", rtp=moved)
+        t_resume_answered = time.time()
         old.close()
         T.check("resume: the UPDATE (a=sendrecv, a new RTP port) is answered 200 with a=sendrecv",
                 r2 is not None and status_of(r2[0]) == 200 and direction(r2[2]) == "sendrecv",
@@ -362,6 +378,12 @@ def case_hold_update(s):
                 caller.on_sip()
         T.check("the caller gets the server's BYE", caller.bye_from_server)
         T.check("store: completed by sup1", s.cdr(num) == ("completed", "sup1"), s.cdr(num, 0.1))
+        low = int((t_resume_sent - t_hold_answered) * 1000) - 50
+        high = int((t_resume_answered - t_hold_sent) * 1000) + 50
+        d = s.call_detail(num) or {}
+        T.check("call details: held once by the caller, for %d..%d ms (%s, %s ms)" %
+                (low, high, d.get("hold_count"), d.get("hold_ms")),
+                d.get("hold_count") == 1 and low <= (d.get("hold_ms") or -1) <= high, d)
     finally:
         caller.close()
         ph.close()

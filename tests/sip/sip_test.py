@@ -15,6 +15,7 @@ Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passe
         record supervise tls srtp ipv6 xferqueue xferout xferrefused xfercmd trunkauth
         (cases_transfer.py) consultcmd consultback consultrefer consulthangup (cases_consult.py) timer
         (cases_timer.py) hold holdupdate prack (cases_hold.py) cbearly stopcall (cases_early.py)
+        cb404 cbretryok (cases_cbcause.py)
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
 import hashlib
@@ -437,7 +438,7 @@ name = "cbretry"
 strategy = "longest_idle"
 offer_timeout = "5s"
 wrap_up = "0s"
-callback_retries = 1
+callback_retries = 2
 callback_retry_after = "1s"
 """
         queue_of = {"sup": "support", "reg": "desk", "cb": "callback = 1, cbfull = 1, cbretry = 1, cbwait"}
@@ -1441,7 +1442,7 @@ def case_turnaway(s):
 
 def request_callback(s, num, key="9"):
     """A caller to `ivr` presses 9 (callback into queue `callback`, whose agent cb1 is logged out;
-    8: into `cbretry`, which dials it again once): the thank-you plays and the server hangs up;
+    8: into `cbretry`, which dials it again twice): the thank-you plays and the server hangs up;
     the contact stays waiting. True if so."""
     s.server.call({"op": "logout", "agent": "cb1"})
     before = s.live_contacts()
@@ -1516,6 +1517,8 @@ def case_callback(s):
               rc == 0 and tr.has("CONNECTED") and tr.has("BYE-FROM-SERVER"), tr.describe())
         check("store: the callback ended completed, handled by cb1",
               s.cdr(num) == ("completed", "cb1"), s.cdr(num, 0.1))
+        cases_cbcause.check_records(s, num, "a first try that reached: 1 attempt, one case", 1,
+                                    200, "reached", 1)
         check("the trunk password is not in the server's log",
               not s.log_lines(TRUNK_PASSWORD))
     finally:
@@ -1524,18 +1527,19 @@ def case_callback(s):
 
 
 def case_callback_busy(s):
-    """17. Callback to a busy line, dialled again once: the caller asks with key 8 (queue
-    cbretry: callback_retries = 1, callback_retry_after = 1 s); cb1 (SIPp, two calls) answers;
+    """17. Callback to a busy line, dialled again twice: the caller asks with key 8 (queue
+    cbretry: callback_retries = 2, callback_retry_after = 1 s); cb1 (SIPp, three calls) answers;
     the trunk (a proxy) challenges with 407, then answers 486: the server hangs cb1 up and the
     callback waits (no CDR); about 1 s later cb1 is rung and the trunk dialled again, busy again,
-    and only then the engine ends the callback callback_unreached. The caller's number has visual
-    separators (06-000.NNNNN): the trunk is sent digits only."""
+    twice, and only then the engine ends the callback callback_unreached, 3 attempts in its CDR
+    and call details (status 486, cause busy). The caller's number has visual separators
+    (06-000.NNNNN): the trunk is sent digits only."""
     plain = s.caller_number()
     num = plain[:2] + "-" + plain[2:5] + "." + plain[5:]
     if not request_callback(s, num, key="8"):
         return
-    tr = trunk(s, "uas_trunk_busy.xml", calls=2)
-    agent = s.sipp("cb1", "uas_answer.xml", [], port=s.phone["cb1"], timeout=15, calls=2)
+    tr = trunk(s, "uas_trunk_busy.xml", calls=3)
+    agent = s.sipp("cb1", "uas_answer.xml", [], port=s.phone["cb1"], timeout=15, calls=3)
     agent.wait_bound()
     dialled = "FROM=%s TO=+33%s" % (TRUNK_FROM, plain[1:])
 
@@ -1561,23 +1565,25 @@ def case_callback_busy(s):
         check("trunk: dialled again about 1 s after the busy (%s s)" %
               ("%.1f" % gap if gap is not None else "-"),
               gap is not None and 0.9 <= gap <= 5, tr.describe())
-        rc_tr, rc_agent = finish([tr, agent], 8)
-        check("cb1: rung twice with the caller's number (digits only), answered, then the "
-              "server's BYE each time",
-              count(agent, "FROM=%s TO=cb1" % plain) == 2 and count(agent, "CONNECTED") == 2 and
-              count(agent, "BYE-FROM-SERVER") == 2, agent.describe())
+        rc_tr, rc_agent = finish([tr, agent], 10)
+        check("cb1: rung three times with the caller's number (digits only), answered, then "
+              "the server's BYE each time",
+              count(agent, "FROM=%s TO=cb1" % plain) == 3 and count(agent, "CONNECTED") == 3 and
+              count(agent, "BYE-FROM-SERVER") == 3, agent.describe())
         auth = next((m[len("PROXY-AUTH "):] for m in tr.markers() if m.startswith("PROXY-AUTH ")),
                     None)
-        check("trunk: To +33%s (separators dropped) twice, 407 answered with a "
-              "Proxy-Authorization that is right for the password, 486 ACKed twice (exit 0)" %
-              plain[1:],
-              rc_tr == 0 and count(tr, dialled) == 2 and digest_ok(auth, "INVITE", TRUNK_USER,
+        check("trunk: To +33%s (separators dropped) three times, 407 answered with a "
+              "Proxy-Authorization that is right for the password, 486 ACKed each time (exit 0)"
+              % plain[1:],
+              rc_tr == 0 and count(tr, dialled) == 3 and digest_ok(auth, "INVITE", TRUNK_USER,
                                                                    TRUNK_PASSWORD) and
-              count(tr, "BUSY-ACKED") == 2, tr.describe())
+              count(tr, "BUSY-ACKED") == 3, tr.describe())
         check("  (and the check refuses another password)",
               not digest_ok(auth, "INVITE", TRUNK_USER, TRUNK_PASSWORD + "x"))
         check("store: callback_unreached, by cb1", s.cdr(num) == ("callback_unreached", "cb1"),
               s.cdr(num, 0.1))
+        cases_cbcause.check_records(s, num, "3 attempts (1 + 2 retries), the last busy, no case "
+                                    "(nobody was reached)", 3, 486, "busy", 0)
         check("the server logged the retry", bool(s.log_lines("callback to be dialled again")))
     finally:
         s.server.call({"op": "logout", "agent": "cb1"})
@@ -1922,6 +1928,8 @@ CASES += [("tls", cases_tls.case_tls), ("srtp", cases_tls.case_srtp),
 CASES += cases_transfer.cases(sys.modules[__name__])
 CASES += cases_early.cases(sys.modules[__name__])
 CASES += cases_consult.cases(sys.modules[__name__])
+import cases_cbcause  # noqa: E402 (beside this file: callbacks' attempts, causes and cases)
+CASES += cases_cbcause.cases(sys.modules[__name__])
 
 import cases_hold  # noqa: E402 (beside this file: hold, UPDATE, PRACK)
 import cases_timer  # noqa: E402 (beside this file: session timers, a PRACK that never comes)

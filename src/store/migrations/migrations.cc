@@ -228,6 +228,16 @@ ALTER TABLE call_details ADD COLUMN handover_ms BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE call_details ADD COLUMN handover_from TEXT NOT NULL DEFAULT '';
 )sql",
      "SELECT 1", "SELECT 1"},
+    {8, "callbacks' attempts and last cause; hold count and time of each call",
+     R"sql(
+ALTER TABLE cdrs ADD COLUMN callback_attempts BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE call_details ADD COLUMN callback_attempts BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE call_details ADD COLUMN callback_status BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE call_details ADD COLUMN callback_cause TEXT NOT NULL DEFAULT '';
+ALTER TABLE call_details ADD COLUMN hold_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE call_details ADD COLUMN hold_ms BIGINT NOT NULL DEFAULT 0;
+)sql",
+     "SELECT 1", "SELECT 1"},
 };
 
 std::string Expand(std::string_view sql, Dialect d) {
