@@ -238,6 +238,11 @@ ALTER TABLE call_details ADD COLUMN hold_count BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE call_details ADD COLUMN hold_ms BIGINT NOT NULL DEFAULT 0;
 )sql",
      "SELECT 1", "SELECT 1"},
+    {9, "cases found by their call: each CDR looks up its call's case disposition",
+     R"sql(
+CREATE INDEX cases_call ON cases (call_id);
+)sql",
+     "SELECT 1", "SELECT 1"},
 };
 
 std::string Expand(std::string_view sql, Dialect d) {
