@@ -202,6 +202,14 @@ void Telephony::OnProgress(sip::LegId leg, int status, const std::string& sdp) {
 void Telephony::OnAnswered(sip::LegId leg, const std::string& sdp) {
   hooks_.task([this, leg, sdp] { Answered(leg, sdp); });
 }
+void Telephony::OnDialog(sip::LegId leg, const std::string& call_id, const std::string& tag) {
+  hooks_.task([this, leg, call_id, tag] {
+    if (Leg* l = Find(leg)) {
+      l->dialog_call_id = call_id;  // what a Replaces naming this call carries (consult.cc)
+      l->dialog_tag = tag;
+    }
+  });
+}
 void Telephony::OnFailed(sip::LegId leg, int status) {
   hooks_.task([this, leg, status] { Failed(leg, status); });
 }

@@ -30,16 +30,18 @@
 // holds point at contacts and offers the engine named.
 //
 // Blind transfers (transfer.cc): a REFER in a connected agent's dialog whose Refer-To user is a
-// [[number]] with a queue becomes a Transfer into that queue; any other becomes a Transfer to
-// that number, which the controller asks this class about (control::NumberTransfers: a trunk
-// takes transfers and [sip.transfer] allow lets the number through). Refused, the REFER gets 403
+// [[number]] with a queue becomes a Transfer into that queue (so does a Transfer command to that
+// number: QueueOfNumber); any other becomes a Transfer to that number, which the controller asks
+// this class about (control::NumberTransfers: a [[number]] with an IVR menu, or a trunk takes
+// transfers and [sip.transfer] allow lets the number through). Refused, the REFER gets 403
 // (480 when the queue cannot take the caller now) and the call goes on. The engine's ContactMoved
 // (transfer) of a connected call, however asked (REFER or a front end's command), unbridges the
 // caller, who hears the hold music again, and ends the agent's leg (its REFER answered 202 and
 // NOTIFY "200 OK" first); the engine offers the caller to the next agent as usual. A ContactEnded
 // transferred_out dials the number through the transfer trunk instead of hanging up: the caller
 // hears ringback, is bridged on answer, and the two legs end together; a failure or the trunk's
-// ring time-out hangs up the caller (the contact had ended already).
+// ring time-out returns the caller to its queue as a new contact (reentry.cc). To a [[number]]
+// with an IVR menu, the caller enters that menu as a new contact instead (no trunk leg).
 // Attended transfers (consult.cc): a consult command (control::Consultations asks CanConsult:
 // a call this class carries, nobody supervising it, a target with a phone) starts a
 // consultation; on its ConsultStarted the caller hears the hold music, the consulting agent
@@ -145,6 +147,7 @@ class Telephony : public control::Subscriber,
   void OnAck(sip::LegId leg) override;
   void OnProgress(sip::LegId leg, int status, const std::string& sdp) override;
   void OnAnswered(sip::LegId leg, const std::string& sdp) override;
+  void OnDialog(sip::LegId leg, const std::string& call_id, const std::string& tag) override;
   void OnFailed(sip::LegId leg, int status) override;
   void OnHangup(sip::LegId leg, bool cancelled) override;
   void OnTerminated(sip::LegId leg, int status) override;
@@ -166,6 +169,7 @@ class Telephony : public control::Subscriber,
 
   // control::NumberTransfers (transfer.cc)
   Status CanTransferOut(std::uint64_t contact, const std::string& number) override;
+  std::string QueueOfNumber(const std::string& number) const override;
 
   // control::Consultations (consult.cc)
   Status CanConsult(std::uint64_t contact, const std::string& target) override;
@@ -237,7 +241,9 @@ class Telephony : public control::Subscriber,
     bool consulting = false;     // the first agent's own call to consult (`agent`: the first)
     sip::LegId consult_leg = 0;  // caller legs: the consulted agent's leg while one is going
     sip::LegId consult_via = 0;  // caller legs: the first agent's own call, when its phone called
-    std::string dialog_call_id;  // consulting legs: the Call-ID and the phone's tag (Replaces)
+    // the dialog's Call-ID and its peer's tag (what a Replaces names): consulting legs from
+    // their INVITE, our outbound legs from their 2xx (OnDialog)
+    std::string dialog_call_id;
     std::string dialog_tag;
   };
 
@@ -389,7 +395,9 @@ class Telephony : public control::Subscriber,
   // The caller leg a contact's handle names (its decimal SIP leg id), 0 if none.
   static sip::LegId LegOfHandle(const std::string& handle);
   // Recording (recording.cc): the recorder when a queue records; a bridge of a recorded queue
-  // starts one (caller left, agent right); the first of its legs to terminate ends it.
+  // starts one per contact (caller left, agent right); the next agent bridged to the caller (a
+  // handover, a transfer into a queue) takes the right channel over; the caller's leg or its
+  // contact ending ends it (an agent leg that ends leaves only its channel).
   Status StartRecorder();
   void MaybeRecord(Leg& caller, Leg& agent);
   void StopRecording(Leg& leg);
@@ -405,9 +413,13 @@ class Telephony : public control::Subscriber,
   void TransferMoved(const core::ContactMoved& m);  // a connected call into another queue
   void TransferredOut(const core::ContactEnded& e, const control::ContactContext& ctx);
   void ForwardAnswered(Leg& leg, const std::string& sdp);
-  // A transfer out that never connected: the caller goes back to its queue as a new contact.
+  // A new contact on the caller's call (reentry.cc), the first's details stored (ended by the
+  // agent, `cause`): back to its queue after a transfer out that never connected; into the IVR
+  // menu (or queue) of a number of ours it was transferred to; the Enqueue's or Arrive's reply.
+  void RenewContact(Leg& caller, std::string_view cause);
   void ReturnCaller(Leg& caller);
-  void Returned(sip::LegId id, const control::Reply& r);
+  void EnterNumber(Leg& caller, const config::NumberConfig& number);
+  void Reentered(sip::LegId id, bool ivr, const control::Reply& r);
   void ForwardFailed(Leg& leg, int status);
   void ForwardGone(Leg& leg);  // one side of a transferred-out call ended: the other too
   bool TransferAllowed(const std::string& number) const;
