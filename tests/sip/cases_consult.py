@@ -25,6 +25,7 @@ Cases:
                  its own dialog: 202, NOTIFY 200, BYE to sup1; the caller and cs1 hear each
                  other; CDR handover.
 """
+import contextlib
 import json
 import re
 import time
@@ -78,6 +79,29 @@ def connected(s, num):
     ph.run(3, until=lambda p: p.echoed >= 10)
     T.check("sup1 hears its own audio back through the caller (%d)" % ph.echoed, ph.echoed >= 10)
     return c, ph, contact
+
+
+@contextlib.contextmanager
+def consult_call(s):
+    """Each case's set-up: a caller into `support` answered by sup1, cs1's phone (its own payload)
+    readied. Yields (number, caller, sup1's phone, cs1's phone, contact, a list of more things to
+    close) or None; closes them all and logs cs1 out at the end."""
+    num = s.caller_number()
+    got = connected(s, num)
+    if not got:
+        yield None
+        return
+    c, ph, contact = got
+    cs1 = T.PyPhone(s.cs1_port)
+    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
+    later = []
+    try:
+        T.check("cs1 becomes ready", ready_cs1(s))
+        yield num, c, ph, cs1, contact, later
+    finally:
+        for x in [c, ph, cs1] + later:
+            x.close()
+        s.server.call({"op": "logout", "agent": "cs1"})
 
 
 def consult(s, contact):
@@ -142,15 +166,10 @@ def case_consult_command(s):
     """consultcmd. sup1 consults cs1 by command: cs1 rings with From sup1, the caller hears hold
     music; answered, the two agents talk; consult_complete: sup1 BYEd, the caller talks to cs1;
     CDR and call_details carry the handover."""
-    num = s.caller_number()
-    got = connected(s, num)
-    if not got:
-        return
-    c, ph, contact = got
-    cs1 = T.PyPhone(s.cs1_port)
-    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
-    try:
-        T.check("cs1 becomes ready", ready_cs1(s))
+    with consult_call(s) as call:
+        if not call:
+            return
+        num, c, ph, cs1, contact, later = call
         if not consult(s, contact) or not cs1_rings(cs1):
             return
         st = s.status().get("agents", {})
@@ -166,26 +185,16 @@ def case_consult_command(s):
         cs1.run(2)
         T.check("cs1 gets the server's BYE", cs1.bye_from_server)
         handover_recorded(s, num, "sup1", "cs1")
-    finally:
-        c.close()
-        ph.close()
-        cs1.close()
-        s.server.call({"op": "logout", "agent": "cs1"})
 
 
 def case_consult_back(s):
     """consultback. cs1 declines (486): the caller is back with sup1; a second consultation,
     answered, then consult_cancel: cs1 BYEd, the caller back with sup1; no supervision meanwhile;
     CDR completed by sup1 without a handover."""
-    num = s.caller_number()
-    got = connected(s, num)
-    if not got:
-        return
-    c, ph, contact = got
-    cs1 = T.PyPhone(s.cs1_port)
-    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
-    try:
-        T.check("cs1 becomes ready", ready_cs1(s))
+    with consult_call(s) as call:
+        if not call:
+            return
+        num, c, ph, cs1, contact, later = call
         if not consult(s, contact) or not cs1_rings(cs1):
             return
         r = s.server.call({"op": "supervise", "supervisor": "sup2", "agent": "sup1",
@@ -196,6 +205,7 @@ def case_consult_back(s):
         caller_with(c, ph, SUP1_PAYLOAD, "sup1 (after the decline)")
         cs1.close()
         cs1 = T.PyPhone(s.cs1_port)
+        later.append(cs1)  # the first one is closed already; this one at the end
         cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
         st = s.status().get("agents", {})
         T.check("cs1 is ready again (%s)" % st, st.get("consulted", 0) == 0)
@@ -223,25 +233,15 @@ def case_consult_back(s):
                  if json.loads(b).get("contact") == contact]
         T.check("store: two ConsultEnded, declined (1) then cancelled (0) (%s)" % ended,
                 [e.get("reason") for e in ended] == [1, 0])
-    finally:
-        c.close()
-        ph.close()
-        cs1.close()
-        s.server.call({"op": "logout", "agent": "cs1"})
 
 
 def case_consult_hangup(s):
     """consulthangup. cs1 answers the consultation; sup1 hangs up: the call goes to cs1 (audio
     both ways), CDR and call_details carry the handover."""
-    num = s.caller_number()
-    got = connected(s, num)
-    if not got:
-        return
-    c, ph, contact = got
-    cs1 = T.PyPhone(s.cs1_port)
-    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
-    try:
-        T.check("cs1 becomes ready", ready_cs1(s))
+    with consult_call(s) as call:
+        if not call:
+            return
+        num, c, ph, cs1, contact, later = call
         if not consult(s, contact) or not cs1_rings(cs1):
             return
         T.check("cs1 answers", cs1.answer())
@@ -254,11 +254,6 @@ def case_consult_hangup(s):
             time.sleep(0.05)
         T.check("the caller gets the server's BYE", c.bye_from_server)
         handover_recorded(s, num, "sup1", "cs1")
-    finally:
-        c.close()
-        ph.close()
-        cs1.close()
-        s.server.call({"op": "logout", "agent": "cs1"})
 
 
 def case_consult_refer(s):
@@ -267,16 +262,12 @@ def case_consult_refer(s):
     REFER of the caller's dialog whose Replaces is malformed: 400; naming no dialog of ours: 481;
     naming the consultation's dialog: 202, NOTIFY 200, BYE in both of sup1's dialogs, the caller
     and cs1 hear each other; CDR and call_details carry the handover."""
-    num = s.caller_number()
-    got = connected(s, num)
-    if not got:
-        return
-    c, ph, contact = got
-    cs1 = T.PyPhone(s.cs1_port)
-    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
-    line = ConsultLine(ph, s.sip_port, SUP1_PAYLOAD)
-    try:
-        T.check("cs1 becomes ready", ready_cs1(s))
+    with consult_call(s) as call:
+        if not call:
+            return
+        num, c, ph, cs1, contact, later = call
+        line = ConsultLine(ph, s.sip_port, SUP1_PAYLOAD)
+        later.append(line)
         st = line.invite("cs1")
         T.check("sup1's phone calls cs1 through the server: ringing (%s)" % line.statuses,
                 st is not None and 180 <= st < 200)
@@ -313,12 +304,6 @@ def case_consult_refer(s):
         cs1.run(2)
         T.check("cs1 gets the server's BYE", cs1.bye_from_server)
         handover_recorded(s, num, "sup1", "cs1")
-    finally:
-        c.close()
-        ph.close()
-        cs1.close()
-        line.close()
-        s.server.call({"op": "logout", "agent": "cs1"})
 
 
 def escaped(call_id):
@@ -330,15 +315,10 @@ def case_consult_command_refer(s):
     has one dialog (the one it talks to cs1 on), REFERs the caller's call with a Replaces naming
     cs1's dialog with a wrong tag: 481; naming its own dialog: 202, NOTIFY 200, BYE to sup1; the
     caller and cs1 hear each other; CDR and call_details carry the handover."""
-    num = s.caller_number()
-    got = connected(s, num)
-    if not got:
-        return
-    c, ph, contact = got
-    cs1 = T.PyPhone(s.cs1_port)
-    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
-    try:
-        T.check("cs1 becomes ready", ready_cs1(s))
+    with consult_call(s) as call:
+        if not call:
+            return
+        num, c, ph, cs1, contact, later = call
         if not consult(s, contact) or not cs1_rings(cs1):
             return
         T.check("cs1 answers", cs1.answer())
@@ -363,11 +343,6 @@ def case_consult_command_refer(s):
         cs1.run(2)
         T.check("cs1 gets the server's BYE", cs1.bye_from_server)
         handover_recorded(s, num, "sup1", "cs1")
-    finally:
-        c.close()
-        ph.close()
-        cs1.close()
-        s.server.call({"op": "logout", "agent": "cs1"})
 
 
 def cases(module):
