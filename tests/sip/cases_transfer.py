@@ -318,6 +318,8 @@ def case_transfer_command(s):
         T.check("sup1 gets the server's BYE", ph.bye_from_server)
         xf1_takes_it(s, num, xf1)
         T.check("caller hangs up (BYE answered 200)", c.bye() == 200)
+        xf1.run(2)  # the server's BYE answered here, not retransmitted to the next case's phone
+        T.check("xf1 gets the server's BYE", xf1.bye_from_server)
         T.check("store: completed by xf1", cdr_of(s, num) == ("completed", "xf1"),
                 cdr_of(s, num, 0.1))
 
