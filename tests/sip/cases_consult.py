@@ -24,6 +24,7 @@ Cases:
                  cs1 on) REFERs with a Replaces naming cs1's dialog with a wrong tag: 481; naming
                  its own dialog: 202, NOTIFY 200, BYE to sup1; the caller and cs1 hear each
                  other; CDR handover.
+  consultcmdrefer2  the same, the Replaces naming cs1's dialog (as cs1's phone knows it).
 """
 import contextlib
 import json
@@ -315,6 +316,17 @@ def case_consult_command_refer(s):
     has one dialog (the one it talks to cs1 on), REFERs the caller's call with a Replaces naming
     cs1's dialog with a wrong tag: 481; naming its own dialog: 202, NOTIFY 200, BYE to sup1; the
     caller and cs1 hear each other; CDR and call_details carry the handover."""
+    command_refer(s, own=True)
+
+
+def case_consult_command_refer_target(s):
+    """consultcmdrefer2. The same, the Replaces naming cs1's dialog with the server as cs1's
+    phone knows it (its Call-ID, cs1's tag and the server's): 202, NOTIFY 200, BYE to sup1; the
+    caller and cs1 hear each other; CDR and call_details carry the handover."""
+    command_refer(s, own=False)
+
+
+def command_refer(s, own):
     with consult_call(s) as call:
         if not call:
             return
@@ -329,13 +341,15 @@ def case_consult_command_refer(s):
                                 (where, escaped(cs1_call)), timeout=3)
         T.check("REFER with Replaces naming cs1's Call-ID with wrong tags: 481 (%s), no BYE" %
                 status, status == 481 and not byes)
-        h = ph.invite[1]  # the server's INVITE to sup1: From has the server's tag
-        server_tag = re.search(r";\s*tag=([^;>\s]+)", h.get("from", ""))
-        own = "%s%%3Bto-tag%%3D%s%%3Bfrom-tag%%3D%s" % (escaped(h.get("call-id", "")),
-                                                       server_tag and server_tag.group(1), ph.tag)
-        status, frag, byes = refer(ph, "<%s?Replaces=%s>" % (where, own))
-        T.check("REFER with Replaces naming sup1's own dialog: 202 (%s), NOTIFY 200 (%r), BYE "
-                "to sup1 (%s)" % (status, frag, byes),
+        h = ph.invite[1]  # the server's INVITE to sup1 (or to cs1): From has the server's tag
+        named = ph.ph if own else cs1
+        server_tag = re.search(r";\s*tag=([^;>\s]+)", named.invite[1].get("from", ""))
+        replaces = "%s%%3Bto-tag%%3D%s%%3Bfrom-tag%%3D%s" % (
+            escaped(named.invite[1].get("call-id", "")), server_tag and server_tag.group(1),
+            named.tag)
+        status, frag, byes = refer(ph, "<%s?Replaces=%s>" % (where, replaces))
+        T.check("REFER with Replaces naming %s: 202 (%s), NOTIFY 200 (%r), BYE to sup1 (%s)" %
+                ("sup1's own dialog" if own else "cs1's dialog", status, frag, byes),
                 status == 202 and bool(frag) and frag.startswith("SIP/2.0 200") and
                 byes == [h.get("call-id", "")])
         caller_with(c, cs1, CS1_PAYLOAD, "cs1")
@@ -350,4 +364,5 @@ def cases(module):
     T = consult_peers.T = transfer_peers.T = module
     return [("consultcmd", case_consult_command), ("consultback", case_consult_back),
             ("consultrefer", case_consult_refer), ("consulthangup", case_consult_hangup),
-            ("consultcmdrefer", case_consult_command_refer)]
+            ("consultcmdrefer", case_consult_command_refer),
+            ("consultcmdrefer2", case_consult_command_refer_target)]
