@@ -14,7 +14,7 @@ Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passe
         ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info language
         record rechandover supervise tls srtp ipv6 xferqueue xferout xferback xferrefused xfercmd
         xferivr xfernumber trunkauth (cases_transfer.py) consultcmd consultback consultrefer
-        consulthangup consultcmdrefer (cases_consult.py) timer
+        consulthangup consultcmdrefer consultcmdrefer2 (cases_consult.py) timer
         (cases_timer.py) hold holdupdate prack (cases_hold.py) cbearly stopcall (cases_early.py)
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
 """
