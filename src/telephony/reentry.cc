@@ -102,15 +102,7 @@ void Telephony::Reentered(sip::LegId id, bool ivr, const control::Reply& r) {
   Leg* l = Find(id);
   if (!l) return;
   l->enqueuing = false;
-  if (l->terminated) {  // the caller hung up meanwhile: the new contact is abandoned at once
-    if (r.status.ok()) {
-      (void)hooks_.command(control::Abandon{r.contact}, [](const control::Reply&) {});
-      l->contact = r.contact;
-      RecordDetail(*l);
-    }
-    legs_.erase(id);
-    return;
-  }
+  if (l->terminated) return AbandonEnded(id, r);  // the caller hung up meanwhile
   if (!r.status.ok()) {
     Log("warn", "telephony: the caller could not enter again as a new contact; hanging up",
         {{"why", r.status.message()}});

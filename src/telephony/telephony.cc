@@ -323,15 +323,7 @@ void Telephony::Admitted(sip::LegId id, bool ivr, const control::Reply& r) {
   Leg* l = Find(id);
   if (!l) return;
   l->enqueuing = false;
-  if (l->terminated) {  // the caller's leg ended (CANCEL, BYE) before the contact existed
-    if (r.status.ok()) {
-      (void)hooks_.command(control::Abandon{r.contact}, [](const control::Reply&) {});
-      l->contact = r.contact;
-      RecordDetail(*l);
-    }
-    legs_.erase(id);
-    return;
-  }
+  if (l->terminated) return AbandonEnded(id, r);  // it ended (CANCEL, BYE) before the contact
   if (!r.status.ok()) {
     ++stats_.refused;
     Log("warn", ivr ? "telephony: call not admitted" : "telephony: call not queued",
@@ -364,6 +356,17 @@ void Telephony::Admitted(sip::LegId id, bool ivr, const control::Reply& r) {
   } else {
     Waiting(*l);
   }
+}
+
+void Telephony::AbandonEnded(sip::LegId id, const control::Reply& r) {
+  Leg* l = Find(id);
+  if (!l) return;
+  if (r.status.ok()) {
+    (void)hooks_.command(control::Abandon{r.contact}, [](const control::Reply&) {});
+    l->contact = r.contact;
+    RecordDetail(*l);
+  }
+  legs_.erase(id);
 }
 
 void Telephony::Answer(Leg& leg) {

@@ -290,8 +290,10 @@ class Telephony : public control::Subscriber,
   std::optional<AgentId> AgentIdOf(const std::string& name);  // by the engine's settings
 
   void Incoming(const sip::Incoming& call);
-  // The Arrive's or the Enqueue's reply for a new call.
+  // The Arrive's or the Enqueue's reply for a new call; AbandonEnded: for a caller's leg that
+  // ended meanwhile (terminated), the contact the reply made is abandoned and the leg erased.
   void Admitted(sip::LegId id, bool ivr, const control::Reply& r);
+  void AbandonEnded(sip::LegId id, const control::Reply& r);
   void Answer(Leg& leg);  // the 200, once
   // IVR
   void EnterMenu(Leg& leg, const config::IvrMenu* menu);
