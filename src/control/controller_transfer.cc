@@ -8,6 +8,12 @@
 namespace sb::control {
 
 Reply Controller::TransferContact(const Transfer& t, Time now) {
+  if (!t.number.empty() && number_transfers_) {
+    // A number of our own with a queue: the same move as a REFER to it.
+    if (std::string queue = number_transfers_->QueueOfNumber(t.number); !queue.empty()) {
+      return TransferContact(Transfer{t.contact, std::move(queue), {}}, now);
+    }
+  }
   if (t.number.empty()) {
     auto q = FindQueue(t.queue);
     if (!q.ok()) {

@@ -20,6 +20,8 @@ core::EngineSettings Settings() {
   q.name = "sales";
   q.wrap_up = 10s;
   s.queues.push_back(q);
+  q.name = "billing";
+  s.queues.push_back(q);
   core::AgentSettings a;
   a.name = "a1";
   a.queues.push_back({QueueId{0}, 1});
@@ -32,6 +34,9 @@ struct FakeTransfers : NumberTransfers {
     asked.emplace_back(contact, number);
     return allow ? Status::Ok() : FailedPrecondition("number: not an allowed destination");
   }
+  std::string QueueOfNumber(const std::string& number) const override {
+    return number == "0800100300" ? "billing" : "";
+  }
   bool allow = true;
   std::vector<std::pair<std::uint64_t, std::string>> asked;
 };
@@ -41,8 +46,10 @@ struct Ends : Subscriber {
     if (const auto* x = std::get_if<core::ContactEnded>(&e)) {
       ended.emplace_back(x->reason, c ? c->transfer_to : "");
     }
+    if (const auto* m = std::get_if<core::ContactMoved>(&e)) moved.push_back(*m);
   }
   std::vector<std::pair<core::EndReason, std::string>> ended;
+  std::vector<core::ContactMoved> moved;
 };
 
 class TransferTest : public ::testing::Test {
@@ -116,6 +123,20 @@ TEST_F(TransferTest, AnAllowedNumberEndsTheContactTransferredOut) {
   ASSERT_FALSE(rec.cdrs.empty());
   EXPECT_EQ(rec.cdrs.back().outcome, "transferred_out");
   EXPECT_EQ(rec.cdrs.back().caller, "+33612345678");
+}
+
+TEST_F(TransferTest, AQueueNumberOfThePhoneSystemMovesTheContactIntoItsQueue) {
+  const std::uint64_t c = Connected();
+  ctl->SetNumberTransfers(&phone);
+  Reply r = Do(Transfer{c, "", "0800100300"});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_TRUE(phone.asked.empty());  // not a transfer out: the phone system is not asked
+  EXPECT_TRUE(ends.ended.empty());
+  ASSERT_EQ(ends.moved.size(), 1u);
+  EXPECT_EQ(ends.moved[0].contact, ContactId{c});
+  EXPECT_EQ(ends.moved[0].to, QueueId{1});
+  EXPECT_EQ(ends.moved[0].reason, core::MoveReason::kTransfer);
+  ASSERT_NE(ctl->contact(c), nullptr);  // the same contact goes on, waiting in billing
 }
 
 }  // namespace

@@ -43,6 +43,10 @@ class NumberTransfers {
   // the engine ends the contact transferred_out, and the implementation dials the number when
   // that ContactEnded reaches it (ContactContext::transfer_to).
   virtual Status CanTransferOut(std::uint64_t contact, const std::string& number) = 0;
+  // The queue `number` leads to when it is one of the phone system's own numbers with a queue
+  // (a [[number]]), "" for any other: a Transfer to it moves the contact into that queue, as a
+  // Transfer with `queue` does (keeping the arrival), without asking CanTransferOut.
+  virtual std::string QueueOfNumber(const std::string& /*number*/) const { return {}; }
 };
 
 // Who carries out consultations (attended transfers, Consult): the phone system, which calls the

@@ -106,6 +106,11 @@ class Listener {
   virtual void OnProgress(LegId leg, int status, const std::string& sdp) = 0;
   // Outbound: 2xx (nua has sent the ACK); `sdp` is the answer.
   virtual void OnAnswered(LegId leg, const std::string& sdp) = 0;
+  // Outbound, just before OnAnswered: the dialog as its peer knows it, the Call-ID and the
+  // peer's (To) tag, what a Replaces naming it carries (RFC 3891). Not called when either is
+  // missing or past kMaxCallIdBytes / kMaxTagBytes.
+  virtual void OnDialog(LegId /*leg*/, const std::string& /*call_id*/, const std::string& /*tag*/) {
+  }
   // Outbound: a final failure (486, 603, 408, 480, ...; 487 after our own CANCEL is not reported;
   // 401/407 when there are no credentials or they were refused).
   virtual void OnFailed(LegId leg, int status) = 0;

@@ -190,6 +190,12 @@ void Stack::Impl::OnNua(nua_event_t event, int status, char const* /*phrase*/, n
           // Our CANCEL crossed the 2xx: nua has ACKed it; end the call at once.
           nua_bye(nh, TAG_END());
         } else {
+          const char* call_id = sip && sip->sip_call_id ? sip->sip_call_id->i_id : nullptr;
+          const char* tag = sip && sip->sip_to ? sip->sip_to->a_tag : nullptr;
+          if (call_id && tag && std::strlen(call_id) <= kMaxCallIdBytes &&
+              std::strlen(tag) <= kMaxTagBytes) {
+            l.OnDialog(id, call_id, tag);
+          }
           l.OnAnswered(id, SdpOf(sip));
         }
       } else if ((status == 401 || status == 407) && !leg->ending &&

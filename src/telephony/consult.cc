@@ -215,6 +215,7 @@ void Telephony::CompleteConsult(const core::ConsultCompleted& e) {
   caller->detail.handover_from = first ? first->agent : AgentName(e.agent);
   caller->detail.agent = consulted->agent;
   ++stats_.handovers;
+  MaybeRecord(*caller, *consulted);  // a recorded call: the consulted agent's audio goes on in it
   if (first) {
     if (first->refer_pending) {
       first->refer_pending = false;
@@ -357,12 +358,18 @@ void Telephony::ReferReplaces(sip::LegId id, const sip::Replaces& replaces) {
   if (!caller || caller->gone || !caller->connected || caller->agent_leg != id) {
     return ReferRefused(id, 403, "not an agent's call with a caller");
   }
-  // The dialog named must be this call's consultation: the first agent's own call to the
-  // consulted agent (its Call-ID, and the phone's tag as either tag).
+  // The dialog named must be one of this call's consultation: the first agent's own call to
+  // the consulted agent when its phone started it; else (started by command) the call the
+  // phone talks to the consulted agent on, its own (the REFER's dialog), or the consulted
+  // agent's call as that phone knows it. Matched by Call-ID and the peer's tag as either tag.
+  auto names = [&replaces](const Leg* l) {
+    return l && !l->gone && !l->dialog_call_id.empty() && replaces.call_id == l->dialog_call_id &&
+           (replaces.from_tag == l->dialog_tag || replaces.to_tag == l->dialog_tag);
+  };
   Leg* via = Find(caller->consult_via);
+  const bool by_command = caller->consult_leg != 0 && via == nullptr;
   const bool names_it =
-      via && !via->gone && replaces.call_id == via->dialog_call_id &&
-      (replaces.from_tag == via->dialog_tag || replaces.to_tag == via->dialog_tag);
+      names(via) || (by_command && (names(a) || names(Find(caller->consult_leg))));
   if (!names_it) return ReferRefused(id, 481, "the Replaces names no consultation of this call");
   a->refer_pending = true;
   const std::uint64_t contact = a->contact;

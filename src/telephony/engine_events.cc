@@ -38,6 +38,7 @@ void Telephony::EndContact(const core::ContactEnded& e, const control::ContactCo
   if (!caller) return;
   caller->reported = true;  // the engine knows: it ended the contact
   NoteEnd(*caller, "system", core::EndReasonName(e.reason));
+  StopRecording(*caller);  // now, not when the caller's BYE is answered
   if (caller->gone || caller->playing == Playing::kFarewell) return;
   const bool message = e.reason == core::EndReason::kMessageClosed ||
                        e.reason == core::EndReason::kMessageFull ||

@@ -1,7 +1,15 @@
 // Call recording (telephony.h): a bridge in a queue with `record = true` gets a recording, the
-// caller's received audio on the left channel and the agent's on the right (media/recorder.h);
-// the first of the two legs to terminate ends it, and the finished file goes to the store
-// through Hooks::recorded. Only connected talk is recorded: not the IVR, hold music or ringing.
+// caller's received audio on the left channel and the agent's on the right (media/recorder.h),
+// and the finished file goes to the store through Hooks::recorded. Only connected talk is
+// recorded: not the IVR, hold music or ringing before the first bridge.
+//
+// One recording per contact, not per agent: a handover (an attended transfer completed, a blind
+// transfer into another queue) keeps the contact, so the same file goes on and the next agent
+// bridged to the caller takes the right channel over (the recorded call stays recorded, even
+// when the next queue does not record); the row names the last agent, as the CDR does. An agent
+// leg that ends only leaves the right channel (silence until the next agent); the caller's leg
+// ending, or its contact ending while the call goes on (a transfer out, a transfer to one of our
+// numbers: a new contact, which its own queue may record again), ends the file.
 
 #include <chrono>
 
@@ -31,7 +39,25 @@ Status Telephony::StartRecorder() {
 }
 
 void Telephony::MaybeRecord(Leg& caller, Leg& agent) {
-  if (!recorder_ || caller.recording != 0) return;
+  if (!recorder_) return;
+  if (caller.recording != 0) {
+    // A handover: the next agent's audio goes on in the same file.
+    auto it = recordings_.find(caller.recording);
+    if (it == recordings_.end()) return;
+    Recorded& rec = it->second;
+    if (Leg* before = Find(rec.agent_leg);
+        before && before != &agent && before->recording == caller.recording) {
+      before->recording = 0;
+      media_->Record(before->media, 0, 0);
+    }
+    media_->Record(agent.media, caller.recording, media::Recorder::kAgent);
+    agent.recording = caller.recording;
+    rec.agent_leg = agent.sip;
+    rec.agent = agent.agent;
+    Log("info", "telephony: the recording goes on with the next agent",
+        {{"contact", std::to_string(caller.contact)}, {"agent", agent.agent}});
+    return;
+  }
   const auto& queues = ctl_.engine().settings().queues;
   if (agent.queue >= queues.size()) return;
   const std::string& queue = queues[agent.queue].name;
@@ -56,6 +82,13 @@ void Telephony::StopRecording(Leg& leg) {
   const std::uint64_t id = leg.recording;
   if (id == 0) return;
   auto it = recordings_.find(id);
+  if (it != recordings_.end() && it->second.caller != leg.sip) {
+    // An agent's leg: the file goes on with the caller until the next agent or the end.
+    leg.recording = 0;
+    if (media_) media_->Record(leg.media, 0, 0);
+    if (it->second.agent_leg == leg.sip) it->second.agent_leg = 0;
+    return;
+  }
   if (it != recordings_.end()) {
     for (sip::LegId l : {it->second.caller, it->second.agent_leg}) {
       if (Leg* other = Find(l); other && other->recording == id) {

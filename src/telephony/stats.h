@@ -29,6 +29,7 @@ struct Stats {
   std::uint64_t transfers_out_connected = 0;
   std::uint64_t refers_refused = 0;
   std::uint64_t transfers_returned = 0;  // failed transfers out whose caller went back to queue
+  std::uint64_t transfers_local = 0;     // transfers to an IVR number of ours (a new contact)
   std::uint64_t early_media = 0;    // dialled legs whose 18x brought the far end's audio (RFC 3960)
   std::uint64_t consultations = 0;  // consulted agents' phones called
   std::uint64_t handovers = 0;      // of those: calls handed over (ConsultCompleted)

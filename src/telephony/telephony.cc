@@ -202,6 +202,14 @@ void Telephony::OnProgress(sip::LegId leg, int status, const std::string& sdp) {
 void Telephony::OnAnswered(sip::LegId leg, const std::string& sdp) {
   hooks_.task([this, leg, sdp] { Answered(leg, sdp); });
 }
+void Telephony::OnDialog(sip::LegId leg, const std::string& call_id, const std::string& tag) {
+  hooks_.task([this, leg, call_id, tag] {
+    if (Leg* l = Find(leg)) {
+      l->dialog_call_id = call_id;  // what a Replaces naming this call carries (consult.cc)
+      l->dialog_tag = tag;
+    }
+  });
+}
 void Telephony::OnFailed(sip::LegId leg, int status) {
   hooks_.task([this, leg, status] { Failed(leg, status); });
 }
@@ -315,15 +323,7 @@ void Telephony::Admitted(sip::LegId id, bool ivr, const control::Reply& r) {
   Leg* l = Find(id);
   if (!l) return;
   l->enqueuing = false;
-  if (l->terminated) {  // the caller's leg ended (CANCEL, BYE) before the contact existed
-    if (r.status.ok()) {
-      (void)hooks_.command(control::Abandon{r.contact}, [](const control::Reply&) {});
-      l->contact = r.contact;
-      RecordDetail(*l);
-    }
-    legs_.erase(id);
-    return;
-  }
+  if (l->terminated) return AbandonEnded(id, r);  // it ended (CANCEL, BYE) before the contact
   if (!r.status.ok()) {
     ++stats_.refused;
     Log("warn", ivr ? "telephony: call not admitted" : "telephony: call not queued",
@@ -356,6 +356,17 @@ void Telephony::Admitted(sip::LegId id, bool ivr, const control::Reply& r) {
   } else {
     Waiting(*l);
   }
+}
+
+void Telephony::AbandonEnded(sip::LegId id, const control::Reply& r) {
+  Leg* l = Find(id);
+  if (!l) return;
+  if (r.status.ok()) {
+    (void)hooks_.command(control::Abandon{r.contact}, [](const control::Reply&) {});
+    l->contact = r.contact;
+    RecordDetail(*l);
+  }
+  legs_.erase(id);
 }
 
 void Telephony::Answer(Leg& leg) {

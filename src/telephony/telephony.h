@@ -30,16 +30,18 @@
 // holds point at contacts and offers the engine named.
 //
 // Blind transfers (transfer.cc): a REFER in a connected agent's dialog whose Refer-To user is a
-// [[number]] with a queue becomes a Transfer into that queue; any other becomes a Transfer to
-// that number, which the controller asks this class about (control::NumberTransfers: a trunk
-// takes transfers and [sip.transfer] allow lets the number through). Refused, the REFER gets 403
+// [[number]] with a queue becomes a Transfer into that queue (so does a Transfer command to that
+// number: QueueOfNumber); any other becomes a Transfer to that number, which the controller asks
+// this class about (control::NumberTransfers: a [[number]] with an IVR menu, or a trunk takes
+// transfers and [sip.transfer] allow lets the number through). Refused, the REFER gets 403
 // (480 when the queue cannot take the caller now) and the call goes on. The engine's ContactMoved
 // (transfer) of a connected call, however asked (REFER or a front end's command), unbridges the
 // caller, who hears the hold music again, and ends the agent's leg (its REFER answered 202 and
 // NOTIFY "200 OK" first); the engine offers the caller to the next agent as usual. A ContactEnded
 // transferred_out dials the number through the transfer trunk instead of hanging up: the caller
 // hears ringback, is bridged on answer, and the two legs end together; a failure or the trunk's
-// ring time-out hangs up the caller (the contact had ended already).
+// ring time-out returns the caller to its queue as a new contact (reentry.cc). To a [[number]]
+// with an IVR menu, the caller enters that menu as a new contact instead (no trunk leg).
 // Attended transfers (consult.cc): a consult command (control::Consultations asks CanConsult:
 // a call this class carries, nobody supervising it, a target with a phone) starts a
 // consultation; on its ConsultStarted the caller hears the hold music, the consulting agent
@@ -82,6 +84,7 @@
 #include "media/recorder.h"
 #include "sip/stack.h"
 #include "store/store.h"
+#include "telephony/leg.h"
 #include "telephony/stats.h"
 
 namespace sb::telephony {
@@ -145,6 +148,7 @@ class Telephony : public control::Subscriber,
   void OnAck(sip::LegId leg) override;
   void OnProgress(sip::LegId leg, int status, const std::string& sdp) override;
   void OnAnswered(sip::LegId leg, const std::string& sdp) override;
+  void OnDialog(sip::LegId leg, const std::string& call_id, const std::string& tag) override;
   void OnFailed(sip::LegId leg, int status) override;
   void OnHangup(sip::LegId leg, bool cancelled) override;
   void OnTerminated(sip::LegId leg, int status) override;
@@ -166,82 +170,14 @@ class Telephony : public control::Subscriber,
 
   // control::NumberTransfers (transfer.cc)
   Status CanTransferOut(std::uint64_t contact, const std::string& number) override;
+  std::string QueueOfNumber(const std::string& number) const override;
 
   // control::Consultations (consult.cc)
   Status CanConsult(std::uint64_t contact, const std::string& target) override;
 
  private:
-  // What a caller's leg plays now (what its kPlayoutDone means).
-  enum class Playing : std::uint8_t { kNone, kHold, kPrompt, kAnnouncement, kFarewell };
-
-  struct Leg {
-    sip::LegId sip = 0;
-    media::LegId media = 0;
-    bool caller = false;  // the customer's leg; else an agent's
-    std::uint64_t contact = 0;
-    // caller legs
-    std::string number;        // the caller's number
-    bool queued = false;       // Enqueue accepted
-    bool connected = false;    // bridged to an agent
-    bool gone = false;         // hung up or ended: waiting for its termination
-    bool reported = false;     // the engine has been told the caller left
-    bool enqueuing = false;    // the Enqueue is on its way: the leg waits for its reply
-    bool terminated = false;   // the SIP leg is gone (kept only until the Enqueue's reply)
-    sip::LegId agent_leg = 0;  // the bridged agent
-    const config::NumberConfig* dialled = nullptr;
-    std::string answer;         // our SDP answer, sent with the 200
-    bool answered_200 = false;  // the 200 went out
-    bool in_ivr = false;        // arrived: the controller has it in the IVR
-    const config::IvrMenu* menu = nullptr;
-    const config::IvrChoice* collecting = nullptr;  // digits being collected for this choice
-    std::string digits;
-    std::int64_t tries = 0;         // prompts replayed in this menu
-    bool callback = false;          // the Enqueue on its way is followed by a RequestCallback
-    bool callback_offered = false;  // waiting: the queue offered a callback, key 1 takes it
-    std::optional<core::EndReason> turned_away;  // ended by the engine while the Enqueue was on
-                                                 // its way: its message plays on the reply
-    Playing playing = Playing::kNone;
-    std::uint64_t timer = 0;  // the armed timer's number (0: none); older timers do nothing
-    // agent legs
-    std::string agent;
-    std::uint32_t offer = 0;
-    bool answered = false;
-    // the customer's leg of a callback (dialled through the trunk; `caller` is false)
-    bool outbound = false;
-    // every leg: our RTP port, our SDP's o= version and what we last answered to a re-offer
-    // (hold.cc), and whether this leg's party holds the call (its last offer was sendonly,
-    // inactive or to 0.0.0.0)
-    std::uint16_t rtp_port = 0;
-    std::uint64_t sdp_version = 1;
-    std::string reanswer;
-    bool held = false;
-    std::int64_t hold_since_ms = 0;  // caller legs: the call is on hold since (0: it is not)
-    bool callback_on_line = false;   // agent legs: a callback's offer to its caller on the line
-    // caller legs: the SIP-side times and the end, stored when the leg is gone (call_detail.cc)
-    store::CallDetail detail;
-    std::string lang_dir;  // the sounds of the caller's language ([sip] languages), "" default
-    bool language_known = false;
-    std::uint32_t queue = 0;      // agent legs: the queue of the offer
-    std::uint64_t recording = 0;  // both legs of a recorded bridge (recording.cc)
-    bool supervising = false;     // a supervisor's phone (`agent` is the supervisor)
-    // our offer's a=crypto when it was RTP/SAVP (agent and customer legs; secure_media.cc)
-    std::optional<media::SdesCrypto> offered_crypto;
-    bool srtp = false;  // the leg's media runs SRTP (set with its remote; hold.cc keeps it so)
-    // blind transfers (transfer.cc)
-    bool refer_pending = false;  // agent legs: its REFER waits for the Transfer's outcome
-    bool forward = false;        // the leg dialled through the transfer trunk
-    sip::LegId peer = 0;         // a caller transferred out <-> its forward leg; they end together
-    bool early = false;  // dialled legs: bridged on the far end's early media (early_media.cc)
-    // A caller transferred out: the queue it goes back to if the transfer fails ("": hang up)
-    std::string return_queue;
-    // attended transfers (consult.cc)
-    bool consult = false;        // a consulted agent's leg, until the handover (`agent`: its agent)
-    bool consulting = false;     // the first agent's own call to consult (`agent`: the first)
-    sip::LegId consult_leg = 0;  // caller legs: the consulted agent's leg while one is going
-    sip::LegId consult_via = 0;  // caller legs: the first agent's own call, when its phone called
-    std::string dialog_call_id;  // consulting legs: the Call-ID and the phone's tag (Replaces)
-    std::string dialog_tag;
-  };
+  using Playing = internal::Playing;
+  using Leg = internal::Leg;
 
   // A supervisor joined to an agent's call (supervise.cc); one per supervisor.
   struct Supervision {
@@ -288,8 +224,10 @@ class Telephony : public control::Subscriber,
   std::optional<AgentId> AgentIdOf(const std::string& name);  // by the engine's settings
 
   void Incoming(const sip::Incoming& call);
-  // The Arrive's or the Enqueue's reply for a new call.
+  // The Arrive's or the Enqueue's reply for a new call; AbandonEnded: for a caller's leg that
+  // ended meanwhile (terminated), the contact the reply made is abandoned and the leg erased.
   void Admitted(sip::LegId id, bool ivr, const control::Reply& r);
+  void AbandonEnded(sip::LegId id, const control::Reply& r);
   void Answer(Leg& leg);  // the 200, once
   // IVR
   void EnterMenu(Leg& leg, const config::IvrMenu* menu);
@@ -399,7 +337,9 @@ class Telephony : public control::Subscriber,
   // The caller leg a contact's handle names (its decimal SIP leg id), 0 if none.
   static sip::LegId LegOfHandle(const std::string& handle);
   // Recording (recording.cc): the recorder when a queue records; a bridge of a recorded queue
-  // starts one (caller left, agent right); the first of its legs to terminate ends it.
+  // starts one per contact (caller left, agent right); the next agent bridged to the caller (a
+  // handover, a transfer into a queue) takes the right channel over; the caller's leg or its
+  // contact ending ends it (an agent leg that ends leaves only its channel).
   Status StartRecorder();
   void MaybeRecord(Leg& caller, Leg& agent);
   void StopRecording(Leg& leg);
@@ -415,9 +355,13 @@ class Telephony : public control::Subscriber,
   void TransferMoved(const core::ContactMoved& m);  // a connected call into another queue
   void TransferredOut(const core::ContactEnded& e, const control::ContactContext& ctx);
   void ForwardAnswered(Leg& leg, const std::string& sdp);
-  // A transfer out that never connected: the caller goes back to its queue as a new contact.
+  // A new contact on the caller's call (reentry.cc), the first's details stored (ended by the
+  // agent, `cause`): back to its queue after a transfer out that never connected; into the IVR
+  // menu (or queue) of a number of ours it was transferred to; the Enqueue's or Arrive's reply.
+  void RenewContact(Leg& caller, std::string_view cause);
   void ReturnCaller(Leg& caller);
-  void Returned(sip::LegId id, const control::Reply& r);
+  void EnterNumber(Leg& caller, const config::NumberConfig& number);
+  void Reentered(sip::LegId id, bool ivr, const control::Reply& r);
   void ForwardFailed(Leg& leg, int status);
   void ForwardGone(Leg& leg);  // one side of a transferred-out call ended: the other too
   bool TransferAllowed(const std::string& number) const;

@@ -51,14 +51,12 @@ void Telephony::Refer(sip::LegId id, const std::string& target) {
   const std::uint64_t contact = a->contact;
   control::Transfer t;
   t.contact = contact;
+  // A number of ours with a queue: the engine moves the contact there (keeping its arrival).
+  // Any other number goes to CanTransferOut: one of ours with an IVR menu is entered locally
+  // as a new contact (EnterNumber), a number outside is dialled through the transfer trunk.
   auto number = number_of_.find(target);
   if (number != number_of_.end() && !number->second->queue.empty()) {
     t.queue = number->second->queue;
-  } else if (number != number_of_.end()) {
-    return ReferRefused(id, 403,
-                        "number '" + target +
-                            "' leads to an IVR menu (not a transfer "
-                            "destination)");
   } else {
     t.number = target;
   }
@@ -113,12 +111,19 @@ bool Telephony::TransferAllowed(const std::string& number) const {
       });
 }
 
+std::string Telephony::QueueOfNumber(const std::string& number) const {
+  auto it = number_of_.find(number);
+  return it == number_of_.end() ? std::string() : it->second->queue;
+}
+
 Status Telephony::CanTransferOut(std::uint64_t contact, const std::string& number) {
   Leg* caller = CallerOf(contact);
   if (!caller || caller->gone || !caller->connected || DialoutOf(contact)) {
     return FailedPrecondition("number: contact " + std::to_string(contact) +
                               " is no call with a caller connected to an agent");
   }
+  // One of our own numbers (an IVR menu): no trunk, no allow-list; the caller stays here.
+  if (number_of_.contains(number)) return Status::Ok();
   if (!transfer_trunk_) {
     return FailedPrecondition(
         "number: no trunk takes transfers (a [[trunk]] outbound, or [sip.transfer] trunk)");
@@ -164,6 +169,10 @@ void Telephony::TransferredOut(const core::ContactEnded& e, const control::Conta
   caller->agent_leg = 0;
   caller->return_queue = std::move(return_queue);
   if (caller->gone) return;
+  StopRecording(*caller);  // the contact's recording ends with it (recording.cc)
+  if (auto n = number_of_.find(ctx.transfer_to); n != number_of_.end()) {
+    return EnterNumber(*caller, *n->second);  // reentry.cc
+  }
   if (!transfer_trunk_) return End(*caller);  // CanTransferOut saw one: never, but never crash
   media_->Unbridge(caller->media);
   Disarm(*caller);
@@ -249,80 +258,6 @@ void Telephony::ForwardGone(Leg& leg) {
   // caller was never lost, so it goes back to the center rather than being hung up.
   if (leg.forward && !leg.answered && other->caller) return ReturnCaller(*other);
   End(*other);
-}
-
-void Telephony::ReturnCaller(Leg& caller) {
-  if (caller.gone) return;
-  if (caller.return_queue.empty()) {
-    Log("info", "telephony: hanging up the caller of a failed transfer (on_failure = hangup)",
-        {{"contact", std::to_string(caller.contact)}});
-    return End(caller);
-  }
-  // The first contact ended transferred_out: its call details are complete. The caller's leg
-  // goes on as a new contact with details of its own (the same SIP call, queued again).
-  store::CallDetail next;
-  next.call_id = caller.detail.call_id;
-  next.trunk = caller.detail.trunk;
-  next.source = caller.detail.source;
-  next.caller = caller.detail.caller;
-  next.dialled = caller.detail.dialled;
-  next.invite_ms = caller.detail.invite_ms;  // the same SIP call: its INVITE and our 200
-  next.answered_ms = caller.detail.answered_ms;
-  next.status = caller.detail.status;
-  NoteEnd(caller, "agent", "transferred_out");
-  RecordDetail(caller);
-  caller.detail = std::move(next);
-  const std::uint64_t old = caller.contact;
-  caller.contact = 0;
-  caller.reported = false;
-  caller.queued = false;
-  caller.connected = false;
-  CountHold(caller, NowMs());
-  caller.enqueuing = true;
-  media_->Unbridge(caller.media);
-  PlayHold(caller);
-  ++stats_.transfers_returned;
-  Log("info", "telephony: transfer out failed; the caller goes back to its queue",
-      {{"contact", std::to_string(old)}, {"queue", caller.return_queue}});
-  control::Enqueue e;
-  e.queue = caller.return_queue;
-  e.caller = caller.number;
-  e.handle = std::to_string(caller.sip);
-  const sip::LegId id = caller.sip;
-  const bool posted =
-      hooks_.command(std::move(e), [this, id](const control::Reply& r) { Returned(id, r); });
-  if (!posted) {
-    caller.enqueuing = false;
-    End(caller);
-  }
-}
-
-void Telephony::Returned(sip::LegId id, const control::Reply& r) {
-  Leg* l = Find(id);
-  if (!l) return;
-  l->enqueuing = false;
-  if (l->terminated) {  // the caller hung up meanwhile: the new contact is abandoned at once
-    if (r.status.ok()) {
-      (void)hooks_.command(control::Abandon{r.contact}, [](const control::Reply&) {});
-      l->contact = r.contact;
-      RecordDetail(*l);
-    }
-    legs_.erase(id);
-    return;
-  }
-  if (!r.status.ok()) {
-    Log("warn", "telephony: the caller of a failed transfer could not be queued again; hanging up",
-        {{"queue", l->return_queue}, {"why", r.status.message()}});
-    return End(*l);
-  }
-  l->contact = r.contact;
-  l->queued = true;
-  l->detail.queued_ms = NowMs();
-  caller_of_contact_[r.contact] = id;
-  if (l->gone) return CallerLeft(*l);
-  if (l->turned_away) return TurnAway(*l, *l->turned_away);
-  if (l->connected) return;  // offered and answered while the reply was on its way
-  Waiting(*l);
 }
 
 }  // namespace sb::telephony

@@ -20,15 +20,22 @@ Cases:
                  dialog: 202, NOTIFY, BYE in both of sup1's dialogs, the caller and cs1 hear each
                  other; CDR handover.
   consulthangup  cs1 answers; sup1 hangs up: the call goes to cs1 (audio both ways, CDR handover).
+  consultcmdrefer  started by command; cs1 answers; sup1's phone (one dialog: the one it talks to
+                 cs1 on) REFERs with a Replaces naming cs1's dialog with a wrong tag: 481; naming
+                 its own dialog: 202, NOTIFY 200, BYE to sup1; the caller and cs1 hear each
+                 other; CDR handover.
+  consultcmdrefer2  the same, the Replaces naming cs1's dialog (as cs1's phone knows it).
 """
+import contextlib
 import json
-import sqlite3
+import re
 import time
 
 import consult_peers
+import transfer_peers
 from consult_peers import (CS1_PAYLOAD, SUP1_PAYLOAD, ConsultLine, CountingCaller, heard,
-                           refer_to, reject, run_all)
-from transfer_peers import AgentPhone
+                           reject, run_all)
+from transfer_peers import connected_to_sup1, last_cdr, ready, refer, store_rows
 
 T = None
 LO = "127.0.0.1"
@@ -55,59 +62,47 @@ def agents():
 
 
 def cdr_row(s, num, timeout=5.0):
-    """The caller's last CDR once ended, as a dict, or None."""
-    end = time.time() + timeout
-    while True:
-        try:
-            db = sqlite3.connect("file:%s?mode=ro" % s.store, uri=True, timeout=1)
-            db.row_factory = sqlite3.Row
-            try:
-                row = db.execute("SELECT * FROM cdrs WHERE caller = ? ORDER BY contact DESC "
-                                 "LIMIT 1", (num,)).fetchone()
-            finally:
-                db.close()
-            if row and row["outcome"]:
-                return dict(row)
-        except sqlite3.Error:
-            pass
-        if time.time() >= end:
-            return None
-        time.sleep(0.1)
+    return last_cdr(s, num, timeout)
 
 
 def ready_cs1(s):
-    r1 = s.server.call({"op": "login", "agent": "cs1",
-                        "device": "sip:cs1@127.0.0.1:%d" % s.cs1_port})
-    r2 = s.server.call({"op": "ready", "agent": "cs1"})
-    return bool(r1 and r1.get("ok") and r2 and r2.get("ok"))
+    return ready(s, "cs1", s.cs1_port)
 
 
 def connected(s, num):
     """The caller into `support` answered by sup1: (caller, sup1's phone, contact) or None."""
-    T.check("sup1 alone is ready", s.ready_only("sup1"))
-    before = s.live_contacts()
-    ph = AgentPhone(s.phone["sup1"])
-    ph.ph.keep_heard = True  # the PyPhone behind the AgentPhone
     c = CountingCaller(s, num)
-    if not T.check("caller: 200 from support", c.call() == 200):
-        c.close()
-        ph.close()
+    got = connected_to_sup1(s, c)
+    if not got:
         return None
-    inv = ph.wait_invite(5)
-    if not T.check("sup1's phone rings", inv is not None):
-        c.close()
-        ph.close()
-        return None
-    T.check("sup1 answers", ph.answer())
-    c.start()
-    end = time.time() + 3
-    contacts = sorted(s.live_contacts() - before)
-    while not contacts and time.time() < end:
-        time.sleep(0.05)
-        contacts = sorted(s.live_contacts() - before)
+    ph, contact = got
+    ph.ph.keep_heard = True  # the PyPhone behind the AgentPhone
     ph.run(3, until=lambda p: p.echoed >= 10)
     T.check("sup1 hears its own audio back through the caller (%d)" % ph.echoed, ph.echoed >= 10)
-    return c, ph, contacts[-1] if contacts else None
+    return c, ph, contact
+
+
+@contextlib.contextmanager
+def consult_call(s):
+    """Each case's set-up: a caller into `support` answered by sup1, cs1's phone (its own payload)
+    readied. Yields (number, caller, sup1's phone, cs1's phone, contact, a list of more things to
+    close) or None; closes them all and logs cs1 out at the end."""
+    num = s.caller_number()
+    got = connected(s, num)
+    if not got:
+        yield None
+        return
+    c, ph, contact = got
+    cs1 = T.PyPhone(s.cs1_port)
+    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
+    later = []
+    try:
+        T.check("cs1 becomes ready", ready_cs1(s))
+        yield num, c, ph, cs1, contact, later
+    finally:
+        for x in [c, ph, cs1] + later:
+            x.close()
+        s.server.call({"op": "logout", "agent": "cs1"})
 
 
 def consult(s, contact):
@@ -172,15 +167,10 @@ def case_consult_command(s):
     """consultcmd. sup1 consults cs1 by command: cs1 rings with From sup1, the caller hears hold
     music; answered, the two agents talk; consult_complete: sup1 BYEd, the caller talks to cs1;
     CDR and call_details carry the handover."""
-    num = s.caller_number()
-    got = connected(s, num)
-    if not got:
-        return
-    c, ph, contact = got
-    cs1 = T.PyPhone(s.cs1_port)
-    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
-    try:
-        T.check("cs1 becomes ready", ready_cs1(s))
+    with consult_call(s) as call:
+        if not call:
+            return
+        num, c, ph, cs1, contact, later = call
         if not consult(s, contact) or not cs1_rings(cs1):
             return
         st = s.status().get("agents", {})
@@ -196,26 +186,16 @@ def case_consult_command(s):
         cs1.run(2)
         T.check("cs1 gets the server's BYE", cs1.bye_from_server)
         handover_recorded(s, num, "sup1", "cs1")
-    finally:
-        c.close()
-        ph.close()
-        cs1.close()
-        s.server.call({"op": "logout", "agent": "cs1"})
 
 
 def case_consult_back(s):
     """consultback. cs1 declines (486): the caller is back with sup1; a second consultation,
     answered, then consult_cancel: cs1 BYEd, the caller back with sup1; no supervision meanwhile;
     CDR completed by sup1 without a handover."""
-    num = s.caller_number()
-    got = connected(s, num)
-    if not got:
-        return
-    c, ph, contact = got
-    cs1 = T.PyPhone(s.cs1_port)
-    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
-    try:
-        T.check("cs1 becomes ready", ready_cs1(s))
+    with consult_call(s) as call:
+        if not call:
+            return
+        num, c, ph, cs1, contact, later = call
         if not consult(s, contact) or not cs1_rings(cs1):
             return
         r = s.server.call({"op": "supervise", "supervisor": "sup2", "agent": "sup1",
@@ -226,6 +206,7 @@ def case_consult_back(s):
         caller_with(c, ph, SUP1_PAYLOAD, "sup1 (after the decline)")
         cs1.close()
         cs1 = T.PyPhone(s.cs1_port)
+        later.append(cs1)  # the first one is closed already; this one at the end
         cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
         st = s.status().get("agents", {})
         T.check("cs1 is ready again (%s)" % st, st.get("consulted", 0) == 0)
@@ -248,30 +229,20 @@ def case_consult_back(s):
                 row is not None and row["outcome"] == "completed" and
                 names[row["agent"]] == "sup1" and row["handover_ms"] == 0 and
                 row["handover_from"] == -1)
-        ended = [json.loads(b) for (b,) in T_rows(s, "SELECT body FROM events WHERE type = "
-                                                     "'ConsultEnded'")
+        ended = [json.loads(b) for (b,) in store_rows(s, "SELECT body FROM events WHERE type = "
+                                                         "'ConsultEnded'")
                  if json.loads(b).get("contact") == contact]
         T.check("store: two ConsultEnded, declined (1) then cancelled (0) (%s)" % ended,
                 [e.get("reason") for e in ended] == [1, 0])
-    finally:
-        c.close()
-        ph.close()
-        cs1.close()
-        s.server.call({"op": "logout", "agent": "cs1"})
 
 
 def case_consult_hangup(s):
     """consulthangup. cs1 answers the consultation; sup1 hangs up: the call goes to cs1 (audio
     both ways), CDR and call_details carry the handover."""
-    num = s.caller_number()
-    got = connected(s, num)
-    if not got:
-        return
-    c, ph, contact = got
-    cs1 = T.PyPhone(s.cs1_port)
-    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
-    try:
-        T.check("cs1 becomes ready", ready_cs1(s))
+    with consult_call(s) as call:
+        if not call:
+            return
+        num, c, ph, cs1, contact, later = call
         if not consult(s, contact) or not cs1_rings(cs1):
             return
         T.check("cs1 answers", cs1.answer())
@@ -284,11 +255,6 @@ def case_consult_hangup(s):
             time.sleep(0.05)
         T.check("the caller gets the server's BYE", c.bye_from_server)
         handover_recorded(s, num, "sup1", "cs1")
-    finally:
-        c.close()
-        ph.close()
-        cs1.close()
-        s.server.call({"op": "logout", "agent": "cs1"})
 
 
 def case_consult_refer(s):
@@ -297,16 +263,12 @@ def case_consult_refer(s):
     REFER of the caller's dialog whose Replaces is malformed: 400; naming no dialog of ours: 481;
     naming the consultation's dialog: 202, NOTIFY 200, BYE in both of sup1's dialogs, the caller
     and cs1 hear each other; CDR and call_details carry the handover."""
-    num = s.caller_number()
-    got = connected(s, num)
-    if not got:
-        return
-    c, ph, contact = got
-    cs1 = T.PyPhone(s.cs1_port)
-    cs1.payload, cs1.keep_heard = CS1_PAYLOAD, True
-    line = ConsultLine(ph, s.sip_port, SUP1_PAYLOAD)
-    try:
-        T.check("cs1 becomes ready", ready_cs1(s))
+    with consult_call(s) as call:
+        if not call:
+            return
+        num, c, ph, cs1, contact, later = call
+        line = ConsultLine(ph, s.sip_port, SUP1_PAYLOAD)
+        later.append(line)
         st = line.invite("cs1")
         T.check("sup1's phone calls cs1 through the server: ringing (%s)" % line.statuses,
                 st is not None and 180 <= st < 200)
@@ -324,16 +286,16 @@ def case_consult_refer(s):
         T.check("the caller hears neither, but the hold music (%s -> %s)" % (before, got_c),
                 got_c["cs1"] == before["cs1"] and got_c["other"] - before["other"] >= 15)
         where = "sip:cs1@%s:%d" % (LO, s.sip_port)
-        status, _, byes = refer_to(ph, "<%s?Replaces=nonsense>" % where, timeout=3)
+        status, _, byes = refer(ph, "<%s?Replaces=nonsense>" % where, timeout=3)
         T.check("REFER with a malformed Replaces: 400 (%s), no BYE" % status,
                 status == 400 and not byes)
-        status, _, byes = refer_to(ph, "<%s?Replaces=nosuch%%40x%%3Bto-tag%%3D1%%3Bfrom-tag%%3D2>"
-                                   % where, timeout=3)
+        status, _, byes = refer(ph, "<%s?Replaces=nosuch%%40x%%3Bto-tag%%3D1%%3Bfrom-tag%%3D2>"
+                                % where, timeout=3)
         T.check("REFER with Replaces naming no dialog: 481 (%s), no BYE" % status,
                 status == 481 and not byes)
         replaces = "%s%%3Bto-tag%%3D%s%%3Bfrom-tag%%3D%s" % (line.call_id.replace("@", "%40"),
                                                             line.remote_tag, line.tag)
-        status, frag, byes = refer_to(ph, "<%s?Replaces=%s>" % (where, replaces))
+        status, frag, byes = refer(ph, "<%s?Replaces=%s>" % (where, replaces), byes=2)
         T.check("REFER with the consultation's Replaces: 202 (%s), NOTIFY 200 (%r)" % (status, frag),
                 status == 202 and bool(frag) and frag.startswith("SIP/2.0 200"))
         T.check("  then BYE in both of sup1's dialogs (%s)" % byes,
@@ -343,27 +305,64 @@ def case_consult_refer(s):
         cs1.run(2)
         T.check("cs1 gets the server's BYE", cs1.bye_from_server)
         handover_recorded(s, num, "sup1", "cs1")
-    finally:
-        c.close()
-        ph.close()
-        cs1.close()
-        line.close()
-        s.server.call({"op": "logout", "agent": "cs1"})
 
 
-def T_rows(s, sql, args=()):
-    try:
-        db = sqlite3.connect("file:%s?mode=ro" % s.store, uri=True, timeout=1)
-        try:
-            return db.execute(sql, args).fetchall()
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return []
+def escaped(call_id):
+    return call_id.replace("@", "%40")
+
+
+def case_consult_command_refer(s):
+    """consultcmdrefer. A consultation started by command, answered by cs1; sup1's phone, which
+    has one dialog (the one it talks to cs1 on), REFERs the caller's call with a Replaces naming
+    cs1's dialog with a wrong tag: 481; naming its own dialog: 202, NOTIFY 200, BYE to sup1; the
+    caller and cs1 hear each other; CDR and call_details carry the handover."""
+    command_refer(s, own=True)
+
+
+def case_consult_command_refer_target(s):
+    """consultcmdrefer2. The same, the Replaces naming cs1's dialog with the server as cs1's
+    phone knows it (its Call-ID, cs1's tag and the server's): 202, NOTIFY 200, BYE to sup1; the
+    caller and cs1 hear each other; CDR and call_details carry the handover."""
+    command_refer(s, own=False)
+
+
+def command_refer(s, own):
+    with consult_call(s) as call:
+        if not call:
+            return
+        num, c, ph, cs1, contact, later = call
+        if not consult(s, contact) or not cs1_rings(cs1):
+            return
+        T.check("cs1 answers", cs1.answer())
+        agents_talk(c, ph, cs1)
+        where = "sip:cs1@%s:%d" % (LO, s.sip_port)
+        cs1_call = cs1.invite[1].get("call-id", "")
+        status, _, byes = refer(ph, "<%s?Replaces=%s%%3Bto-tag%%3Dwrong%%3Bfrom-tag%%3Dwrong2>" %
+                                (where, escaped(cs1_call)), timeout=3)
+        T.check("REFER with Replaces naming cs1's Call-ID with wrong tags: 481 (%s), no BYE" %
+                status, status == 481 and not byes)
+        h = ph.invite[1]  # the server's INVITE to sup1 (or to cs1): From has the server's tag
+        named = ph.ph if own else cs1
+        server_tag = re.search(r";\s*tag=([^;>\s]+)", named.invite[1].get("from", ""))
+        replaces = "%s%%3Bto-tag%%3D%s%%3Bfrom-tag%%3D%s" % (
+            escaped(named.invite[1].get("call-id", "")), server_tag and server_tag.group(1),
+            named.tag)
+        status, frag, byes = refer(ph, "<%s?Replaces=%s>" % (where, replaces))
+        T.check("REFER with Replaces naming %s: 202 (%s), NOTIFY 200 (%r), BYE to sup1 (%s)" %
+                ("sup1's own dialog" if own else "cs1's dialog", status, frag, byes),
+                status == 202 and bool(frag) and frag.startswith("SIP/2.0 200") and
+                byes == [h.get("call-id", "")])
+        caller_with(c, cs1, CS1_PAYLOAD, "cs1")
+        T.check("caller hangs up (BYE answered 200)", c.bye() == 200)
+        cs1.run(2)
+        T.check("cs1 gets the server's BYE", cs1.bye_from_server)
+        handover_recorded(s, num, "sup1", "cs1")
 
 
 def cases(module):
     global T
-    T = consult_peers.T = module
+    T = consult_peers.T = transfer_peers.T = module
     return [("consultcmd", case_consult_command), ("consultback", case_consult_back),
-            ("consultrefer", case_consult_refer), ("consulthangup", case_consult_hangup)]
+            ("consultrefer", case_consult_refer), ("consulthangup", case_consult_hangup),
+            ("consultcmdrefer", case_consult_command_refer),
+            ("consultcmdrefer2", case_consult_command_refer_target)]

@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 
+from siplib import ok_for
 from transfer_peers import Caller
 
 T = None
@@ -137,7 +138,7 @@ class ConsultLine:
             if st is None:
                 if m[0].startswith("BYE "):
                     self.bye_from_server = True
-                    reply(self.ph.s, m, src)
+                    self.ph.s.sendto(ok_for(m), src)
                 continue
             self.statuses.append(st)
             if st >= 200 and m[1].get("cseq", "").endswith("INVITE"):
@@ -173,43 +174,3 @@ class ConsultLine:
 
     def close(self):
         self.rtp.close()
-
-
-def reply(sock, m, src, code=200, reason="OK"):
-    h = m[1]
-    out = ["SIP/2.0 %d %s" % (code, reason), "Via: " + h.get("via", ""),
-           "From: " + h.get("from", ""), "To: " + h.get("to", ""),
-           "Call-ID: " + h.get("call-id", ""), "CSeq: " + h.get("cseq", ""), "Content-Length: 0"]
-    sock.sendto(("\r\n".join(out) + "\r\n\r\n").encode(), src)
-
-
-def refer_to(agent_phone, refer_to, timeout=4):
-    """agent_phone (transfer_peers.AgentPhone) REFERs its call with this Refer-To value:
-    (final status, NOTIFY sipfrag or None, the Call-IDs the server sent BYE in). Waits for the
-    NOTIFY and two BYEs after a 2xx; returns at once on a refusal."""
-    ph = agent_phone.ph
-    agent_phone._in_dialog("REFER", ["Refer-To: " + refer_to,
-                                     "Referred-By: <sip:phone@%s:%d>" % (LO, ph.port)])
-    status, frag, byes = None, None, []
-    end = time.time() + timeout
-    while time.time() < end:
-        r, _, _ = select.select([ph.s], [], [], max(end - time.time(), 0))
-        if not r:
-            break
-        data, src = ph.s.recvfrom(70000)
-        m = T.parse(data)
-        if not m:
-            continue
-        if m[0].startswith("SIP/2.0") and m[1].get("cseq", "").endswith("REFER"):
-            status = T.status_of(m[0])
-            if status >= 300:
-                break
-        elif m[0].startswith("NOTIFY "):
-            frag = m[2]
-            reply(ph.s, m, src)
-        elif m[0].startswith("BYE "):
-            byes.append(m[1].get("call-id", ""))
-            reply(ph.s, m, src)
-        if status and status < 300 and frag and len(byes) >= 2:
-            break
-    return status, frag, byes

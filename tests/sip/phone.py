@@ -117,7 +117,10 @@ class PyPhone:
                 data, src = self.s.recvfrom(70000)
                 m = parse(data)
                 if m and m[0].startswith("BYE "):
-                    self.bye_from_server = True
+                    # A BYE of an earlier call on this port (retransmitted to a phone that was
+                    # closed) is answered, but does not end this one.
+                    if not self.invite or m[1].get("call-id") == self.invite[1].get("call-id"):
+                        self.bye_from_server = True
                     h = m[1]
                     out = ["SIP/2.0 200 OK", "Via: " + h.get("via", ""), "From: " + h.get("from", ""),
                            "To: " + h.get("to", ""), "Call-ID: " + h.get("call-id", ""),

@@ -12,8 +12,9 @@ wait has a deadline.
 Usage: sip_test.py SWITCHBOARD [CASE...]   (exit status 0 when every check passes; 77 = skipped)
   CASE: answered abandoned noanswer busy ringall cancel refused noack malformed options register reinvite
         ivr announce turnaway callback cbbusy cbnoanswer cbfull cboffer qualify info language
-        record supervise tls srtp ipv6 xferqueue xferout xferrefused xfercmd trunkauth
-        (cases_transfer.py) consultcmd consultback consultrefer consulthangup (cases_consult.py) timer
+        record rechandover supervise tls srtp ipv6 xferqueue xferout xferback xferrefused xfercmd
+        xferivr xfernumber trunkauth (cases_transfer.py) consultcmd consultback consultrefer
+        consulthangup consultcmdrefer consultcmdrefer2 (cases_consult.py) timer
         (cases_timer.py) hold holdupdate prack (cases_hold.py) cbearly stopcall (cases_early.py)
         cb404 cbretryok (cases_cbcause.py)
 Environment: SB_SIP_KEEP=1 keeps the temporary directory (SIPp -trace_msg files, server log).
@@ -43,7 +44,7 @@ import cases_tls  # noqa: E402 (beside this file)
 import cases_consult  # noqa: E402 (beside this file)
 import cases_transfer  # noqa: E402 (beside this file)
 from phone import PyPhone  # noqa: E402 (beside this file)
-from siplib import free_port, parse, status_of  # noqa: E402 (beside this file)
+from siplib import free_port, parse, rfc4733_key, status_of  # noqa: E402 (beside this file)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOLD_MUSIC = "/usr/share/asterisk/moh/macroform-cold_day.wav"
@@ -1264,16 +1265,10 @@ class RtpCaller:
 
     def key(self, digit):
         """One key press: RFC 4733 event packets (PT 101) over 100 ms, then 3 end packets."""
-        event = "0123456789*#".index(digit)
         self.ts = (self.ts + 1600) % 2**32
-        for i in range(8):
-            end = i >= 5
-            duration = 160 * min(i + 1, 5)
-            payload = bytes([event, (0x80 if end else 0) | 10]) + duration.to_bytes(2, "big")
-            header = bytes([0x80, (0x80 if i == 0 else 0) | 101]) + self.seq.to_bytes(2, "big") + \
-                self.ts.to_bytes(4, "big") + self.ssrc.to_bytes(4, "big")
-            self.seq = (self.seq + 1) % 65536
-            self.rtp.sendto(header + payload, self.remote)
+        packets, self.seq = rfc4733_key(digit, self.seq, self.ts, self.ssrc)
+        for p in packets:
+            self.rtp.sendto(p, self.remote)
             self.drain(0.02)
 
     def keys(self, digits, gap=0.1):
@@ -1920,6 +1915,7 @@ CASES = [("options", case_options), ("noack", case_noack_start), ("answered", ca
          ("qualify", case_qualify), ("info", case_info), ("language", case_language)]
 cases_record.bind(sys.modules[__name__])
 CASES.append(("record", cases_record.case_record))
+CASES.append(("rechandover", cases_record.case_record_handover))
 cases_supervise.bind(sys.modules[__name__])
 CASES.append(("supervise", cases_supervise.case_supervise))
 cases_tls.bind(sys.modules[__name__])

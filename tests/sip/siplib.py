@@ -46,3 +46,29 @@ def status_of(first):
     """The status code of a response's first line, or None for a request."""
     m = re.match(r"SIP/2\.0 (\d{3})", first or "")
     return int(m.group(1)) if m else None
+
+
+def ok_for(m, code=200, reason="OK"):
+    """The bytes of a response to the request `m` (parse()d) with no body: its Via, From, To,
+    Call-ID and CSeq copied (an answer to a BYE, a NOTIFY...)."""
+    h = m[1]
+    out = ["SIP/2.0 %d %s" % (code, reason), "Via: " + h.get("via", ""),
+           "From: " + h.get("from", ""), "To: " + h.get("to", ""),
+           "Call-ID: " + h.get("call-id", ""), "CSeq: " + h.get("cseq", ""), "Content-Length: 0"]
+    return ("\r\n".join(out) + "\r\n\r\n").encode()
+
+
+def rfc4733_key(digit, seq, ts, ssrc, pt=101):
+    """One key press as RFC 4733 packets (event PT `pt`): 5 over 100 ms, then 3 with the end bit,
+    the first with the marker bit; `ts` is the event's timestamp. (packets, next seq)."""
+    event = "0123456789*#".index(digit)
+    packets = []
+    for i in range(8):
+        end = i >= 5
+        duration = 160 * min(i + 1, 5)
+        payload = bytes([event, (0x80 if end else 0) | 10]) + duration.to_bytes(2, "big")
+        header = bytes([0x80, (0x80 if i == 0 else 0) | pt]) + seq.to_bytes(2, "big") + \
+            ts.to_bytes(4, "big") + ssrc.to_bytes(4, "big")
+        seq = (seq + 1) % 65536
+        packets.append(header + payload)
+    return packets, seq
