@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "store/store.h"
+#include "store/testing/backend_test.h"
 #include "store/testing/postgres_server.h"
 
 namespace sb::store {
@@ -17,31 +18,9 @@ namespace {
 constexpr std::int64_t kDay0 = 1748822400000;  // 2025-06-02T00:00Z
 constexpr std::int64_t kDayMs = 86400000;
 
-class CallDetailsTest : public ::testing::TestWithParam<bool> {  // true: PostgreSQL
+class CallDetailsTest : public testing::BackendTest {
  protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    const std::string name = "cd" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-    dir_ = std::filesystem::temp_directory_path() / ("sb-store-" + name);
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    std::string url = "sqlite:" + (dir_ / "store.db").string();
-    if (GetParam()) {
-      std::string why;
-      testing::PostgresServer* pg = testing::SharedPostgres(&why);
-      ASSERT_NE(pg, nullptr) << why;
-      auto u = pg->CreateDatabase(name);
-      ASSERT_TRUE(u.ok()) << u.status().ToString();
-      url = *u;
-    }
-    auto s = OpenStore(url);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  CallDetailsTest() : BackendTest("cd") {}
   void Put(const CallDetail& c) {
     WriteBatch b;
     b.calls = {c};
@@ -52,9 +31,6 @@ class CallDetailsTest : public ::testing::TestWithParam<bool> {  // true: Postgr
     EXPECT_TRUE(got.ok()) << got.status().ToString();
     return got.ok() ? *got : std::vector<CallDetail>{};
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 CallDetail ACall() {

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "store/store.h"
+#include "store/testing/backend_test.h"
 #include "store/testing/postgres_server.h"
 
 namespace sb::store {
@@ -17,31 +18,9 @@ namespace {
 constexpr std::int64_t kDay0 = 1748822400000;  // 2025-06-02T00:00Z
 constexpr std::int64_t kDayMs = 86400000;
 
-class RecordingsTest : public ::testing::TestWithParam<bool> {  // true: PostgreSQL
+class RecordingsTest : public testing::BackendTest {
  protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    const std::string name = "rec" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-    dir_ = std::filesystem::temp_directory_path() / ("sb-store-" + name);
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    std::string url = "sqlite:" + (dir_ / "store.db").string();
-    if (GetParam()) {
-      std::string why;
-      testing::PostgresServer* pg = testing::SharedPostgres(&why);
-      ASSERT_NE(pg, nullptr) << why;
-      auto u = pg->CreateDatabase(name);
-      ASSERT_TRUE(u.ok()) << u.status().ToString();
-      url = *u;
-    }
-    auto s = OpenStore(url);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  RecordingsTest() : BackendTest("rec") {}
   Recording File(std::uint64_t contact, std::int64_t started_ms) {
     Recording r;
     r.contact = contact;
@@ -54,9 +33,6 @@ class RecordingsTest : public ::testing::TestWithParam<bool> {  // true: Postgre
     r.agent = "sup-001";
     return r;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(RecordingsTest, RowsGoInAndComeBackByStart) {
