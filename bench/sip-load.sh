@@ -4,10 +4,13 @@
 # (cc_load.py, from ../shared/bench/sip-load or $SB_SIP_LOAD), then stops the server with
 # SIGTERM and prints the harness's summary and the server's RSS before and after the load.
 # Usage: bench/sip-load.sh [--binary PATH] [--queue support|hold|ringall] [--agents N]
-#                          [--capture-sip S] [--perf S] [--preload LIB] -- CC_LOAD_ARGS...
+#                          [--capture-sip S] [--perf S] [--preload LIB] [--jitter-at S]
+#                          -- CC_LOAD_ARGS...
 #   --capture-sip S captures the SIP on 127.0.0.1:5060 for S seconds from the start and
 #   prints the server's own caller INVITE -> agent INVITE times on the wire (pcap_latency.py).
 #   --perf S records `perf record -g` of the server for S seconds from the start.
+#   --jitter-at S runs bench/rtp_jitter.py (3 s capture, a sample of 100 of the streams the
+#   server sends from ports 10000-10999) S seconds from the start, e.g. on a full hold queue.
 #   --preload LIB starts the server with LD_PRELOAD=LIB (e.g. another malloc), nothing else.
 #   --agents N gives the queue's agent pool N agents instead of the configuration's 800 (support)
 #   or 20 (ringall), in a copy of configs/sip-load.toml: 800 agents busy 5.5 s a call complete at
@@ -19,7 +22,7 @@
 # Results go to bench/results/sip-load/LABEL (not committed); record figures in bench/RESULTS.md.
 set -euo pipefail
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 cd "$(dirname "$0")/.."
@@ -29,6 +32,7 @@ agents=""
 capture_sip=""
 perf_secs=""
 preload=""
+jitter_at=""
 while [[ $# -gt 0 && "$1" != "--" ]]; do
   case "$1" in
     --binary) binary="$2"; shift 2 ;;
@@ -37,6 +41,7 @@ while [[ $# -gt 0 && "$1" != "--" ]]; do
     --capture-sip) capture_sip="$2"; shift 2 ;;
     --perf) perf_secs="$2"; shift 2 ;;
     --preload) preload="$2"; shift 2 ;;
+    --jitter-at) jitter_at="$2"; shift 2 ;;
     *) echo "sip-load: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,14 +54,14 @@ harness="${SB_SIP_LOAD:-../shared/bench/sip-load}"
 }
 command -v sipp >/dev/null || { echo "sip-load: sipp is missing (apt-get install sip-tester)" >&2; exit 2; }
 
-for v in "$capture_sip" "$perf_secs"; do
+for v in "$capture_sip" "$perf_secs" "$jitter_at"; do
   if [[ -n "$v" ]] && ! [[ "$v" =~ ^[1-9][0-9]{0,3}$ ]]; then
-    echo "sip-load: --capture-sip and --perf take seconds (1-9999), not '$v'" >&2
+    echo "sip-load: --capture-sip, --perf and --jitter-at take seconds (1-9999), not '$v'" >&2
     exit 2
   fi
 done
-[[ -z "$capture_sip" ]] || command -v dumpcap >/dev/null || {
-  echo "sip-load: --capture-sip needs dumpcap and tshark (apt-get install tshark)" >&2; exit 2; }
+[[ -z "$capture_sip$jitter_at" ]] || command -v dumpcap >/dev/null || {
+  echo "sip-load: --capture-sip and --jitter-at need dumpcap and tshark (apt-get install tshark)" >&2; exit 2; }
 [[ -z "$perf_secs" ]] || command -v perf >/dev/null || {
   echo "sip-load: --perf needs perf (apt-get install linux-perf)" >&2; exit 2; }
 [[ -z "$preload" || -f "$preload" ]] || { echo "sip-load: --preload: no file $preload" >&2; exit 2; }
@@ -129,6 +134,10 @@ if [[ -n "$perf_secs" ]]; then
   perf record -q -g -p "$server" -o "$out/perf.data" -- sleep "$perf_secs" 2>"$out/perf.log" &
   side+=($!)
 fi
+if [[ -n "$jitter_at" ]]; then
+  (sleep "$jitter_at" && python3 bench/rtp_jitter.py --seconds 3 --sample 100 >"$out/jitter.txt" 2>&1) &
+  side+=($!)
+fi
 python3 "$harness/cc_load.py" --target 127.0.0.1:5060 --queue-uri "sip:$queue@127.0.0.1:5060" \
   --agent-ports 5070-5073 --server-pid "$server" --out "$out" --label "$label" "$@"
 echo "sip-load: RSS right after the load: $(rss)"
@@ -137,6 +146,10 @@ if [[ -n "$capture_sip" ]]; then
   echo "sip-load: on the wire (server's own time; SIPp's scheduling excluded):"
   python3 "$harness/tools/pcap_latency.py" "$out/sip.pcapng" --server-port 5060 --caller-port 5080 \
     | tee "$out/pcap_latency.txt"
+fi
+if [[ -n "$jitter_at" ]]; then
+  echo "sip-load: RTP jitter at ${jitter_at} s (a sample of the streams the server sent):"
+  cat "$out/jitter.txt"
 fi
 [[ -z "$perf_secs" ]] || echo "sip-load: profile in $out/perf.data (perf report -i $out/perf.data)"
 sleep 10
